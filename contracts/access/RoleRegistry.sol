@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+
+import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {RegionCode} from "../utils/RegionCode.sol";
+
+/// @title RoleRegistry
+/// @notice Who may act where. Every other contract of the platform asks this registry whether an account
+/// holds a role over a region. Administration (DEFAULT_ADMIN_ROLE, plain OpenZeppelin AccessControl) is meant
+/// for a multisig or a timelock: the deploy script hands it over and renounces the deployer's.
+/// @dev Regional grants live beside AccessControl's global roles: a regional role can only be granted with a
+/// region, so `grantRole` refuses the regional roles.
+contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
+    using EnumerableSet for EnumerableSet.UintSet;
+    using EnumerableSet for EnumerableSet.AddressSet;
+
+    bytes32 public constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
+    bytes32 public constant HANDLER = keccak256("HANDLER");
+    bytes32 public constant REVIEWER = keccak256("REVIEWER");
+    bytes32 public constant DISPATCHER = keccak256("DISPATCHER");
+    bytes32 public constant GRID_WORKER = keccak256("GRID_WORKER");
+    bytes32 public constant LEADER = keccak256("LEADER");
+    bytes32 public constant DEPARTMENT = keccak256("DEPARTMENT");
+    bytes32 public constant SUPERVISOR = keccak256("SUPERVISOR");
+    bytes32 public constant ASSESSOR = keccak256("ASSESSOR");
+    bytes32 public constant ANALYST = keccak256("ANALYST");
+    bytes32 public constant TREASURY = keccak256("TREASURY");
+    bytes32 public constant ORACLE = keccak256("ORACLE");
+    bytes32 public constant BANK = keccak256("BANK");
+    bytes32 public constant SUPPLIER = keccak256("SUPPLIER");
+    bytes32 public constant ENTERPRISE = keccak256("ENTERPRISE");
+
+    /// @notice A regional role was given to `grantRole`, which only knows global roles.
+    error RoleRegistryRegionRequired(bytes32 role);
+
+    mapping(bytes32 role => bool) private _regional;
+    // role => account => regions granted directly
+    mapping(bytes32 role => mapping(address account => EnumerableSet.UintSet)) private _regionsOf;
+    // role => region => accounts granted directly over exactly that region
+    mapping(bytes32 role => mapping(uint64 region => EnumerableSet.AddressSet)) private _holders;
+
+    constructor(address admin) {
+        if (admin == address(0)) revert RoleRegistryZeroAccount();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        bytes32[15] memory roles = [
+            INTAKE_CLERK, HANDLER, REVIEWER, DISPATCHER, GRID_WORKER, LEADER, DEPARTMENT, SUPERVISOR,
+            ASSESSOR, ANALYST, TREASURY, ORACLE, BANK, SUPPLIER, ENTERPRISE
+        ];
+        for (uint256 i = 0; i < roles.length; ++i) {
+            _regional[roles[i]] = true;
+        }
+    }
+
+    /// @inheritdoc IRoleRegistry
+    /// @dev Requirements: the caller holds the admin role of `role`; `role` is regional; `region` is valid;
+    /// `account` is not zero and does not already hold `role` over exactly `region`.
+    /// Emits a {RegionalRoleGranted} event.
+    function grantRoleIn(bytes32 role, address account, uint64 region)
+        external
+        onlyRole(getRoleAdmin(role))
+    {
+        _requireRegional(role);
+        _requireValidRegion(region);
+        if (account == address(0)) revert RoleRegistryZeroAccount();
+        // One grant per (role, account, region): a duplicate would hide a mistake in the caller's records.
+        if (!_regionsOf[role][account].add(region)) revert RoleRegistryGrantExists(role, account, region);
+        _holders[role][region].add(account);
+        emit RegionalRoleGranted(role, account, region, _msgSender());
+    }
+
+    /// @inheritdoc IRoleRegistry
+    /// @dev Requirements: the caller holds the admin role of `role`; the grant exists.
+    /// Emits a {RegionalRoleRevoked} event.
+    function revokeRoleIn(bytes32 role, address account, uint64 region)
+        external
+        onlyRole(getRoleAdmin(role))
+    {
+        _removeGrant(role, account, region);
+    }
+
+    /// @inheritdoc IRoleRegistry
+    /// @dev Requirements: the caller holds the grant. Emits a {RegionalRoleRevoked} event.
+    function renounceRoleIn(bytes32 role, uint64 region) external {
+        _removeGrant(role, _msgSender(), region);
+    }
+
+    /// @inheritdoc IRoleRegistry
+    /// @dev Walks from `region` up to its province: at most five lookups. False for an invalid region.
+    function hasRoleIn(bytes32 role, address account, uint64 region) public view returns (bool) {
+        if (!RegionCode.isValid(region)) return false;
+        EnumerableSet.UintSet storage granted = _regionsOf[role][account];
+        if (granted.length() == 0) return false;
+        for (uint64 code = region; code != 0; code = RegionCode.parent(code)) {
+            if (granted.contains(code)) return true;
+        }
+        return false;
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function checkRoleIn(bytes32 role, address account, uint64 region) external view {
+        if (!hasRoleIn(role, account, region)) revert RoleRegistryUnauthorized(account, role, region);
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function regionsOf(bytes32 role, address account) external view returns (uint256[] memory) {
+        return _regionsOf[role][account].values();
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function holdersIn(bytes32 role, uint64 region) external view returns (address[] memory) {
+        return _holders[role][region].values();
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function isRegionalRole(bytes32 role) external view returns (bool) {
+        return _regional[role];
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function isValidRegion(uint64 code) external pure returns (bool) {
+        return RegionCode.isValid(code);
+    }
+
+    /// @dev Regional roles are granted with a region only (see {grantRoleIn}).
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (_regional[role]) revert RoleRegistryRegionRequired(role);
+        return super._grantRole(role, account);
+    }
+
+    /// @dev Covers both `revokeRole` and `renounceRole`.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
+        // The registry must always keep an administrator, or no role could ever be granted again.
+        if (role == DEFAULT_ADMIN_ROLE && hasRole(role, account) && getRoleMemberCount(role) == 1) {
+            revert RoleRegistryLastAdmin(account);
+        }
+        return super._revokeRole(role, account);
+    }
+
+    function _removeGrant(bytes32 role, address account, uint64 region) private {
+        if (!_regionsOf[role][account].remove(region)) revert RoleRegistryGrantNotFound(role, account, region);
+        _holders[role][region].remove(account);
+        emit RegionalRoleRevoked(role, account, region, _msgSender());
+    }
+
+    function _requireRegional(bytes32 role) private view {
+        if (!_regional[role]) revert RoleRegistryUnknownRole(role);
+    }
+
+    function _requireValidRegion(uint64 region) private pure {
+        if (!RegionCode.isValid(region)) revert RoleRegistryInvalidRegion(region);
+    }
+}

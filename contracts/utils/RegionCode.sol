@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title RegionCode
+/// @notice The 12-digit statistical division code: 2 digits province, 2 city, 2 county, 3 township,
+/// 3 village. A code names the lowest level whose part is non-zero; every part below it is zero.
+/// Authority over a code covers every code under it. Mirrored by govchain/regions.py.
+library RegionCode {
+    uint8 internal constant PROVINCE = 1;
+    uint8 internal constant CITY = 2;
+    uint8 internal constant COUNTY = 3;
+    uint8 internal constant TOWNSHIP = 4;
+    uint8 internal constant VILLAGE = 5;
+
+    uint64 private constant MIN_CODE = 1e11;
+    uint64 private constant MAX_CODE = 1e12 - 1;
+
+    /// @dev Whether `code` has 12 digits and no level set under a zero level.
+    function isValid(uint64 code) internal pure returns (bool) {
+        if (code < MIN_CODE || code > MAX_CODE) return false;
+        uint64 city = (code / 1e8) % 100;
+        uint64 county = (code / 1e6) % 100;
+        uint64 township = (code / 1e3) % 1000;
+        uint64 village = code % 1000;
+        // A level below a zero level must be zero too.
+        if (city == 0 && (county | township | village) != 0) return false;
+        if (county == 0 && (township | village) != 0) return false;
+        if (township == 0 && village != 0) return false;
+        return true;
+    }
+
+    /// @dev The level a valid code names (1 province ... 5 village).
+    function level(uint64 code) internal pure returns (uint8) {
+        if (code % 1e3 != 0) return VILLAGE;
+        if (code % 1e6 != 0) return TOWNSHIP;
+        if (code % 1e8 != 0) return COUNTY;
+        if (code % 1e10 != 0) return CITY;
+        return PROVINCE;
+    }
+
+    /// @dev The code of the region at level `lvl` containing `code` (itself if already at or above it).
+    function ancestorAt(uint64 code, uint8 lvl) internal pure returns (uint64) {
+        uint64 divisor = _divisor(lvl);
+        return (code / divisor) * divisor;
+    }
+
+    /// @dev The region directly above a valid code; 0 for a province.
+    function parent(uint64 code) internal pure returns (uint64) {
+        uint8 lvl = level(code);
+        return lvl == PROVINCE ? 0 : ancestorAt(code, lvl - 1);
+    }
+
+    /// @dev Whether authority over valid code `authority` extends to valid code `code`.
+    function covers(uint64 authority, uint64 code) internal pure returns (bool) {
+        return ancestorAt(code, level(authority)) == authority;
+    }
+
+    function _divisor(uint8 lvl) private pure returns (uint64) {
+        if (lvl == VILLAGE) return 1;
+        if (lvl == TOWNSHIP) return 1e3;
+        if (lvl == COUNTY) return 1e6;
+        if (lvl == CITY) return 1e8;
+        return 1e10;
+    }
+}

@@ -1,0 +1,132 @@
+"""A local anvil node for development, the demo and the tests, started and stopped by PID.
+
+anvil comes from npm (``@foundry-rs/anvil-linux-amd64``). The ``@foundry-rs/anvil`` wrapper is a Node parent
+process, so the platform binary is started directly: the PID we hold is the node itself.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from govchain.config import PROJECT_ROOT
+from govchain.errors import GovchainError
+
+ANVIL_BINARY = PROJECT_ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+LOCAL_CHAIN_ID = 31337
+
+
+class LocalNodeError(GovchainError):
+    """Raised when the local anvil node cannot be started."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class AnvilNode:
+    """One anvil process on loopback; its state file (if any) is saved on stop and restored on start.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        state_file: Path | None = None,
+        chain_id: int = LOCAL_CHAIN_ID,
+        log_file: Path | None = None,
+        extra_args: tuple[str, ...] = (),
+    ):
+        self.port = port or free_port()
+        self.state_file = Path(state_file) if state_file else None
+        self.chain_id = chain_id
+        self.log_file = Path(log_file) if log_file else None
+        self.extra_args = extra_args
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        cmd = [
+            str(ANVIL_BINARY),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--chain-id", str(self.chain_id),
+            # Permissioned production networks run with free gas; brownie expects the same locally.
+            "--block-base-fee-per-gas", "0",
+            "--gas-price", "0",
+            "--silent",
+        ]
+        if self.state_file:
+            cmd += ["--state", str(self.state_file)]
+        return cmd + list(self.extra_args)
+
+    def start(self, timeout: float = 15.0) -> "AnvilNode":
+        if not ANVIL_BINARY.exists():
+            raise LocalNodeError(f"anvil is not installed at {ANVIL_BINARY}; run `make setup` (npm ci).")
+        if port_in_use(self.port):
+            raise LocalNodeError(
+                f"Port {self.port} is already in use; stop what listens there or choose another port."
+            )
+        if self.state_file:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        # anvil leaves old state under $HOME/.foundry/anvil/tmp; keep that inside the project's data folder.
+        env["HOME"] = str(PROJECT_ROOT / "data" / "anvil-home")
+        Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
+        log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LocalNodeError(f"anvil exited with code {self.process.returncode} at start: {self.command()}")
+            if self._answers():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise LocalNodeError(f"anvil did not answer on {self.rpc_url} within {timeout} s")
+
+    def _answers(self) -> bool:
+        request = urllib.request.Request(
+            self.rpc_url,
+            data=b'{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stops the node with SIGTERM (anvil writes its state file then), SIGKILL if it hangs."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> "AnvilNode":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,18 @@
+"""Shared fixtures. brownie's pytest plugin compiles the project and starts anvil for the session.
+
+brownie attaches silently to whatever already listens on its development port, so two runs at once would
+share one chain. Each session (each xdist worker too) takes a free port instead; brownie.network is not
+connected yet when this file is loaded (it connects once collection is finished).
+"""
+
+import pytest
+from brownie._config import CONFIG
+
+from govchain.localnode import free_port
+
+CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    """Every test starts from the chain snapshot taken after the module's fixtures deployed."""
