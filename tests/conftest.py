@@ -3,14 +3,18 @@
 brownie attaches silently to whatever already listens on its development port, so two runs at once would
 share one chain. Each session (each xdist worker too) takes a free port instead; brownie.network is not
 connected yet when this file is loaded (it connects once collection is finished).
+
+brownie hashes every conftest.py together with the project files it imports, and since .venv lies inside
+the project it also opens imported venv modules as text: a conftest must not import brownie's compiled
+modules (``from brownie._config import ...`` fails with UnicodeDecodeError), hence ``import brownie``.
 """
 
+import brownie
 import pytest
-from brownie._config import CONFIG
 
 from govchain.localnode import free_port
 
-CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
+brownie._config.CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
 
 
 @pytest.fixture(autouse=True)
