@@ -246,6 +246,12 @@ def test_new_admin_can_revoke_the_old_admin(role_registry, admin, official):
     assert not role_registry.hasRole(DEFAULT_ADMIN_ROLE, admin)
 
 
+def test_renouncing_admin_on_behalf_of_another_account_reverts_with_bad_confirmation(role_registry, admin, official):
+    role_registry.grantRole(DEFAULT_ADMIN_ROLE, official, {"from": admin})
+    with brownie.reverts(revert_text("AccessControlBadConfirmation")):
+        role_registry.renounceRole(DEFAULT_ADMIN_ROLE, admin, {"from": official})
+
+
 def test_renouncing_the_last_admin_reverts_with_last_admin(role_registry, admin):
     with brownie.reverts(revert_text("RoleRegistryLastAdmin", admin.address.lower())):
         role_registry.renounceRole(DEFAULT_ADMIN_ROLE, admin, {"from": admin})
