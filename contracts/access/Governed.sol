@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
+import {IGoverned} from "../interfaces/IGoverned.sol";
+import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+
+/// @title Governed
+/// @notice Base of the platform's contracts: one role registry answers both "who may act where" and "who
+/// governs" (its DEFAULT_ADMIN_ROLE holders), so handing the registry to a multisig hands over everything.
+abstract contract Governed is IGoverned {
+    bytes32 private constant DEFAULT_ADMIN_ROLE = 0x00;
+
+    /// @inheritdoc IGoverned
+    IRoleRegistry public immutable roles;
+
+    constructor(IRoleRegistry roleRegistry) {
+        roles = roleRegistry;
+    }
+
+    modifier onlyGovernance() {
+        if (!IAccessControl(address(roles)).hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert GovernanceUnauthorized(msg.sender);
+        }
+        _;
+    }
+}

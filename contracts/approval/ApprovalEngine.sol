@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+
+import {Governed} from "../access/Governed.sol";
+import {IApprovalEngine} from "../interfaces/IApprovalEngine.sol";
+import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {RegionCode} from "../utils/RegionCode.sol";
+
+/// @title ApprovalEngine
+/// @notice The generic approval flow, inherited by every contract that owns subjects needing approval
+/// (households, plans, tranches, payment batches, procurements). The owner opens a subject with
+/// {_openSubject}; approvers act here; the owner hears of the final decision through {_onApproved} and
+/// {_onRejected}.
+/// @dev Rules, in the order they are checked:
+/// - the submitter never decides on their own subject;
+/// - one account approves a subject at most once, across all levels and revisions;
+/// - an approver holds the level's role over the subject's region at the level's region level.
+/// A revision resumes at the level that returned the subject: approvals already given stand.
+/// Gas: a subject is one storage slot and its region rides in its id, so an approval reads the subject, the
+/// level (two slots) and the role registry, and writes one flag and the subject.
+abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
+    bytes32 private constant APPROVAL_TYPEHASH =
+        keccak256("Approval(uint256 subject,uint8 level,uint256 nonce,uint256 deadline)");
+    uint256 private constant MAX_LEVELS = 8;
+    uint256 private constant REGION_BITS = 40;
+
+    struct RouteHeader {
+        uint8 kind;
+        uint8 levelCount;
+    }
+
+    uint16 private _routeCount;
+    mapping(uint16 routeId => RouteHeader) private _routes;
+    mapping(uint16 routeId => mapping(uint256 index => Level)) private _levels;
+    // (kind << 8 | supportType) => bands in ascending maxAmount
+    mapping(uint16 selector => Band[]) private _bands;
+    mapping(uint256 subject => Subject) private _subjects;
+    mapping(uint256 subject => mapping(address account => bool)) private _approved;
+
+    constructor(IRoleRegistry roleRegistry, string memory name, string memory version)
+        Governed(roleRegistry)
+        EIP712(name, version)
+    {}
+
+    // ---------------------------------------------------------------- routes (governance)
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: the caller governs; 1 to 8 levels; each level names a regional role, a region level
+    /// from 1 (province) to 5 (village) and a threshold of at least 1. Routes never change once defined, so a
+    /// subject keeps the route it started on; governance re-points bands to new routes instead.
+    /// Emits a {RouteDefined} event.
+    function defineRoute(uint8 kind, Level[] calldata levels) external onlyGovernance returns (uint16 routeId) {
+        if (levels.length == 0 || levels.length > MAX_LEVELS) revert ApprovalInvalidRoute(levels.length);
+        routeId = ++_routeCount;
+        for (uint256 i = 0; i < levels.length; ++i) {
+            Level calldata level = levels[i];
+            if (
+                !roles.isRegionalRole(level.role) || level.regionLevel < RegionCode.PROVINCE
+                    || level.regionLevel > RegionCode.VILLAGE || level.threshold == 0
+            ) revert ApprovalInvalidLevel(i);
+            _levels[routeId][i] = level;
+        }
+        _routes[routeId] = RouteHeader({kind: kind, levelCount: uint8(levels.length)});
+        emit RouteDefined(routeId, kind, levels);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: the caller governs; every band names a defined route of `kind`, with a `maxAmount`
+    /// strictly above the band before. An empty list removes the routing. Emits a {RouteBandsSet} event.
+    function setRouteBands(uint8 kind, uint8 supportType, Band[] calldata bands) external onlyGovernance {
+        Band[] storage stored = _bands[_selector(kind, supportType)];
+        delete _bands[_selector(kind, supportType)];
+        for (uint256 i = 0; i < bands.length; ++i) {
+            Band calldata band = bands[i];
+            RouteHeader storage header = _routes[band.routeId];
+            if (header.levelCount == 0 || header.kind != kind || (i > 0 && band.maxAmount <= bands[i - 1].maxAmount))
+            {
+                revert ApprovalInvalidBand(i);
+            }
+            stored.push(band);
+        }
+        emit RouteBandsSet(kind, supportType, bands);
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: see {_approve}. Emits an {ApprovalTransition} event with outcome Approved, then one
+    /// with Advanced or Completed when the level's threshold is reached.
+    function approve(uint256 subject, uint8 level) external {
+        _approve(subject, level, msg.sender);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements, for each approval: the deadline has not passed; the nonce is the signer's next one;
+    /// the signature is the signer's EIP-712 signature over (subject, level, nonce, deadline) for this chain and
+    /// this contract; then as {approve} for the signer. Emits the events of {approve} for each.
+    function approveBySig(SignedApproval[] calldata approvals) external {
+        for (uint256 i = 0; i < approvals.length; ++i) {
+            SignedApproval calldata signed = approvals[i];
+            if (block.timestamp > signed.deadline) revert ApprovalSignatureExpired(signed.signer, signed.deadline);
+            // A signature is good for one use: the nonce moves on whether or not it was this signature's.
+            uint256 expected = _useNonce(signed.signer);
+            if (signed.nonce != expected) revert ApprovalInvalidNonce(signed.signer, signed.nonce, expected);
+            bytes32 digest = _hashTypedDataV4(
+                keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
+            );
+            (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signed.signature);
+            if (error != ECDSA.RecoverError.NoError || recovered != signed.signer) {
+                revert ApprovalInvalidSignature(signed.signer);
+            }
+            _approve(signed.subject, signed.level, signed.signer);
+        }
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: `subject` is pending; the caller is not its submitter and may approve its current
+    /// level. Emits an {ApprovalTransition} event with outcome Rejected; calls {_onRejected}.
+    function reject(uint256 subject, string calldata commentCid) external {
+        Subject memory current = _decidable(subject, msg.sender);
+        _subjects[subject].state = SubjectState.Rejected;
+        _subjects[subject].since = uint32(block.timestamp);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Rejected, commentCid);
+        _onRejected(subject);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: as {reject}. Emits an {ApprovalTransition} event with outcome Returned.
+    function returnForRevision(uint256 subject, string calldata commentCid) external {
+        Subject memory current = _decidable(subject, msg.sender);
+        _subjects[subject].state = SubjectState.Returned;
+        _subjects[subject].since = uint32(block.timestamp);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Returned, commentCid);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: `subject` was returned; the caller submitted it. The subject resumes at the level that
+    /// returned it, whose deadline starts again. Emits an {ApprovalTransition} event with outcome Resubmitted.
+    function resubmit(uint256 subject, string calldata revisionCid) external {
+        Subject storage stored = _subjects[subject];
+        if (stored.state != SubjectState.Returned) revert ApprovalWrongState(subject, stored.state);
+        if (msg.sender != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
+        stored.state = SubjectState.Pending;
+        stored.since = uint32(block.timestamp);
+        emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted, revisionCid);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    /// @dev Requirements: `subject` is pending; its level has a timeout that has passed; a next level exists;
+    /// the caller is the submitter or may approve at the next level. The waiting level is skipped: its
+    /// approvals so far do not count towards the next one.
+    /// Emits an {ApprovalTransition} event with outcome Escalated and the new level.
+    function escalate(uint256 subject) external {
+        Subject memory current = _subjects[subject];
+        if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
+        uint256 deadline = _deadline(current);
+        if (deadline == 0 || block.timestamp <= deadline) revert ApprovalNotOverdue(subject, deadline);
+        uint8 next = current.level + 1;
+        if (next >= _routes[current.routeId].levelCount) revert ApprovalNoHigherLevel(subject, current.level);
+        if (msg.sender != current.submitter) _requireApprover(subject, next, _levels[current.routeId][next], msg.sender);
+        _subjects[subject] = Subject({
+            submitter: current.submitter,
+            since: uint32(block.timestamp),
+            routeId: current.routeId,
+            level: next,
+            approvals: 0,
+            state: SubjectState.Pending
+        });
+        emit ApprovalTransition(subject, next, msg.sender, Outcome.Escalated, "");
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IApprovalEngine
+    function subjectOf(uint256 subject) external view returns (Subject memory) {
+        return _subjects[subject];
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function hasApproved(uint256 subject, address account) external view returns (bool) {
+        return _approved[subject][account];
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function levelDeadline(uint256 subject) external view returns (uint256) {
+        Subject memory current = _subjects[subject];
+        return current.state == SubjectState.Pending ? _deadline(current) : 0;
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function routeFor(uint8 kind, uint8 supportType, uint256 amount) public view returns (uint16) {
+        Band[] storage bands = _bands[_selector(kind, supportType)];
+        for (uint256 i = 0; i < bands.length; ++i) {
+            if (amount <= bands[i].maxAmount) return bands[i].routeId;
+        }
+        revert ApprovalNoRoute(kind, supportType, amount);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function route(uint16 routeId) external view returns (uint8 kind, Level[] memory levels) {
+        RouteHeader storage header = _routes[routeId];
+        levels = new Level[](header.levelCount);
+        for (uint256 i = 0; i < levels.length; ++i) {
+            levels[i] = _levels[routeId][i];
+        }
+        return (header.kind, levels);
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function routeBands(uint8 kind, uint8 supportType) external view returns (Band[] memory) {
+        return _bands[_selector(kind, supportType)];
+    }
+
+    /// @inheritdoc IApprovalEngine
+    function subjectRegion(uint256 subject) public pure returns (uint64) {
+        return uint64(subject & ((1 << REGION_BITS) - 1));
+    }
+
+    /// @inheritdoc IApprovalEngine
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- for the owning contract
+
+    /// @dev Opens a subject for `key` in `region` (a valid region code, below 2^40) on the route chosen by
+    /// (`kind`, `supportType`, `amount`). The id is `key` shifted over the region, so the owner can recompute
+    /// it from its own record. Reverts with {ApprovalNoRoute} or {ApprovalSubjectExists}.
+    /// Emits an {ApprovalTransition} event with outcome Submitted.
+    function _openSubject(
+        bytes32 key,
+        uint64 region,
+        uint8 kind,
+        uint8 supportType,
+        uint256 amount,
+        address submitter
+    ) internal returns (uint256 subject) {
+        uint16 routeId = routeFor(kind, supportType, amount);
+        subject = _subjectId(key, region);
+        SubjectState state = _subjects[subject].state;
+        if (state != SubjectState.None) revert ApprovalSubjectExists(subject);
+        _subjects[subject] = Subject({
+            submitter: submitter,
+            since: uint32(block.timestamp),
+            routeId: routeId,
+            level: 0,
+            approvals: 0,
+            state: SubjectState.Pending
+        });
+        emit ApprovalTransition(subject, 0, submitter, Outcome.Submitted, "");
+    }
+
+    /// @dev The subject id of `key` in `region`.
+    function _subjectId(bytes32 key, uint64 region) internal pure returns (uint256) {
+        return (uint256(key) << REGION_BITS) | region;
+    }
+
+    /// @dev The stored progress of `subject`, for the owning contract.
+    function _subject(uint256 subject) internal view returns (Subject storage) {
+        return _subjects[subject];
+    }
+
+    /// @dev The kind of route `routeId`.
+    function _routeKind(uint16 routeId) internal view returns (uint8) {
+        return _routes[routeId].kind;
+    }
+
+    /// @dev Called once when `subject` passes its last level.
+    function _onApproved(uint256 subject) internal virtual;
+
+    /// @dev Called once when `subject` is rejected.
+    function _onRejected(uint256 subject) internal virtual;
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Requirements: `subject` is pending at `level`; `approver` is not its submitter, has not approved it
+    /// before and holds the level's role over the subject's region at the level's region level.
+    function _approve(uint256 subject, uint8 level, address approver) private {
+        Subject memory current = _subjects[subject];
+        if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
+        if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
+        // The submitter never approves their own subject.
+        if (approver == current.submitter) revert ApprovalBySubmitter(subject, approver);
+        // One account approves a subject at most once, across all levels.
+        if (_approved[subject][approver]) revert ApprovalAlreadyApproved(subject, approver);
+        Level storage rule = _levels[current.routeId][level];
+        _requireApprover(subject, level, rule, approver);
+
+        _approved[subject][approver] = true;
+        emit ApprovalTransition(subject, level, approver, Outcome.Approved, "");
+
+        if (current.approvals + 1 < rule.threshold) {
+            _subjects[subject].approvals = current.approvals + 1;
+        } else if (level + 1 < _routes[current.routeId].levelCount) {
+            current.level = level + 1;
+            current.approvals = 0;
+            current.since = uint32(block.timestamp);
+            _subjects[subject] = current;
+            emit ApprovalTransition(subject, level + 1, approver, Outcome.Advanced, "");
+        } else {
+            current.approvals += 1;
+            current.state = SubjectState.Approved;
+            current.since = uint32(block.timestamp);
+            _subjects[subject] = current;
+            emit ApprovalTransition(subject, level, approver, Outcome.Completed, "");
+            _onApproved(subject);
+        }
+    }
+
+    /// @dev The pending `subject`, after checking that `account` may reject or return it.
+    function _decidable(uint256 subject, address account) private view returns (Subject memory current) {
+        current = _subjects[subject];
+        if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
+        if (account == current.submitter) revert ApprovalBySubmitter(subject, account);
+        _requireApprover(subject, current.level, _levels[current.routeId][current.level], account);
+    }
+
+    function _requireApprover(uint256 subject, uint8 level, Level storage rule, address account) private view {
+        bytes32 role = rule.role;
+        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
+        if (!roles.hasRoleIn(role, account, region)) {
+            revert ApprovalUnauthorized(subject, level, account, role, region);
+        }
+    }
+
+    function _deadline(Subject memory current) private view returns (uint256) {
+        uint32 timeout = _levels[current.routeId][current.level].timeout;
+        return timeout == 0 ? 0 : uint256(current.since) + timeout;
+    }
+
+    function _selector(uint8 kind, uint8 supportType) private pure returns (uint16) {
+        return (uint16(kind) << 8) | supportType;
+    }
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
+
+/// @title IEligibilityRegistry
+/// @notice ORACLE nodes commit eligibility batches (Merkle root of household results, manifest on IPFS). A batch
+/// is final once `quorum` distinct oracles committed the same tuple; the newest final batch of a scope region
+/// supersedes the older ones. Proofs verify against current final batches only.
+interface IEligibilityRegistry {
+    /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final.
+    struct Batch {
+        bytes32 root;
+        uint64 scope;
+        uint64 leafCount;
+        uint40 finalizedAt;
+        uint16 conflicts;
+    }
+
+    /// @notice `oracle` committed `commitment` (hash of the whole tuple) for `batchId`; it now has `votes` votes.
+    event BatchCommitted(
+        bytes32 indexed batchId,
+        address indexed oracle,
+        bytes32 indexed commitment,
+        uint64 scope,
+        bytes32 root,
+        string manifestCid,
+        bytes32 modelVersion,
+        bytes32 snapshotHash,
+        uint64 leafCount,
+        uint256 votes
+    );
+
+    /// @notice `oracle` committed `commitment` for `batchId`, which differs from the batch's reference
+    /// `expected` (the final commitment, or the first one while not final).
+    event BatchConflict(bytes32 indexed batchId, address indexed oracle, bytes32 commitment, bytes32 expected);
+
+    /// @notice `batchId` became final for `scope` with `root`, superseding `superseded` (0 if none).
+    event BatchFinalized(bytes32 indexed batchId, uint64 indexed scope, bytes32 root, bytes32 superseded);
+
+    /// @notice Governance set the number of agreeing oracles a batch needs.
+    event QuorumChanged(uint8 previous, uint8 quorum);
+
+    /// @notice `account` lacks the ORACLE role over `scope`.
+    error EligibilityUnauthorizedOracle(address account, uint64 scope);
+
+    /// @notice `scope` is not a valid 12-digit region code.
+    error EligibilityInvalidScope(uint64 scope);
+
+    /// @notice A batch needs a non-zero root and at least one leaf.
+    error EligibilityEmptyBatch(bytes32 batchId);
+
+    /// @notice `oracle` already committed for `batchId`; each oracle counts once.
+    error EligibilityAlreadyCommitted(bytes32 batchId, address oracle);
+
+    /// @notice A quorum must be at least one oracle.
+    error EligibilityInvalidQuorum(uint8 quorum);
+
+    /// @notice `batchId` is not final (not enough agreeing oracles, or unknown).
+    error EligibilityBatchNotFinal(bytes32 batchId);
+
+    /// @notice `batchId` was superseded by `current`, a newer final batch of the same scope.
+    error EligibilityBatchSuperseded(bytes32 batchId, bytes32 current);
+
+    /// @notice The leaf's `region` is not under the scope `scope` of `batchId`.
+    error EligibilityRegionOutsideBatch(bytes32 batchId, uint64 scope, uint64 region);
+
+    /// @notice The proof does not lead from `leafHash` to the root of `batchId`.
+    error EligibilityInvalidProof(bytes32 batchId, bytes32 leafHash);
+
+    /// @notice Commits the caller's view of batch `batchId`; finalizes it when the quorum agrees.
+    function commitBatch(
+        bytes32 batchId,
+        uint64 scope,
+        bytes32 root,
+        string calldata manifestCid,
+        bytes32 modelVersion,
+        bytes32 snapshotHash,
+        uint64 leafCount
+    ) external;
+
+    /// @notice Sets how many distinct oracles must commit the same tuple.
+    function setQuorum(uint8 newQuorum) external;
+
+    /// @notice Whether `leaf` is proven by `proof` in a current final batch `batchId` covering its region.
+    function verify(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
+        external
+        view
+        returns (bool);
+
+    /// @notice As {verify}, but reverts with the reason instead of returning false.
+    function checkLeaf(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external view;
+
+    /// @notice The leaf hash of `leaf` (see EligibilityLeafHash).
+    function leafHash(EligibilityLeaf calldata leaf) external pure returns (bytes32);
+
+    /// @notice The batch record of `batchId` (zero while not final, except `conflicts`).
+    function batch(bytes32 batchId) external view returns (Batch memory);
+
+    /// @notice The newest final batch of `scope` (0 if none).
+    function currentBatch(uint64 scope) external view returns (bytes32);
+
+    /// @notice The commitment `oracle` made for `batchId` (0 if none).
+    function commitmentOf(bytes32 batchId, address oracle) external view returns (bytes32);
+
+    /// @notice How many oracles committed `commitment` for `batchId`.
+    function votes(bytes32 batchId, bytes32 commitment) external view returns (uint256);
+
+    /// @notice The commitment hash of a tuple, as {commitBatch} computes it.
+    function commitmentHash(
+        uint64 scope,
+        bytes32 root,
+        string calldata manifestCid,
+        bytes32 modelVersion,
+        bytes32 snapshotHash,
+        uint64 leafCount
+    ) external pure returns (bytes32);
+
+    /// @notice The number of agreeing oracles a batch needs.
+    function quorum() external view returns (uint8);
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ApprovalEngine} from "../approval/ApprovalEngine.sol";
+import {EligibilityDecision, EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
+import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
+import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
+import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {RegionCode} from "../utils/RegionCode.sol";
+
+/// @title HouseholdRegistry
+/// @notice The household register (建档立卡) with public notice (公示) and objections (异议), exit with a
+/// transition period (脱贫不脱政策) and return-to-poverty monitoring (防返贫). Approvals run on the inherited
+/// {ApprovalEngine}; governance defines routes of kind Registration (1) and Exit (2) with support type 0 and
+/// amount 0.
+/// @dev A procedure's subject id is keccak256(householdId, household.procedures) over its region, so a first
+/// filing writes nothing but the subject; the household record is written when a procedure completes.
+/// Stores no personal data: the pseudonymous id, the village code, the status and timestamps.
+contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
+    bytes32 private constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
+    bytes32 private constant REVIEWER = keccak256("REVIEWER");
+    uint32 private constant MIN_NOTICE_PERIOD = 5 days;
+
+    struct Notice {
+        uint16 openObjections;
+        bool stopped;
+    }
+
+    /// @notice Where eligibility proofs are checked.
+    IEligibilityRegistry public immutable eligibility;
+
+    /// @inheritdoc IHouseholdRegistry
+    uint32 public noticePeriod;
+    /// @inheritdoc IHouseholdRegistry
+    uint32 public transitionPeriod;
+
+    uint256 private _objectionCount;
+    mapping(bytes32 householdId => Household) private _households;
+    mapping(uint256 subject => Notice) private _notices;
+    mapping(uint256 objectionId => Objection) private _objections;
+    mapping(bytes32 policy => bool) private _designated;
+
+    /// @param roleRegistry regional roles (INTAKE_CLERK, REVIEWER, the routes' roles) and governance
+    /// @param eligibilityRegistry final eligibility batches the proofs are checked against
+    /// @param initialNoticePeriod public notice in seconds, at least 5 days
+    /// @param initialTransitionPeriod how long designated policies last after an exit, in seconds
+    constructor(
+        IRoleRegistry roleRegistry,
+        IEligibilityRegistry eligibilityRegistry,
+        uint32 initialNoticePeriod,
+        uint32 initialTransitionPeriod
+    ) ApprovalEngine(roleRegistry, "GovChain HouseholdRegistry", "1") {
+        eligibility = eligibilityRegistry;
+        _setNoticePeriod(initialNoticePeriod);
+        transitionPeriod = initialTransitionPeriod;
+        emit TransitionPeriodChanged(initialTransitionPeriod);
+    }
+
+    // ---------------------------------------------------------------- filing
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: see {_file}; the household is not registered (none, exited or monitored).
+    /// Emits an {ApprovalTransition} (Submitted) and a {ProcedureFiled} event.
+    function fileRegistration(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
+        external
+        returns (uint256 subject)
+    {
+        return _file(batchId, leaf, proof, ProcedureKind.Registration);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: see {_file}; the household is registered, in the leaf's region.
+    /// Emits an {ApprovalTransition} (Submitted) and a {ProcedureFiled} event.
+    function fileExit(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
+        external
+        returns (uint256 subject)
+    {
+        return _file(batchId, leaf, proof, ProcedureKind.Exit);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the caller is an INTAKE_CLERK over the leaf's village; the leaf is a `monitor` leaf
+    /// proven in a current final batch; the household is new or exited (in the leaf's region).
+    /// Emits a {HouseholdMonitored} event.
+    function enterMonitoring(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external {
+        Household memory record = _checkFiling(batchId, leaf, proof, EligibilityDecision.MONITOR);
+        if (record.status != Status.None && record.status != Status.Exited) {
+            revert HouseholdWrongStatus(leaf.householdId, record.status);
+        }
+        record.region = leaf.region;
+        record.status = Status.Monitoring;
+        record.since = uint32(block.timestamp);
+        _households[leaf.householdId] = record;
+        emit HouseholdMonitored(leaf.householdId, leaf.region, batchId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- public notice
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: `subject` passed its approvals, was not stopped, and its notice has not ended;
+    /// `evidenceCid` is not empty. Anyone may object. Emits an {ObjectionRaised} event.
+    function raiseObjection(uint256 subject, string calldata evidenceCid) external returns (uint256 objectionId) {
+        uint256 endsAt = _noticeEnd(subject);
+        if (block.timestamp >= endsAt) revert HouseholdNoticeClosed(subject, endsAt);
+        Notice storage notice = _notices[subject];
+        if (notice.stopped) revert HouseholdProcedureStopped(subject);
+        if (bytes(evidenceCid).length == 0) revert HouseholdEvidenceRequired();
+        objectionId = ++_objectionCount;
+        _objections[objectionId] = Objection({subject: subject, state: ObjectionState.Open});
+        ++notice.openObjections;
+        emit ObjectionRaised(objectionId, subject, msg.sender, evidenceCid);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the objection is open; the caller is a REVIEWER over the procedure's region and did
+    /// not file it. Upholding stops the procedure for good. Emits an {ObjectionResolved} event, and a
+    /// {ProcedureStopped} event when upheld.
+    function resolveObjection(uint256 objectionId, bool upheld, string calldata reasonCid) external {
+        Objection storage raised = _objections[objectionId];
+        if (raised.state != ObjectionState.Open) revert HouseholdObjectionNotOpen(objectionId);
+        uint256 subject = raised.subject;
+        uint64 region = subjectRegion(subject);
+        if (!roles.hasRoleIn(REVIEWER, msg.sender, region)) revert HouseholdUnauthorized(msg.sender, REVIEWER, region);
+        // Whoever filed a procedure does not judge objections against it.
+        if (msg.sender == _subject(subject).submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+
+        raised.state = upheld ? ObjectionState.Upheld : ObjectionState.Dismissed;
+        Notice storage notice = _notices[subject];
+        --notice.openObjections;
+        emit ObjectionResolved(objectionId, subject, msg.sender, upheld, reasonCid);
+        if (upheld && !notice.stopped) {
+            notice.stopped = true;
+            emit ProcedureStopped(subject, objectionId);
+        }
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the household's current procedure in `region` passed its approvals; its notice has
+    /// ended; no objection is open and none was upheld. Anyone may complete.
+    /// Emits a {HouseholdRegistered} or {HouseholdExited} event.
+    function completeProcedure(bytes32 householdId, uint64 region) external {
+        Household memory record = _households[householdId];
+        uint256 subject = _procedureId(householdId, record.procedures, region);
+        uint256 endsAt = _noticeEnd(subject);
+        if (block.timestamp < endsAt) revert HouseholdNoticeRunning(subject, endsAt);
+        Notice memory notice = _notices[subject];
+        if (notice.stopped) revert HouseholdProcedureStopped(subject);
+        if (notice.openObjections != 0) revert HouseholdObjectionsOpen(subject, notice.openObjections);
+
+        record.region = region;
+        record.since = uint32(block.timestamp);
+        record.procedures += 1;
+        if (ProcedureKind(_routeKind(_subject(subject).routeId)) == ProcedureKind.Registration) {
+            record.status = Status.Registered;
+            record.transitionEndsAt = 0;
+            _households[householdId] = record;
+            emit HouseholdRegistered(householdId, region, subject);
+        } else {
+            record.status = Status.Exited;
+            record.transitionEndsAt = uint32(block.timestamp) + transitionPeriod;
+            _households[householdId] = record;
+            emit HouseholdExited(householdId, region, subject, record.transitionEndsAt);
+        }
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the caller governs; `period` is at least 5 days. Applies to notices already running.
+    /// Emits a {NoticePeriodChanged} event.
+    function setNoticePeriod(uint32 period) external onlyGovernance {
+        _setNoticePeriod(period);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the caller governs. Applies to exits completed from now on.
+    /// Emits a {TransitionPeriodChanged} event.
+    function setTransitionPeriod(uint32 period) external onlyGovernance {
+        transitionPeriod = period;
+        emit TransitionPeriodChanged(period);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    /// @dev Requirements: the caller governs. Emits a {PolicyDesignated} event.
+    function setPolicyDesignated(bytes32 policy, bool designated) external onlyGovernance {
+        _designated[policy] = designated;
+        emit PolicyDesignated(policy, designated);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IHouseholdRegistry
+    function household(bytes32 householdId) external view returns (Household memory) {
+        return _households[householdId];
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    function procedureOf(bytes32 householdId, uint64 region) external view returns (uint256) {
+        return _procedureId(householdId, _households[householdId].procedures, region);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    function noticeEndsAt(uint256 subject) external view returns (uint256) {
+        Subject storage stored = _subject(subject);
+        return stored.state == SubjectState.Approved ? uint256(stored.since) + noticePeriod : 0;
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    function noticeOf(uint256 subject) external view returns (uint16 openObjections, bool stopped) {
+        Notice storage notice = _notices[subject];
+        return (notice.openObjections, notice.stopped);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    function objection(uint256 objectionId) external view returns (Objection memory) {
+        return _objections[objectionId];
+    }
+
+    /// @inheritdoc IHouseholdRegistry
+    function isCovered(bytes32 householdId, bytes32 policy) external view returns (bool) {
+        Household storage record = _households[householdId];
+        if (record.status == Status.Registered) return true;
+        return (record.status == Status.Exited || record.status == Status.Monitoring)
+            && block.timestamp < record.transitionEndsAt && _designated[policy];
+    }
+
+    // ---------------------------------------------------------------- approval hooks
+
+    /// @dev The public notice starts when the last level approves.
+    function _onApproved(uint256 subject) internal override {
+        emit NoticeStarted(subject, uint256(_subject(subject).since) + noticePeriod);
+    }
+
+    /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
+    function _onRejected(uint256) internal override {}
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Requirements: as {_checkFiling} for `kind`'s decision; the household's status allows `kind`; no
+    /// procedure of the household is open in this region (a rejected or stopped one is closed: the filing
+    /// moves on to the next procedure key).
+    function _file(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof, ProcedureKind kind)
+        private
+        returns (uint256 subject)
+    {
+        bool registration = kind == ProcedureKind.Registration;
+        Household memory record =
+            _checkFiling(batchId, leaf, proof, registration ? EligibilityDecision.ADMIT : EligibilityDecision.EXIT);
+        if (registration ? record.status == Status.Registered : record.status != Status.Registered) {
+            revert HouseholdWrongStatus(leaf.householdId, record.status);
+        }
+        subject = _procedureId(leaf.householdId, record.procedures, leaf.region);
+        Subject storage previous = _subject(subject);
+        if (previous.state != SubjectState.None) {
+            if (previous.state != SubjectState.Rejected && !_notices[subject].stopped) {
+                revert HouseholdProcedureOpen(leaf.householdId, subject);
+            }
+            record.procedures += 1;
+            _households[leaf.householdId].procedures = record.procedures;
+        }
+        subject = _openSubject(
+            _procedureKey(leaf.householdId, record.procedures), leaf.region, uint8(kind), 0, 0, msg.sender
+        );
+        emit ProcedureFiled(leaf.householdId, subject, kind, batchId, msg.sender);
+    }
+
+    /// @dev Requirements: the leaf carries `decision`; its region is a village over which the caller is an
+    /// INTAKE_CLERK; it is proven in `batchId`, a current final batch covering that village; a household already
+    /// on record stays in its region.
+    function _checkFiling(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof, uint8 decision)
+        private
+        view
+        returns (Household memory record)
+    {
+        if (leaf.decision != decision) revert HouseholdWrongDecision(leaf.householdId, decision, leaf.decision);
+        if (!RegionCode.isValid(leaf.region) || RegionCode.level(leaf.region) != RegionCode.VILLAGE) {
+            revert HouseholdNotVillage(leaf.region);
+        }
+        if (!roles.hasRoleIn(INTAKE_CLERK, msg.sender, leaf.region)) {
+            revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, leaf.region);
+        }
+        eligibility.checkLeaf(batchId, leaf, proof);
+        record = _households[leaf.householdId];
+        if (record.status != Status.None && record.region != leaf.region) {
+            revert HouseholdRegionMismatch(leaf.householdId, record.region, leaf.region);
+        }
+    }
+
+    /// @dev When the public notice of `subject` ends; reverts unless its approvals passed.
+    function _noticeEnd(uint256 subject) private view returns (uint256) {
+        Subject storage stored = _subject(subject);
+        if (stored.state != SubjectState.Approved) revert HouseholdNotApproved(subject);
+        return uint256(stored.since) + noticePeriod;
+    }
+
+    function _procedureId(bytes32 householdId, uint16 procedures, uint64 region) private pure returns (uint256) {
+        return _subjectId(_procedureKey(householdId, procedures), region);
+    }
+
+    function _procedureKey(bytes32 householdId, uint16 procedures) private pure returns (bytes32) {
+        return keccak256(abi.encode(householdId, procedures));
+    }
+
+    function _setNoticePeriod(uint32 period) private {
+        // The public must get at least five days to object.
+        if (period < MIN_NOTICE_PERIOD) revert HouseholdNoticeTooShort(period, MIN_NOTICE_PERIOD);
+        noticePeriod = period;
+        emit NoticePeriodChanged(period);
+    }
+}
