@@ -1,0 +1,154 @@
+"""Citizen ID numbers (GB 11643-1999): check digits, legacy 15-digit conversion, and vectorised
+normalisation of the forms in which ID numbers arrive from government extracts.
+
+Normalisation here is row-local: it needs nothing but the value itself. Repairs that need to know which
+people exist (a wrong check digit, a number a spreadsheet rounded into scientific notation) are in
+idrepair.py, because they must not invent people.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Weight of each of the 17 body digits: 2**(18 - position) mod 11, position counted from 1 on the left.
+WEIGHTS = np.array([pow(2, 18 - i, 11) for i in range(1, 18)], dtype=np.int64)
+# Check character indexed by (weighted sum mod 11).
+CHECK_CHARS = "10X98765432"
+_CHECK_BYTES = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)
+
+
+class IdStatus(IntEnum):
+    """What normalisation found in one ID value."""
+
+    VALID = 0  # 18 characters, check digit right (possibly after fixing width, spaces or case)
+    LEGACY_15 = 1  # a 15-digit number issued before 1999, converted to 18 digits
+    BAD_CHECK_DIGIT = 2  # 17-digit body well formed, check digit wrong: repair needs the register
+    SCIENTIFIC = 3  # a spreadsheet turned it into e.g. 5.32326199001011E+17: repair needs the register
+    MISSING = 4
+    MALFORMED = 5
+
+
+def check_char(body17: str) -> str:
+    """The GB 11643 check character of a 17-digit body."""
+    total = sum(int(d) * int(w) for d, w in zip(body17, WEIGHTS))
+    return CHECK_CHARS[total % 11]
+
+
+def is_valid(id18: str) -> bool:
+    """Whether an 18-character ID has a well-formed body and the right check character."""
+    return len(id18) == 18 and id18[:17].isdigit() and check_char(id18[:17]) == id18[17]
+
+
+def to_18(id15: str) -> str:
+    """Converts a legacy 15-digit ID (born 19xx) to the 18-digit form."""
+    body = id15[:6] + "19" + id15[6:]
+    return body + check_char(body)
+
+
+def _bodies_matrix(bodies: np.ndarray) -> np.ndarray:
+    """Turns an array of 17-character ASCII strings into an (n, 17) digit matrix."""
+    fixed = bodies.astype("S17")
+    return (fixed.view(np.uint8).reshape(-1, 17) - ord("0")).astype(np.int64)
+
+
+def check_chars(bodies: np.ndarray) -> np.ndarray:
+    """Vectorised check characters for an object array of 17-digit bodies (returns a str array)."""
+    if len(bodies) == 0:
+        return np.array([], dtype=object)
+    sums = _bodies_matrix(bodies) @ WEIGHTS
+    return _CHECK_BYTES[sums % 11].view("S1").astype(str).astype(object)
+
+
+def _plausible_date(bodies: np.ndarray) -> np.ndarray:
+    """Month 01-12 and day 01-31 in positions 11-14 of a 17-digit body (year is not checked)."""
+    if len(bodies) == 0:
+        return np.array([], dtype=bool)
+    digits = _bodies_matrix(bodies)
+    month = digits[:, 10] * 10 + digits[:, 11]
+    day = digits[:, 12] * 10 + digits[:, 13]
+    return (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+
+
+_SCIENTIFIC = r"^[0-9](\.[0-9]+)?E\+?[0-9]+$"
+
+
+def normalise(values: pd.Series) -> pd.DataFrame:
+    """Normalises raw ID values row by row.
+
+    Full-width characters and every kind of whitespace are removed (NFKC turns U+3000 and full-width
+    digits into ASCII), a lower-case check 'x' is upper-cased, 15-digit numbers are converted.
+
+    Returns:
+        DataFrame on the same index with ``id`` (18 characters, or the cleaned text where status is
+        SCIENTIFIC / BAD_CHECK_DIGIT, else missing), ``status`` (IdStatus as int8) and ``reformatted``
+        (whether width, whitespace or case had to be fixed).
+    """
+    raw = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())
+    text = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(raw, "NFKC"), r"\s+", ""))
+    text_np = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    missing = np.asarray(pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
+    reformatted = ~missing & np.asarray(
+        pc.fill_null(pc.not_equal(text, raw), False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    is18 = np.asarray(pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{17}[0-9X]$"), False), dtype=bool)
+    is15 = np.asarray(pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{15}$"), False), dtype=bool)
+    is_sci = np.asarray(pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC), False), dtype=bool)
+
+    status = np.full(len(text_np), IdStatus.MALFORMED, dtype=np.int8)
+    out = np.full(len(text_np), None, dtype=object)
+    status[missing] = IdStatus.MISSING
+    status[is_sci] = IdStatus.SCIENTIFIC
+    out[is_sci] = text_np[is_sci]
+
+    idx18 = np.flatnonzero(is18)
+    if len(idx18):
+        ids = text_np[idx18]
+        bodies = np.array([s[:17] for s in ids], dtype=object)
+        dated = _plausible_date(bodies)
+        good = (check_chars(bodies) == np.array([s[17] for s in ids], dtype=object)) & dated
+        status[idx18[good]] = IdStatus.VALID
+        status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
+        out[idx18[dated]] = ids[dated]
+
+    idx15 = np.flatnonzero(is15)
+    if len(idx15):
+        bodies = np.array([s[:6] + "19" + s[6:] for s in text_np[idx15]], dtype=object)
+        dated = _plausible_date(bodies)
+        status[idx15[dated]] = IdStatus.LEGACY_15
+        out[idx15[dated]] = bodies[dated] + check_chars(bodies[dated])
+
+    return pd.DataFrame(
+        {"id": pd.array(out, dtype="str"), "status": status, "reformatted": reformatted}, index=values.index
+    )
+
+
+def birth_dates(ids: pd.Series) -> pd.Series:
+    """Birth dates encoded in valid 18-digit IDs (positions 7-14)."""
+    return pd.to_datetime(ids.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+
+
+def is_male(ids: pd.Series) -> pd.Series:
+    """Sex from the 17th digit: odd is male."""
+    return ids.str.slice(16, 17).astype("int64") % 2 == 1
+
+
+def scientific_interval(text: str) -> tuple[int, int]:
+    """The inclusive integer range an 18-digit number can have had before it was printed as ``text``.
+
+    A spreadsheet keeps at most 15 significant digits, so ``5.32326199001012E+17`` stands for any number
+    that rounds to it: the digits beyond the mantissa are lost and must come from elsewhere.
+    """
+    mantissa, exponent = text.upper().split("E")
+    digits = mantissa.replace(".", "")
+    scale = int(exponent.lstrip("+")) - (len(digits) - 1)
+    if scale < 0:
+        value = int(digits) // 10 ** (-scale)
+        return value, value
+    value = int(digits) * 10**scale
+    half = 10**scale // 2
+    return value - half, value + half - (1 if scale > 0 else 0)

@@ -1,0 +1,90 @@
+"""The versioned policy file: thresholds of every model, and the hash recorded with every result.
+
+The hash is SHA-256 of the file's bytes, so anyone holding the file can check which rules produced a
+result on chain; a change of a single character changes the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from data_pipeline.errors import PolicyError
+
+DEFAULT_POLICY = Path(__file__).parent / "policies" / "policy-2026.1.json"
+# The census records two earlier assessments, so with the current one three periods are known.
+MAX_STABLE_PERIODS = 3
+
+_PMT_FEATURES = {
+    "log_members", "dependency_ratio", "disabled_share", "chronic_share", "land_mu_per_capita", "unsafe_house",
+    "has_business", "log1p_balance_per_capita", "log1p_spend_per_capita", "overdue",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded policy: ``rules`` is the parsed JSON, ``hash`` is 0x + SHA-256 of the file bytes."""
+
+    path: str
+    version: str
+    hash: str
+    rules: dict
+
+    @property
+    def reference_date(self) -> date:
+        return date.fromisoformat(self.rules["reference_date"])
+
+    @property
+    def line(self) -> float:
+        return float(self.rules["poverty_line_per_capita"])
+
+    def __getitem__(self, key: str):
+        return self.rules[key]
+
+
+def load(path: Path | str = DEFAULT_POLICY) -> Policy:
+    """Loads and checks a policy file.
+
+    Raises:
+        PolicyError: the file is missing, not JSON, or lacks or misstates a threshold.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PolicyError(path, f"cannot be read ({e})") from e
+    try:
+        rules = json.loads(data)
+    except json.JSONDecodeError as e:
+        raise PolicyError(path, f"is not valid JSON ({e})") from e
+    try:
+        version = str(rules["version"])
+        date.fromisoformat(rules["reference_date"])
+        if float(rules["poverty_line_per_capita"]) <= 0:
+            raise PolicyError(path, "poverty_line_per_capita must be positive")
+        periods = int(rules["exit"]["stable_periods"])
+        if not 1 <= periods <= MAX_STABLE_PERIODS:
+            raise PolicyError(
+                path, f"exit.stable_periods is {periods}, but the sources hold at most {MAX_STABLE_PERIODS} periods"
+            )
+        for section, keys in {
+            "admission": ["food_clothing_min_per_capita", "compulsory_school_age", "unsafe_house_grades"],
+            "monitoring": ["income_line_multiple", "disaster_loss_share_of_income"],
+            "root_causes": ["working_age", "land_min_mu_per_capita", "education_spend_share_of_income",
+                            "debt_to_income_ratio", "disaster_loss_share_of_income"],
+            "pmt": ["intercept", "weights"],
+        }.items():
+            for key in keys:
+                if key not in rules[section]:
+                    raise PolicyError(path, f"{section}.{key} is missing")
+        unknown = set(rules["pmt"]["weights"]) - _PMT_FEATURES
+        if unknown:
+            raise PolicyError(path, f"pmt.weights names unknown features {sorted(unknown)}")
+    except (KeyError, TypeError, ValueError) as e:
+        if isinstance(e, PolicyError):
+            raise
+        raise PolicyError(path, f"is missing or misstates {e}") from e
+    return Policy(str(path), version, "0x" + hashlib.sha256(data).hexdigest(), rules)

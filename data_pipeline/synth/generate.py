@@ -1,0 +1,63 @@
+"""Generates a synthetic county (or several) into a folder: sources plus ground truth apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data_pipeline import policy as policy_mod
+from data_pipeline.synth import extracts, noise, population, writer
+
+DEFAULT_COUNTY = 532326
+TRUTH_FOLDER = "ground_truth"  # never read by the pipeline
+
+
+def county_codes(first: int, count: int) -> list[int]:
+    """``count`` distinct county codes of one city, starting at ``first``."""
+    return [first + i for i in range(count)]
+
+
+def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_COUNTY,
+                    rates: noise.NoiseRates = noise.NoiseRates(), policy=None) -> dict[str, pd.DataFrame]:
+    """Writes one county's ten sources into ``folder``; returns its truth tables (not written)."""
+    policy = policy or policy_mod.load()
+    rng = np.random.default_rng(np.random.SeedSequence([seed, county]))
+    pop = population.build(rng, people, county, policy)
+    villages = np.unique(pop.households["region"].to_numpy())
+    folder.mkdir(parents=True, exist_ok=True)
+    logs = []
+    for name, frame in extracts.build(rng, pop).items():
+        csv = writer.DELIVERY[name][0] == "csv"
+        noisy, log = noise.inject(rng, name, frame, csv, villages, rates)
+        writer.write(noisy, folder, name)
+        logs.append(log)
+    persons = pop.persons[["id_number", "household_key", "village_code", "name", "relation"]].copy()
+    households = pop.households.copy()
+    households.insert(0, "county", county)
+    persons.insert(0, "county", county)
+    log = pd.concat(logs, ignore_index=True)
+    log.insert(0, "county", county)
+    return {"households": households, "persons": persons, "noise_log": log}
+
+
+def generate(out: Path, people: int, seed: int, counties: int = 1, first_county: int = DEFAULT_COUNTY,
+             noise_scale: float = 1.0) -> Path:
+    """Writes the sources into ``out`` (one folder per county when ``counties`` > 1) and the truth into
+    ``out/ground_truth``. The same arguments give the same bytes."""
+    out = Path(out)
+    rates = noise.NoiseRates().scaled(noise_scale)
+    truths: dict[str, list[pd.DataFrame]] = {}
+    codes = county_codes(first_county, counties)
+    shares = np.full(counties, people // counties)
+    shares[: people % counties] += 1
+    for code, share in zip(codes, shares):
+        folder = out if counties == 1 else out / str(code)
+        for key, frame in generate_county(folder, int(share), seed, code, rates).items():
+            truths.setdefault(key, []).append(frame)
+    truth_dir = out / TRUTH_FOLDER
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    for key, frames in truths.items():
+        pd.concat(frames, ignore_index=True).to_parquet(truth_dir / f"{key}.parquet", index=False, compression="zstd")
+    return out
