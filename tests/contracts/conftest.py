@@ -29,3 +29,175 @@ def role_registry(RoleRegistry, admin):
 def role():
     """Role name → bytes32 id, as the contracts compute it."""
     return ROLE_IDS
+
+
+# --- eligibility, approvals and the household registry (issue 3) ------------------------------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from brownie.network.account import Account as _BrownieAccount  # noqa: E402
+from eth_account import Account as _EthAccount  # noqa: E402
+from eth_utils import keccak  # noqa: E402
+
+from govchain.eligibility import Decision, EligibilityLeaf  # noqa: E402
+from oracle.merkle import EligibilityTree  # noqa: E402
+
+DAY = 86400
+NOTICE_PERIOD = 5 * DAY
+TRANSITION_PERIOD = 365 * DAY
+LEVEL_TIMEOUT = 3 * DAY
+# RegionCode levels.
+COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
+# Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
+REGISTRATION, EXIT = 1, 2
+# IApprovalEngine.SubjectState and Outcome; IHouseholdRegistry.Status.
+NONE, PENDING, RETURNED, APPROVED, REJECTED = range(5)
+SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED = range(8)
+H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = range(4)
+
+
+def err(name: str, *args) -> str:
+    """The revert string brownie decodes from a custom error, args formatted as brownie shows them."""
+
+    def fmt(value):
+        if isinstance(value, _BrownieAccount) or hasattr(value, "address"):
+            return value.address.lower()
+        if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+            return value.lower()
+        if isinstance(value, (bytes, bytearray)):
+            return repr(bytes(value))
+        return str(value)
+
+    return f"{name}: {', '.join(fmt(a) for a in args)}"
+
+
+def household_id(name: str) -> bytes:
+    """A pseudonymous household id for tests (the real one is a keyed hash, see oracle/)."""
+    return keccak(text=f"household:{name}")
+
+
+class CommittedBatch:
+    """An eligibility batch built with oracle.merkle and committed on chain."""
+
+    def __init__(self, batch_id: bytes, scope: int, leaves: list[EligibilityLeaf]):
+        self.id = batch_id
+        self.scope = scope
+        self.tree = EligibilityTree.of(leaves)
+        self.root = self.tree.root
+
+    def commit_args(self, manifest_cid: str = "bafkreimanifest", model: bytes = b"\x01" * 32):
+        return (self.id, self.scope, self.root, manifest_cid, model, b"\x02" * 32, len(self.tree))
+
+    def commit(self, eligibility, oracles):
+        for oracle in oracles:
+            eligibility.commitBatch(*self.commit_args(), {"from": oracle})
+        return self
+
+    def proof(self, name: str):
+        """(leaf tuple, proof) of household `name` in this batch, as the contracts take them."""
+        leaf, proof = self.tree.proof_for(household_id(name))
+        return leaf.values(), proof
+
+
+def approval_signature(signer, contract, subject: int, level: int, nonce: int, deadline: int, chain_id: int,
+                       name: str, verifying_contract: str | None = None) -> bytes:
+    """The EIP-712 `Approval` signature of a brownie LocalAccount `signer`."""
+    signed = _EthAccount.sign_typed_data(
+        signer.private_key,
+        {"name": name, "version": "1", "chainId": chain_id,
+         "verifyingContract": verifying_contract or contract.address},
+        {"Approval": [{"name": "subject", "type": "uint256"}, {"name": "level", "type": "uint8"},
+                      {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"}]},
+        {"subject": subject, "level": level, "nonce": nonce, "deadline": deadline},
+    )
+    return bytes(signed.signature)
+
+
+@pytest.fixture(scope="module")
+def officials(accounts, admin, role_registry, role):
+    """Named officials of the test county, each granted their role.
+
+    oracles ORACLE over the county; clerk INTAKE_CLERK over VILLAGE; village_leader, township_leaders (two),
+    county_leader LEADER at their level; reviewer REVIEWER over the township; other_clerk INTAKE_CLERK over
+    OTHER_VILLAGE_SAME_TOWNSHIP; outsider holds nothing; signers are key-holding LEADERs of the township for
+    EIP-712 approvals (not funded: they only sign).
+    """
+    extra = [accounts.add() for _ in range(2)]
+    for account in extra:
+        admin.transfer(account, "10 ether")
+    people = SimpleNamespace(
+        oracles=[accounts[1], accounts[2], accounts[3]],
+        clerk=accounts[4],
+        village_leader=accounts[5],
+        township_leaders=[accounts[6], accounts[7]],
+        county_leader=accounts[8],
+        reviewer=accounts[9],
+        other_clerk=extra[0],
+        outsider=extra[1],
+        signers=[accounts.add() for _ in range(3)],
+    )
+    grants = [(role["ORACLE"], oracle, COUNTY) for oracle in people.oracles] + [
+        (role["INTAKE_CLERK"], people.clerk, VILLAGE),
+        (role["LEADER"], people.village_leader, VILLAGE),
+        (role["LEADER"], people.township_leaders[0], TOWNSHIP),
+        (role["LEADER"], people.township_leaders[1], TOWNSHIP),
+        (role["LEADER"], people.county_leader, COUNTY),
+        (role["REVIEWER"], people.reviewer, TOWNSHIP),
+        (role["INTAKE_CLERK"], people.other_clerk, OTHER_VILLAGE_SAME_TOWNSHIP),
+    ] + [(role["LEADER"], signer, TOWNSHIP) for signer in people.signers]
+    for role_id, account, region in grants:
+        role_registry.grantRoleIn(role_id, account, region, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def eligibility(EligibilityRegistry, role_registry, admin, officials):
+    """An eligibility registry needing 2 of the 3 county oracles."""
+    return EligibilityRegistry.deploy(role_registry, 2, {"from": admin})
+
+
+# Households of the first batch (all in the county): name → (village, decision).
+FIRST_BATCH = {
+    "admitted": (VILLAGE, Decision.ADMIT),
+    "admitted-2": (VILLAGE, Decision.ADMIT),
+    "neighbour": (OTHER_VILLAGE_SAME_TOWNSHIP, Decision.ADMIT),
+    "watched": (VILLAGE, Decision.MONITOR),
+    "unchanged": (VILLAGE, Decision.NONE),
+    "exiting-early": (VILLAGE, Decision.EXIT),
+    "township-code": (TOWNSHIP, Decision.ADMIT),
+}
+# Outside the county scope of the batches.
+OUTSIDE_BATCH = {"elsewhere": (OTHER_COUNTY_VILLAGE, Decision.ADMIT)}
+
+
+def make_leaves(households: dict) -> list[EligibilityLeaf]:
+    return [
+        EligibilityLeaf(household_id(name), region, decision, reasons=0b101, score=4200 + i)
+        for i, (name, (region, decision)) in enumerate(households.items())
+    ]
+
+
+@pytest.fixture(scope="module")
+def first_batch(eligibility, officials):
+    """The first final batch of the county: FIRST_BATCH and OUTSIDE_BATCH households, committed by 2 oracles."""
+    batch = CommittedBatch(keccak(text="batch-2026-11"), COUNTY, make_leaves({**FIRST_BATCH, **OUTSIDE_BATCH}))
+    return batch.commit(eligibility, officials.oracles[:2])
+
+
+@pytest.fixture(scope="module")
+def household_registry(HouseholdRegistry, role_registry, eligibility, first_batch, admin, role):
+    """The registry with its two routes: registration (village LEADER 1, township LEADER 2 of 2, county LEADER
+    1) and exit (township REVIEWER 1, county LEADER 1)."""
+    registry = HouseholdRegistry.deploy(role_registry, eligibility, NOTICE_PERIOD, TRANSITION_PERIOD, {"from": admin})
+    registration = registry.defineRoute(REGISTRATION, [
+        (role["LEADER"], VILLAGE_LEVEL, 1, LEVEL_TIMEOUT),
+        (role["LEADER"], TOWNSHIP_LEVEL, 2, LEVEL_TIMEOUT),
+        (role["LEADER"], COUNTY_LEVEL, 1, LEVEL_TIMEOUT),
+    ], {"from": admin}).return_value
+    exit_route = registry.defineRoute(EXIT, [
+        (role["REVIEWER"], TOWNSHIP_LEVEL, 1, LEVEL_TIMEOUT),
+        (role["LEADER"], COUNTY_LEVEL, 1, 0),
+    ], {"from": admin}).return_value
+    registry.setRouteBands(REGISTRATION, 0, [(0, registration)], {"from": admin})
+    registry.setRouteBands(EXIT, 0, [(0, exit_route)], {"from": admin})
+    return registry

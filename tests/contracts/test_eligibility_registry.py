@@ -1,0 +1,288 @@
+"""EligibilityRegistry: k-of-n commitments, conflict alarms, supersession, and proof verification."""
+
+import brownie
+import pytest
+from eth_utils import keccak
+
+from govchain.eligibility import Decision, leaf_hash
+from tests.contracts.conftest import (
+    COUNTY,
+    FIRST_BATCH,
+    OTHER_COUNTY_VILLAGE,
+    TOWNSHIP,
+    VILLAGE,
+    CommittedBatch,
+    err,
+    household_id,
+    make_leaves,
+)
+
+BATCH_ID = keccak(text="batch-test")
+
+
+@pytest.fixture(scope="module")
+def batch():
+    """A batch of FIRST_BATCH households, not committed yet."""
+    return CommittedBatch(BATCH_ID, COUNTY, make_leaves(FIRST_BATCH))
+
+
+def commitment(eligibility, batch, **changes):
+    args = dict(zip(["id", "scope", "root", "cid", "model", "snapshot", "count"], batch.commit_args()))
+    args.update(changes)
+    return eligibility.commitmentHash(args["scope"], args["root"], args["cid"], args["model"], args["snapshot"],
+                                      args["count"])
+
+
+# --- the leaf encoding -------------------------------------------------------------------------------------
+
+
+def test_leaf_hash_matches_the_python_encoding(eligibility):
+    leaf = (household_id("x"), VILLAGE, int(Decision.ADMIT), 0b1011, 123456)
+    assert eligibility.leafHash(leaf) == "0x" + leaf_hash(*leaf).hex()
+
+
+def test_constructor_sets_the_quorum(eligibility):
+    assert eligibility.quorum() == 2
+
+
+def test_constructor_refuses_a_zero_quorum(EligibilityRegistry, role_registry, admin):
+    with brownie.reverts(err("EligibilityInvalidQuorum", 0)):
+        EligibilityRegistry.deploy(role_registry, 0, {"from": admin})
+
+
+# --- commits and the quorum --------------------------------------------------------------------------------
+
+
+def test_first_commit_records_the_vote_without_finalizing(eligibility, officials, batch):
+    oracle = officials.oracles[0]
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+    expected = commitment(eligibility, batch)
+    event = tx.events["BatchCommitted"]
+    assert event["batchId"] == "0x" + BATCH_ID.hex()
+    assert event["oracle"] == oracle
+    assert event["commitment"] == expected
+    assert event["root"] == "0x" + batch.root.hex()
+    assert event["manifestCid"] == "bafkreimanifest"
+    assert event["leafCount"] == len(batch.tree)
+    assert event["votes"] == 1
+    assert "BatchFinalized" not in tx.events
+    assert eligibility.commitmentOf(BATCH_ID, oracle) == expected
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+
+
+def test_quorum_of_agreeing_oracles_finalizes_the_batch(eligibility, officials, batch, chain):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    event = tx.events["BatchFinalized"]
+    assert event["batchId"] == "0x" + BATCH_ID.hex()
+    assert event["scope"] == COUNTY
+    assert event["root"] == "0x" + batch.root.hex()
+    record = eligibility.batch(BATCH_ID)
+    assert record["root"] == "0x" + batch.root.hex()
+    assert record["scope"] == COUNTY
+    assert record["leafCount"] == len(batch.tree)
+    assert record["finalizedAt"] == chain[-1].timestamp
+    assert eligibility.currentBatch(COUNTY) == "0x" + BATCH_ID.hex()
+
+
+def test_finalizing_a_newer_batch_of_the_same_scope_supersedes_the_older(eligibility, officials, first_batch, batch):
+    assert eligibility.currentBatch(COUNTY) == "0x" + first_batch.id.hex()
+    batch.commit(eligibility, officials.oracles[:2])
+    assert eligibility.currentBatch(COUNTY) == "0x" + BATCH_ID.hex()
+
+
+def test_finalized_event_names_the_superseded_batch(eligibility, officials, first_batch, batch):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert tx.events["BatchFinalized"]["superseded"] == "0x" + first_batch.id.hex()
+
+
+def test_a_third_agreeing_commit_after_finality_changes_nothing(eligibility, officials, batch):
+    batch.commit(eligibility, officials.oracles[:2])
+    before = eligibility.batch(BATCH_ID)
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[2]})
+    assert tx.events["BatchCommitted"]["votes"] == 3
+    assert "BatchFinalized" not in tx.events and "BatchConflict" not in tx.events
+    assert eligibility.batch(BATCH_ID) == before
+
+
+def test_an_oracle_cannot_commit_a_batch_twice(eligibility, officials, batch):
+    oracle = officials.oracles[0]
+    eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+    with brownie.reverts(err("EligibilityAlreadyCommitted", BATCH_ID, oracle)):
+        eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+
+
+def test_an_oracle_cannot_change_its_commit(eligibility, officials, batch):
+    oracle = officials.oracles[0]
+    eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+    args = list(batch.commit_args())
+    args[2] = b"\x09" * 32
+    with brownie.reverts(err("EligibilityAlreadyCommitted", BATCH_ID, oracle)):
+        eligibility.commitBatch(*args, {"from": oracle})
+
+
+def test_a_non_oracle_cannot_commit(eligibility, officials, batch):
+    with brownie.reverts(err("EligibilityUnauthorizedOracle", officials.clerk, COUNTY)):
+        eligibility.commitBatch(*batch.commit_args(), {"from": officials.clerk})
+
+
+def test_an_oracle_cannot_commit_beyond_its_region(eligibility, officials):
+    other = CommittedBatch(BATCH_ID, 530103000000, make_leaves(FIRST_BATCH))
+    with brownie.reverts(err("EligibilityUnauthorizedOracle", officials.oracles[0], 530103000000)):
+        eligibility.commitBatch(*other.commit_args(), {"from": officials.oracles[0]})
+
+
+def test_an_invalid_scope_is_refused(eligibility, officials):
+    bad = CommittedBatch(BATCH_ID, 530102000001, make_leaves(FIRST_BATCH))
+    with brownie.reverts(err("EligibilityInvalidScope", 530102000001)):
+        eligibility.commitBatch(*bad.commit_args(), {"from": officials.oracles[0]})
+
+
+def test_an_empty_root_is_refused(eligibility, officials, batch):
+    args = list(batch.commit_args())
+    args[2] = b"\x00" * 32
+    with brownie.reverts(err("EligibilityEmptyBatch", BATCH_ID)):
+        eligibility.commitBatch(*args, {"from": officials.oracles[0]})
+
+
+def test_a_zero_leaf_count_is_refused(eligibility, officials, batch):
+    args = list(batch.commit_args())
+    args[6] = 0
+    with brownie.reverts(err("EligibilityEmptyBatch", BATCH_ID)):
+        eligibility.commitBatch(*args, {"from": officials.oracles[0]})
+
+
+# --- conflicts ---------------------------------------------------------------------------------------------
+
+
+def test_a_conflicting_commit_raises_an_alarm_and_keeps_both_votes(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    tx = eligibility.commitBatch(*batch.commit_args(manifest_cid="bafkreiother"), {"from": officials.oracles[1]})
+    alarm = tx.events["BatchConflict"]
+    assert alarm["batchId"] == "0x" + BATCH_ID.hex()
+    assert alarm["oracle"] == officials.oracles[1]
+    assert alarm["commitment"] == commitment(eligibility, batch, cid="bafkreiother")
+    assert alarm["expected"] == commitment(eligibility, batch)
+    assert eligibility.votes(BATCH_ID, commitment(eligibility, batch)) == 1
+    assert eligibility.votes(BATCH_ID, commitment(eligibility, batch, cid="bafkreiother")) == 1
+    assert eligibility.batch(BATCH_ID)["conflicts"] == 1
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+
+
+def test_a_conflicting_commit_after_finality_does_not_overwrite_the_batch(eligibility, officials, batch):
+    batch.commit(eligibility, officials.oracles[:2])
+    other_root = b"\x07" * 32
+    args = list(batch.commit_args())
+    args[2] = other_root
+    tx = eligibility.commitBatch(*args, {"from": officials.oracles[2]})
+    assert tx.events["BatchConflict"]["expected"] == commitment(eligibility, batch)
+    assert "BatchFinalized" not in tx.events
+    record = eligibility.batch(BATCH_ID)
+    assert record["root"] == "0x" + batch.root.hex()
+    assert record["conflicts"] == 1
+
+
+def test_the_majority_finalizes_after_a_first_dissenting_commit(eligibility, officials, batch):
+    args = list(batch.commit_args())
+    args[2] = b"\x07" * 32
+    eligibility.commitBatch(*args, {"from": officials.oracles[0]})
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[2]})
+    assert tx.events["BatchConflict"]["expected"] == commitment(eligibility, batch, root=b"\x07" * 32)
+    assert tx.events["BatchFinalized"]["root"] == "0x" + batch.root.hex()
+    assert eligibility.batch(BATCH_ID)["conflicts"] == 2
+
+
+# --- governance of the quorum ------------------------------------------------------------------------------
+
+
+def test_governance_sets_the_quorum(eligibility, admin):
+    tx = eligibility.setQuorum(3, {"from": admin})
+    assert tx.events["QuorumChanged"]["previous"] == 2
+    assert tx.events["QuorumChanged"]["quorum"] == 3
+    assert eligibility.quorum() == 3
+
+
+def test_a_higher_quorum_needs_more_oracles(eligibility, officials, batch, admin):
+    eligibility.setQuorum(3, {"from": admin})
+    batch.commit(eligibility, officials.oracles[:2])
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[2]})
+    assert "BatchFinalized" in tx.events
+
+
+def test_only_governance_sets_the_quorum(eligibility, officials):
+    with brownie.reverts(err("GovernanceUnauthorized", officials.oracles[0])):
+        eligibility.setQuorum(1, {"from": officials.oracles[0]})
+
+
+def test_governance_cannot_set_a_zero_quorum(eligibility, admin):
+    with brownie.reverts(err("EligibilityInvalidQuorum", 0)):
+        eligibility.setQuorum(0, {"from": admin})
+
+
+# --- verification ------------------------------------------------------------------------------------------
+
+
+def test_a_valid_proof_verifies_against_the_current_final_batch(eligibility, first_batch):
+    leaf, proof = first_batch.proof("admitted")
+    assert eligibility.verify(first_batch.id, leaf, proof)
+    eligibility.checkLeaf(first_batch.id, leaf, proof)
+
+
+def test_every_household_of_the_batch_verifies(eligibility, first_batch):
+    for name in FIRST_BATCH:
+        leaf, proof = first_batch.proof(name)
+        assert eligibility.verify(first_batch.id, leaf, proof), name
+
+
+def test_a_tampered_leaf_does_not_verify(eligibility, first_batch):
+    leaf, proof = first_batch.proof("admitted")
+    tampered = (leaf[0], leaf[1], int(Decision.EXIT), leaf[3], leaf[4])
+    assert not eligibility.verify(first_batch.id, tampered, proof)
+    with brownie.reverts(err("EligibilityInvalidProof", first_batch.id, leaf_hash(*tampered))):
+        eligibility.checkLeaf(first_batch.id, tampered, proof)
+
+
+def test_a_proof_from_a_non_final_batch_is_refused(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    leaf, proof = batch.proof("admitted")
+    assert not eligibility.verify(BATCH_ID, leaf, proof)
+    with brownie.reverts(err("EligibilityBatchNotFinal", BATCH_ID)):
+        eligibility.checkLeaf(BATCH_ID, leaf, proof)
+
+
+def test_a_proof_from_an_unknown_batch_is_refused(eligibility, first_batch):
+    leaf, proof = first_batch.proof("admitted")
+    with brownie.reverts(err("EligibilityBatchNotFinal", b"\x05" * 32)):
+        eligibility.checkLeaf(b"\x05" * 32, leaf, proof)
+
+
+def test_a_proof_from_a_superseded_batch_is_refused(eligibility, officials, first_batch, batch):
+    batch.commit(eligibility, officials.oracles[:2])
+    leaf, proof = first_batch.proof("admitted")
+    assert not eligibility.verify(first_batch.id, leaf, proof)
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, BATCH_ID)):
+        eligibility.checkLeaf(first_batch.id, leaf, proof)
+
+
+def test_a_proof_for_a_region_outside_the_batch_scope_is_refused(eligibility, first_batch):
+    leaf, proof = first_batch.proof("elsewhere")
+    assert not eligibility.verify(first_batch.id, leaf, proof)
+    with brownie.reverts(err("EligibilityRegionOutsideBatch", first_batch.id, COUNTY, OTHER_COUNTY_VILLAGE)):
+        eligibility.checkLeaf(first_batch.id, leaf, proof)
+
+
+def test_a_leaf_with_an_invalid_region_is_refused(eligibility, first_batch):
+    leaf, proof = first_batch.proof("admitted")
+    bad = (leaf[0], 530102000001, leaf[2], leaf[3], leaf[4])
+    assert not eligibility.verify(first_batch.id, bad, proof)
+    with brownie.reverts(err("EligibilityRegionOutsideBatch", first_batch.id, COUNTY, 530102000001)):
+        eligibility.checkLeaf(first_batch.id, bad, proof)
+
+
+def test_a_leaf_moved_to_another_village_of_the_scope_does_not_verify(eligibility, first_batch):
+    leaf, proof = first_batch.proof("admitted")
+    moved = (leaf[0], TOWNSHIP + 2, leaf[2], leaf[3], leaf[4])
+    assert not eligibility.verify(first_batch.id, moved, proof)
