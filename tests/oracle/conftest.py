@@ -47,3 +47,59 @@ def run_oz_reference(leaves: list[EligibilityLeaf], workdir: Path) -> dict:
 @pytest.fixture
 def oz_reference(tmp_path):
     return lambda leaves: run_oz_reference(leaves, tmp_path)
+
+
+def make_id_number(rng: random.Random, county_prefix: str = "530102") -> str:
+    """A valid 18-digit ID number (correct GB 11643 check digit) of someone born 1940-2005."""
+    from oracle.pseudonym import id_check_digit
+
+    first17 = f"{county_prefix}{rng.randrange(1940, 2006)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
+    return first17 + id_check_digit(first17)
+
+
+POLICY_HASH = "ab" * 32
+
+
+def write_results(path: Path, households: int, seed: int, villages=(530102001001, 530102001002, 530103002001)) -> list[str]:
+    """A results table as the pipeline writes it; returns the raw ID numbers it holds."""
+    import pandas as pd
+
+    rng = random.Random(seed)
+    ids: list[str] = []
+    seen = set()
+    while len(ids) < households:
+        number = make_id_number(rng)
+        if number not in seen:
+            seen.add(number)
+            ids.append(number)
+    table = pd.DataFrame(
+        {
+            "household_key": ids,
+            "region": [rng.choice(villages) for _ in ids],
+            "decision": [rng.randrange(4) for _ in ids],
+            "reasons": [rng.randrange(2**32) for _ in ids],
+            "score": [rng.randrange(2**32) for _ in ids],
+            "policy_hash": [POLICY_HASH] * len(ids),
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(path, index=False)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def ipfs_node(tmp_path_factory):
+    """A real js-ipfs daemon on loopback for the module, stopped by PID afterwards."""
+    from oracle.ipfs import JsIpfsNode
+
+    node = JsIpfsNode(repo_dir=tmp_path_factory.mktemp("ipfs") / "repo")
+    node.start()
+    yield node
+    node.remove()
+
+
+@pytest.fixture
+def ipfs(ipfs_node):
+    from oracle.ipfs import IpfsClient
+
+    return IpfsClient(ipfs_node.api_url)

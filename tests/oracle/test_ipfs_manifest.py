@@ -1,0 +1,144 @@
+"""IPFS client and manifests against a real js-ipfs node."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import psutil
+import pytest
+from multiformats import CID, multihash
+
+from oracle.batches import ResultsError, build_batches
+from oracle.ipfs import IpfsClient, IpfsUnavailableError, JsIpfsNode
+from oracle.manifest import Manifest, ManifestError, filing_arguments
+from oracle.merkle import verify_proof
+from oracle.pseudonym import PseudonymKey
+from tests.oracle.conftest import write_results
+
+KEY = PseudonymKey(b"\x11" * 32)
+
+
+def local_raw_cid(content: bytes) -> str:
+    return CID("base32", 1, "raw", multihash.wrap(hashlib.sha256(content).digest(), "sha2-256")).encode()
+
+
+def test_the_node_returns_the_cid_computed_locally_for_small_content(ipfs):
+    content = b"eligibility manifest placeholder"
+    assert ipfs.add(content) == local_raw_cid(content)
+
+
+def test_added_content_is_pinned_and_reads_back(ipfs):
+    content = b"x" * 1000
+    cid = ipfs.add(content)
+    assert ipfs.is_pinned(cid) and ipfs.cat(cid) == content
+
+
+def test_content_larger_than_one_chunk_reads_back(ipfs):
+    content = bytes(range(256)) * 3000  # 768 KiB: a dag-pb root over raw leaves
+    assert ipfs.cat(ipfs.add(content)) == content
+
+
+def test_the_node_listens_on_loopback_only(ipfs_node):
+    listening = [c.laddr.ip for c in psutil.Process(ipfs_node.process.pid).connections() if c.status == psutil.CONN_LISTEN]
+    assert listening and all(ip == "127.0.0.1" for ip in listening)
+
+
+@pytest.fixture(scope="module")
+def stopped_node(tmp_path_factory):
+    """A js-ipfs node that was started and then stopped by PID, and the PID it had."""
+    node = JsIpfsNode(repo_dir=tmp_path_factory.mktemp("stopped-ipfs") / "repo")
+    node.start()
+    pid = node.process.pid
+    node.remove()
+    return node, pid
+
+
+def test_a_client_of_a_stopped_node_raises_unavailable_with_what_to_do(stopped_node):
+    node, _ = stopped_node
+    with pytest.raises(IpfsUnavailableError, match="GOVCHAIN_IPFS_API"):
+        IpfsClient(node.api_url, timeout=2).add(b"anything")
+
+
+def test_a_stopped_node_process_is_gone(stopped_node):
+    _, pid = stopped_node
+    assert not psutil.pid_exists(pid)
+
+
+def test_one_batch_per_county_is_built_from_a_results_file(tmp_path):
+    write_results(tmp_path / "results.parquet", 60, seed=1)
+    assert [m.header.scope for m in build_batches(tmp_path / "results.parquet", KEY)] == [530102000000, 530103000000]
+
+
+def test_two_builds_of_the_same_results_give_identical_manifest_bytes(tmp_path):
+    write_results(tmp_path / "results.parquet", 40, seed=2)
+    first = [m.to_bytes() for m in build_batches(tmp_path / "results.parquet", KEY)]
+    assert first == [m.to_bytes() for m in build_batches(tmp_path / "results.parquet", KEY)]
+
+
+def test_a_manifest_published_on_ipfs_reads_back_with_the_same_root(ipfs, tmp_path):
+    write_results(tmp_path / "results.parquet", 50, seed=3)
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    fetched = Manifest.from_bytes(ipfs.cat(ipfs.add(manifest.to_bytes())), expected_root=manifest.root)
+    assert fetched.root == manifest.root and fetched.header == manifest.header
+
+
+def test_a_households_proof_is_found_in_the_fetched_manifest_from_its_id_number(ipfs, tmp_path):
+    ids = write_results(tmp_path / "results.parquet", 50, seed=4, villages=(530102001001,))
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    fetched = Manifest.from_bytes(ipfs.cat(ipfs.add(manifest.to_bytes())))
+    leaf, proof = fetched.proof_for(KEY.household_id(ids[7]))
+    assert verify_proof(manifest.root, leaf.hash(), proof)
+
+
+def test_a_manifest_of_2000_households_round_trips_through_ipfs(ipfs, tmp_path):
+    write_results(tmp_path / "results.parquet", 2000, seed=5, villages=(530102001001,))
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    assert Manifest.from_bytes(ipfs.cat(ipfs.add(manifest.to_bytes()))).root == manifest.root
+
+
+def test_a_manifest_checked_against_another_root_raises(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=6)
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    with pytest.raises(ManifestError, match="not the committed root"):
+        Manifest.from_bytes(manifest.to_bytes(), expected_root=b"\x00" * 32)
+
+
+def test_a_manifest_with_an_altered_leaf_raises(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=7)
+    data = build_batches(tmp_path / "results.parquet", KEY)[0].to_json()
+    data["tree"]["values"][0]["value"][4] += 1
+    with pytest.raises(ManifestError, match="invalid"):
+        Manifest.from_bytes(json.dumps(data).encode())
+
+
+def test_a_manifest_holds_no_id_number(tmp_path):
+    ids = write_results(tmp_path / "results.parquet", 200, seed=8)
+    published = b"".join(m.to_bytes() for m in build_batches(tmp_path / "results.parquet", KEY))
+    assert not [number for number in ids if number.encode() in published or number[:17].encode() in published]
+
+
+def test_filing_arguments_carry_the_batch_id_leaf_and_proof(tmp_path):
+    ids = write_results(tmp_path / "results.parquet", 30, seed=9, villages=(530102001001,))
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    args = filing_arguments(manifest, KEY.household_id(ids[3]))
+    batch_id, leaf_values, proof = args.contract_args()
+    assert batch_id == manifest.header.batch_id and leaf_values[0] == KEY.household_id(ids[3]) and verify_proof(
+        manifest.root, args.leaf.hash(), proof
+    )
+
+
+def test_filing_arguments_for_a_household_outside_the_batch_raise(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=10)
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    with pytest.raises(ManifestError, match="has no leaf in this batch"):
+        filing_arguments(manifest, b"\x42" * 32)
+
+
+def test_a_results_file_without_a_column_raises_naming_it(tmp_path):
+    import pandas as pd
+
+    write_results(tmp_path / "results.parquet", 5, seed=11)
+    pd.read_parquet(tmp_path / "results.parquet").drop(columns=["score"]).to_parquet(tmp_path / "bad.parquet")
+    with pytest.raises(ResultsError, match="score"):
+        build_batches(tmp_path / "bad.parquet", KEY)
