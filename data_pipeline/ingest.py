@@ -8,6 +8,7 @@ idrepair.py; rows waiting for them keep their IdStatus.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,7 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
         return path, "parquet", frame
     payload, encoding = decode(path, path.read_bytes(), spec.encoding)
     header = payload.split(b"\n", 1)[0].decode("utf-8").strip("\r")
-    _check_columns(path, [c.strip() for c in header.split(",")], spec)
+    _check_columns(path, [c.strip() for c in next(csv.reader([header]))], spec)
     try:
         table = pacsv.read_csv(
             io.BytesIO(payload),

@@ -28,6 +28,7 @@ class Reason(str, Enum):
     DUPLICATE_ROW = "DUPLICATE_ROW"  # same person and same values as an earlier row of the same file
     CONFLICTING_DUPLICATE = "CONFLICTING_DUPLICATE"  # same person twice with different values: both held
     UNKNOWN_PERSON = "UNKNOWN_PERSON"  # a valid ID that neither register (户政, 普调) knows
+    UNKNOWN_HOUSEHOLD = "UNKNOWN_HOUSEHOLD"  # household-level row whose head heads no known household
 
 
 QUARANTINE_COLUMNS = ["row", "reason", "column", "value"]

@@ -1,0 +1,150 @@
+"""The person and household tables: each field taken from the highest-priority source that has it
+(sources.FIELD_PRIORITY), people grouped into households under their head's ID number."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data_pipeline.ingest import Ingested
+from data_pipeline.policy import Policy
+from data_pipeline.sources import FIELD_PRIORITY
+
+
+def _lookup(items: dict[str, Ingested], source: str, column: str, keys: pd.Index) -> pd.Series:
+    """The value of ``column`` in ``source`` for each key (missing where the source has no row)."""
+    frame = items[source].frame
+    return frame.set_index(items[source].spec.key)[column].reindex(keys)
+
+
+def _first_available(items: dict[str, Ingested], field: str, keys: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Coalesces ``field`` over its sources in priority order; also says which source gave each value."""
+    value, origin = None, pd.Series(pd.NA, index=keys, dtype="str")
+    for source, column in FIELD_PRIORITY[field]:
+        candidate = _lookup(items, source, column, keys)
+        if value is None:
+            value = candidate
+            origin = origin.mask(candidate.notna(), source)
+        else:
+            take = value.isna() & candidate.notna()
+            value = value.where(~take, candidate)
+            origin = origin.mask(take, source)
+    return value, origin
+
+
+def ages(ids: pd.Series, policy: Policy) -> np.ndarray:
+    """Completed years on the policy's reference date, from the birth date in the ID number."""
+    ref = policy.reference_date
+    birth = ids.str.slice(6, 14).astype("int64").to_numpy()
+    return (ref.year * 10000 + ref.month * 100 + ref.day - birth) // 10000
+
+
+def build_persons(items: dict[str, Ingested], policy: Policy) -> pd.DataFrame:
+    """One row per person known to either register (户政 or 普调)."""
+    keys = pd.Index(
+        pd.concat([items["household_registration"].frame["id_number"], items["census"].frame["id_number"]]).unique(),
+        name="id_number",
+    )
+    p = pd.DataFrame(index=keys)
+    for field in ("head_id_number", "relation", "village_code", "name"):
+        p[field], _ = _first_available(items, field, keys)
+    census = items["census"].frame.set_index("id_number").reindex(keys)
+    p["age"] = ages(pd.Series(keys, index=keys), policy)
+    p["male"] = pd.Series(keys, index=keys).str.slice(16, 17).astype("int64") % 2 == 1
+    for column in ("disability_grade", "chronic_illness", "in_school", "can_work"):
+        p[column] = census[column]
+
+    # Income components and insurance: administrative records first, the survey last.
+    survey_used = pd.Series(False, index=keys)
+    for field in ("wage", "business"):
+        value, origin = _first_available(items, field, keys)
+        survey_used |= (origin == "census").fillna(False) & (value > 0)
+        p[field] = value.fillna(0.0)
+    ss = items["social_security"].frame.set_index("id_number").reindex(keys)
+    admin_transfers = ss[["pension", "dibao", "disability_allowance"]].sum(axis=1, min_count=3)
+    from_survey = admin_transfers.isna() & census["reported_transfers"].notna()
+    survey_used |= from_survey & (census["reported_transfers"] > 0)
+    p["transfers"] = admin_transfers.fillna(census["reported_transfers"]).fillna(0.0)
+    insured, origin = _first_available(items, "medical_insured", keys)
+    survey_used |= (origin == "census").fillna(False) & (insured == 0)
+    p["medical_insured"] = insured.fillna(1.0)  # no record of being uninsured: assume the default scheme
+    p["major_illness_claim"] = ss["major_illness_claim"].fillna(0.0)
+    p["balance"] = _lookup(items, "bank", "balance", keys).fillna(0.0)
+    p["debt"] = _lookup(items, "credit", "debt_outstanding", keys).fillna(0.0)
+    p["overdue"] = _lookup(items, "credit", "overdue", keys).fillna(0.0)
+    p["survey_used"] = survey_used.to_numpy()
+    # Household answers of the survey, repeated on each member's row; used per household below.
+    for column in ("reported_farm_income", "housing_safe", "drinking_water_safe", "food_clothing_secure",
+                   "registered_poor", "income_pc_prev1", "income_pc_prev2"):
+        p[f"census_{column}"] = census[column]
+    return p.reset_index().rename(columns={"head_id_number": "household_key"})
+
+
+def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: Policy) -> pd.DataFrame:
+    """One row per household, with everything the models read."""
+    adm, rc = policy["admission"], policy["root_causes"]
+    p = persons
+    school_lo, school_hi = adm["compulsory_school_age"]
+    work_lo, work_hi = rc["working_age"]
+    p = p.assign(
+        is_head=p["id_number"] == p["household_key"],
+        dropout=p["age"].between(school_lo, school_hi) & (p["in_school"] == 0),
+        uninsured=p["medical_insured"] == 0,
+        disabled=p["disability_grade"].fillna(0) > 0,
+        chronic=p["chronic_illness"].fillna(0) == 1,
+        major_illness=p["major_illness_claim"] == 1,
+        able_worker=p["age"].between(work_lo, work_hi) & (p["can_work"] == 1),
+        dependant=(p["age"] < work_lo) | (p["age"] > work_hi),
+    )
+    g = p.groupby("household_key", sort=True)
+    h = g.agg(
+        members=("id_number", "size"),
+        wage=("wage", "sum"),
+        business=("business", "sum"),
+        transfers=("transfers", "sum"),
+        dropouts=("dropout", "sum"),
+        uninsured=("uninsured", "sum"),
+        disabled=("disabled", "sum"),
+        chronic=("chronic", "sum"),
+        major_illness=("major_illness", "sum"),
+        able_workers=("able_worker", "sum"),
+        dependants=("dependant", "sum"),
+        balance=("balance", "sum"),
+        debt=("debt", "sum"),
+        overdue=("overdue", "max"),
+        survey_used=("survey_used", "max"),
+        census_reported_farm_income=("census_reported_farm_income", "first"),
+        census_housing_safe=("census_housing_safe", "first"),
+        census_drinking_water_safe=("census_drinking_water_safe", "first"),
+        census_food_clothing_secure=("census_food_clothing_secure", "first"),
+        registered_poor=("census_registered_poor", "max"),
+        income_pc_prev1=("census_income_pc_prev1", "first"),
+        income_pc_prev2=("census_income_pc_prev2", "first"),
+    )
+    # The household lives where its head is registered; if the head is unknown, where its first member is.
+    heads = p[p["is_head"]].set_index("household_key")["village_code"]
+    h["region"] = heads.reindex(h.index).fillna(g["village_code"].first())
+    keys = h.index
+
+    agri = items["agriculture"].frame.set_index("head_id_number").reindex(keys)
+    land = items["land"].frame.set_index("head_id_number").reindex(keys)
+    cons = items["consumption"].frame.set_index("head_id_number").reindex(keys)
+    h["farm_income"] = agri["farm_net_income"].fillna(h["census_reported_farm_income"]).fillna(0.0)
+    survey = agri["farm_net_income"].isna() & (h["census_reported_farm_income"] > 0)
+    h["drinking_water_safe"] = agri["drinking_water_safe"].fillna(h["census_drinking_water_safe"]).fillna(1.0)
+    survey |= agri["drinking_water_safe"].isna() & h["census_drinking_water_safe"].notna()
+    h["disaster_loss"] = agri["disaster_loss"].fillna(0.0)
+    h["land_mu"] = land["contracted_land_mu"]
+    grade = land["house_safety_grade"]
+    h["house_safety_grade"] = grade
+    unsafe_by_grade = grade.isin(adm["unsafe_house_grades"])
+    h["housing_unsafe"] = unsafe_by_grade.where(grade.notna(), h["census_housing_safe"] == 0)
+    survey |= grade.isna() & h["census_housing_safe"].notna()
+    for column in ("food_clothing_spend", "education_spend", "medical_spend", "total_spend"):
+        h[column] = cons[column]
+    h["survey_used"] = (h["survey_used"] | survey).astype(bool)
+    h["income"] = h["wage"] + h["business"] + h["transfers"] + h["farm_income"]
+    h["income_pc"] = h["income"] / h["members"]
+    h["registered_poor"] = h["registered_poor"].fillna(0.0) == 1
+    h = h.drop(columns=[c for c in h.columns if c.startswith("census_") and c != "census_food_clothing_secure"])
+    return h.reset_index()

@@ -1,0 +1,148 @@
+"""Admission, exit, return-to-poverty monitoring, root causes and the proxy means test, vectorised over
+the household table. Every threshold comes from the policy file (policy.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data_pipeline.policy import Policy
+from data_pipeline.reasons import CAUSES, Decision, Reason
+
+UINT32_MAX = 2**32 - 1
+_GUARANTEE_BITS = (
+    Reason.FOOD_CLOTHING_INSECURE | Reason.COMPULSORY_EDUCATION_NOT_MET | Reason.BASIC_MEDICAL_NOT_INSURED
+    | Reason.HOUSING_UNSAFE | Reason.DRINKING_WATER_UNSAFE
+)
+
+
+def _bit(condition: pd.Series, flag: Reason) -> np.ndarray:
+    return np.where(condition.fillna(False).to_numpy(dtype=bool), np.uint32(flag), np.uint32(0))
+
+
+def admission_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Bits 0-5: income below the line, or any of the guarantees (plus drinking water) failing."""
+    adm = policy["admission"]
+    food_pc = h["food_clothing_spend"] / h["members"]
+    # Without a consumption record, the survey's own yes/no answer on food and clothing is what we have.
+    food_insecure = (food_pc < adm["food_clothing_min_per_capita"]).where(
+        food_pc.notna(), h["census_food_clothing_secure"] == 0
+    )
+    return (
+        _bit(h["income_pc"] < policy.line, Reason.INCOME_BELOW_LINE)
+        | _bit(food_insecure.astype("boolean"), Reason.FOOD_CLOTHING_INSECURE)
+        | _bit(h["dropouts"] > 0, Reason.COMPULSORY_EDUCATION_NOT_MET)
+        | _bit(h["uninsured"] > 0, Reason.BASIC_MEDICAL_NOT_INSURED)
+        | _bit(h["housing_unsafe"].astype("boolean"), Reason.HOUSING_UNSAFE)
+        | _bit(h["drinking_water_safe"] == 0, Reason.DRINKING_WATER_UNSAFE)
+    )
+
+
+def exit_bits(h: pd.DataFrame, policy: Policy, admission: np.ndarray) -> np.ndarray:
+    """Bits 8-10: registered, above the line in every stable period, guarantees met."""
+    periods = [h["income_pc"], h["income_pc_prev1"], h["income_pc_prev2"]][: policy["exit"]["stable_periods"]]
+    stable = pd.concat([p >= policy.line for p in periods], axis=1).all(axis=1)
+    stable &= pd.concat([p.notna() for p in periods], axis=1).all(axis=1)  # unknown history is not stable
+    return (
+        _bit(h["registered_poor"], Reason.REGISTERED_POOR)
+        | _bit(stable, Reason.STABLY_ABOVE_LINE)
+        | _bit(pd.Series((admission & np.uint32(_GUARANTEE_BITS)) == 0, index=h.index), Reason.GUARANTEES_MET)
+    )
+
+
+def monitoring_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Bits 12-14: income under the monitoring line, rigid spending above income, sudden hardship."""
+    mon = policy["monitoring"]
+    rigid = h["medical_spend"].fillna(0) + h["education_spend"].fillna(0)
+    hardship = (h["major_illness"] > 0) | (
+        (h["disaster_loss"] > 0) & (h["disaster_loss"] >= mon["disaster_loss_share_of_income"] * h["income"])
+    )
+    return (
+        _bit(h["income_pc"] < mon["income_line_multiple"] * policy.line, Reason.INCOME_BELOW_MONITORING_LINE)
+        | _bit((rigid > 0) & (rigid > h["income"]), Reason.RIGID_EXPENDITURE_ABOVE_INCOME)
+        | _bit(hardship, Reason.SUDDEN_HARDSHIP)
+    )
+
+
+def cause_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Bits 16-23: every root cause that applies (致贫原因)."""
+    rc = policy["root_causes"]
+    income = h["income"].clip(lower=0)
+    return (
+        _bit((h["chronic"] > 0) | (h["major_illness"] > 0), Reason.CAUSE_ILLNESS)
+        | _bit(h["disabled"] > 0, Reason.CAUSE_DISABILITY)
+        | _bit(h["able_workers"] == 0, Reason.CAUSE_LACK_OF_LABOUR)
+        | _bit(h["education_spend"].fillna(0) > rc["education_spend_share_of_income"] * income, Reason.CAUSE_EDUCATION)
+        | _bit((h["able_workers"] > 0) & (h["wage"] + h["business"] <= 0), Reason.CAUSE_SKILLS)
+        | _bit(h["land_mu"] / h["members"] < rc["land_min_mu_per_capita"], Reason.CAUSE_LAND)
+        | _bit((h["debt"] > rc["debt_to_income_ratio"] * income) | (h["overdue"] > 0), Reason.CAUSE_FUNDS)
+        | _bit((h["disaster_loss"] > 0) & (h["disaster_loss"] > rc["disaster_loss_share_of_income"] * income),
+               Reason.CAUSE_DISASTER)
+    )
+
+
+def primary_cause(bits: np.ndarray) -> pd.Series:
+    """The first cause in the policy's order (illness, disability, labour, ...), or missing."""
+    out = np.full(len(bits), None, dtype=object)
+    for flag in reversed(CAUSES):
+        out[(bits & np.uint32(flag)) != 0] = flag.name.removeprefix("CAUSE_").lower()
+    return pd.Series(out, dtype="str")
+
+
+def pmt_features(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    m = h["members"]
+    return pd.DataFrame(
+        {
+            "log_members": np.log(m),
+            "dependency_ratio": h["dependants"] / m,
+            "disabled_share": h["disabled"] / m,
+            "chronic_share": h["chronic"] / m,
+            "land_mu_per_capita": (h["land_mu"].fillna(0) / m),
+            "unsafe_house": h["housing_unsafe"].astype("float64").fillna(0),
+            "has_business": (h["business"] > 0).astype("float64"),
+            "log1p_balance_per_capita": np.log1p(h["balance"].clip(lower=0) / m),
+            "log1p_spend_per_capita": np.log1p(h["total_spend"].fillna(0).clip(lower=0) / m),
+            "overdue": h["overdue"].astype("float64"),
+        }
+    )
+
+
+def pmt_score(h: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Proxy-means-test estimate of per-capita welfare in yuan from assets and demographics, not income
+    (which is what people misreport): lower means poorer; used to rank households for support."""
+    pmt = policy["pmt"]
+    x = pmt_features(h, policy)
+    log_welfare = pmt["intercept"] + sum(w * x[name] for name, w in pmt["weights"].items())
+    return np.clip(np.round(np.exp(log_welfare.to_numpy(dtype=float))), 0, UINT32_MAX).astype(np.uint32)
+
+
+def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Applies every model. Returns ``decision`` (uint8), ``reasons`` (uint32), ``score`` (uint32),
+    ``admission_eligible`` and ``primary_cause`` on the household index."""
+    admission = admission_bits(h, policy)
+    exits = exit_bits(h, policy, admission)
+    monitoring = monitoring_bits(h, policy)
+    eligible = admission != 0
+    registered = h["registered_poor"].to_numpy(dtype=bool)
+    hardship = (monitoring & np.uint32(Reason.SUDDEN_HARDSHIP)) != 0
+    can_exit = ((exits & np.uint32(Reason.STABLY_ABOVE_LINE | Reason.GUARANTEES_MET))
+                == np.uint32(Reason.STABLY_ABOVE_LINE | Reason.GUARANTEES_MET)) & ~hardship
+    decision = np.select(
+        [registered & can_exit, registered, eligible, monitoring != 0],
+        [Decision.EXIT, Decision.NONE, Decision.ADMIT, Decision.MONITOR],
+        Decision.NONE,
+    ).astype(np.uint8)
+    causes = cause_bits(h, policy)
+    poor_or_at_risk = registered | eligible | (decision == Decision.MONITOR)
+    causes = np.where(poor_or_at_risk, causes, np.uint32(0))
+    reasons = admission | exits | monitoring | causes | _bit(h["survey_used"], Reason.DATA_FROM_SURVEY)
+    return pd.DataFrame(
+        {
+            "decision": decision,
+            "reasons": reasons.astype(np.uint32),
+            "score": pmt_score(h, policy),
+            "admission_eligible": eligible,
+            "primary_cause": primary_cause(causes).to_numpy(),
+        },
+        index=h.index,
+    )

@@ -1,0 +1,71 @@
+"""Decision codes and reason-code bits: the one definition of what the numbers in a result mean.
+
+The on-chain leaf is (bytes32 householdId, uint64 region, uint8 decision, uint32 reasons, uint32 score);
+``reasons`` is a bitmask of the flags below. Every rule that fired sets its bit, whatever the decision,
+so a result explains itself. Bits are never renumbered: add new ones in the gaps.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, IntFlag
+
+
+class Decision(IntEnum):
+    """What the pipeline proposes for a household (uint8 on chain)."""
+
+    NONE = 0  # no change
+    ADMIT = 1  # candidate for registration as poor (建档立卡)
+    EXIT = 2  # registered household that meets the exit rule (脱贫)
+    MONITOR = 3  # not poor, at risk of (returning to) poverty: monitor (防返贫监测)
+
+
+class Reason(IntFlag):
+    """Reason-code bits (uint32 on chain)."""
+
+    # Admission: income line and the two assurances, three guarantees (两不愁三保障) plus drinking water.
+    INCOME_BELOW_LINE = 1 << 0
+    FOOD_CLOTHING_INSECURE = 1 << 1
+    COMPULSORY_EDUCATION_NOT_MET = 1 << 2  # a child of compulsory school age is out of school
+    BASIC_MEDICAL_NOT_INSURED = 1 << 3  # a member has no basic medical insurance
+    HOUSING_UNSAFE = 1 << 4  # dangerous house (appraisal grade C or D)
+    DRINKING_WATER_UNSAFE = 1 << 5
+    # Exit.
+    REGISTERED_POOR = 1 << 8  # currently registered (建档立卡户)
+    STABLY_ABOVE_LINE = 1 << 9  # above the line in each of the policy's stable periods
+    GUARANTEES_MET = 1 << 10  # none of bits 1-5 set
+    # Return-to-poverty monitoring (防返贫).
+    INCOME_BELOW_MONITORING_LINE = 1 << 12  # below income_line_multiple x the poverty line
+    RIGID_EXPENDITURE_ABOVE_INCOME = 1 << 13  # medical + education spending above household income
+    SUDDEN_HARDSHIP = 1 << 14  # major-illness claim or a disaster loss large against income
+    # Root causes (致贫原因), set for admitted, registered and monitored households.
+    CAUSE_ILLNESS = 1 << 16
+    CAUSE_DISABILITY = 1 << 17
+    CAUSE_LACK_OF_LABOUR = 1 << 18
+    CAUSE_EDUCATION = 1 << 19
+    CAUSE_SKILLS = 1 << 20
+    CAUSE_LAND = 1 << 21
+    CAUSE_FUNDS = 1 << 22
+    CAUSE_DISASTER = 1 << 23
+    # Data quality.
+    DATA_FROM_SURVEY = 1 << 28  # some input came from the census survey because no record had it
+
+
+ADMISSION_BITS = (
+    Reason.INCOME_BELOW_LINE | Reason.FOOD_CLOTHING_INSECURE | Reason.COMPULSORY_EDUCATION_NOT_MET
+    | Reason.BASIC_MEDICAL_NOT_INSURED | Reason.HOUSING_UNSAFE | Reason.DRINKING_WATER_UNSAFE
+)
+CAUSES = [
+    Reason.CAUSE_ILLNESS, Reason.CAUSE_DISABILITY, Reason.CAUSE_LACK_OF_LABOUR, Reason.CAUSE_EDUCATION,
+    Reason.CAUSE_SKILLS, Reason.CAUSE_LAND, Reason.CAUSE_FUNDS, Reason.CAUSE_DISASTER,
+]
+CAUSE_NAMES = {
+    Reason.CAUSE_ILLNESS: "illness 因病", Reason.CAUSE_DISABILITY: "disability 因残",
+    Reason.CAUSE_LACK_OF_LABOUR: "lack of labour 缺劳力", Reason.CAUSE_EDUCATION: "education 因学",
+    Reason.CAUSE_SKILLS: "lack of skills 缺技术", Reason.CAUSE_LAND: "lack of land 缺土地",
+    Reason.CAUSE_FUNDS: "lack of funds 缺资金", Reason.CAUSE_DISASTER: "disaster 因灾",
+}
+
+
+def describe(mask: int) -> list[str]:
+    """Names of the bits set in ``mask``, lowest first."""
+    return [flag.name for flag in Reason if mask & flag]

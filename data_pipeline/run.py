@@ -1,0 +1,199 @@
+"""The pipeline as stages over county partitions.
+
+A partition is one county's ten source files. Every stage works inside a partition and partitions share
+nothing, so a province runs as independent county jobs (process pool here, Dask or Spark on a cluster:
+see README.md) and the outputs are concatenated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from data_pipeline import db, dedup, households, idrepair, models, outputs
+from data_pipeline import policy as policy_mod
+from data_pipeline.errors import NoSourcesError
+from data_pipeline.ingest import ingest
+from data_pipeline.quarantine import Reason, write_ledger
+from data_pipeline.sources import SOURCES
+
+STAGES = ("ingest", "clean", "database", "models", "outputs")
+_COUNTY_FOLDER = re.compile(r"^[0-9]{6}$")
+
+
+@dataclass
+class PartitionReport:
+    name: str
+    folder: str
+    timings: dict[str, float] = field(default_factory=dict)
+    ledger: dict = field(default_factory=dict)
+    households: int = 0
+    persons: int = 0
+    decisions: dict[str, int] = field(default_factory=dict)
+
+
+def find_partitions(sources: Path) -> list[tuple[str, Path]]:
+    """The source folder itself if it holds source files, else its county folders (named by 6-digit code).
+
+    Raises:
+        NoSourcesError: neither is there.
+    """
+    sources = Path(sources)
+    names = {n for spec in SOURCES.values() for n in spec.file_names}
+    if any((sources / n).is_file() for n in names):
+        return [("", sources)]
+    parts = sorted(p for p in sources.iterdir() if p.is_dir() and _COUNTY_FOLDER.match(p.name)) if sources.is_dir() else []
+    if not parts:
+        raise NoSourcesError(sources)
+    return [(p.name, p) for p in parts]
+
+
+@contextmanager
+def _stage(report: PartitionReport, name: str):
+    started = time.perf_counter()
+    yield
+    report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def _bar(total: int, stage: str, label: str, show: bool) -> tqdm:
+    return tqdm(total=total, desc=f"{label}{stage:<9}", unit="step", disable=not show, leave=True)
+
+
+def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: bool = True) -> PartitionReport:
+    """Runs every stage on one county partition and writes its outputs into ``work``."""
+    policy = policy_mod.load(policy_path)
+    work.mkdir(parents=True, exist_ok=True)
+    report = PartitionReport(name, str(folder))
+    label = f"[{name}] " if name else ""
+
+    with _stage(report, "ingest"), _bar(len(SOURCES), "ingest", label, show) as bar:
+        items = {}
+        for spec in SOURCES.values():
+            bar.set_postfix_str(spec.name)
+            items[spec.name] = ingest(folder, spec)
+            bar.update()
+
+    with _stage(report, "clean"), _bar(4, "clean", label, show) as bar:
+        idrepair.repair_check_digits(items)
+        bar.update()
+        idrepair.recover_scientific(items)
+        bar.update()
+        for item in items.values():
+            dedup.deduplicate(item)
+        bar.update()
+        people = pd.Index(pd.concat([items[r].frame["id_number"] for r in idrepair.REGISTERS]).unique())
+        for item in items.values():
+            if item.spec.level == "person" and item.spec.name not in idrepair.REGISTERS:
+                dedup.link(item, people, Reason.UNKNOWN_PERSON)
+        bar.update()
+
+    with _stage(report, "database"), _bar(3, "database", label, show) as bar:
+        persons = households.build_persons(items, policy)
+        bar.update()
+        heads = pd.Index(persons["household_key"].unique())
+        for item in items.values():
+            if item.spec.level == "household":
+                dedup.link(item, heads, Reason.UNKNOWN_HOUSEHOLD)
+        bar.update()
+        hh = households.build_households(persons, items, policy)
+        bar.update()
+
+    with _stage(report, "models"), _bar(1, "models", label, show) as bar:
+        decided = models.decide(hh, policy)
+        hh = pd.concat([hh, decided[["admission_eligible", "primary_cause"]]], axis=1)
+        bar.update()
+
+    with _stage(report, "outputs"), _bar(4, "outputs", label, show) as bar:
+        ledger = write_ledger([item.ledger() for item in items.values()], work)
+        bar.update()
+        results = outputs.results_table(hh, decided, policy)
+        outputs.write_results(results, work)
+        bar.update()
+        reports_dir = work / "reports"
+        reports_dir.mkdir(exist_ok=True)
+        for report_name, frame in outputs.reports(hh, decided).items():
+            frame.to_parquet(reports_dir / f"{report_name}.parquet", index=False)
+        bar.update()
+        persons.to_parquet(work / "persons.parquet", index=False)
+        hh.assign(decision=decided["decision"].to_numpy(), reasons=decided["reasons"].to_numpy(),
+                  score=decided["score"].to_numpy()).to_parquet(work / "households.parquet", index=False)
+        bar.update()
+
+    report.ledger = ledger
+    report.households, report.persons = len(hh), len(persons)
+    report.decisions = {
+        d.name.lower(): int(n) for d, n in zip(models.Decision, [(decided["decision"] == d).sum() for d in models.Decision])
+    }
+    return report
+
+
+def _combine(out: Path, parts: list[tuple[str, Path]], reports: list[PartitionReport]) -> None:
+    """Concatenates the partitions' results, reports and ledgers into the run's output folder."""
+    results = pd.concat([outputs.load_results(w) for _, w in parts], ignore_index=True)
+    outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out)
+    (out / "reports").mkdir(exist_ok=True)
+    for name in outputs.REPORTS:
+        pd.concat([pd.read_parquet(w / "reports" / f"{name}.parquet") for _, w in parts], ignore_index=True).to_parquet(
+            out / "reports" / f"{name}.parquet", index=False
+        )
+    files = {}
+    for (pname, w), rep in zip(parts, reports):
+        for fname, entry in rep.ledger["files"].items():
+            entry = dict(entry, quarantine_file=f"{w.relative_to(out)}/{entry['quarantine_file']}")
+            files[f"{pname}/{fname}"] = entry
+    ledger = {"files": files, "totals": {k: sum(f[k] for f in files.values())
+                                          for k in ("rows_read", "rows_accepted", "rows_quarantined")}}
+    (out / "ledger.json").write_text(json.dumps(ledger, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_POLICY, jobs: int = 1,
+        show: bool = True) -> dict:
+    """Runs the pipeline on every partition under ``sources`` and writes the outputs into ``out``.
+
+    Returns:
+        The run summary (also written to ``out/summary.json``).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    policy = policy_mod.load(policy_path)
+    parts = find_partitions(Path(sources))
+    work = [(n, out if len(parts) == 1 else out / "partitions" / n) for n, _ in parts]
+    if jobs > 1 and len(parts) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(run_partition, n, f, w, str(policy.path), show) for (n, f), (_, w) in zip(parts, work)]
+            reports = [f.result() for f in futures]
+    else:
+        reports = [run_partition(n, f, w, str(policy.path), show) for (n, f), (_, w) in zip(parts, work)]
+    combine_started = time.perf_counter()
+    if len(parts) > 1:
+        _combine(out, work, reports)
+    db.build(out, [w for _, w in work])
+    combine_s = time.perf_counter() - combine_started
+
+    stage_totals = {s: round(sum(r.timings.get(s, 0.0) for r in reports), 3) for s in STAGES}
+    stage_totals["combine_and_database_file"] = round(combine_s, 3)
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    summary = {
+        "sources": str(sources),
+        "out": str(out),
+        "partitions": [n or Path(sources).name for n, _ in parts],
+        "policy_version": policy.version,
+        "policy_hash": policy.hash,
+        "persons": sum(r.persons for r in reports),
+        "households": sum(r.households for r in reports),
+        "decisions": {k: sum(r.decisions.get(k, 0) for r in reports) for k in reports[0].decisions},
+        "rows": ledger["totals"],
+        "stage_seconds": stage_totals,
+        "total_seconds": round(time.perf_counter() - started, 3),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return summary
