@@ -103,3 +103,14 @@ def ipfs(ipfs_node):
     from oracle.ipfs import IpfsClient
 
     return IpfsClient(ipfs_node.api_url)
+
+
+@pytest.fixture(scope="module")
+def anvil():
+    """A real anvil node (npm) for the module, stopped by PID afterwards."""
+    from govchain.localnode import AnvilNode
+
+    node = AnvilNode()
+    node.start()
+    yield node
+    node.stop()

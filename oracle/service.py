@@ -1,0 +1,265 @@
+"""``python -m oracle run``: watches the pipeline's results folder and commits every batch, exactly once.
+
+For each new ``*.parquet`` results file (the pipeline writes to a temporary name and renames, so a file that
+appears is complete; names starting with ``.`` are ignored) the service builds one batch per county, publishes
+each manifest on IPFS, and commits root + CID on chain. Progress is kept in ``STATE/checkpoint.json``, written
+to a temporary file, fsynced and renamed over the old one, so it is always either the old or the new state.
+
+Why a SIGKILL at any point neither loses a batch nor duplicates a transaction:
+
+- a batch is done only when the checkpoint says so *and* that was written after the receipt; until then it is
+  redone from the results file, which is deterministic (same manifest bytes, same CID; adding to IPFS twice
+  is harmless);
+- before a commit is sent, the signed transaction (with its nonce) is written to the checkpoint; after a
+  restart that same transaction is re-sent (same hash), never a new one;
+- the registry's ``commitmentOf(batchId, oracle)`` is asked before anything is signed: a commit that landed
+  but was not yet checkpointed is recognised and recorded, not repeated.
+
+Nonces: the next nonce is the larger of the node's pending count and the checkpoint's, so a transaction the
+node dropped does not make the service reuse its nonce for another batch. Only one service may use an account.
+
+The node or IPFS being down is retried with exponential backoff (up to ``max_backoff`` seconds between tries);
+a wrong chain id, a missing ORACLE role or an unfunded account stop the service with a message that says
+what to do. Conflicting commits for a batch this node committed (``BatchConflict``) are alarms: logged at
+ERROR and appended to ``STATE/alarms.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import requests
+
+from govchain.errors import NodeUnreachableError
+from oracle.batches import build_batches, snapshot_hash
+from oracle.committer import Committer, CommitRejectedError, SignedCommit
+from oracle.errors import OracleError
+from oracle.ipfs import IpfsClient, IpfsUnavailableError
+from oracle.manifest import Manifest
+from oracle.pseudonym import PseudonymKey
+
+log = logging.getLogger("oracle")
+T = TypeVar("T")
+CHECKPOINT_VERSION = 1
+# Fault injection for the kill-and-restart tests: the process SIGKILLs itself when it reaches this point.
+FAULT_ENV = "GOVCHAIN_ORACLE_KILL_AT"
+KILL_POINTS = ("after_publish", "after_sign", "after_send", "after_receipt")
+
+
+class CheckpointError(OracleError):
+    """Raised when the checkpoint belongs to another chain or account, or cannot be read."""
+
+
+def crash_point(name: str) -> None:
+    """SIGKILLs this process at ``name`` when GOVCHAIN_ORACLE_KILL_AT names it (tests only)."""
+    if os.environ.get(FAULT_ENV) == name:
+        log.warning("fault injection: SIGKILL at %s", name)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Checkpoint:
+    """The service's durable state: per batch, where it got to; the next nonce; the alarm scan position."""
+
+    def __init__(self, path: Path, chain_id: int, account: str):
+        self.path = Path(path)
+        self.data = {
+            "version": CHECKPOINT_VERSION,
+            "chainId": chain_id,
+            "account": account,
+            "nextNonce": 0,
+            "files": {},
+            "batches": {},
+        }
+        if self.path.exists():
+            try:
+                stored = json.loads(self.path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:  # cannot happen with rename-over writes unless edited by hand
+                raise CheckpointError(f"The checkpoint {self.path} is not JSON ({exc}); restore or remove it.") from exc
+            if stored.get("chainId") != chain_id or stored.get("account", "").lower() != account.lower():
+                raise CheckpointError(
+                    f"The checkpoint {self.path} belongs to chain {stored.get('chainId')} and account "
+                    f"{stored.get('account')}, not chain {chain_id} and {account}. Use a separate --state folder "
+                    f"per chain and oracle account."
+                )
+            self.data = stored
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".checkpoint-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self.data, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def batch(self, batch_id: bytes) -> dict:
+        return self.data["batches"].setdefault("0x" + batch_id.hex(), {"status": "new"})
+
+    def file_done(self, name: str, snapshot: str) -> bool:
+        return self.data["files"].get(name) == snapshot
+
+
+@dataclass
+class ServiceConfig:
+    results_dir: Path
+    state_dir: Path
+    poll_interval: float = 2.0
+    max_backoff: float = 30.0
+    receipt_timeout: float = 120.0
+
+
+class OracleService:
+    """Builds, publishes and commits the batches of every results file, crash-safely."""
+
+    def __init__(self, config: ServiceConfig, committer: Committer, ipfs: IpfsClient, key: PseudonymKey):
+        self.config = config
+        self.committer = committer
+        self.ipfs = ipfs
+        self.key = key
+        self.checkpoint = Checkpoint(config.state_dir / "checkpoint.json", committer.chain_id, committer.address)
+        self.alarms_path = config.state_dir / "alarms.jsonl"
+
+    # -- retries -------------------------------------------------------------------------------------------
+
+    def retry(self, what: str, action: Callable[[], T]) -> T:
+        """Runs ``action``, retrying with exponential backoff while the chain node or IPFS is unreachable."""
+        delay = 0.5
+        while True:
+            try:
+                return action()
+            except (IpfsUnavailableError, NodeUnreachableError, requests.ConnectionError, requests.Timeout) as exc:
+                log.warning("%s: %s; retrying in %.1f s", what, str(exc).splitlines()[0], delay)
+            time.sleep(delay)
+            delay = min(delay * 2, self.config.max_backoff)
+
+    # -- one pass ------------------------------------------------------------------------------------------
+
+    def results_files(self) -> list[Path]:
+        return sorted(p for p in self.config.results_dir.glob("*.parquet") if not p.name.startswith("."))
+
+    def run_once(self) -> None:
+        for path in self.results_files():
+            snapshot = "0x" + snapshot_hash(path).hex()
+            if self.checkpoint.file_done(path.name, snapshot):
+                continue
+            manifests = build_batches(path, self.key)
+            log.info("%s: %d batch(es) to commit", path.name, len(manifests))
+            for manifest in manifests:
+                self.commit_batch(manifest, path.name)
+            self.checkpoint.data["files"][path.name] = snapshot
+            self.checkpoint.save()
+        self.scan_alarms()
+
+    def commit_batch(self, manifest: Manifest, file_name: str) -> None:
+        batch_id = manifest.header.batch_id
+        entry = self.checkpoint.batch(batch_id)
+        if entry["status"] == "committed":
+            return
+        label = f"batch 0x{batch_id.hex()[:12]}… (region {manifest.header.scope}, {manifest.leaf_count} households)"
+
+        cid = self.retry("publishing the manifest on IPFS", lambda: self.ipfs.add(manifest.to_bytes()))
+        if entry.get("cid") != cid:
+            entry.update(file=file_name, scope=manifest.header.scope, root="0x" + manifest.root.hex(), cid=cid)
+            entry["status"] = "published" if entry["status"] == "new" else entry["status"]
+            self.checkpoint.save()
+        crash_point("after_publish")
+
+        # A commit that landed before the last checkpoint write is recognised here, not repeated.
+        if self.retry("reading the registry", lambda: self.committer.commitment_of(batch_id)) is not None:
+            self._mark_committed(entry, label, receipt=None)
+            return
+
+        pending = entry.get("tx")
+        if pending:
+            signed = SignedCommit(pending["hash"], pending["raw"], pending["nonce"])
+            log.info("%s: resuming pending commit %s (nonce %d)", label, signed.tx_hash, signed.nonce)
+        else:
+            nonce = max(self.retry("reading the nonce", self.committer.next_nonce), self.checkpoint.data["nextNonce"])
+            signed = self.retry("signing the commit", lambda: self.committer.sign_commit(manifest, cid, nonce))
+            entry["tx"] = {"hash": signed.tx_hash, "raw": signed.raw, "nonce": signed.nonce}
+            entry["status"] = "signed"
+            self.checkpoint.data["nextNonce"] = signed.nonce + 1
+            self.checkpoint.save()
+            crash_point("after_sign")
+
+        self.retry("sending the commit", lambda: self.committer.send(signed))
+        crash_point("after_send")
+        receipt = None
+        while receipt is None:
+            receipt = self.retry(
+                "waiting for the receipt",
+                lambda: self.committer.wait_for_receipt(signed, timeout=self.config.receipt_timeout),
+            )
+            if receipt is None:
+                log.warning("%s: commit %s not mined after %.0f s; re-sending", label, signed.tx_hash, self.config.receipt_timeout)
+                self.retry("re-sending the commit", lambda: self.committer.send(signed))
+        crash_point("after_receipt")
+        if receipt["status"] != 1:
+            entry["status"] = "reverted"
+            self.checkpoint.save()
+            raise CommitRejectedError(
+                f"{label}: commit {signed.tx_hash} reverted in block {receipt['blockNumber']}. Check the batch with "
+                f"the registry (commitmentOf, batch) before removing its entry from {self.checkpoint.path}."
+            )
+        self._mark_committed(entry, label, receipt)
+
+    def _mark_committed(self, entry: dict, label: str, receipt) -> None:
+        entry["status"] = "committed"
+        if receipt is not None:
+            entry["block"] = receipt["blockNumber"]
+        self.checkpoint.save()
+        where = f"in block {entry.get('block')}" if entry.get("block") is not None else "(found on chain)"
+        log.info("%s: committed %s, manifest %s", label, where, entry.get("cid"))
+
+    def scan_alarms(self) -> list[dict]:
+        """Records BatchConflict events on batches this node works on; returns the new ones.
+
+        Each batch keeps its own scan position, starting at block 0, so a conflict committed before this node
+        first saw the batch is found too.
+        """
+        latest = self.retry("reading the block number", lambda: self.committer.web3.eth.block_number)
+        new = []
+        for batch_hex, entry in self.checkpoint.data["batches"].items():
+            start = entry.get("alarmScanBlock", 0)
+            new += self.retry(
+                "reading conflict events",
+                lambda: self.committer.conflicts_since(start, latest, bytes.fromhex(batch_hex[2:])),
+            )
+            entry["alarmScanBlock"] = latest + 1
+        if new:
+            with open(self.alarms_path, "a", encoding="utf-8") as handle:
+                for alarm in new:
+                    log.error(
+                        "ALARM: batch %s has a conflicting commitment %s from oracle %s (expected %s), tx %s",
+                        alarm["batchId"], alarm["commitment"], alarm["oracle"], alarm["expected"], alarm["tx"],
+                    )
+                    handle.write(json.dumps(alarm, sort_keys=True) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        self.checkpoint.save()
+        return new
+
+    def run(self, once: bool = False) -> None:
+        log.info(
+            "oracle %s on chain %d watching %s", self.committer.address, self.committer.chain_id, self.config.results_dir
+        )
+        while True:
+            self.run_once()
+            if once:
+                return
+            time.sleep(self.config.poll_interval)
+

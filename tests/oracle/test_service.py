@@ -1,0 +1,231 @@
+"""The oracle service on a real anvil and a real js-ipfs node: quorum, alarm, crash safety, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+import time
+from types import SimpleNamespace
+
+import pytest
+from eth_utils import keccak
+
+from govchain.config import PROJECT_ROOT
+from govchain.chain import Chain
+from govchain.localnode import AnvilNode, free_port
+from oracle.batches import build_batches
+from oracle.committer import Committer, UnfundedAccountError
+from oracle.ipfs import IpfsClient, JsIpfsNode
+from oracle.manifest import Manifest, filing_arguments
+from oracle.pseudonym import PseudonymKey
+from oracle.service import KILL_POINTS, Checkpoint, CheckpointError
+from tests.oracle.chain import LocalChain, oracle_command, oracle_env, run_oracle_once
+from tests.oracle.conftest import write_results
+
+HONEST_KEY = b"\x11" * 32
+OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisation key computes other roots
+
+
+def stop_by_pid(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def commits_by(chain: LocalChain, oracle: str) -> list:
+    events = chain.registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"oracle": oracle})
+    return list(events)
+
+
+@pytest.fixture(scope="module")
+def quorum_run(anvil, ipfs_node, tmp_path_factory):
+    """Three oracle processes, k = 2; the third has another key. Runs until every batch is final and every
+    oracle has recorded the alarm, then stops the processes by PID."""
+    work = tmp_path_factory.mktemp("quorum")
+    chain = LocalChain(anvil, work)
+    chain.deploy_registries(quorum=2)
+    results = work / "results"
+    ids = write_results(results / "2026-11.parquet", 80, seed=21)
+    manifests = build_batches(results / "2026-11.parquet", PseudonymKey(HONEST_KEY))
+    oracles = [chain.new_oracle() for _ in range(3)]
+    processes = []
+    try:
+        for i, (account, key) in enumerate(zip(oracles, (HONEST_KEY, HONEST_KEY, OTHER_KEY))):
+            log = open(work / f"oracle{i}.log", "w")
+            processes.append(
+                subprocess.Popen(
+                    oracle_command(chain, results, work / f"state{i}", ipfs_node.api_url),
+                    env=oracle_env(account, key), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                )
+            )
+        alarm_files = [work / f"state{i}" / "alarms.jsonl" for i in range(3)]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            final = all(chain.registry.functions.batch(m.header.batch_id).call()[3] > 0 for m in manifests)
+            committed = all(
+                chain.registry.functions.commitmentOf(m.header.batch_id, o.address).call() != b"\x00" * 32
+                for m in manifests for o in oracles
+            )
+            if final and committed and all(f.exists() and f.read_text().strip() for f in alarm_files):
+                break
+            assert all(p.poll() is None for p in processes), "an oracle process exited; see its log in " + str(work)
+            time.sleep(0.3)
+    finally:
+        for process in processes:
+            stop_by_pid(process)
+    yield SimpleNamespace(chain=chain, manifests=manifests, oracles=oracles, ids=ids, work=work, alarm_files=alarm_files)
+
+
+def test_two_of_three_oracles_finalize_each_batch_with_the_honest_root(quorum_run):
+    registry = quorum_run.chain.registry
+    assert [registry.functions.batch(m.header.batch_id).call()[0] for m in quorum_run.manifests] == [
+        m.root for m in quorum_run.manifests
+    ]
+
+
+def test_the_oracle_with_a_different_root_raises_the_alarm_in_every_oracle(quorum_run):
+    registry = quorum_run.chain.registry
+    odd = quorum_run.oracles[2].address
+    odd_commitments = {
+        "0x" + registry.functions.commitmentOf(m.header.batch_id, odd).call().hex() for m in quorum_run.manifests
+    }
+    for alarm_file in quorum_run.alarm_files:
+        alarms = [json.loads(line) for line in alarm_file.read_text().splitlines()]
+        assert odd_commitments <= {a["commitment"] for a in alarms} | {a["expected"] for a in alarms}
+
+
+def test_each_oracle_sent_one_transaction_per_batch(quorum_run):
+    web3 = quorum_run.chain.web3
+    assert [web3.eth.get_transaction_count(o.address) for o in quorum_run.oracles] == [len(quorum_run.manifests)] * 3
+
+
+def test_the_committed_manifest_cid_gives_a_proof_the_registry_accepts(quorum_run, ipfs_node):
+    chain, manifest = quorum_run.chain, quorum_run.manifests[0]
+    honest = quorum_run.oracles[0].address
+    event = [e for e in commits_by(chain, honest) if e["args"]["batchId"] == manifest.header.batch_id][0]
+    fetched = Manifest.from_bytes(IpfsClient(ipfs_node.api_url).cat(event["args"]["manifestCid"]), expected_root=event["args"]["root"])
+    household = next(i for i in quorum_run.ids if PseudonymKey(HONEST_KEY).household_id(i) in {
+        fetched.tree.leaf(v).household_id for v in range(len(fetched.tree))
+    })
+    args = filing_arguments(fetched, PseudonymKey(HONEST_KEY).household_id(household))
+    assert chain.registry.functions.verify(*args.contract_args()).call()
+
+
+def test_nothing_published_contains_an_id_number(quorum_run, ipfs_node):
+    chain = quorum_run.chain
+    web3 = chain.web3
+    published = bytearray()
+    for number in range(web3.eth.block_number + 1):
+        for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]:
+            published += bytes(tx["input"])
+    for log in web3.eth.get_logs({"fromBlock": 0, "toBlock": "latest"}):
+        published += b"".join(bytes(t) for t in log["topics"]) + bytes(log["data"])
+    ipfs = IpfsClient(ipfs_node.api_url)
+    for event in chain.registry.events.BatchCommitted().get_logs(from_block=0):
+        published += ipfs.cat(event["args"]["manifestCid"])
+    published = bytes(published)
+    leaked = []
+    for number in quorum_run.ids:
+        forms = [number.encode(), number[:17].encode(), hashlib.sha256(number.encode()).digest(), keccak(text=number)]
+        forms.append(int(number[:17]).to_bytes(32, "big"))
+        if number.isdigit():
+            forms.append(int(number).to_bytes(32, "big"))
+        leaked += [number for form in forms if form in published]
+    assert len(published) > 10_000 and leaked == []
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "results" / "2026-11.parquet", 30, seed=31)
+    manifests = build_batches(tmp_path / "results" / "2026-11.parquet", PseudonymKey(HONEST_KEY))
+    oracle = chain.new_oracle()
+    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    killed = run(GOVCHAIN_ORACLE_KILL_AT=point)
+    restarted = run()
+    committed = sorted(bytes(e["args"]["batchId"]) for e in commits_by(chain, oracle.address))
+    assert (killed.returncode, restarted.returncode) == (-signal.SIGKILL, 0), restarted.stderr
+    assert committed == sorted(m.header.batch_id for m in manifests)
+    assert chain.web3.eth.get_transaction_count(oracle.address) == len(manifests)
+
+
+def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "results" / "a.parquet", 10, seed=41)
+    oracle = chain.new_oracle()
+    for _ in range(2):
+        assert run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY).returncode == 0
+    assert chain.web3.eth.get_transaction_count(oracle.address) == 2
+
+
+def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    oracle = chain.new_oracle()
+    (tmp_path / "results").mkdir()
+    cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once", "--chain-id", "999")
+    done = subprocess.run(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "chain id 999 was expected" in done.stderr
+
+
+def test_an_account_without_the_oracle_role_stops_with_the_grant_to_ask_for(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "results" / "a.parquet", 5, seed=51)
+    outsider = chain.new_oracle(region=None)
+    done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, outsider, HONEST_KEY)
+    assert done.returncode == 2 and f"grantRoleIn(keccak256('ORACLE'), {outsider.address}" in done.stderr
+
+
+def test_the_service_waits_for_ipfs_and_commits_once_it_is_up(anvil, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "results" / "a.parquet", 10, seed=61)
+    oracle = chain.new_oracle()
+    port = free_port()
+    cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", f"http://127.0.0.1:{port}", "--once")
+    service = subprocess.Popen(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    node = JsIpfsNode(repo_dir=tmp_path / "ipfs", api_port=port)
+    try:
+        time.sleep(3)
+        node.start()
+        _, stderr = service.communicate(timeout=90)
+    finally:
+        stop_by_pid(service)
+        node.remove()
+    assert service.returncode == 0 and "retrying" in stderr and len(commits_by(chain, oracle.address)) == 2
+
+
+class PricedAnvil(AnvilNode):
+    """anvil where gas costs something, as on a network without free gas."""
+
+    def command(self) -> list[str]:
+        cmd = super().command()
+        cmd[cmd.index("--gas-price") + 1] = str(10**9)
+        return cmd
+
+
+def test_an_unfunded_account_is_refused_before_anything_is_sent(tmp_path):
+    with PricedAnvil() as node:
+        chain = LocalChain(node, tmp_path)
+        chain.deploy_registries(quorum=1)
+        oracle = chain.new_oracle(fund=False)
+        write_results(tmp_path / "a.parquet", 5, seed=71)
+        manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
+        committer = Committer(Chain(chain.network_config()), oracle)
+        with pytest.raises(UnfundedAccountError, match="Fund it"):
+            committer.sign_commit(manifest, "bafkreigzevexq2l7kjg2yehswoqoty2vzlfjnypwzx4mszwfisx73vieby", nonce=0)
+
+
+def test_a_checkpoint_of_another_account_is_refused(tmp_path):
+    Checkpoint(tmp_path / "checkpoint.json", 31337, "0x" + "11" * 20).save()
+    with pytest.raises(CheckpointError, match="separate --state folder"):
+        Checkpoint(tmp_path / "checkpoint.json", 31337, "0x" + "22" * 20)
