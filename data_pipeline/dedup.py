@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_pipeline.idnumbers import to_number
 from data_pipeline.ingest import Ingested
 from data_pipeline.quarantine import Reason
 
 
+def add_keys(item: Ingested) -> None:
+    """Adds the packed form of the row's key (and of the head's ID in the registers) for integer joins."""
+    item.frame["__key"] = to_number(item.frame[item.spec.key])
+    if item.spec.key != "head_id_number" and "head_id_number" in item.frame:
+        item.frame["__head"] = to_number(item.frame["head_id_number"])
+
+
 def deduplicate(item: Ingested) -> None:
-    key = item.spec.key
-    values = item.spec.columns
-    item.quarantine(item.frame.duplicated(subset=values, keep="first").to_numpy(), Reason.DUPLICATE_ROW, key)
-    item.quarantine(item.frame.duplicated(subset=[key], keep=False).to_numpy(), Reason.CONFLICTING_DUPLICATE, key)
+    values = ["__key", *(["__head"] if "__head" in item.frame else []),
+              *(c for c in item.spec.columns if c not in item.spec.id_columns)]
+    item.quarantine(item.frame.duplicated(subset=values, keep="first").to_numpy(), Reason.DUPLICATE_ROW, item.spec.key)
+    item.compact()  # the copies are gone, so a key seen twice now means the rows disagree
+    item.quarantine(item.frame.duplicated(subset=["__key"], keep=False).to_numpy(), Reason.CONFLICTING_DUPLICATE,
+                    item.spec.key)
 
 
 def link(item: Ingested, known: pd.Index, reason: Reason) -> None:
-    """Quarantines rows whose key is not in ``known`` (people, or household heads)."""
-    item.quarantine(~item.frame[item.spec.key].isin(known).to_numpy(), reason, item.spec.key)
+    """Quarantines rows whose key is not in ``known`` (packed IDs of people, or of household heads)."""
+    item.quarantine(~item.frame["__key"].isin(known).to_numpy(), reason, item.spec.key)

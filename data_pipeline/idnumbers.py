@@ -77,6 +77,13 @@ def _plausible_date(bodies: np.ndarray) -> np.ndarray:
 _SCIENTIFIC = r"^[0-9](\.[0-9]+)?E\+?[0-9]+$"
 
 
+def _classify(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def match(pattern: str) -> np.ndarray:
+        return np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False), dtype=bool)
+
+    return match(r"^[0-9]{17}[0-9X]$"), match(r"^[0-9]{15}$"), match(_SCIENTIFIC)
+
+
 def normalise(values: pd.Series) -> pd.DataFrame:
     """Normalises raw ID values row by row.
 
@@ -89,15 +96,21 @@ def normalise(values: pd.Series) -> pd.DataFrame:
         (whether width, whitespace or case had to be fixed).
     """
     raw = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())
-    text = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(raw, "NFKC"), r"\s+", ""))
-    text_np = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
-    missing = np.asarray(pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False), dtype=bool)
-    reformatted = ~missing & np.asarray(
-        pc.fill_null(pc.not_equal(text, raw), False).to_numpy(zero_copy_only=False), dtype=bool
-    )
-    is18 = np.asarray(pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{17}[0-9X]$"), False), dtype=bool)
-    is15 = np.asarray(pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{15}$"), False), dtype=bool)
-    is_sci = np.asarray(pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC), False), dtype=bool)
+    text_np = np.asarray(raw.to_numpy(zero_copy_only=False), dtype=object)
+    # Most IDs arrive well formed: only the others go through Unicode normalisation.
+    plain = np.asarray(pc.fill_null(pc.match_substring_regex(raw, r"^[0-9]{17}[0-9X]$"), False), dtype=bool)
+    others = np.flatnonzero(~plain)
+    reformatted = np.zeros(len(text_np), dtype=bool)
+    if len(others):
+        sub = pc.take(raw, pa.array(others))
+        fixed = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(sub, "NFKC"), r"\s+", ""))
+        fixed_np = np.asarray(fixed.to_numpy(zero_copy_only=False), dtype=object)
+        reformatted[others] = np.asarray(pc.fill_null(pc.not_equal(fixed, sub), False), dtype=bool)
+        text_np[others] = fixed_np
+    text = pa.array(text_np, type=pa.string())
+    missing = np.asarray(pc.fill_null(pc.equal(text, ""), True), dtype=bool)
+    reformatted &= ~missing
+    is18, is15, is_sci = _classify(text)
 
     status = np.full(len(text_np), IdStatus.MALFORMED, dtype=np.int8)
     out = np.full(len(text_np), None, dtype=object)
@@ -107,13 +120,15 @@ def normalise(values: pd.Series) -> pd.DataFrame:
 
     idx18 = np.flatnonzero(is18)
     if len(idx18):
-        ids = text_np[idx18]
-        bodies = np.array([s[:17] for s in ids], dtype=object)
-        dated = _plausible_date(bodies)
-        good = (check_chars(bodies) == np.array([s[17] for s in ids], dtype=object)) & dated
+        fixed18 = text_np[idx18].astype("S18")
+        digits = (fixed18.view(np.uint8).reshape(-1, 18)[:, :17] - ord("0")).astype(np.int64)
+        month = digits[:, 10] * 10 + digits[:, 11]
+        day = digits[:, 12] * 10 + digits[:, 13]
+        dated = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+        good = (_CHECK_BYTES[(digits @ WEIGHTS) % 11] == fixed18.view(np.uint8).reshape(-1, 18)[:, 17]) & dated
         status[idx18[good]] = IdStatus.VALID
         status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
-        out[idx18[dated]] = ids[dated]
+        out[idx18[dated]] = text_np[idx18[dated]]
 
     idx15 = np.flatnonzero(is15)
     if len(idx15):
@@ -152,3 +167,29 @@ def scientific_interval(text: str) -> tuple[int, int]:
     value = int(digits) * 10**scale
     half = 10**scale // 2
     return value - half, value + half - (1 if scale > 0 else 0)
+
+
+def to_number(ids: pd.Series) -> np.ndarray:
+    """Packs normalised 18-character IDs into int64 (body * 11 + check index; -1 where missing), so
+    joins and group-bys over millions of people run on integers instead of text."""
+    text = pa.array(ids.to_numpy(dtype=object, na_value=None), type=pa.string())
+    body = pc.cast(pc.utf8_slice_codeunits(text, 0, 17), pa.int64())
+    check = pc.cast(pc.replace_substring(pc.utf8_slice_codeunits(text, 17, 18), "X", "10"), pa.int64())
+    packed = pc.add(pc.multiply(body, 11), check)
+    return np.asarray(pc.fill_null(packed, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def from_number(numbers: np.ndarray) -> pd.Series:
+    """Inverse of to_number."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    bodies = pd.Series((numbers // 11).astype(str), dtype="str")
+    return bodies + pd.Series(np.array(list("0123456789X"))[numbers % 11], dtype="str")
+
+
+def number_birth_ymd(numbers: np.ndarray) -> np.ndarray:
+    """Birth date as YYYYMMDD from packed IDs."""
+    return (np.asarray(numbers) // 11 // 1000) % 10**8
+
+
+def number_is_male(numbers: np.ndarray) -> np.ndarray:
+    return (np.asarray(numbers) // 11) % 2 == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data_pipeline.arrow import isin
 from data_pipeline.idnumbers import IdStatus, check_chars, scientific_interval
 from data_pipeline.ingest import Ingested
 from data_pipeline.quarantine import Reason
@@ -37,7 +38,7 @@ def repair_check_digits(items: dict[str, Ingested]) -> None:
             continue
         bodies = item.frame.loc[bad, column].str.slice(0, 17)
         fixed = bodies + check_chars(bodies.to_numpy(dtype=object))
-        ok = fixed.isin(known).to_numpy()
+        ok = isin(fixed, known)
         rows = item.frame.index[bad]
         item.frame.loc[rows[ok], column] = fixed[ok].to_numpy()
         item.frame.loc[rows[ok], f"{column}__status"] = IdStatus.VALID
@@ -47,7 +48,8 @@ def repair_check_digits(items: dict[str, Ingested]) -> None:
 
 
 def _register(items: dict[str, Ingested]) -> pd.DataFrame:
-    """Known people with what a row can be matched on: name, village, and whether they head a household."""
+    """Known people with what a row can be matched on: name, village, and whether they head a household;
+    sorted by the ID read as a decimal number, which is what a spreadsheet rounded."""
     frames, heads = [], []
     for name in REGISTERS:
         if name not in items:
@@ -57,38 +59,51 @@ def _register(items: dict[str, Ingested]) -> pd.DataFrame:
         frames.append(f.loc[usable, ["id_number", "name", "village_code"]])
         heads.append(f.loc[f["head_id_number__status"].isin(_USABLE), "head_id_number"])
     reg = pd.concat(frames, ignore_index=True).drop_duplicates()
-    reg = reg[reg["id_number"].str.isdigit()]  # a number ending in X never becomes scientific notation
-    reg["numeric"] = reg["id_number"].astype("int64")
-    reg["is_head"] = reg["id_number"].isin(pd.concat(heads).unique())
-    return reg.sort_values("numeric", ignore_index=True)
+    reg = reg[~reg["id_number"].str.endswith("X")]  # a number ending in X never becomes scientific notation
+    reg["decimal"] = reg["id_number"].astype("int64")
+    reg["is_head"] = isin(reg["id_number"], pd.concat(heads).unique())
+    return reg.sort_values("decimal", ignore_index=True)
+
+
+def _match_scientific(register: pd.DataFrame, rows: pd.DataFrame, column: str, heads_only: bool) -> np.ndarray:
+    """For each row, the one register ID its rounded number, name, village and head status allow, or None."""
+    bounds = np.array([scientific_interval(t) for t in rows[column]], dtype=np.int64).reshape(-1, 2)
+    decimals = register["decimal"].to_numpy()
+    start = np.searchsorted(decimals, bounds[:, 0], side="left")
+    counts = np.searchsorted(decimals, bounds[:, 1], side="right") - start
+    row_of = np.repeat(np.arange(len(rows)), counts)
+    cand = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
+    keep = np.ones(len(cand), dtype=bool)
+    if "name" in rows:
+        names = rows["name"].to_numpy(dtype=object, na_value=None)[row_of]
+        keep &= (names == None) | (names == register["name"].to_numpy(dtype=object, na_value=None)[cand])  # noqa: E711
+    if heads_only:
+        keep &= register["is_head"].to_numpy()[cand]
+    if "village_code" in rows:
+        village = rows["village_code"].to_numpy(dtype="float64", na_value=np.nan)[row_of]
+        keep &= np.isnan(village) | (village == register["village_code"].to_numpy(dtype="float64", na_value=np.nan)[cand])
+    pairs = pd.DataFrame({"row": row_of[keep], "id": register["id_number"].to_numpy(dtype=object)[cand[keep]]})
+    pairs = pairs.drop_duplicates()
+    unique = pairs.groupby("row")["id"].agg(["size", "first"])
+    out = np.full(len(rows), None, dtype=object)
+    single = unique[unique["size"] == 1]
+    out[single.index.to_numpy()] = single["first"].to_numpy()
+    return out
 
 
 def recover_scientific(items: dict[str, Ingested]) -> None:
     register = None
     for item, column in _id_cells(items):
-        status = item.frame[f"{column}__status"]
-        sci = (status == IdStatus.SCIENTIFIC).to_numpy()
+        sci = (item.frame[f"{column}__status"] == IdStatus.SCIENTIFIC).to_numpy()
         if not sci.any():
             continue
         if register is None:
             register = _register(items)
-            numbers = register["numeric"].to_numpy()
         rows = item.frame.index[sci]
-        sub = item.frame.loc[rows]
-        recovered = []
-        for row, text in zip(rows, sub[column]):
-            lo, hi = scientific_interval(text)
-            cand = register.iloc[np.searchsorted(numbers, lo): np.searchsorted(numbers, hi, side="right")]
-            if "name" in sub and pd.notna(sub.at[row, "name"]):
-                cand = cand[cand["name"] == sub.at[row, "name"]]
-            if column == "head_id_number" or item.spec.level == "household":
-                cand = cand[cand["is_head"]]
-            if "village_code" in sub and pd.notna(sub.at[row, "village_code"]):
-                cand = cand[cand["village_code"] == sub.at[row, "village_code"]]
-            ids = cand["id_number"].unique()
-            recovered.append(ids[0] if len(ids) == 1 else None)
-        found = np.array([r is not None for r in recovered])
-        item.frame.loc[rows[found], column] = [r for r in recovered if r is not None]
+        heads_only = column == "head_id_number" or item.spec.level == "household"
+        matched = _match_scientific(register, item.frame.loc[rows], column, heads_only)
+        found = np.array([m is not None for m in matched], dtype=bool)
+        item.frame.loc[rows[found], column] = matched[found]
         item.frame.loc[rows[found], f"{column}__status"] = IdStatus.VALID
         item.repairs["id_scientific_recovered"] = item.repairs.get("id_scientific_recovered", 0) + int(found.sum())
         still = (item.frame[f"{column}__status"] == IdStatus.SCIENTIFIC).to_numpy()

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from data_pipeline import idnumbers, region_codes
+from data_pipeline.arrow import parse_numbers
 from data_pipeline.errors import MissingColumnError, SourceFileMissingError, UndecodableFileError, UnreadableFileError
 from data_pipeline.idnumbers import IdStatus
 from data_pipeline.quarantine import FileLedger, Reason
@@ -45,20 +47,38 @@ class Ingested:
     frame: pd.DataFrame = field(repr=False)
     rejected: list[pd.DataFrame] = field(default_factory=list, repr=False)
     repairs: dict[str, int] = field(default_factory=dict)
+    _pending: np.ndarray | None = field(default=None, repr=False)
 
-    def quarantine(self, mask: pd.Series | np.ndarray, reason: Reason, column: str | None) -> None:
-        """Moves the rows of ``frame`` selected by ``mask`` to the quarantine with one reason."""
+    def quarantine(self, mask: pd.Series | np.ndarray, reason: Reason, column: str | np.ndarray | None) -> None:
+        """Quarantines the rows of ``frame`` selected by ``mask`` with one reason.
+
+        ``column`` names the offending column, or is an array (one name per row of ``frame``). A row
+        already quarantined keeps its first reason. Rows leave ``frame`` at the next compact(): copying a
+        million-row frame once per check would cost more than the checks.
+        """
         mask = np.asarray(mask, dtype=bool)
+        if self._pending is None or len(self._pending) != len(self.frame):
+            self._pending = np.zeros(len(self.frame), dtype=bool)
+        mask = mask & ~self._pending
         if not mask.any():
             return
+        self._pending |= mask
         rows = self.frame.index[mask]
-        values = self.raw.loc[rows, column].astype("str") if column else pd.Series(pd.NA, index=rows, dtype="str")
-        self.rejected.append(
-            pd.DataFrame({"row": rows, "reason": reason.value, "column": column, "value": values.to_numpy()})
-        )
-        self.frame = self.frame.loc[~mask]
+        columns = np.asarray(column, dtype=object)[mask] if isinstance(column, np.ndarray) else np.full(len(rows), column, dtype=object)
+        values = [None if c is None else self.raw.at[r, c] for r, c in zip(rows, columns)]
+        self.rejected.append(pd.DataFrame({
+            "row": rows.to_numpy(), "reason": reason.value, "column": pd.array(columns, dtype="str"),
+            "value": pd.array([None if pd.isna(v) else str(v) for v in values], dtype="str"),
+        }))
+
+    def compact(self) -> None:
+        """Drops the rows quarantined since the last call from ``frame``."""
+        if self._pending is not None and self._pending.any():
+            self.frame = self.frame.loc[~self._pending]
+        self._pending = None
 
     def ledger(self) -> FileLedger:
+        self.compact()
         if self.rejected:
             q = pd.concat(self.rejected, ignore_index=True)
         else:
@@ -76,29 +96,39 @@ def find_file(folder: Path, spec: SourceSpec) -> Path:
     raise SourceFileMissingError(folder, spec.name, spec.file_names)
 
 
-def decode(path: Path, data: bytes, declared: str) -> tuple[bytes, str]:
-    """Detects the encoding (BOM, else valid UTF-8, else the declared one) and returns UTF-8 bytes.
+def detect(path: Path, data: bytes, declared: str) -> tuple[bytes, str]:
+    """Detects the encoding: a BOM means UTF-8, valid UTF-8 is UTF-8, anything else is the declared
+    encoding. Returns the payload (without BOM) and the encoding.
 
     Raises:
-        UndecodableFileError: the bytes are neither UTF-8 nor valid in the declared encoding.
+        UndecodableFileError: the file has a BOM or is declared UTF-8 but is not valid UTF-8.
     """
     if data.startswith(codecs.BOM_UTF8):
-        encoding, payload = "utf-8-sig", data[len(codecs.BOM_UTF8):]
+        payload = data[len(codecs.BOM_UTF8):]
         try:
             payload.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise UndecodableFileError(path, encoding, e.start + len(codecs.BOM_UTF8), e.reason) from e
-        return payload, encoding
+            raise UndecodableFileError(path, "utf-8-sig", e.start + len(codecs.BOM_UTF8), e.reason) from e
+        return payload, "utf-8-sig"
     try:
         data.decode("utf-8")
         return data, "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        if declared.replace("-", "").lower() == "utf8":
-            raise UndecodableFileError(path, "utf-8", utf8_error.start, utf8_error.reason) from utf8_error
-    try:
-        return data.decode(declared).encode("utf-8"), declared
     except UnicodeDecodeError as e:
-        raise UndecodableFileError(path, declared, e.start, e.reason) from e
+        if declared.replace("-", "").lower() == "utf8":
+            raise UndecodableFileError(path, "utf-8", e.start, e.reason) from e
+    return data, declared
+
+
+def decode(path: Path, data: bytes, encoding: str) -> str:
+    """Decodes a whole file.
+
+    Raises:
+        UndecodableFileError: with the byte offset of the first byte that is not valid in ``encoding``.
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise UndecodableFileError(path, encoding, e.start, e.reason) from e
 
 
 def _check_columns(path: Path, found: list[str], spec: SourceSpec) -> None:
@@ -108,8 +138,45 @@ def _check_columns(path: Path, found: list[str], spec: SourceSpec) -> None:
             raise MissingColumnError(path, column, unexpected)
 
 
+def _as_text(table: pa.Table) -> pa.Table:
+    """One chunk per column and large strings: pandas' text columns are large_string, and per-chunk
+    takes and casts on a many-chunk CSV read would otherwise repeat at every filtering step."""
+    fields = [pa.field(f.name, pa.large_string()) if pa.types.is_string(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields)).combine_chunks()
+
+
+def _decode_column(array: pa.Array, encoding: str) -> pa.Array:
+    """Decodes a binary column cell by cell in one pass: cells joined with NUL (a byte GBK and GB18030
+    never use), decoded, split again."""
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8) if array.buffers()[2] is not None else np.empty(0, np.uint8)
+    if not (data >= 0x80).any():
+        return pc.cast(array, pa.large_string())
+    joined = b"\x00".join(v if v is not None else b"" for v in array.to_pylist())
+    cells = joined.decode(encoding).split("\x00")
+    return pa.array(cells, type=pa.large_string(), mask=np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool))
+
+
+def _read_csv(path: Path, payload: bytes, spec: SourceSpec, text_type: pa.DataType) -> pa.Table:
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(payload),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: text_type for c in spec.columns},
+                include_columns=spec.columns,
+                null_values=NULL_TEXT,
+                strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as e:
+        raise UnreadableFileError(path, e) from e
+
+
 def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
     """Reads a source file as delivered: every column as text (Parquet numbers keep their type).
+
+    A CSV in a legacy Chinese encoding is split into cells before decoding: its separators, quotes and
+    line ends are ASCII bytes that GBK and GB18030 never use inside a character, so only the columns
+    that hold Chinese text need decoding at all.
 
     Raises:
         SourceFileMissingError, UndecodableFileError, MissingColumnError, UnreadableFileError.
@@ -121,35 +188,33 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
         except (pa.ArrowException, OSError) as e:
             raise UnreadableFileError(path, e) from e
         _check_columns(path, table.column_names, spec)
-        frame = table.select(spec.columns).to_pandas()
-        return path, "parquet", frame
-    payload, encoding = decode(path, path.read_bytes(), spec.encoding)
-    header = payload.split(b"\n", 1)[0].decode("utf-8").strip("\r")
+        return path, "parquet", _as_text(table.select(spec.columns)).to_pandas()
+    data = path.read_bytes()
+    payload, encoding = detect(path, data, spec.encoding)
+    header = payload.split(b"\n", 1)[0].decode(encoding if encoding != "utf-8-sig" else "utf-8").strip("\r")
     _check_columns(path, [c.strip() for c in next(csv.reader([header]))], spec)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return path, encoding, _as_text(_read_csv(path, payload, spec, pa.string())).to_pandas()
+    table = _read_csv(path, payload, spec, pa.binary()).combine_chunks()
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(payload),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in spec.columns},
-                include_columns=spec.columns,
-                null_values=NULL_TEXT,
-                strings_can_be_null=True,
-            ),
-        )
-    except pa.ArrowInvalid as e:
-        raise UnreadableFileError(path, e) from e
-    return path, encoding, table.to_pandas()
+        columns = [_decode_column(table.column(c).combine_chunks(), encoding) for c in spec.columns]
+    except UnicodeDecodeError:
+        decode(path, data, encoding)  # finds and reports the byte offset of the first bad byte
+        raise
+    return path, encoding, pa.table(columns, names=spec.columns).to_pandas()
 
 
 def _type_numbers(item: Ingested) -> None:
+    offending = np.full(len(item.frame), None, dtype=object)
     for column in item.spec.numeric_columns:
         values = item.frame[column]
         if pd.api.types.is_numeric_dtype(values.dtype):
             item.frame[column] = values.astype("float64")
             continue
-        parsed = pd.to_numeric(values.str.strip(), errors="coerce").astype("float64")
-        item.frame[column] = parsed
-        item.quarantine(parsed.isna() & values.notna(), Reason.UNPARSEABLE_VALUE, column)
+        numbers, unparseable = parse_numbers(values)
+        item.frame[column] = numbers
+        offending = np.where(unparseable & (offending == None), column, offending)  # noqa: E711
+    item.quarantine(offending != None, Reason.UNPARSEABLE_VALUE, offending)  # noqa: E711
 
 
 def _validate_values(item: Ingested) -> None:
@@ -158,8 +223,10 @@ def _validate_values(item: Ingested) -> None:
     except pandera.errors.SchemaErrors as e:
         cases = e.failure_cases.dropna(subset=["index"])
         first = cases.drop_duplicates("index")  # one reason per row: the first failing column
-        for column, rows in first.groupby("column")["index"]:
-            item.quarantine(item.frame.index.isin(rows.astype("int64")), Reason.IMPOSSIBLE_VALUE, str(column))
+        offending = pd.Series(first["column"].astype(object).to_numpy(), index=first["index"].astype("int64").to_numpy())
+        offending = offending.reindex(item.frame.index).to_numpy(dtype=object)
+        offending = np.where(pd.isna(offending), None, offending)
+        item.quarantine(offending != None, Reason.IMPOSSIBLE_VALUE, offending)  # noqa: E711
 
 
 def _normalise_ids(item: Ingested) -> None:
@@ -171,9 +238,8 @@ def _normalise_ids(item: Ingested) -> None:
         item.repairs["id_legacy_15_converted"] = item.repairs.get("id_legacy_15_converted", 0) + int(
             (norm["status"] == IdStatus.LEGACY_15).sum()
         )
-        status = item.frame[f"{column}__status"]
+        status = item.frame[f"{column}__status"].to_numpy()
         item.quarantine(status == IdStatus.MISSING, Reason.MISSING_ID, column)
-        status = item.frame[f"{column}__status"]
         item.quarantine(status == IdStatus.MALFORMED, Reason.MALFORMED_ID, column)
 
 
@@ -199,4 +265,5 @@ def ingest(folder: Path, spec: SourceSpec) -> Ingested:
     _validate_values(item)
     _normalise_ids(item)
     _normalise_regions(item)
+    item.compact()
     return item

@@ -15,13 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from data_pipeline import db, dedup, households, idrepair, models, outputs
 from data_pipeline import policy as policy_mod
 from data_pipeline.errors import NoSourcesError
-from data_pipeline.ingest import ingest
+from data_pipeline.idnumbers import from_number
+from data_pipeline.ingest import Ingested, ingest
 from data_pipeline.quarantine import Reason, write_ledger
 from data_pipeline.sources import SOURCES
 
@@ -67,6 +69,50 @@ def _bar(total: int, stage: str, label: str, show: bool) -> tqdm:
     return tqdm(total=total, desc=f"{label}{stage:<9}", unit="step", disable=not show, leave=True)
 
 
+def ingest_all(folder: Path, bar: tqdm | None = None) -> dict[str, Ingested]:
+    """Stage 1: every source read, typed, validated and normalised row by row."""
+    items = {}
+    for spec in SOURCES.values():
+        if bar is not None:
+            bar.set_postfix_str(spec.name)
+        items[spec.name] = ingest(folder, spec)
+        if bar is not None:
+            bar.update()
+    return items
+
+
+def clean(items: dict[str, Ingested], bar: tqdm | None = None) -> None:
+    """Stage 2: ID repairs against the register, de-duplication, linking rows to known people."""
+    steps = [
+        lambda: idrepair.repair_check_digits(items),
+        lambda: idrepair.recover_scientific(items),
+        lambda: [(dedup.add_keys(item), dedup.deduplicate(item)) for item in items.values()],
+        lambda: _link_people(items),
+    ]
+    for step in steps:
+        step()
+        for item in items.values():
+            item.compact()
+        if bar is not None:
+            bar.update()
+
+
+def _link_people(items: dict[str, Ingested]) -> None:
+    people = pd.Index(pd.unique(np.concatenate([items[r].frame["__key"].to_numpy() for r in idrepair.REGISTERS])))
+    for item in items.values():
+        if item.spec.level == "person" and item.spec.name not in idrepair.REGISTERS:
+            dedup.link(item, people, Reason.UNKNOWN_PERSON)
+
+
+def link_households(items: dict[str, Ingested], persons: pd.DataFrame) -> None:
+    """Quarantines household-level rows whose head heads no household of the registers."""
+    heads = pd.Index(persons["household"].unique())
+    for item in items.values():
+        if item.spec.level == "household":
+            dedup.link(item, heads, Reason.UNKNOWN_HOUSEHOLD)
+            item.compact()
+
+
 def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: bool = True) -> PartitionReport:
     """Runs every stage on one county partition and writes its outputs into ``work``."""
     policy = policy_mod.load(policy_path)
@@ -75,33 +121,15 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
     label = f"[{name}] " if name else ""
 
     with _stage(report, "ingest"), _bar(len(SOURCES), "ingest", label, show) as bar:
-        items = {}
-        for spec in SOURCES.values():
-            bar.set_postfix_str(spec.name)
-            items[spec.name] = ingest(folder, spec)
-            bar.update()
+        items = ingest_all(folder, bar)
 
     with _stage(report, "clean"), _bar(4, "clean", label, show) as bar:
-        idrepair.repair_check_digits(items)
-        bar.update()
-        idrepair.recover_scientific(items)
-        bar.update()
-        for item in items.values():
-            dedup.deduplicate(item)
-        bar.update()
-        people = pd.Index(pd.concat([items[r].frame["id_number"] for r in idrepair.REGISTERS]).unique())
-        for item in items.values():
-            if item.spec.level == "person" and item.spec.name not in idrepair.REGISTERS:
-                dedup.link(item, people, Reason.UNKNOWN_PERSON)
-        bar.update()
+        clean(items, bar)
 
     with _stage(report, "database"), _bar(3, "database", label, show) as bar:
         persons = households.build_persons(items, policy)
         bar.update()
-        heads = pd.Index(persons["household_key"].unique())
-        for item in items.values():
-            if item.spec.level == "household":
-                dedup.link(item, heads, Reason.UNKNOWN_HOUSEHOLD)
+        link_households(items, persons)
         bar.update()
         hh = households.build_households(persons, items, policy)
         bar.update()
@@ -122,8 +150,13 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         for report_name, frame in outputs.reports(hh, decided).items():
             frame.to_parquet(reports_dir / f"{report_name}.parquet", index=False)
         bar.update()
-        persons.to_parquet(work / "persons.parquet", index=False)
-        hh.assign(decision=decided["decision"].to_numpy(), reasons=decided["reasons"].to_numpy(),
+        persons.assign(
+            id_number=from_number(persons["person"].to_numpy()).to_numpy(),
+            household_key=from_number(persons["household"].to_numpy()).to_numpy(),
+        ).drop(columns=["person", "household", *[c for c in persons if c.startswith("census_")]]).to_parquet(
+            work / "persons.parquet", index=False
+        )
+        hh.drop(columns=["household"]).assign(decision=decided["decision"].to_numpy(), reasons=decided["reasons"].to_numpy(),
                   score=decided["score"].to_numpy()).to_parquet(work / "households.parquet", index=False)
         bar.update()
 

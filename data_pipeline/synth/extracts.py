@@ -146,9 +146,9 @@ def build(rng: np.random.Generator, pop: Population) -> dict[str, pd.DataFrame]:
         "land": land,
         "consumption": consumption,
     }
-    for name, frame in frames.items():
+    for name in list(frames):
         key = "head_id_number" if name in ("agriculture", "land", "consumption") else "id_number"
-        frame.reset_index(drop=True, inplace=True)
+        frame = frames[name] = frames[name].reset_index(drop=True)
         frame["_true_key"] = frame[key].to_numpy()
         for column in frame.columns:
             if frame[column].dtype == object:

@@ -77,15 +77,14 @@ class _Injector:
         if csv:
             for column in self.spec.numeric_columns:
                 self.frame[column] = _format_numbers(self.frame[column])
-        self.log: list[dict] = []
+        self.log: list[pd.DataFrame] = []
         self.extra: list[pd.DataFrame] = []
 
-    def note(self, rows, kind: str, column: str | None, related=None) -> None:
-        rows = np.asarray(rows)
-        keys = self.frame["_true_key"].to_numpy()[rows] if len(rows) else []
-        for i, row in enumerate(rows):
-            self.log.append({"row": int(row), "kind": kind, "column": column, "true_key": keys[i],
-                             "related_row": None if related is None else int(related[i])})
+    def note(self, rows, kind: str, column: str | None) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        self.log.append(pd.DataFrame({"row": rows, "kind": kind, "column": column,
+                                      "true_key": self.frame["_true_key"].to_numpy()[rows],
+                                      "related_row": pd.array([pd.NA] * len(rows), dtype="Int64")}))
 
     def set(self, rows, column: str, values) -> None:
         self.frame.loc[self.frame.index[rows], column] = values
@@ -112,7 +111,7 @@ class _Injector:
             ids = self.frame[key].iloc[rows]
             self.set(rows, key, (ids.str.slice(0, 6) + ids.str.slice(8, 17)).to_numpy())
         elif kind == "wrong_check_digit":
-            right = ids.str.slice(17).map(CHECK_CHARS.index).to_numpy()
+            right = ids.str.slice(17).map(CHECK_CHARS.index).to_numpy(dtype=np.int64)
             wrong = (right + self.rng.integers(1, 11, len(rows))) % 11
             self.set(rows, key, (ids.str.slice(0, 17) + np.array(list(CHECK_CHARS))[wrong]).to_numpy())
         elif kind == "scientific":
@@ -200,10 +199,9 @@ class _Injector:
         start = len(self.frame) + sum(len(e) for e in self.extra)
         new_rows = np.arange(start, start + len(rows))
         self.extra.append(copies)
-        keys = copies["_true_key"].to_numpy()
-        for i, row in enumerate(new_rows):
-            self.log.append({"row": int(row), "kind": kind, "column": column, "true_key": keys[i],
-                             "related_row": int(rows[i])})
+        self.log.append(pd.DataFrame({"row": new_rows, "kind": kind, "column": column,
+                                      "true_key": copies["_true_key"].to_numpy(),
+                                      "related_row": pd.array(rows, dtype="Int64")}))
 
     def run(self, rates: NoiseRates) -> tuple[pd.DataFrame, pd.DataFrame]:
         kinds = [f.name for f in fields(NoiseRates)]
@@ -228,10 +226,9 @@ class _Injector:
         order = self.rng.permutation(len(frame))
         position = np.empty(len(frame), dtype=np.int64)
         position[order] = np.arange(1, len(frame) + 1)  # 1-based data row number in the written file
-        log = pd.DataFrame(self.log, columns=LOG_COLUMNS[1:])
+        log = pd.concat(self.log, ignore_index=True)
         log["row"] = position[log["row"].to_numpy(dtype=np.int64)]
         related = log["related_row"].notna()
-        log["related_row"] = log["related_row"].astype("Int64")
         log.loc[related, "related_row"] = position[log.loc[related, "related_row"].to_numpy(dtype=np.int64)]
         log.insert(0, "source", self.name)
         return frame.iloc[order].drop(columns="_true_key").reset_index(drop=True), log
