@@ -33,11 +33,29 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         uint8 levelCount;
     }
 
+    /// @dev A {Level} as stored: knowing whether it is the last saves a read when a level clears.
+    struct StoredLevel {
+        bytes32 role;
+        uint8 regionLevel;
+        uint8 threshold;
+        uint32 timeout;
+        bool last;
+    }
+
+    /// @dev The last role check passed in a call, so a batch of one official's signatures asks the role registry
+    /// once per role and region.
+    struct CheckedRole {
+        address account;
+        bytes32 role;
+        uint64 region;
+    }
+
     uint16 private _routeCount;
     mapping(uint16 routeId => RouteHeader) private _routes;
-    mapping(uint16 routeId => mapping(uint256 index => Level)) private _levels;
-    // (kind << 8 | supportType) => bands in ascending maxAmount
-    mapping(uint16 selector => Band[]) private _bands;
+    mapping(uint16 routeId => mapping(uint256 index => StoredLevel)) private _levels;
+    // (kind << 8 | supportType) => bands in ascending maxAmount; the list ends at the first band of route 0,
+    // so choosing a route reads no length.
+    mapping(uint16 selector => mapping(uint256 index => Band)) private _bands;
     mapping(uint256 subject => Subject) private _subjects;
     mapping(uint256 subject => mapping(address account => bool)) private _approved;
 
@@ -62,7 +80,13 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
                 !roles.isRegionalRole(level.role) || level.regionLevel < RegionCode.PROVINCE
                     || level.regionLevel > RegionCode.VILLAGE || level.threshold == 0
             ) revert ApprovalInvalidLevel(i);
-            _levels[routeId][i] = level;
+            _levels[routeId][i] = StoredLevel({
+                role: level.role,
+                regionLevel: level.regionLevel,
+                threshold: level.threshold,
+                timeout: level.timeout,
+                last: i + 1 == levels.length
+            });
         }
         _routes[routeId] = RouteHeader({kind: kind, levelCount: uint8(levels.length)});
         emit RouteDefined(routeId, kind, levels);
@@ -72,8 +96,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// @dev Requirements: the caller governs; every band names a defined route of `kind`, with a `maxAmount`
     /// strictly above the band before. An empty list removes the routing. Emits a {RouteBandsSet} event.
     function setRouteBands(uint8 kind, uint8 supportType, Band[] calldata bands) external onlyGovernance {
-        Band[] storage stored = _bands[_selector(kind, supportType)];
-        delete _bands[_selector(kind, supportType)];
+        mapping(uint256 => Band) storage stored = _bands[_selector(kind, supportType)];
         for (uint256 i = 0; i < bands.length; ++i) {
             Band calldata band = bands[i];
             RouteHeader storage header = _routes[band.routeId];
@@ -81,7 +104,10 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             {
                 revert ApprovalInvalidBand(i);
             }
-            stored.push(band);
+            stored[i] = band;
+        }
+        for (uint256 i = bands.length; stored[i].routeId != 0; ++i) {
+            delete stored[i];
         }
         emit RouteBandsSet(kind, supportType, bands);
     }
@@ -89,17 +115,20 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     // ---------------------------------------------------------------- decisions
 
     /// @inheritdoc IApprovalEngine
-    /// @dev Requirements: see {_approve}. Emits an {ApprovalTransition} event with outcome Approved, then one
-    /// with Advanced or Completed when the level's threshold is reached.
+    /// @dev Requirements: see {_approve}. Emits an {ApprovalTransition} event: Approved, Advanced when the
+    /// approval reaches the level's threshold, Completed when it does so at the last level.
     function approve(uint256 subject, uint8 level) external {
-        _approve(subject, level, msg.sender);
+        CheckedRole memory nothingChecked;
+        _approve(subject, level, msg.sender, nothingChecked);
     }
 
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements, for each approval: the deadline has not passed; the nonce is the signer's next one;
     /// the signature is the signer's EIP-712 signature over (subject, level, nonce, deadline) for this chain and
-    /// this contract; then as {approve} for the signer. Emits the events of {approve} for each.
+    /// this contract (EOA signers, EIP-2098 compact signatures); then as {approve} for the signer.
+    /// Emits the event of {approve} for each.
     function approveBySig(SignedApproval[] calldata approvals) external {
+        CheckedRole memory checked;
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata signed = approvals[i];
             if (block.timestamp > signed.deadline) revert ApprovalSignatureExpired(signed.signer, signed.deadline);
@@ -109,58 +138,64 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             bytes32 digest = _hashTypedDataV4(
                 keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
             );
-            (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signed.signature);
+            (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signed.r, signed.vs);
             if (error != ECDSA.RecoverError.NoError || recovered != signed.signer) {
                 revert ApprovalInvalidSignature(signed.signer);
             }
-            _approve(signed.subject, signed.level, signed.signer);
+            _approve(signed.subject, signed.level, signed.signer, checked);
         }
     }
 
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements: `subject` is pending; the caller is not its submitter and may approve its current
-    /// level. Emits an {ApprovalTransition} event with outcome Rejected; calls {_onRejected}.
+    /// level. Emits an {ApprovalTransition} event with outcome Rejected and an {ApprovalComment} event; calls
+    /// {_onRejected}.
     function reject(uint256 subject, string calldata commentCid) external {
         Subject memory current = _decidable(subject, msg.sender);
         _subjects[subject].state = SubjectState.Rejected;
         _subjects[subject].since = uint32(block.timestamp);
-        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Rejected, commentCid);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Rejected);
+        emit ApprovalComment(subject, msg.sender, Outcome.Rejected, commentCid);
         _onRejected(subject);
     }
 
     /// @inheritdoc IApprovalEngine
-    /// @dev Requirements: as {reject}. Emits an {ApprovalTransition} event with outcome Returned.
+    /// @dev Requirements: as {reject}. Emits an {ApprovalTransition} event with outcome Returned and an
+    /// {ApprovalComment} event.
     function returnForRevision(uint256 subject, string calldata commentCid) external {
         Subject memory current = _decidable(subject, msg.sender);
         _subjects[subject].state = SubjectState.Returned;
         _subjects[subject].since = uint32(block.timestamp);
-        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Returned, commentCid);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Returned);
+        emit ApprovalComment(subject, msg.sender, Outcome.Returned, commentCid);
     }
 
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements: `subject` was returned; the caller submitted it. The subject resumes at the level that
-    /// returned it, whose deadline starts again. Emits an {ApprovalTransition} event with outcome Resubmitted.
+    /// returned it, whose deadline starts again. Emits an {ApprovalTransition} event with outcome Resubmitted and
+    /// an {ApprovalComment} event.
     function resubmit(uint256 subject, string calldata revisionCid) external {
         Subject storage stored = _subjects[subject];
         if (stored.state != SubjectState.Returned) revert ApprovalWrongState(subject, stored.state);
         if (msg.sender != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
         stored.state = SubjectState.Pending;
         stored.since = uint32(block.timestamp);
-        emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted, revisionCid);
+        emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted);
+        emit ApprovalComment(subject, msg.sender, Outcome.Resubmitted, revisionCid);
     }
 
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements: `subject` is pending; its level has a timeout that has passed; a next level exists;
     /// the caller is the submitter or may approve at the next level. The waiting level is skipped: its
     /// approvals so far do not count towards the next one.
-    /// Emits an {ApprovalTransition} event with outcome Escalated and the new level.
+    /// Emits an {ApprovalTransition} event with outcome Escalated and the overdue level.
     function escalate(uint256 subject) external {
         Subject memory current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         uint256 deadline = _deadline(current);
         if (deadline == 0 || block.timestamp <= deadline) revert ApprovalNotOverdue(subject, deadline);
         uint8 next = current.level + 1;
-        if (next >= _routes[current.routeId].levelCount) revert ApprovalNoHigherLevel(subject, current.level);
+        if (_levels[current.routeId][current.level].last) revert ApprovalNoHigherLevel(subject, current.level);
         if (msg.sender != current.submitter) _requireApprover(subject, next, _levels[current.routeId][next], msg.sender);
         _subjects[subject] = Subject({
             submitter: current.submitter,
@@ -170,7 +205,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             approvals: 0,
             state: SubjectState.Pending
         });
-        emit ApprovalTransition(subject, next, msg.sender, Outcome.Escalated, "");
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Escalated);
     }
 
     // ---------------------------------------------------------------- views
@@ -193,11 +228,13 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
 
     /// @inheritdoc IApprovalEngine
     function routeFor(uint8 kind, uint8 supportType, uint256 amount) public view returns (uint16) {
-        Band[] storage bands = _bands[_selector(kind, supportType)];
-        for (uint256 i = 0; i < bands.length; ++i) {
-            if (amount <= bands[i].maxAmount) return bands[i].routeId;
+        mapping(uint256 => Band) storage bands = _bands[_selector(kind, supportType)];
+        for (uint256 i = 0;; ++i) {
+            Band storage band = bands[i];
+            uint16 routeId = band.routeId;
+            if (routeId == 0) revert ApprovalNoRoute(kind, supportType, amount);
+            if (amount <= band.maxAmount) return routeId;
         }
-        revert ApprovalNoRoute(kind, supportType, amount);
     }
 
     /// @inheritdoc IApprovalEngine
@@ -205,14 +242,21 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         RouteHeader storage header = _routes[routeId];
         levels = new Level[](header.levelCount);
         for (uint256 i = 0; i < levels.length; ++i) {
-            levels[i] = _levels[routeId][i];
+            StoredLevel storage stored = _levels[routeId][i];
+            levels[i] = Level(stored.role, stored.regionLevel, stored.threshold, stored.timeout);
         }
         return (header.kind, levels);
     }
 
     /// @inheritdoc IApprovalEngine
-    function routeBands(uint8 kind, uint8 supportType) external view returns (Band[] memory) {
-        return _bands[_selector(kind, supportType)];
+    function routeBands(uint8 kind, uint8 supportType) external view returns (Band[] memory bands) {
+        mapping(uint256 => Band) storage stored = _bands[_selector(kind, supportType)];
+        uint256 count = 0;
+        while (stored[count].routeId != 0) ++count;
+        bands = new Band[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            bands[i] = stored[i];
+        }
     }
 
     /// @inheritdoc IApprovalEngine
@@ -252,7 +296,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             approvals: 0,
             state: SubjectState.Pending
         });
-        emit ApprovalTransition(subject, 0, submitter, Outcome.Submitted, "");
+        emit ApprovalTransition(subject, 0, submitter, Outcome.Submitted);
     }
 
     /// @dev The subject id of `key` in `region`.
@@ -280,7 +324,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
 
     /// @dev Requirements: `subject` is pending at `level`; `approver` is not its submitter, has not approved it
     /// before and holds the level's role over the subject's region at the level's region level.
-    function _approve(uint256 subject, uint8 level, address approver) private {
+    function _approve(uint256 subject, uint8 level, address approver, CheckedRole memory checked) private {
         Subject memory current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
@@ -288,26 +332,32 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         if (approver == current.submitter) revert ApprovalBySubmitter(subject, approver);
         // One account approves a subject at most once, across all levels.
         if (_approved[subject][approver]) revert ApprovalAlreadyApproved(subject, approver);
-        Level storage rule = _levels[current.routeId][level];
-        _requireApprover(subject, level, rule, approver);
+        StoredLevel storage rule = _levels[current.routeId][level];
+        bytes32 role = rule.role;
+        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
+        if (checked.account != approver || checked.role != role || checked.region != region) {
+            if (!roles.hasRoleIn(role, approver, region)) {
+                revert ApprovalUnauthorized(subject, level, approver, role, region);
+            }
+            (checked.account, checked.role, checked.region) = (approver, role, region);
+        }
 
         _approved[subject][approver] = true;
-        emit ApprovalTransition(subject, level, approver, Outcome.Approved, "");
-
         if (current.approvals + 1 < rule.threshold) {
             _subjects[subject].approvals = current.approvals + 1;
-        } else if (level + 1 < _routes[current.routeId].levelCount) {
+            emit ApprovalTransition(subject, level, approver, Outcome.Approved);
+        } else if (!rule.last) {
             current.level = level + 1;
             current.approvals = 0;
             current.since = uint32(block.timestamp);
             _subjects[subject] = current;
-            emit ApprovalTransition(subject, level + 1, approver, Outcome.Advanced, "");
+            emit ApprovalTransition(subject, level, approver, Outcome.Advanced);
         } else {
             current.approvals += 1;
             current.state = SubjectState.Approved;
             current.since = uint32(block.timestamp);
             _subjects[subject] = current;
-            emit ApprovalTransition(subject, level, approver, Outcome.Completed, "");
+            emit ApprovalTransition(subject, level, approver, Outcome.Completed);
             _onApproved(subject);
         }
     }
@@ -320,7 +370,10 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         _requireApprover(subject, current.level, _levels[current.routeId][current.level], account);
     }
 
-    function _requireApprover(uint256 subject, uint8 level, Level storage rule, address account) private view {
+    function _requireApprover(uint256 subject, uint8 level, StoredLevel storage rule, address account)
+        private
+        view
+    {
         bytes32 role = rule.role;
         uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
         if (!roles.hasRoleIn(role, account, region)) {

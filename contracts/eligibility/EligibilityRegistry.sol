@@ -14,7 +14,8 @@ import {EligibilityLeaf, EligibilityLeafHash} from "./EligibilityLeaf.sol";
 /// the reason codes) lives on IPFS; the chain keeps only what a proof needs. A commit that disagrees with the
 /// batch's reference commitment is counted and raised as {BatchConflict}: it never overwrites anything.
 /// @dev Gas: an oracle's commit writes its own commitment and a vote counter; the commit reaching the quorum
-/// also writes the two-slot batch record and the scope's current batch, independent of the leaf count.
+/// also writes the two-slot batch record, the scope's current batch and the superseded batch's mark, whatever
+/// the leaf count. A proof check reads the two-slot record only.
 contract EligibilityRegistry is IEligibilityRegistry, Governed {
     using EligibilityLeafHash for EligibilityLeaf;
 
@@ -81,6 +82,8 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
             if (expected != commitment) _reference[batchId] = commitment;
             bytes32 superseded = _current[scope];
             _current[scope] = batchId;
+            // Only the newest final batch of a scope proves anything: mark the one it replaces.
+            if (superseded != bytes32(0)) _batches[superseded].supersededAt = uint40(block.timestamp);
             emit BatchFinalized(batchId, scope, root, superseded);
         }
     }
@@ -98,25 +101,31 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         returns (bool)
     {
         Batch storage record = _batches[batchId];
-        return record.finalizedAt != 0 && _current[record.scope] == batchId && RegionCode.isValid(leaf.region)
+        return record.finalizedAt != 0 && record.supersededAt == 0 && RegionCode.isValid(leaf.region)
             && RegionCode.covers(record.scope, leaf.region)
             && MerkleProof.verifyCalldata(proof, record.root, leaf.hash());
     }
 
     /// @inheritdoc IEligibilityRegistry
-    /// @dev Reverts with {EligibilityBatchNotFinal}, {EligibilityBatchSuperseded},
-    /// {EligibilityRegionOutsideBatch} or {EligibilityInvalidProof}.
-    function checkLeaf(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external view {
+    /// @dev Reverts with {EligibilityBatchNotFinal}, {EligibilityBatchSuperseded} or
+    /// {EligibilityRegionOutsideBatch}.
+    function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
         if (record.finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
         uint64 scope = record.scope;
-        bytes32 current = _current[scope];
-        if (current != batchId) revert EligibilityBatchSuperseded(batchId, current);
-        if (!RegionCode.isValid(leaf.region) || !RegionCode.covers(scope, leaf.region)) {
-            revert EligibilityRegionOutsideBatch(batchId, scope, leaf.region);
+        if (record.supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
+        if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
+            revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
+        return record.root;
+    }
+
+    /// @inheritdoc IEligibilityRegistry
+    /// @dev Reverts as {provenRoot}, or with {EligibilityInvalidProof}.
+    function checkLeaf(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external view {
+        bytes32 root = provenRoot(batchId, leaf.region);
         bytes32 hashed = leaf.hash();
-        if (!MerkleProof.verifyCalldata(proof, record.root, hashed)) revert EligibilityInvalidProof(batchId, hashed);
+        if (!MerkleProof.verifyCalldata(proof, root, hashed)) revert EligibilityInvalidProof(batchId, hashed);
     }
 
     /// @inheritdoc IEligibilityRegistry

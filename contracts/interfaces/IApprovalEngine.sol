@@ -55,22 +55,25 @@ interface IApprovalEngine {
     }
 
     /// @notice An approval signed off-chain (EIP-712 `Approval(uint256 subject,uint8 level,uint256 nonce,
-    /// uint256 deadline)`) and relayed by anyone.
+    /// uint256 deadline)`) and relayed by anyone; the signature in EIP-2098 compact form (r, vs).
     struct SignedApproval {
         uint256 subject;
         uint8 level;
         address signer;
         uint256 nonce;
         uint256 deadline;
-        bytes signature;
+        bytes32 r;
+        bytes32 vs;
     }
 
-    /// @notice `subject` went through a transition at `level` by `actor`; `cid` is the comment or revision
-    /// document on IPFS where the outcome has one (Returned, Resubmitted, Rejected), else empty. For Advanced
-    /// and Escalated, `level` is the level the subject moved to.
-    event ApprovalTransition(
-        uint256 indexed subject, uint8 level, address indexed actor, Outcome indexed outcome, string cid
-    );
+    /// @notice `subject`, standing at `level`, went through a transition by `actor`. An approval emits one
+    /// event: Approved while the level needs more approvals, Advanced when it clears the level (the subject moves
+    /// to `level + 1`), Completed when it clears the last level. Escalated: the subject moved from `level` to
+    /// `level + 1` without its approvals.
+    event ApprovalTransition(uint256 indexed subject, uint8 level, address indexed actor, Outcome indexed outcome);
+
+    /// @notice The comment (Returned, Rejected) or revision (Resubmitted) document of `actor` on `subject`.
+    event ApprovalComment(uint256 indexed subject, address indexed actor, Outcome outcome, string cid);
 
     /// @notice Governance defined route `routeId` for subjects of `kind`.
     event RouteDefined(uint16 indexed routeId, uint8 indexed kind, Level[] levels);

@@ -8,12 +8,14 @@ import {EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
 /// is final once `quorum` distinct oracles committed the same tuple; the newest final batch of a scope region
 /// supersedes the older ones. Proofs verify against current final batches only.
 interface IEligibilityRegistry {
-    /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final.
+    /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final, `supersededAt` 0 while
+    /// no newer batch of its scope is final; `conflicts` counts commits that disagreed with the reference.
     struct Batch {
         bytes32 root;
         uint64 scope;
         uint64 leafCount;
         uint40 finalizedAt;
+        uint40 supersededAt;
         uint16 conflicts;
     }
 
@@ -87,6 +89,11 @@ interface IEligibilityRegistry {
         external
         view
         returns (bool);
+
+    /// @notice The root against which a leaf of `region` is proven in `batchId`: reverts unless the batch is final,
+    /// not superseded, and its scope covers `region` (a valid code). For contracts that verify the proof
+    /// themselves, sparing the copy of the proof into another call.
+    function provenRoot(bytes32 batchId, uint64 region) external view returns (bytes32);
 
     /// @notice As {verify}, but reverts with the reason instead of returning false.
     function checkLeaf(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external view;

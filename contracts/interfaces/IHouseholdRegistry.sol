@@ -50,10 +50,12 @@ interface IHouseholdRegistry {
         ObjectionState state;
     }
 
-    /// @notice An intake clerk filed procedure `subject` of `kind` for `householdId`, proven in `batchId`.
-    event ProcedureFiled(
-        bytes32 indexed householdId, uint256 indexed subject, ProcedureKind kind, bytes32 batchId, address clerk
-    );
+    /// @notice An intake clerk (the actor of the subject's Submitted transition) filed the registration
+    /// `subject` of `householdId`, proven by an admit leaf in `batchId`.
+    event RegistrationFiled(bytes32 indexed householdId, uint256 indexed subject, bytes32 batchId);
+
+    /// @notice An intake clerk filed the exit `subject` of `householdId`, proven by an exit leaf in `batchId`.
+    event ExitFiled(bytes32 indexed householdId, uint256 indexed subject, bytes32 batchId);
 
     /// @notice Procedure `subject` passed its approvals; its public notice ends at `endsAt`.
     event NoticeStarted(uint256 indexed subject, uint256 endsAt);
@@ -88,6 +90,9 @@ interface IHouseholdRegistry {
 
     /// @notice Governance designated (or undesignated) `policy` as kept during the transition period.
     event PolicyDesignated(bytes32 indexed policy, bool designated);
+
+    /// @notice The proof does not lead from `leafHash` to the root of `batchId`.
+    error HouseholdInvalidProof(bytes32 batchId, bytes32 leafHash);
 
     /// @notice `account` lacks `role` over `region`.
     error HouseholdUnauthorized(address account, bytes32 role, uint64 region);

@@ -2,7 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {ApprovalEngine} from "../approval/ApprovalEngine.sol";
-import {EligibilityDecision, EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {EligibilityDecision, EligibilityLeaf, EligibilityLeafHash} from "../eligibility/EligibilityLeaf.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
@@ -17,6 +19,8 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// filing writes nothing but the subject; the household record is written when a procedure completes.
 /// Stores no personal data: the pseudonymous id, the village code, the status and timestamps.
 contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
+    using EligibilityLeafHash for EligibilityLeaf;
+
     bytes32 private constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
     bytes32 private constant REVIEWER = keccak256("REVIEWER");
     uint32 private constant MIN_NOTICE_PERIOD = 5 days;
@@ -60,7 +64,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: see {_file}; the household is not registered (none, exited or monitored).
-    /// Emits an {ApprovalTransition} (Submitted) and a {ProcedureFiled} event.
+    /// Emits an {ApprovalTransition} (Submitted) and a {RegistrationFiled} event.
     function fileRegistration(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
         external
         returns (uint256 subject)
@@ -70,7 +74,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: see {_file}; the household is registered, in the leaf's region.
-    /// Emits an {ApprovalTransition} (Submitted) and a {ProcedureFiled} event.
+    /// Emits an {ApprovalTransition} (Submitted) and an {ExitFiled} event.
     function fileExit(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
         external
         returns (uint256 subject)
@@ -246,22 +250,23 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         bool registration = kind == ProcedureKind.Registration;
         Household memory record =
             _checkFiling(batchId, leaf, proof, registration ? EligibilityDecision.ADMIT : EligibilityDecision.EXIT);
+        bytes32 householdId = leaf.householdId;
+        uint64 region = leaf.region;
         if (registration ? record.status == Status.Registered : record.status != Status.Registered) {
-            revert HouseholdWrongStatus(leaf.householdId, record.status);
+            revert HouseholdWrongStatus(householdId, record.status);
         }
-        subject = _procedureId(leaf.householdId, record.procedures, leaf.region);
+        subject = _procedureId(householdId, record.procedures, region);
         Subject storage previous = _subject(subject);
         if (previous.state != SubjectState.None) {
             if (previous.state != SubjectState.Rejected && !_notices[subject].stopped) {
-                revert HouseholdProcedureOpen(leaf.householdId, subject);
+                revert HouseholdProcedureOpen(householdId, subject);
             }
             record.procedures += 1;
-            _households[leaf.householdId].procedures = record.procedures;
+            _households[householdId].procedures = record.procedures;
         }
-        subject = _openSubject(
-            _procedureKey(leaf.householdId, record.procedures), leaf.region, uint8(kind), 0, 0, msg.sender
-        );
-        emit ProcedureFiled(leaf.householdId, subject, kind, batchId, msg.sender);
+        subject = _openSubject(_procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender);
+        if (registration) emit RegistrationFiled(householdId, subject, batchId);
+        else emit ExitFiled(householdId, subject, batchId);
     }
 
     /// @dev Requirements: the leaf carries `decision`; its region is a village over which the caller is an
@@ -272,17 +277,22 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         view
         returns (Household memory record)
     {
-        if (leaf.decision != decision) revert HouseholdWrongDecision(leaf.householdId, decision, leaf.decision);
-        if (!RegionCode.isValid(leaf.region) || RegionCode.level(leaf.region) != RegionCode.VILLAGE) {
-            revert HouseholdNotVillage(leaf.region);
+        bytes32 householdId = leaf.householdId;
+        uint64 region = leaf.region;
+        if (leaf.decision != decision) revert HouseholdWrongDecision(householdId, decision, leaf.decision);
+        if (!RegionCode.isValid(region) || RegionCode.level(region) != RegionCode.VILLAGE) {
+            revert HouseholdNotVillage(region);
         }
-        if (!roles.hasRoleIn(INTAKE_CLERK, msg.sender, leaf.region)) {
-            revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, leaf.region);
+        if (!roles.hasRoleIn(INTAKE_CLERK, msg.sender, region)) {
+            revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, region);
         }
-        eligibility.checkLeaf(batchId, leaf, proof);
-        record = _households[leaf.householdId];
-        if (record.status != Status.None && record.region != leaf.region) {
-            revert HouseholdRegionMismatch(leaf.householdId, record.region, leaf.region);
+        bytes32 hashed = leaf.hash();
+        if (!MerkleProof.verifyCalldata(proof, eligibility.provenRoot(batchId, region), hashed)) {
+            revert HouseholdInvalidProof(batchId, hashed);
+        }
+        record = _households[householdId];
+        if (record.status != Status.None && record.region != region) {
+            revert HouseholdRegionMismatch(householdId, record.region, region);
         }
     }
 

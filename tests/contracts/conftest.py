@@ -113,6 +113,12 @@ def approval_signature(signer, contract, subject: int, level: int, nonce: int, d
     return bytes(signed.signature)
 
 
+def compact(signature: bytes) -> tuple[bytes, bytes]:
+    """The EIP-2098 form (r, vs) of a 65-byte signature: the parity of v rides in the top bit of s."""
+    r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
+    return r, ((v - 27) << 255 | s).to_bytes(32, "big")
+
+
 @pytest.fixture(scope="module")
 def officials(accounts, admin, role_registry, role):
     """Named officials of the test county, each granted their role.

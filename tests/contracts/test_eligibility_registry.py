@@ -85,10 +85,14 @@ def test_quorum_of_agreeing_oracles_finalizes_the_batch(eligibility, officials, 
     assert eligibility.currentBatch(COUNTY) == "0x" + BATCH_ID.hex()
 
 
-def test_finalizing_a_newer_batch_of_the_same_scope_supersedes_the_older(eligibility, officials, first_batch, batch):
+def test_finalizing_a_newer_batch_of_the_same_scope_supersedes_the_older(eligibility, officials, first_batch, batch,
+                                                                         chain):
     assert eligibility.currentBatch(COUNTY) == "0x" + first_batch.id.hex()
+    assert eligibility.batch(first_batch.id)["supersededAt"] == 0
     batch.commit(eligibility, officials.oracles[:2])
     assert eligibility.currentBatch(COUNTY) == "0x" + BATCH_ID.hex()
+    assert eligibility.batch(first_batch.id)["supersededAt"] == chain[-1].timestamp
+    assert eligibility.batch(BATCH_ID)["supersededAt"] == 0
 
 
 def test_finalized_event_names_the_superseded_batch(eligibility, officials, first_batch, batch):
@@ -286,3 +290,33 @@ def test_a_leaf_moved_to_another_village_of_the_scope_does_not_verify(eligibilit
     leaf, proof = first_batch.proof("admitted")
     moved = (leaf[0], TOWNSHIP + 2, leaf[2], leaf[3], leaf[4])
     assert not eligibility.verify(first_batch.id, moved, proof)
+
+
+def test_proven_root_is_the_root_of_a_current_final_batch_covering_the_region(eligibility, first_batch):
+    assert eligibility.provenRoot(first_batch.id, VILLAGE) == "0x" + first_batch.root.hex()
+
+
+def test_proven_root_refuses_a_non_final_batch(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    with brownie.reverts(err("EligibilityBatchNotFinal", BATCH_ID)):
+        eligibility.provenRoot(BATCH_ID, VILLAGE)
+
+
+def test_proven_root_refuses_a_superseded_batch(eligibility, officials, first_batch, batch):
+    batch.commit(eligibility, officials.oracles[:2])
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, BATCH_ID)):
+        eligibility.provenRoot(first_batch.id, VILLAGE)
+
+
+def test_proven_root_refuses_a_region_outside_the_scope(eligibility, first_batch):
+    with brownie.reverts(err("EligibilityRegionOutsideBatch", first_batch.id, COUNTY, OTHER_COUNTY_VILLAGE)):
+        eligibility.provenRoot(first_batch.id, OTHER_COUNTY_VILLAGE)
+
+
+def test_a_batch_of_a_narrower_scope_does_not_supersede_the_county_batch(eligibility, officials, first_batch):
+    township = CommittedBatch(keccak(text="township-batch"), TOWNSHIP, make_leaves(FIRST_BATCH))
+    township.commit(eligibility, officials.oracles[:2])
+    leaf, proof = first_batch.proof("admitted")
+    assert eligibility.verify(first_batch.id, leaf, proof)
+    leaf, proof = township.proof("admitted")
+    assert eligibility.verify(township.id, leaf, proof)
