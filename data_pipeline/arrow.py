@@ -35,8 +35,20 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         (numbers with NaN where empty or unparseable, mask of cells that held text but no number)
     """
-    text = pc.utf8_trim_whitespace(to_arrow(values))
-    number_like = pc.match_substring_regex(text, _NUMBER)
-    numbers = pc.cast(pc.if_else(number_like, text, pa.scalar(None, pa.string())), pa.float64())
-    unparseable = to_bool(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(number_like, False))))
+    text = to_arrow(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    # Most cells are plain integers: only the others pay for trimming and the full number pattern.
+    plain = to_bool(pc.utf8_is_digit(text))
+    others = np.flatnonzero(~plain & to_bool(pc.is_valid(text)))
+    ok = plain.copy()
+    if len(others):
+        sub = pc.utf8_trim_whitespace(pc.take(text, pa.array(others)))
+        ok[others] = to_bool(pc.match_substring_regex(sub, _NUMBER))
+        mask = np.zeros(len(text), dtype=bool)
+        mask[others] = True
+        text = pc.replace_with_mask(text, pa.array(mask), sub)
+    numbers = pc.cast(pc.if_else(pa.array(ok), text, pa.scalar(None, text.type)), pa.float64())
+    unparseable = np.zeros(len(ok), dtype=bool)
+    unparseable[others] = ~ok[others]
     return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64), unparseable

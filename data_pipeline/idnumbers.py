@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data_pipeline.arrow import to_arrow
+
 # Weight of each of the 17 body digits: 2**(18 - position) mod 11, position counted from 1 on the left.
 WEIGHTS = np.array([pow(2, 18 - i, 11) for i in range(1, 18)], dtype=np.int64)
 # Check character indexed by (weighted sum mod 11).
@@ -77,11 +79,17 @@ def _plausible_date(bodies: np.ndarray) -> np.ndarray:
 _SCIENTIFIC = r"^[0-9](\.[0-9]+)?E\+?[0-9]+$"
 
 
-def _classify(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    def match(pattern: str) -> np.ndarray:
-        return np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False), dtype=bool)
+def _match(text: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False), dtype=bool)
 
-    return match(r"^[0-9]{17}[0-9X]$"), match(r"^[0-9]{15}$"), match(_SCIENTIFIC)
+
+def _digit_matrix(ids18: pa.Array) -> np.ndarray:
+    """(n, 18) byte matrix of 18-character ASCII strings, read straight from the Arrow buffer."""
+    ids18 = pa.concat_arrays([pc.cast(ids18, pa.large_string())]) if len(ids18) else pa.array([], pa.large_string())
+    if not len(ids18):
+        return np.empty((0, 18), dtype=np.uint8)
+    start = int(np.frombuffer(ids18.buffers()[1], dtype=np.int64)[0])
+    return np.frombuffer(ids18.buffers()[2], dtype=np.uint8)[start: start + 18 * len(ids18)].reshape(-1, 18)
 
 
 def normalise(values: pd.Series) -> pd.DataFrame:
@@ -95,51 +103,53 @@ def normalise(values: pd.Series) -> pd.DataFrame:
         SCIENTIFIC / BAD_CHECK_DIGIT, else missing), ``status`` (IdStatus as int8) and ``reformatted``
         (whether width, whitespace or case had to be fixed).
     """
-    raw = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())
-    text_np = np.asarray(raw.to_numpy(zero_copy_only=False), dtype=object)
-    # Most IDs arrive well formed: only the others go through Unicode normalisation.
-    plain = np.asarray(pc.fill_null(pc.match_substring_regex(raw, r"^[0-9]{17}[0-9X]$"), False), dtype=bool)
-    others = np.flatnonzero(~plain)
-    reformatted = np.zeros(len(text_np), dtype=bool)
+    raw = pc.cast(to_arrow(values), pa.large_string())
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    n = len(raw)
+    status = np.full(n, IdStatus.MALFORMED, dtype=np.int8)
+    reformatted = np.zeros(n, dtype=bool)
+    # Most IDs arrive well formed: only the others go through Unicode normalisation, in Python.
+    is18 = _match(raw, r"^[0-9]{17}[0-9X]$")
+    text = raw
+    others = np.flatnonzero(~is18)
+    sub_is15 = np.zeros(0, dtype=bool)
     if len(others):
         sub = pc.take(raw, pa.array(others))
         fixed = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(sub, "NFKC"), r"\s+", ""))
-        fixed_np = np.asarray(fixed.to_numpy(zero_copy_only=False), dtype=object)
-        reformatted[others] = np.asarray(pc.fill_null(pc.not_equal(fixed, sub), False), dtype=bool)
-        text_np[others] = fixed_np
-    text = pa.array(text_np, type=pa.string())
-    missing = np.asarray(pc.fill_null(pc.equal(text, ""), True), dtype=bool)
-    reformatted &= ~missing
-    is18, is15, is_sci = _classify(text)
-
-    status = np.full(len(text_np), IdStatus.MALFORMED, dtype=np.int8)
-    out = np.full(len(text_np), None, dtype=object)
-    status[missing] = IdStatus.MISSING
-    status[is_sci] = IdStatus.SCIENTIFIC
-    out[is_sci] = text_np[is_sci]
+        missing = ~np.asarray(pc.fill_null(pc.greater(pc.utf8_length(fixed), 0), False), dtype=bool)
+        reformatted[others] = np.asarray(pc.fill_null(pc.not_equal(fixed, sub), False), dtype=bool) & ~missing
+        status[others[missing]] = IdStatus.MISSING
+        is18[others] = _match(fixed, r"^[0-9]{17}[0-9X]$")
+        sub_is15 = _match(fixed, r"^[0-9]{15}$")
+        status[others[_match(fixed, _SCIENTIFIC)]] = IdStatus.SCIENTIFIC
+        text = pc.replace_with_mask(raw, pa.array(~_match(raw, r"^[0-9]{17}[0-9X]$")), fixed)
 
     idx18 = np.flatnonzero(is18)
-    if len(idx18):
-        fixed18 = text_np[idx18].astype("S18")
-        digits = (fixed18.view(np.uint8).reshape(-1, 18)[:, :17] - ord("0")).astype(np.int64)
-        month = digits[:, 10] * 10 + digits[:, 11]
-        day = digits[:, 12] * 10 + digits[:, 13]
-        dated = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-        good = (_CHECK_BYTES[(digits @ WEIGHTS) % 11] == fixed18.view(np.uint8).reshape(-1, 18)[:, 17]) & dated
-        status[idx18[good]] = IdStatus.VALID
-        status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
-        out[idx18[dated]] = text_np[idx18[dated]]
+    digits = _digit_matrix(pc.filter(text, pa.array(is18)))
+    body = (digits[:, :17] - ord("0")).astype(np.int64)
+    month = body[:, 10] * 10 + body[:, 11]
+    day = body[:, 12] * 10 + body[:, 13]
+    dated = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    good = (_CHECK_BYTES[(body @ WEIGHTS) % 11] == digits[:, 17]) & dated
+    status[idx18[good]] = IdStatus.VALID
+    status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
 
-    idx15 = np.flatnonzero(is15)
+    keep = np.isin(status, (IdStatus.VALID, IdStatus.BAD_CHECK_DIGIT, IdStatus.SCIENTIFIC))
+    out = pc.if_else(pa.array(keep), text, pa.scalar(None, pa.large_string()))
+    idx15 = others[sub_is15] if len(others) else np.zeros(0, dtype=np.int64)
     if len(idx15):
-        bodies = np.array([s[:6] + "19" + s[6:] for s in text_np[idx15]], dtype=object)
-        dated = _plausible_date(bodies)
-        status[idx15[dated]] = IdStatus.LEGACY_15
-        out[idx15[dated]] = bodies[dated] + check_chars(bodies[dated])
-
+        texts15 = pc.take(text, pa.array(idx15)).to_pylist()
+        bodies = np.array([t[:6] + "19" + t[6:] for t in texts15], dtype=object)
+        ok = _plausible_date(bodies)
+        status[idx15[ok]] = IdStatus.LEGACY_15
+        converted = pa.array(list(bodies[ok] + check_chars(bodies[ok])), type=pa.large_string())
+        mask = np.zeros(n, dtype=bool)
+        mask[idx15[ok]] = True
+        out = pc.replace_with_mask(out, pa.array(mask), converted)
     return pd.DataFrame(
-        {"id": pd.array(out, dtype="str"), "status": status, "reformatted": reformatted}, index=values.index
-    )
+        {"id": out.to_pandas(), "status": status, "reformatted": reformatted},
+    ).set_axis(values.index)
 
 
 def birth_dates(ids: pd.Series) -> pd.Series:

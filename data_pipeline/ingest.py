@@ -65,10 +65,13 @@ class Ingested:
         self._pending |= mask
         rows = self.frame.index[mask]
         columns = np.asarray(column, dtype=object)[mask] if isinstance(column, np.ndarray) else np.full(len(rows), column, dtype=object)
-        values = [None if c is None else self.raw.at[r, c] for r, c in zip(rows, columns)]
+        values = pd.Series(None, index=rows, dtype="str")
+        for name in pd.unique(columns[columns != None]):  # noqa: E711
+            picked = rows[columns == name]
+            values.loc[picked] = self.raw.loc[picked, name].astype("str").to_numpy()
         self.rejected.append(pd.DataFrame({
             "row": rows.to_numpy(), "reason": reason.value, "column": pd.array(columns, dtype="str"),
-            "value": pd.array([None if pd.isna(v) else str(v) for v in values], dtype="str"),
+            "value": values.to_numpy(),
         }))
 
     def compact(self) -> None:
@@ -146,14 +149,23 @@ def _as_text(table: pa.Table) -> pa.Table:
 
 
 def _decode_column(array: pa.Array, encoding: str) -> pa.Array:
-    """Decodes a binary column cell by cell in one pass: cells joined with NUL (a byte GBK and GB18030
-    never use), decoded, split again."""
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8) if array.buffers()[2] is not None else np.empty(0, np.uint8)
+    """Decodes a binary column in one pass over its bytes: a NUL (never part of a GBK or GB18030
+    character) is put after every cell, the buffer is decoded and re-encoded as UTF-8, and the NULs
+    give the cell boundaries back."""
+    if array.offset:
+        array = pa.concat_arrays([array])
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]] if array.buffers()[2] else np.empty(0, np.uint8)
     if not (data >= 0x80).any():
         return pc.cast(array, pa.large_string())
-    joined = b"\x00".join(v if v is not None else b"" for v in array.to_pylist())
-    cells = joined.decode(encoding).split("\x00")
-    return pa.array(cells, type=pa.large_string(), mask=np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool))
+    separated = np.insert(data, (offsets[1:] - offsets[0]).astype(np.int64), 0)
+    utf8 = np.frombuffer(separated.tobytes().decode(encoding).encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(utf8 == 0)
+    text = np.delete(utf8, ends)
+    new_offsets = np.concatenate([[0], ends - np.arange(len(ends))]).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(
+        len(array), pa.py_buffer(new_offsets), pa.py_buffer(text), array.buffers()[0], array.null_count
+    )
 
 
 def _read_csv(path: Path, payload: bytes, spec: SourceSpec, text_type: pa.DataType) -> pa.Table:
@@ -206,6 +218,7 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
 
 def _type_numbers(item: Ingested) -> None:
     offending = np.full(len(item.frame), None, dtype=object)
+    flagged = np.zeros(len(item.frame), dtype=bool)
     for column in item.spec.numeric_columns:
         values = item.frame[column]
         if pd.api.types.is_numeric_dtype(values.dtype):
@@ -213,13 +226,25 @@ def _type_numbers(item: Ingested) -> None:
             continue
         numbers, unparseable = parse_numbers(values)
         item.frame[column] = numbers
-        offending = np.where(unparseable & (offending == None), column, offending)  # noqa: E711
-    item.quarantine(offending != None, Reason.UNPARSEABLE_VALUE, offending)  # noqa: E711
+        first = unparseable & ~flagged  # one reason per row: the first column that fails
+        offending[first] = column
+        flagged |= first
+    item.quarantine(flagged, Reason.UNPARSEABLE_VALUE, offending)
+
+
+def _value_schema(spec: SourceSpec):
+    """The source schema without its identity columns, which idnumbers and region_codes check: pandera
+    copies what it validates, and a million ID and name strings are the costly part of a copy."""
+    skip = {*spec.id_columns, "name", "village_code", "household_no"}
+    schema = spec.schema.to_schema()
+    return schema.select_columns([c for c in schema.columns if c not in skip])
 
 
 def _validate_values(item: Ingested) -> None:
+    schema = _value_schema(item.spec)
+    values = pd.DataFrame({c: item.frame[c] for c in schema.columns}, index=item.frame.index)
     try:
-        item.spec.schema.validate(item.frame, lazy=True)
+        schema.validate(values, lazy=True)
     except pandera.errors.SchemaErrors as e:
         cases = e.failure_cases.dropna(subset=["index"])
         first = cases.drop_duplicates("index")  # one reason per row: the first failing column
