@@ -1,0 +1,671 @@
+"""HouseholdRegistry: filing on proofs, approvals, public notice and objections, registration, exit with a
+transition period, monitoring and re-admission; every revert with its custom error."""
+
+import brownie
+import pytest
+from eth_utils import keccak
+
+from govchain.eligibility import Decision, leaf_hash
+from tests.contracts.conftest import (
+    ADVANCED,
+    APPROVED,
+    COMPLETED,
+    COUNTY,
+    DAY,
+    H_EXITED,
+    H_MONITORING,
+    H_NONE,
+    H_REGISTERED,
+    NOTICE_PERIOD,
+    OTHER_COUNTY_VILLAGE,
+    OTHER_VILLAGE_SAME_TOWNSHIP,
+    PENDING,
+    SUBMITTED,
+    TOWNSHIP,
+    TRANSITION_PERIOD,
+    VILLAGE,
+    CommittedBatch,
+    err,
+    household_id,
+    make_leaves,
+)
+
+OPEN, UPHELD, DISMISSED = 1, 2, 3
+POLICY = keccak(text="policy:medical-insurance-subsidy")
+OTHER_POLICY = keccak(text="policy:housing-grant")
+HID = household_id("admitted")
+
+
+@pytest.fixture(scope="module")
+def registry(household_registry):
+    return household_registry
+
+
+@pytest.fixture
+def next_batch(eligibility, officials):
+    """next_batch(households) commits a newer final county batch (superseding the current one)."""
+    counter = iter(range(1, 100))
+
+    def _commit(households: dict) -> CommittedBatch:
+        batch = CommittedBatch(keccak(text=f"batch-next-{next(counter)}"), COUNTY, make_leaves(households))
+        return batch.commit(eligibility, officials.oracles[:2])
+
+    return _commit
+
+
+def file_registration(registry, batch, name, clerk):
+    leaf, proof = batch.proof(name)
+    return registry.fileRegistration(batch.id, leaf, proof, {"from": clerk})
+
+
+def approve_registration(registry, subject, officials):
+    registry.approve(subject, 0, {"from": officials.village_leader})
+    for leader in officials.township_leaders:
+        registry.approve(subject, 1, {"from": leader})
+    return registry.approve(subject, 2, {"from": officials.county_leader})
+
+
+def approve_exit(registry, subject, officials):
+    registry.approve(subject, 0, {"from": officials.reviewer})
+    return registry.approve(subject, 1, {"from": officials.county_leader})
+
+
+@pytest.fixture
+def filed(registry, first_batch, officials):
+    """The registration of "admitted", filed by the village clerk."""
+    return file_registration(registry, first_batch, "admitted", officials.clerk).return_value
+
+
+@pytest.fixture
+def in_notice(registry, filed, officials):
+    """The registration of "admitted" in public notice (all levels approved)."""
+    approve_registration(registry, filed, officials)
+    return filed
+
+
+@pytest.fixture
+def registered(registry, in_notice, officials, chain):
+    """"admitted" registered after a clean notice."""
+    chain.sleep(NOTICE_PERIOD)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    return in_notice
+
+
+def raise_objection(registry, subject, who, cid="bafkreievidence"):
+    return registry.raiseObjection(subject, cid, {"from": who})
+
+
+def exit_household(registry, next_batch, officials, chain, name="admitted"):
+    """Files, approves and completes the exit of registered household `name`."""
+    batch = next_batch({name: (VILLAGE, Decision.EXIT)})
+    leaf, proof = batch.proof(name)
+    subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
+    approve_exit(registry, subject, officials)
+    chain.sleep(NOTICE_PERIOD)
+    return subject, registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
+
+
+# --- construction and governance ---------------------------------------------------------------------------
+
+
+def test_constructor_sets_the_periods_and_links(registry, eligibility, role_registry):
+    assert registry.noticePeriod() == NOTICE_PERIOD
+    assert registry.transitionPeriod() == TRANSITION_PERIOD
+    assert registry.eligibility() == eligibility
+    assert registry.roles() == role_registry
+
+
+def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin):
+    with brownie.reverts(err("HouseholdNoticeTooShort", 5 * DAY - 1, 5 * DAY)):
+        HouseholdRegistry.deploy(role_registry, eligibility, 5 * DAY - 1, 0, {"from": admin})
+
+
+def test_governance_sets_the_notice_period(registry, admin):
+    tx = registry.setNoticePeriod(7 * DAY, {"from": admin})
+    assert tx.events["NoticePeriodChanged"]["period"] == 7 * DAY
+    assert registry.noticePeriod() == 7 * DAY
+
+
+def test_the_notice_period_cannot_go_below_five_days(registry, admin):
+    with brownie.reverts(err("HouseholdNoticeTooShort", 4 * DAY, 5 * DAY)):
+        registry.setNoticePeriod(4 * DAY, {"from": admin})
+
+
+def test_only_governance_sets_the_notice_period(registry, officials):
+    with brownie.reverts(err("GovernanceUnauthorized", officials.county_leader)):
+        registry.setNoticePeriod(7 * DAY, {"from": officials.county_leader})
+
+
+def test_governance_sets_the_transition_period(registry, admin):
+    tx = registry.setTransitionPeriod(30 * DAY, {"from": admin})
+    assert tx.events["TransitionPeriodChanged"]["period"] == 30 * DAY
+    assert registry.transitionPeriod() == 30 * DAY
+
+
+def test_only_governance_sets_the_transition_period(registry, officials):
+    with brownie.reverts(err("GovernanceUnauthorized", officials.reviewer)):
+        registry.setTransitionPeriod(1, {"from": officials.reviewer})
+
+
+def test_governance_designates_policies(registry, admin):
+    tx = registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    assert tx.events["PolicyDesignated"]["policy"] == "0x" + POLICY.hex()
+    assert tx.events["PolicyDesignated"]["designated"] is True
+
+
+def test_only_governance_designates_policies(registry, officials):
+    with brownie.reverts(err("GovernanceUnauthorized", officials.clerk)):
+        registry.setPolicyDesignated(POLICY, True, {"from": officials.clerk})
+
+
+# --- filing a registration ---------------------------------------------------------------------------------
+
+
+def test_a_clerk_files_a_candidate_proven_by_an_admit_leaf(registry, first_batch, officials):
+    tx = file_registration(registry, first_batch, "admitted", officials.clerk)
+    subject = tx.return_value
+    assert subject == registry.procedureOf(HID, VILLAGE)
+    assert registry.subjectRegion(subject) == VILLAGE
+    transition = tx.events["ApprovalTransition"]
+    assert (transition["subject"], transition["level"], transition["actor"], transition["outcome"]) == (
+        subject, 0, officials.clerk, SUBMITTED)
+    filed = tx.events["RegistrationFiled"]
+    assert (filed["householdId"], filed["subject"], filed["batchId"]) == (
+        "0x" + HID.hex(), subject, "0x" + first_batch.id.hex())
+    assert registry.subjectOf(subject)["state"] == PENDING
+    assert registry.household(HID)["status"] == H_NONE
+
+
+def test_a_filing_stores_no_household_record_until_it_completes(registry, filed):
+    assert tuple(registry.household(HID)) == (0, H_NONE, 0, 0, 0)
+
+
+@pytest.mark.parametrize("name,decision", [("watched", Decision.MONITOR), ("unchanged", Decision.NONE),
+                                           ("exiting-early", Decision.EXIT)])
+def test_a_registration_needs_an_admit_leaf(registry, first_batch, officials, name, decision):
+    with brownie.reverts(err("HouseholdWrongDecision", household_id(name), int(Decision.ADMIT), int(decision))):
+        file_registration(registry, first_batch, name, officials.clerk)
+
+
+def test_only_an_intake_clerk_files(registry, first_batch, officials, role):
+    with brownie.reverts(err("HouseholdUnauthorized", officials.village_leader, role["INTAKE_CLERK"], VILLAGE)):
+        file_registration(registry, first_batch, "admitted", officials.village_leader)
+
+
+def test_a_clerk_of_another_village_cannot_file(registry, first_batch, officials, role):
+    with brownie.reverts(err("HouseholdUnauthorized", officials.other_clerk, role["INTAKE_CLERK"], VILLAGE)):
+        file_registration(registry, first_batch, "admitted", officials.other_clerk)
+
+
+def test_the_clerk_of_the_households_village_files_it(registry, first_batch, officials):
+    tx = file_registration(registry, first_batch, "neighbour", officials.other_clerk)
+    assert registry.subjectRegion(tx.return_value) == OTHER_VILLAGE_SAME_TOWNSHIP
+
+
+def test_a_leaf_whose_region_is_not_a_village_is_refused(registry, first_batch, officials):
+    with brownie.reverts(err("HouseholdNotVillage", TOWNSHIP)):
+        file_registration(registry, first_batch, "township-code", officials.clerk)
+
+
+def test_a_proof_for_another_region_is_refused(registry, first_batch, officials, role):
+    # The leaf of a VILLAGE household re-labelled with the neighbouring village, filed by that village's clerk.
+    leaf, proof = first_batch.proof("admitted")
+    moved = (leaf[0], OTHER_VILLAGE_SAME_TOWNSHIP, leaf[2], leaf[3], leaf[4])
+    with brownie.reverts(err("HouseholdInvalidProof", first_batch.id, leaf_hash(*moved))):
+        registry.fileRegistration(first_batch.id, moved, proof, {"from": officials.other_clerk})
+
+
+def test_a_proof_outside_the_batch_scope_is_refused(registry, first_batch, officials, admin, role_registry, role):
+    role_registry.grantRoleIn(role["INTAKE_CLERK"], officials.clerk, OTHER_COUNTY_VILLAGE, {"from": admin})
+    with brownie.reverts(err("EligibilityRegionOutsideBatch", first_batch.id, COUNTY, OTHER_COUNTY_VILLAGE)):
+        file_registration(registry, first_batch, "elsewhere", officials.clerk)
+
+
+def test_a_tampered_score_does_not_prove(registry, first_batch, officials):
+    leaf, proof = first_batch.proof("admitted")
+    tampered = leaf[:4] + (leaf[4] - 1000,)
+    with brownie.reverts(err("HouseholdInvalidProof", first_batch.id, leaf_hash(*tampered))):
+        registry.fileRegistration(first_batch.id, tampered, proof, {"from": officials.clerk})
+
+
+def test_a_proof_of_another_leaf_does_not_prove(registry, first_batch, officials):
+    leaf, _ = first_batch.proof("admitted")
+    _, other_proof = first_batch.proof("admitted-2")
+    with brownie.reverts(err("HouseholdInvalidProof", first_batch.id, leaf_hash(*leaf))):
+        registry.fileRegistration(first_batch.id, leaf, other_proof, {"from": officials.clerk})
+
+
+def test_a_proof_from_a_non_final_batch_is_refused(registry, eligibility, officials):
+    batch = CommittedBatch(keccak(text="half-committed"), COUNTY, make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}))
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    with brownie.reverts(err("EligibilityBatchNotFinal", batch.id)):
+        file_registration(registry, batch, "admitted", officials.clerk)
+
+
+def test_a_proof_from_a_superseded_batch_is_refused(registry, first_batch, next_batch, officials):
+    newer = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, newer.id)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+
+
+def test_the_same_household_cannot_be_filed_twice_while_open(registry, first_batch, officials, filed):
+    with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+
+
+def test_a_household_in_public_notice_cannot_be_filed_again(registry, first_batch, officials, in_notice):
+    with brownie.reverts(err("HouseholdProcedureOpen", HID, in_notice)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+
+
+def test_a_returned_filing_stays_open(registry, first_batch, officials, filed):
+    registry.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
+    with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+
+
+def test_after_a_rejection_a_new_filing_opens_a_fresh_procedure(registry, first_batch, officials, filed):
+    registry.reject(filed, "bafkreiwhy", {"from": officials.village_leader})
+    subject = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
+    assert subject != filed
+    assert registry.household(HID)["procedures"] == 1
+    assert registry.procedureOf(HID, VILLAGE) == subject
+    assert registry.subjectOf(subject)["state"] == PENDING
+
+
+def test_a_registered_household_cannot_be_registered_again(registry, first_batch, next_batch, officials, registered):
+    batch = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    with brownie.reverts(err("HouseholdWrongStatus", HID, H_REGISTERED)):
+        file_registration(registry, batch, "admitted", officials.clerk)
+
+
+# --- approvals and the start of the notice ------------------------------------------------------------------
+
+
+def test_the_submitting_clerk_cannot_approve_even_holding_the_role(registry, filed, officials, admin,
+                                                                      role_registry, role):
+    role_registry.grantRoleIn(role["LEADER"], officials.clerk, VILLAGE, {"from": admin})
+    with brownie.reverts(err("ApprovalBySubmitter", filed, officials.clerk)):
+        registry.approve(filed, 0, {"from": officials.clerk})
+
+
+def test_a_second_approval_by_the_same_account_is_refused(registry, filed, officials):
+    registry.approve(filed, 0, {"from": officials.village_leader})
+    registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+    with brownie.reverts(err("ApprovalAlreadyApproved", filed, officials.township_leaders[0])):
+        registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+
+
+def test_the_last_approval_starts_the_public_notice(registry, filed, officials, chain):
+    tx = approve_registration(registry, filed, officials)
+    assert tx.events["ApprovalTransition"]["outcome"] == COMPLETED
+    assert tx.events["NoticeStarted"]["subject"] == filed
+    assert tx.events["NoticeStarted"]["endsAt"] == chain[-1].timestamp + NOTICE_PERIOD
+    assert registry.noticeEndsAt(filed) == chain[-1].timestamp + NOTICE_PERIOD
+
+
+def test_each_level_passes_in_turn(registry, filed, officials):
+    tx = registry.approve(filed, 0, {"from": officials.village_leader})
+    assert tx.events["ApprovalTransition"]["outcome"] == ADVANCED
+    assert registry.subjectOf(filed)["level"] == 1
+
+
+def test_a_pending_filing_has_no_notice_end(registry, filed):
+    assert registry.noticeEndsAt(filed) == 0
+
+
+# --- objections ---------------------------------------------------------------------------------------------
+
+
+def test_anyone_may_object_during_the_notice_with_evidence(registry, in_notice, officials):
+    tx = raise_objection(registry, in_notice, officials.outsider)
+    event = tx.events["ObjectionRaised"]
+    assert (event["objectionId"], event["subject"], event["objector"], event["evidenceCid"]) == (
+        1, in_notice, officials.outsider, "bafkreievidence")
+    assert tx.return_value == 1
+    assert tuple(registry.objection(1)) == (in_notice, OPEN)
+    assert tuple(registry.noticeOf(in_notice)) == (1, False)
+
+
+def test_an_objection_needs_evidence(registry, in_notice, officials):
+    with brownie.reverts(err("HouseholdEvidenceRequired")):
+        raise_objection(registry, in_notice, officials.outsider, cid="")
+
+
+def test_an_objection_before_the_approvals_pass_is_refused(registry, filed, officials):
+    with brownie.reverts(err("HouseholdNotApproved", filed)):
+        raise_objection(registry, filed, officials.outsider)
+
+
+def test_an_objection_after_the_notice_period_is_refused(registry, in_notice, officials, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    chain.sleep(NOTICE_PERIOD)
+    chain.mine()
+    with brownie.reverts(err("HouseholdNoticeClosed", in_notice, ends)):
+        raise_objection(registry, in_notice, officials.outsider)
+
+
+def test_an_objection_against_a_stopped_procedure_is_refused(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, True, "bafkreireason", {"from": officials.reviewer})
+    with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
+        raise_objection(registry, in_notice, officials.outsider)
+
+
+def test_a_reviewer_dismisses_an_objection(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    tx = registry.resolveObjection(1, False, "bafkreireason", {"from": officials.reviewer})
+    event = tx.events["ObjectionResolved"]
+    assert (event["objectionId"], event["subject"], event["reviewer"], event["upheld"], event["reasonCid"]) == (
+        1, in_notice, officials.reviewer, False, "bafkreireason")
+    assert "ProcedureStopped" not in tx.events
+    assert tuple(registry.objection(1)) == (in_notice, DISMISSED)
+    assert tuple(registry.noticeOf(in_notice)) == (0, False)
+
+
+def test_an_upheld_objection_stops_the_procedure(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    tx = registry.resolveObjection(1, True, "bafkreireason", {"from": officials.reviewer})
+    assert tx.events["ObjectionResolved"]["upheld"] is True
+    assert tx.events["ProcedureStopped"]["subject"] == in_notice
+    assert tx.events["ProcedureStopped"]["objectionId"] == 1
+    assert tuple(registry.objection(1)) == (in_notice, UPHELD)
+    assert tuple(registry.noticeOf(in_notice)) == (0, True)
+
+
+def test_a_second_upheld_objection_does_not_stop_it_again(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    raise_objection(registry, in_notice, officials.other_clerk)
+    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    tx = registry.resolveObjection(2, True, "r", {"from": officials.reviewer})
+    assert "ProcedureStopped" not in tx.events
+    assert tuple(registry.noticeOf(in_notice)) == (0, True)
+
+
+def test_objections_may_be_resolved_after_the_notice_ends(registry, in_notice, officials, chain):
+    raise_objection(registry, in_notice, officials.outsider)
+    chain.sleep(NOTICE_PERIOD + DAY)
+    tx = registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
+    assert tx.events["ObjectionResolved"]["upheld"] is False
+
+
+def test_only_a_reviewer_of_the_region_resolves_objections(registry, in_notice, officials, role):
+    raise_objection(registry, in_notice, officials.outsider)
+    with brownie.reverts(err("HouseholdUnauthorized", officials.county_leader, role["REVIEWER"], VILLAGE)):
+        registry.resolveObjection(1, True, "r", {"from": officials.county_leader})
+
+
+def test_the_filing_clerk_cannot_judge_objections_against_the_filing(registry, in_notice, officials, admin,
+                                                                        role_registry, role):
+    role_registry.grantRoleIn(role["REVIEWER"], officials.clerk, VILLAGE, {"from": admin})
+    raise_objection(registry, in_notice, officials.outsider)
+    with brownie.reverts(err("HouseholdReviewerIsSubmitter", in_notice, officials.clerk)):
+        registry.resolveObjection(1, False, "r", {"from": officials.clerk})
+
+
+def test_an_objection_is_resolved_once(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
+    with brownie.reverts(err("HouseholdObjectionNotOpen", 1)):
+        registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+
+
+def test_an_unknown_objection_cannot_be_resolved(registry, officials):
+    with brownie.reverts(err("HouseholdObjectionNotOpen", 7)):
+        registry.resolveObjection(7, True, "r", {"from": officials.reviewer})
+
+
+# --- completion: registered ---------------------------------------------------------------------------------
+
+
+def test_after_a_clean_notice_anyone_completes_the_registration(registry, in_notice, officials, chain):
+    chain.sleep(NOTICE_PERIOD)
+    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    event = tx.events["HouseholdRegistered"]
+    assert (event["householdId"], event["region"], event["subject"]) == ("0x" + HID.hex(), VILLAGE, in_notice)
+    assert tuple(registry.household(HID)) == (VILLAGE, H_REGISTERED, chain[-1].timestamp, 0, 1)
+
+
+def test_the_registration_cannot_complete_before_the_notice_ends(registry, in_notice, officials):
+    ends = registry.noticeEndsAt(in_notice)
+    with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_an_open_objection_holds_the_registration(registry, in_notice, officials, chain):
+    raise_objection(registry, in_notice, officials.outsider)
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdObjectionsOpen", in_notice, 1)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_a_dismissed_objection_lets_the_registration_complete(registry, in_notice, officials, chain):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
+    chain.sleep(NOTICE_PERIOD)
+    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert "HouseholdRegistered" in tx.events
+
+
+def test_an_upheld_objection_prevents_registration(registry, in_notice, officials, chain):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_after_an_upheld_objection_a_new_filing_opens_a_fresh_procedure(registry, first_batch, in_notice,
+                                                                          officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    subject = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
+    assert subject != in_notice
+    assert registry.household(HID)["procedures"] == 1
+
+
+def test_a_pending_filing_cannot_be_completed(registry, filed, officials):
+    with brownie.reverts(err("HouseholdNotApproved", filed)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_a_rejected_filing_cannot_be_completed(registry, filed, officials, chain):
+    registry.reject(filed, "r", {"from": officials.village_leader})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdNotApproved", filed)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_a_procedure_completes_once(registry, registered, officials):
+    next_procedure = registry.procedureOf(HID, VILLAGE)
+    assert next_procedure != registered
+    with brownie.reverts(err("HouseholdNotApproved", next_procedure)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+
+
+def test_no_objection_after_registration(registry, registered, officials):
+    ends = registry.noticeEndsAt(registered)
+    with brownie.reverts(err("HouseholdNoticeClosed", registered, ends)):
+        raise_objection(registry, registered, officials.outsider)
+
+
+# --- exit and the transition period -------------------------------------------------------------------------
+
+
+def test_only_a_registered_household_can_exit(registry, first_batch, officials):
+    leaf, proof = first_batch.proof("exiting-early")
+    with brownie.reverts(err("HouseholdWrongStatus", household_id("exiting-early"), H_NONE)):
+        registry.fileExit(first_batch.id, leaf, proof, {"from": officials.clerk})
+
+
+def test_an_exit_needs_an_exit_leaf(registry, registered, next_batch, officials):
+    batch = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    leaf, proof = batch.proof("admitted")
+    with brownie.reverts(err("HouseholdWrongDecision", HID, int(Decision.EXIT), int(Decision.MONITOR))):
+        registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk})
+
+
+def test_an_exit_proof_for_another_region_than_the_registered_one_is_refused(registry, registered, next_batch,
+                                                                              officials):
+    batch = next_batch({"admitted": (OTHER_VILLAGE_SAME_TOWNSHIP, Decision.EXIT)})
+    leaf, proof = batch.proof("admitted")
+    with brownie.reverts(err("HouseholdRegionMismatch", HID, VILLAGE, OTHER_VILLAGE_SAME_TOWNSHIP)):
+        registry.fileExit(batch.id, leaf, proof, {"from": officials.other_clerk})
+
+
+def test_an_exit_is_filed_on_its_own_route(registry, registered, next_batch, officials):
+    batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
+    leaf, proof = batch.proof("admitted")
+    tx = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk})
+    subject = tx.return_value
+    assert tx.events["ExitFiled"]["householdId"] == "0x" + HID.hex()
+    assert tx.events["ExitFiled"]["subject"] == subject
+    assert tx.events["ExitFiled"]["batchId"] == "0x" + batch.id.hex()
+    assert registry.subjectOf(subject)["routeId"] == 2
+
+
+def test_a_household_exits_after_approvals_and_a_clean_notice(registry, registered, next_batch, officials, chain):
+    subject, tx = exit_household(registry, next_batch, officials, chain)
+    event = tx.events["HouseholdExited"]
+    assert (event["householdId"], event["region"], event["subject"]) == ("0x" + HID.hex(), VILLAGE, subject)
+    assert event["transitionEndsAt"] == chain[-1].timestamp + TRANSITION_PERIOD
+    assert tuple(registry.household(HID)) == (
+        VILLAGE, H_EXITED, chain[-1].timestamp, chain[-1].timestamp + TRANSITION_PERIOD, 2)
+
+
+def test_an_exit_can_be_objected_to_and_stopped(registry, registered, next_batch, officials, chain):
+    batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
+    leaf, proof = batch.proof("admitted")
+    subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
+    approve_exit(registry, subject, officials)
+    raise_objection(registry, subject, officials.outsider)
+    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdProcedureStopped", subject)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_a_registered_household_is_covered_by_every_policy(registry, registered):
+    assert registry.isCovered(HID, POLICY)
+    assert registry.isCovered(HID, OTHER_POLICY)
+
+
+def test_an_unregistered_household_is_covered_by_nothing(registry, filed, admin):
+    registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    assert not registry.isCovered(HID, POLICY)
+
+
+def test_an_exited_household_keeps_designated_policies_during_the_transition(registry, registered, next_batch,
+                                                                           officials, chain, admin):
+    registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    exit_household(registry, next_batch, officials, chain)
+    assert registry.isCovered(HID, POLICY)
+    assert not registry.isCovered(HID, OTHER_POLICY)
+
+
+def test_designated_policies_end_with_the_transition_period(registry, registered, next_batch, officials, chain,
+                                                            admin):
+    registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    exit_household(registry, next_batch, officials, chain)
+    chain.sleep(TRANSITION_PERIOD)
+    chain.mine()
+    assert not registry.isCovered(HID, POLICY)
+
+
+def test_undesignating_a_policy_ends_it_for_exited_households(registry, registered, next_batch, officials, chain,
+                                                              admin):
+    registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    exit_household(registry, next_batch, officials, chain)
+    registry.setPolicyDesignated(POLICY, False, {"from": admin})
+    assert not registry.isCovered(HID, POLICY)
+
+
+def test_an_exited_household_can_be_readmitted(registry, registered, next_batch, officials, chain):
+    exit_household(registry, next_batch, officials, chain)
+    batch = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    subject = file_registration(registry, batch, "admitted", officials.clerk).return_value
+    approve_registration(registry, subject, officials)
+    chain.sleep(NOTICE_PERIOD)
+    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert "HouseholdRegistered" in tx.events
+    assert tuple(registry.household(HID))[1:] == (H_REGISTERED, chain[-1].timestamp, 0, 3)
+
+
+# --- monitoring and re-admission ----------------------------------------------------------------------------
+
+
+def test_a_monitor_proof_moves_a_household_into_monitoring(registry, first_batch, officials, chain):
+    leaf, proof = first_batch.proof("watched")
+    tx = registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+    event = tx.events["HouseholdMonitored"]
+    assert (event["householdId"], event["region"], event["batchId"], event["clerk"]) == (
+        "0x" + household_id("watched").hex(), VILLAGE, "0x" + first_batch.id.hex(), officials.clerk)
+    assert tuple(registry.household(household_id("watched"))) == (VILLAGE, H_MONITORING, chain[-1].timestamp, 0, 0)
+
+
+def test_monitoring_needs_a_monitor_leaf(registry, first_batch, officials):
+    leaf, proof = first_batch.proof("admitted")
+    with brownie.reverts(err("HouseholdWrongDecision", HID, int(Decision.MONITOR), int(Decision.ADMIT))):
+        registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+
+
+def test_only_an_intake_clerk_of_the_village_moves_a_household_into_monitoring(registry, first_batch, officials,
+                                                                               role):
+    leaf, proof = first_batch.proof("watched")
+    with brownie.reverts(err("HouseholdUnauthorized", officials.reviewer, role["INTAKE_CLERK"], VILLAGE)):
+        registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.reviewer})
+
+
+def test_a_registered_household_is_not_moved_into_monitoring(registry, registered, next_batch, officials):
+    batch = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    leaf, proof = batch.proof("admitted")
+    with brownie.reverts(err("HouseholdWrongStatus", HID, H_REGISTERED)):
+        registry.enterMonitoring(batch.id, leaf, proof, {"from": officials.clerk})
+
+
+def test_a_monitored_household_is_not_monitored_twice(registry, first_batch, officials):
+    leaf, proof = first_batch.proof("watched")
+    registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+    with brownie.reverts(err("HouseholdWrongStatus", household_id("watched"), H_MONITORING)):
+        registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+
+
+def test_an_exited_household_moves_into_monitoring_keeping_its_transition(registry, registered, next_batch,
+                                                                        officials, chain, admin):
+    registry.setPolicyDesignated(POLICY, True, {"from": admin})
+    exit_household(registry, next_batch, officials, chain)
+    ends = registry.household(HID)["transitionEndsAt"]
+    batch = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    leaf, proof = batch.proof("admitted")
+    registry.enterMonitoring(batch.id, leaf, proof, {"from": officials.clerk})
+    record = registry.household(HID)
+    assert (record["status"], record["transitionEndsAt"]) == (H_MONITORING, ends)
+    assert registry.isCovered(HID, POLICY)
+
+
+def test_a_monitored_household_is_readmitted_through_registration(registry, first_batch, next_batch, officials,
+                                                                  chain):
+    watched = household_id("watched")
+    leaf, proof = first_batch.proof("watched")
+    registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+    batch = next_batch({"watched": (VILLAGE, Decision.ADMIT)})
+    subject = file_registration(registry, batch, "watched", officials.clerk).return_value
+    approve_registration(registry, subject, officials)
+    chain.sleep(NOTICE_PERIOD)
+    tx = registry.completeProcedure(watched, VILLAGE, {"from": officials.outsider})
+    assert tx.events["HouseholdRegistered"]["subject"] == subject
+    assert registry.household(watched)["status"] == H_REGISTERED
+
+
+def test_a_monitored_household_stays_in_its_village(registry, first_batch, next_batch, officials):
+    leaf, proof = first_batch.proof("watched")
+    registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+    batch = next_batch({"watched": (OTHER_VILLAGE_SAME_TOWNSHIP, Decision.ADMIT)})
+    with brownie.reverts(err("HouseholdRegionMismatch", household_id("watched"), VILLAGE,
+                             OTHER_VILLAGE_SAME_TOWNSHIP)):
+        file_registration(registry, batch, "watched", officials.other_clerk)
+
+
+def test_approved_subjects_report_their_state(registry, in_notice):
+    assert registry.subjectOf(in_notice)["state"] == APPROVED
