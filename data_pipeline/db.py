@@ -37,5 +37,5 @@ def build(out_dir: Path, partitions: list[Path]) -> Path:
 
 
 def connect(out_dir: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Opens a run's database for queries, e.g. ``connect(out).sql("select * from households").df()``."""
+    """Opens a run's database for queries, e.g. ``connect(out).execute("select * from households").df()``."""
     return duckdb.connect(str(Path(out_dir) / DB_FILE), read_only=read_only)

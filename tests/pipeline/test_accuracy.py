@@ -1,0 +1,44 @@
+"""Admission accuracy against the ground truth at default noise, beside the naive baseline."""
+
+import pandas as pd
+import pytest
+
+from data_pipeline import accuracy, baseline, policy as policy_mod
+from data_pipeline.run import run
+from data_pipeline.synth.generate import generate
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    sources = generate(tmp_path_factory.mktemp("acc"), 20000, 3)
+    out = tmp_path_factory.mktemp("acc_out")
+    run(sources, out, show=False)
+    truth = accuracy.truth_eligibility(sources)
+    return (accuracy.errors(accuracy.pipeline_eligibility(out), truth),
+            accuracy.errors(baseline.eligibility(sources, policy_mod.load()), truth))
+
+
+def test_exclusion_error_is_at_most_one_percent(measured):
+    ours, _ = measured
+    assert ours["eligible"] > 500 and ours["exclusion_error"] <= 0.01
+
+
+def test_inclusion_error_is_at_most_one_percent(measured):
+    ours, _ = measured
+    assert ours["admitted"] > 500 and ours["inclusion_error"] <= 0.01
+
+
+def test_the_naive_baseline_is_far_less_accurate(measured):
+    ours, naive = measured
+    assert naive["inclusion_error"] > 10 * max(ours["inclusion_error"], 0.001)
+    assert naive["exclusion_error"] > ours["exclusion_error"]
+
+
+def test_a_household_the_pipeline_lost_counts_as_excluded():
+    truth = pd.Series({"a": True, "b": False})
+    assert accuracy.errors(pd.Series({"b": False}), truth)["exclusion_error"] == 1.0
+
+
+def test_a_household_the_pipeline_invented_counts_as_included():
+    truth = pd.Series({"a": True})
+    assert accuracy.errors(pd.Series({"a": True, "ghost": True}), truth)["inclusion_error"] == 0.5

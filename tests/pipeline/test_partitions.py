@@ -1,0 +1,43 @@
+"""County partitions: two counties processed apart give the same results as processed together."""
+
+import pandas as pd
+import pytest
+
+from data_pipeline.outputs import REPORTS, load_results
+from data_pipeline.run import run
+from data_pipeline.synth.generate import generate
+
+
+@pytest.fixture(scope="module")
+def two_counties(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("province")
+    generate(folder, 3000, 21, counties=2)
+    together = tmp_path_factory.mktemp("together")
+    run(folder, together, jobs=2, show=False)
+    apart = []
+    for county in ("532326", "532327"):
+        out = tmp_path_factory.mktemp(f"apart{county}")
+        run(folder / county, out, show=False)
+        apart.append(out)
+    return together, apart
+
+
+def test_two_counties_apart_give_the_same_results_as_together(two_counties):
+    together, apart = two_counties
+    joined = pd.concat([load_results(a) for a in apart]).sort_values(["region", "household_key"], ignore_index=True)
+    pd.testing.assert_frame_equal(load_results(together), joined)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_two_counties_apart_give_the_same_reports_as_together(two_counties, report):
+    together, apart = two_counties
+    joined = pd.concat([pd.read_parquet(a / "reports" / f"{report}.parquet") for a in apart], ignore_index=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(together / "reports" / f"{report}.parquet"), joined)
+
+
+def test_the_ledger_of_a_province_run_names_each_county_file(two_counties):
+    import json
+
+    together, _ = two_counties
+    files = json.loads((together / "ledger.json").read_text(encoding="utf-8"))["files"]
+    assert "532326/census.csv" in files and "532327/census.csv" in files and len(files) == 20

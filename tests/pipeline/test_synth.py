@@ -1,0 +1,45 @@
+"""The generator: determinism, and the truth kept apart from the sources."""
+
+import hashlib
+
+from data_pipeline.sources import SOURCES
+from data_pipeline.synth.__main__ import main
+from data_pipeline.synth.generate import generate
+
+
+def _digests(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_same_seed_gives_the_same_bytes(tmp_path):
+    first = _digests(generate(tmp_path / "a", 600, 5))
+    second = _digests(generate(tmp_path / "b", 600, 5))
+    assert first == second and len(first) == len(SOURCES) + 3
+
+
+def test_another_seed_gives_other_sources(tmp_path):
+    first = _digests(generate(tmp_path / "a", 600, 5))
+    second = _digests(generate(tmp_path / "b", 600, 6))
+    assert first["census.csv"] != second["census.csv"]
+
+
+def test_the_cli_writes_ten_sources_and_the_truth_apart(tmp_path, capsys):
+    assert main(["--people", "300", "--seed", "2", "--out", str(tmp_path)]) == 0
+    sources = {p.name for p in tmp_path.iterdir() if p.is_file()}
+    assert sources == {n for s in SOURCES.values() for n in s.file_names if (tmp_path / n).exists()}
+    assert len(sources) == len(SOURCES)
+    assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {"households.parquet", "persons.parquet", "noise_log.parquet"}
+    assert "wrote 300 people" in capsys.readouterr().out
+
+
+def test_several_counties_are_written_to_one_folder_each(tmp_path):
+    generate(tmp_path, 900, 3, counties=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["532326", "532327", "ground_truth"]
+
+
+def test_households_have_one_to_eight_members(county):
+    import pandas as pd
+
+    members = pd.read_parquet(county / "ground_truth" / "households.parquet")["members"]
+    assert members.min() >= 1 and members.max() <= 8
