@@ -10,6 +10,8 @@ The results table (Parquet, written by data_pipeline) has one row per household:
     policy_hash    str     hex of the policy file's 32-byte hash (the model version)
 
 One batch per county (the pipeline works per county partition, and ORACLE roles are granted per region).
+Within a batch the leaves are ordered by pseudonymous id: the results table is sorted by raw ID number, and
+keeping that order in the manifest would tell who is older than whom.
 The batch id depends only on the results file and the county, not on the oracle node or its key, so every node
 that reads the same file commits under the same batch id, and a node with a different view is a conflict::
 
@@ -20,6 +22,7 @@ that reads the same file commits under the same batch id, and a node with a diff
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +45,7 @@ class ResultsError(OracleError):
 
 
 def snapshot_hash(path: Path) -> bytes:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.digest()
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 def batch_id_for(snapshot: bytes, scope: int) -> bytes:
@@ -66,13 +65,13 @@ def _policy_hash_bytes(value: object, path: Path) -> bytes:
     return raw
 
 
-def read_results(path: Path):
+def read_results(path: Path, content: bytes | None = None):
     """The results table as a pandas DataFrame, checked for the columns the oracle needs."""
     import pandas as pd
 
     path = Path(path)
     try:
-        table = pd.read_parquet(path)
+        table = pd.read_parquet(io.BytesIO(path.read_bytes() if content is None else content))
     except Exception as exc:  # pyarrow raises several error types for unreadable files
         raise ResultsError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
     missing = [c for c in RESULT_COLUMNS if c not in table.columns]
@@ -91,8 +90,9 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
             carry more than one policy hash.
     """
     path = Path(path)
-    table = read_results(path)
-    snapshot = snapshot_hash(path)
+    content = path.read_bytes()  # hash and parse the same bytes, even if the file is being replaced
+    table = read_results(path, content)
+    snapshot = hashlib.sha256(content).digest()
     region = table["region"].to_numpy()
     if region.dtype.kind not in "iu":
         raise ResultsError(f"{path}: the region column must hold integer village codes.")
@@ -103,6 +103,9 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
     manifests = []
     for scope in np.unique(county):
         rows = table[county == scope]
+        ids = key.household_ids(rows["household_key"].astype(str))
+        order = np.argsort(ids.view("S32").ravel(), kind="stable")
+        rows, ids = rows.iloc[order], ids[order]
         policies = rows["policy_hash"].unique()
         if len(policies) != 1:
             raise ResultsError(
@@ -110,7 +113,7 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
                 f"under one policy file."
             )
         tree = EligibilityTree.from_columns(
-            key.household_ids(rows["household_key"].astype(str)),
+            ids,
             rows["region"].to_numpy(),
             rows["decision"].to_numpy(),
             rows["reasons"].to_numpy(),

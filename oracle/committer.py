@@ -34,7 +34,10 @@ from oracle.manifest import Manifest
 
 REGISTRY_NAME = "EligibilityRegistry"
 ORACLE_ROLE = role_id("ORACLE")
+# The estimate is made against the state of the moment; by the time the commit is mined, other oracles' commits
+# may have made it the one that finalizes the batch, which writes the batch record too. Unused gas costs nothing.
 GAS_MARGIN = 1.25
+GAS_HEADROOM = 120_000
 
 
 class OracleAccountError(OracleError):
@@ -174,7 +177,7 @@ class Committer:
             raise CommitRejectedError(
                 f"The registry rejects the commit of batch 0x{manifest.header.batch_id.hex()}: {self._explain(exc)}."
             ) from exc
-        gas = int(gas_estimate * GAS_MARGIN)
+        gas = int(gas_estimate * GAS_MARGIN) + GAS_HEADROOM
         gas_price = self.web3.eth.gas_price
         balance = self.web3.eth.get_balance(self.address)
         if gas * gas_price > balance:

@@ -1,7 +1,8 @@
 """``python -m oracle run``: watches the pipeline's results folder and commits every batch, exactly once.
 
-For each new ``*.parquet`` results file (the pipeline writes to a temporary name and renames, so a file that
-appears is complete; names starting with ``.`` are ignored) the service builds one batch per county, publishes
+For each new or changed results file (``*results.parquet`` in the results folder or one folder below it, so
+``python -m data_pipeline run --out RESULTS/2026-11`` can write straight into it; a file that cannot be read
+yet, e.g. half-written, is retried on the next pass; names starting with ``.`` are ignored) the service builds one batch per county, publishes
 each manifest on IPFS, and commits root + CID on chain. Progress is kept in ``STATE/checkpoint.json``, written
 to a temporary file, fsynced and renamed over the old one, so it is always either the old or the new state.
 
@@ -40,7 +41,7 @@ from typing import TypeVar
 import requests
 
 from govchain.errors import NodeUnreachableError
-from oracle.batches import build_batches, snapshot_hash
+from oracle.batches import ResultsError, build_batches, snapshot_hash
 from oracle.committer import Committer, CommitRejectedError, SignedCommit
 from oracle.errors import OracleError
 from oracle.ipfs import IpfsClient, IpfsUnavailableError
@@ -53,6 +54,7 @@ CHECKPOINT_VERSION = 1
 # Fault injection for the kill-and-restart tests: the process SIGKILLs itself when it reaches this point.
 FAULT_ENV = "GOVCHAIN_ORACLE_KILL_AT"
 KILL_POINTS = ("after_publish", "after_sign", "after_send", "after_receipt")
+MAX_REVERTED_COMMITS = 3
 
 
 class CheckpointError(OracleError):
@@ -132,6 +134,7 @@ class OracleService:
         self.key = key
         self.checkpoint = Checkpoint(config.state_dir / "checkpoint.json", committer.chain_id, committer.address)
         self.alarms_path = config.state_dir / "alarms.jsonl"
+        self._unusable: dict[str, str] = {}
 
     # -- retries -------------------------------------------------------------------------------------------
 
@@ -149,18 +152,29 @@ class OracleService:
     # -- one pass ------------------------------------------------------------------------------------------
 
     def results_files(self) -> list[Path]:
-        return sorted(p for p in self.config.results_dir.glob("*.parquet") if not p.name.startswith("."))
+        """``*results.parquet`` in the results folder and in its immediate subfolders (one per pipeline run)."""
+        root = self.config.results_dir
+        found = list(root.glob("*results.parquet")) + list(root.glob("*/*results.parquet"))
+        return sorted(p for p in found if not any(part.startswith(".") for part in p.relative_to(root).parts))
 
     def run_once(self) -> None:
         for path in self.results_files():
+            name = str(path.relative_to(self.config.results_dir))
             snapshot = "0x" + snapshot_hash(path).hex()
-            if self.checkpoint.file_done(path.name, snapshot):
+            if self.checkpoint.file_done(name, snapshot):
                 continue
-            manifests = build_batches(path, self.key)
-            log.info("%s: %d batch(es) to commit", path.name, len(manifests))
+            try:
+                manifests = build_batches(path, self.key)
+            except ResultsError as exc:
+                # Possibly still being written: try again next pass, and say so once per version of the file.
+                if self._unusable.get(name) != snapshot:
+                    log.error("%s (will retry when the file changes or on the next pass)", exc)
+                    self._unusable[name] = snapshot
+                continue
+            log.info("%s: %d batch(es) to commit", name, len(manifests))
             for manifest in manifests:
-                self.commit_batch(manifest, path.name)
-            self.checkpoint.data["files"][path.name] = snapshot
+                self.commit_batch(manifest, name)
+            self.checkpoint.data["files"][name] = snapshot
             self.checkpoint.save()
         self.scan_alarms()
 
@@ -183,6 +197,28 @@ class OracleService:
             self._mark_committed(entry, label, receipt=None)
             return
 
+        # A reverted commit (e.g. out of gas because another oracle's commit changed what this one must write)
+        # changed nothing on chain; it is kept in the checkpoint for the record and the commit is signed again.
+        while len(entry.get("reverted", [])) < MAX_REVERTED_COMMITS:
+            receipt, signed = self._send_and_wait(manifest, cid, entry, label)
+            if receipt["status"] == 1:
+                self._mark_committed(entry, label, receipt)
+                return
+            entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
+            entry["status"] = "published"
+            self.checkpoint.save()
+            log.warning("%s: commit %s reverted in block %d; signing it again", label, signed.tx_hash, receipt["blockNumber"])
+            if self.retry("reading the registry", lambda: self.committer.commitment_of(batch_id)) is not None:
+                self._mark_committed(entry, label, receipt=None)
+                return
+        raise CommitRejectedError(
+            f"{label}: {MAX_REVERTED_COMMITS} commits reverted (see 'reverted' in {self.checkpoint.path}). Check the "
+            f"batch with the registry (commitmentOf, batch) and the account's role; then remove the batch's entry "
+            f"from the checkpoint to try again."
+        )
+
+    def _send_and_wait(self, manifest: Manifest, cid: str, entry: dict, label: str):
+        """Sends the pending commit of ``entry`` (signing one first if there is none) and waits for its receipt."""
         pending = entry.get("tx")
         if pending:
             signed = SignedCommit(pending["hash"], pending["raw"], pending["nonce"])
@@ -208,14 +244,7 @@ class OracleService:
                 log.warning("%s: commit %s not mined after %.0f s; re-sending", label, signed.tx_hash, self.config.receipt_timeout)
                 self.retry("re-sending the commit", lambda: self.committer.send(signed))
         crash_point("after_receipt")
-        if receipt["status"] != 1:
-            entry["status"] = "reverted"
-            self.checkpoint.save()
-            raise CommitRejectedError(
-                f"{label}: commit {signed.tx_hash} reverted in block {receipt['blockNumber']}. Check the batch with "
-                f"the registry (commitmentOf, batch) before removing its entry from {self.checkpoint.path}."
-            )
-        self._mark_committed(entry, label, receipt)
+        return receipt, signed
 
     def _mark_committed(self, entry: dict, label: str, receipt) -> None:
         entry["status"] = "committed"

@@ -57,12 +57,14 @@ def make_id_number(rng: random.Random, county_prefix: str = "530102") -> str:
     return first17 + id_check_digit(first17)
 
 
-POLICY_HASH = "ab" * 32
+POLICY_HASH = "0x" + "ab" * 32
 
 
 def write_results(path: Path, households: int, seed: int, villages=(530102001001, 530102001002, 530103002001)) -> list[str]:
     """A results table as the pipeline writes it; returns the raw ID numbers it holds."""
     import pandas as pd
+
+    from data_pipeline.schemas import Results
 
     rng = random.Random(seed)
     ids: list[str] = []
@@ -72,24 +74,27 @@ def write_results(path: Path, households: int, seed: int, villages=(530102001001
         if number not in seen:
             seen.add(number)
             ids.append(number)
+    # The dtypes and columns of data_pipeline.outputs.results_table, checked with the pipeline's own schema.
     table = pd.DataFrame(
         {
             "household_key": ids,
-            "region": [rng.choice(villages) for _ in ids],
-            "decision": [rng.randrange(4) for _ in ids],
-            "reasons": [rng.randrange(2**32) for _ in ids],
-            "score": [rng.randrange(2**32) for _ in ids],
+            "region": pd.array([rng.choice(villages) for _ in ids], dtype="UInt64"),
+            "decision": pd.array([rng.randrange(4) for _ in ids], dtype="UInt8"),
+            "reasons": pd.array([rng.randrange(2**32) for _ in ids], dtype="UInt32"),
+            "score": pd.array([rng.randrange(2**32) for _ in ids], dtype="UInt32"),
+            "policy_version": ["2026.1"] * len(ids),
             "policy_hash": [POLICY_HASH] * len(ids),
         }
-    )
+    ).sort_values(["region", "household_key"], ignore_index=True)
+    Results.validate(table, lazy=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_parquet(path, index=False)
     return ids
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ipfs_node(tmp_path_factory):
-    """A real js-ipfs daemon on loopback for the module, stopped by PID afterwards."""
+    """A real js-ipfs daemon on loopback for the session, stopped by PID afterwards."""
     from oracle.ipfs import JsIpfsNode
 
     node = JsIpfsNode(repo_dir=tmp_path_factory.mktemp("ipfs") / "repo")

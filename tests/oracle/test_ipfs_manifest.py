@@ -9,8 +9,9 @@ import psutil
 import pytest
 from multiformats import CID, multihash
 
+from govchain.localnode import free_port
 from oracle.batches import ResultsError, build_batches
-from oracle.ipfs import IpfsClient, IpfsUnavailableError, JsIpfsNode
+from oracle.ipfs import IpfsClient, IpfsUnavailableError
 from oracle.manifest import Manifest, ManifestError, filing_arguments
 from oracle.merkle import verify_proof
 from oracle.pseudonym import PseudonymKey
@@ -44,25 +45,9 @@ def test_the_node_listens_on_loopback_only(ipfs_node):
     assert listening and all(ip == "127.0.0.1" for ip in listening)
 
 
-@pytest.fixture(scope="module")
-def stopped_node(tmp_path_factory):
-    """A js-ipfs node that was started and then stopped by PID, and the PID it had."""
-    node = JsIpfsNode(repo_dir=tmp_path_factory.mktemp("stopped-ipfs") / "repo")
-    node.start()
-    pid = node.process.pid
-    node.remove()
-    return node, pid
-
-
-def test_a_client_of_a_stopped_node_raises_unavailable_with_what_to_do(stopped_node):
-    node, _ = stopped_node
+def test_a_client_of_a_node_that_is_not_running_raises_unavailable_with_what_to_do():
     with pytest.raises(IpfsUnavailableError, match="GOVCHAIN_IPFS_API"):
-        IpfsClient(node.api_url, timeout=2).add(b"anything")
-
-
-def test_a_stopped_node_process_is_gone(stopped_node):
-    _, pid = stopped_node
-    assert not psutil.pid_exists(pid)
+        IpfsClient(f"http://127.0.0.1:{free_port()}", timeout=2).add(b"anything")
 
 
 def test_one_batch_per_county_is_built_from_a_results_file(tmp_path):
@@ -142,3 +127,10 @@ def test_a_results_file_without_a_column_raises_naming_it(tmp_path):
     pd.read_parquet(tmp_path / "results.parquet").drop(columns=["score"]).to_parquet(tmp_path / "bad.parquet")
     with pytest.raises(ResultsError, match="score"):
         build_batches(tmp_path / "bad.parquet", KEY)
+
+
+def test_leaves_in_a_manifest_follow_the_pseudonymous_ids_not_the_id_numbers(tmp_path):
+    write_results(tmp_path / "results.parquet", 50, seed=12, villages=(530102001001,))
+    values = build_batches(tmp_path / "results.parquet", KEY)[0].to_json()["tree"]["values"]
+    household_ids = [v["value"][0] for v in values]
+    assert household_ids == sorted(household_ids)

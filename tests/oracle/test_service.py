@@ -9,6 +9,7 @@ import subprocess
 import time
 from types import SimpleNamespace
 
+import psutil
 import pytest
 from eth_utils import keccak
 
@@ -51,8 +52,8 @@ def quorum_run(anvil, ipfs_node, tmp_path_factory):
     chain = LocalChain(anvil, work)
     chain.deploy_registries(quorum=2)
     results = work / "results"
-    ids = write_results(results / "2026-11.parquet", 80, seed=21)
-    manifests = build_batches(results / "2026-11.parquet", PseudonymKey(HONEST_KEY))
+    ids = write_results(results / "2026-11" / "results.parquet", 80, seed=21)
+    manifests = build_batches(results / "2026-11" / "results.parquet", PseudonymKey(HONEST_KEY))
     oracles = [chain.new_oracle() for _ in range(3)]
     processes = []
     try:
@@ -144,8 +145,8 @@ def test_nothing_published_contains_an_id_number(quorum_run, ipfs_node):
 def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "2026-11.parquet", 30, seed=31)
-    manifests = build_batches(tmp_path / "results" / "2026-11.parquet", PseudonymKey(HONEST_KEY))
+    write_results(tmp_path / "results" / "2026-11" / "results.parquet", 30, seed=31)
+    manifests = build_batches(tmp_path / "results" / "2026-11" / "results.parquet", PseudonymKey(HONEST_KEY))
     oracle = chain.new_oracle()
     run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
     killed = run(GOVCHAIN_ORACLE_KILL_AT=point)
@@ -159,7 +160,7 @@ def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, 
 def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.parquet", 10, seed=41)
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=41)
     oracle = chain.new_oracle()
     for _ in range(2):
         assert run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY).returncode == 0
@@ -179,29 +180,42 @@ def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node,
 def test_an_account_without_the_oracle_role_stops_with_the_grant_to_ask_for(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.parquet", 5, seed=51)
+    write_results(tmp_path / "results" / "a.results.parquet", 5, seed=51)
     outsider = chain.new_oracle(region=None)
     done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, outsider, HONEST_KEY)
     assert done.returncode == 2 and f"grantRoleIn(keccak256('ORACLE'), {outsider.address}" in done.stderr
 
 
-def test_the_service_waits_for_ipfs_and_commits_once_it_is_up(anvil, tmp_path):
-    chain = LocalChain(anvil, tmp_path)
+@pytest.fixture(scope="module")
+def late_ipfs_run(anvil, tmp_path_factory):
+    """The service started while IPFS is down; a js-ipfs node comes up 3 s later and is stopped by PID after."""
+    work = tmp_path_factory.mktemp("late-ipfs")
+    chain = LocalChain(anvil, work)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.parquet", 10, seed=61)
+    write_results(work / "results" / "a.results.parquet", 10, seed=61)
     oracle = chain.new_oracle()
     port = free_port()
-    cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", f"http://127.0.0.1:{port}", "--once")
+    cmd = oracle_command(chain, work / "results", work / "state", f"http://127.0.0.1:{port}", "--once")
     service = subprocess.Popen(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    node = JsIpfsNode(repo_dir=tmp_path / "ipfs", api_port=port)
+    node = JsIpfsNode(repo_dir=work / "ipfs", api_port=port)
     try:
         time.sleep(3)
         node.start()
+        ipfs_pid = node.process.pid
         _, stderr = service.communicate(timeout=90)
     finally:
         stop_by_pid(service)
         node.remove()
-    assert service.returncode == 0 and "retrying" in stderr and len(commits_by(chain, oracle.address)) == 2
+    return SimpleNamespace(chain=chain, oracle=oracle, service=service, stderr=stderr, ipfs_pid=ipfs_pid)
+
+
+def test_the_service_waits_for_ipfs_and_commits_once_it_is_up(late_ipfs_run):
+    run = late_ipfs_run
+    assert run.service.returncode == 0 and "retrying" in run.stderr and len(commits_by(run.chain, run.oracle.address)) == 2
+
+
+def test_a_managed_ipfs_node_is_gone_after_it_is_stopped_by_pid(late_ipfs_run):
+    assert not psutil.pid_exists(late_ipfs_run.ipfs_pid)
 
 
 class PricedAnvil(AnvilNode):
@@ -229,3 +243,19 @@ def test_a_checkpoint_of_another_account_is_refused(tmp_path):
     Checkpoint(tmp_path / "checkpoint.json", 31337, "0x" + "11" * 20).save()
     with pytest.raises(CheckpointError, match="separate --state folder"):
         Checkpoint(tmp_path / "checkpoint.json", 31337, "0x" + "22" * 20)
+
+
+def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "complete.parquet", 10, seed=81)
+    target = tmp_path / "results" / "run" / "results.parquet"
+    target.parent.mkdir(parents=True)
+    target.write_bytes((tmp_path / "complete.parquet").read_bytes()[:500])  # as if the pipeline were mid-write
+    oracle = chain.new_oracle()
+    run = lambda: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    first = run()
+    target.write_bytes((tmp_path / "complete.parquet").read_bytes())
+    second = run()
+    assert (first.returncode, second.returncode) == (0, 0) and "Cannot read the results file" in first.stderr
+    assert chain.web3.eth.get_transaction_count(oracle.address) == 2
