@@ -168,7 +168,7 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
     return report
 
 
-def _combine(out: Path, parts: list[tuple[str, Path]], reports: list[PartitionReport]) -> None:
+def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[PartitionReport]) -> None:
     """Concatenates the partitions' results, reports and ledgers into the run's output folder."""
     results = pd.concat([outputs.load_results(w) for _, w in parts], ignore_index=True)
     outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out)
@@ -208,7 +208,7 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
         reports = [run_partition(n, f, w, str(policy.path), show) for (n, f), (_, w) in zip(parts, work)]
     combine_started = time.perf_counter()
     if len(parts) > 1:
-        _combine(out, work, reports)
+        combine_partitions(out, work, reports)
     db.build(out, [w for _, w in work])
     combine_s = time.perf_counter() - combine_started
 
