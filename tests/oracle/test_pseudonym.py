@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import numpy as np
@@ -11,6 +14,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from govchain.config import PROJECT_ROOT
 from oracle.pseudonym import (
     CardError,
     IdNumberError,
@@ -170,3 +174,17 @@ def test_the_card_shows_no_id_number(tmp_path):
     png = write_card_png(tmp_path / "card.png", household_id)
     decoded = "".join(code.text for code in zxingcpp.read_barcodes(Image.open(png)))
     assert SECRET_ID not in decoded and SECRET_ID.encode() not in png.read_bytes()
+
+
+def test_the_card_command_uses_a_key_file_made_by_the_key_command(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE=PASSPHRASE,
+               GOVCHAIN_PSEUDONYM_KEY_FILE=str(tmp_path / "authority.key"))
+    oracle = [sys.executable, "-m", "oracle"]
+    subprocess.run(oracle + ["key", "new", "--out", str(tmp_path / "authority.key")], env=env, check=True, capture_output=True)
+    card = subprocess.run(
+        oracle + ["card", "--id-number", SECRET_ID, "--out", str(tmp_path / "card.png")],
+        env=env, check=True, capture_output=True, text=True,
+    )
+    expected = read_key_file(tmp_path / "authority.key", PASSPHRASE).household_id(SECRET_ID)
+    assert card.stdout.strip() == card_text(expected) and (tmp_path / "card.png").exists()

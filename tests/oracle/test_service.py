@@ -6,6 +6,7 @@ import hashlib
 import json
 import signal
 import subprocess
+import sys
 import time
 from types import SimpleNamespace
 
@@ -259,3 +260,21 @@ def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil
     second = run()
     assert (first.returncode, second.returncode) == (0, 0) and "Cannot read the results file" in first.stderr
     assert chain.web3.eth.get_transaction_count(oracle.address) == 2
+
+
+def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_run, ipfs_node):
+    chain, manifest = quorum_run.chain, quorum_run.manifests[0]
+    event = [e for e in commits_by(chain, quorum_run.oracles[0].address) if e["args"]["batchId"] == manifest.header.batch_id][0]
+    card = "0x" + manifest.tree.leaf(0).household_id.hex()
+    done = subprocess.run(
+        [sys.executable, "-m", "oracle", "proof", "--cid", event["args"]["manifestCid"], "--card", card, "--ipfs-api", ipfs_node.api_url],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )
+    printed = json.loads(done.stdout)
+    leaf = printed["leaf"]
+    args = (
+        bytes.fromhex(printed["batchId"][2:]),
+        (bytes.fromhex(leaf["householdId"][2:]), leaf["region"], leaf["decision"], leaf["reasons"], leaf["score"]),
+        [bytes.fromhex(node[2:]) for node in printed["proof"]],
+    )
+    assert chain.registry.functions.verify(*args).call()
