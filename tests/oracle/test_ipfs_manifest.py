@@ -134,3 +134,30 @@ def test_leaves_in_a_manifest_follow_the_pseudonymous_ids_not_the_id_numbers(tmp
     values = build_batches(tmp_path / "results.parquet", KEY)[0].to_json()["tree"]["values"]
     household_ids = [v["value"][0] for v in values]
     assert household_ids == sorted(household_ids)
+
+
+@pytest.fixture(scope="module")
+def pipeline_results(tmp_path_factory):
+    """The data pipeline's own output for a synthetic two-county population."""
+    from data_pipeline.run import run
+    from data_pipeline.synth.generate import generate
+
+    work = tmp_path_factory.mktemp("pipeline")
+    generate(work / "sources", people=1500, seed=5, counties=2)
+    run(work / "sources", work / "out", show=False)
+    return work / "out" / "results.parquet"
+
+
+def test_the_pipelines_results_become_one_batch_per_county(pipeline_results):
+    import pandas as pd
+
+    counties = sorted({int(r) // 10**6 * 10**6 for r in pd.read_parquet(pipeline_results)["region"]})
+    assert [m.header.scope for m in build_batches(pipeline_results, KEY)] == counties and len(counties) == 2
+
+
+def test_manifests_built_from_the_pipelines_results_hold_no_id_number(pipeline_results):
+    import pandas as pd
+
+    ids = pd.read_parquet(pipeline_results)["household_key"].tolist()
+    published = b"".join(m.to_bytes() for m in build_batches(pipeline_results, KEY))
+    assert ids and not [number for number in ids if number.encode() in published or number[:17].encode() in published]
