@@ -278,3 +278,29 @@ def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_r
         [bytes.fromhex(node[2:]) for node in printed["proof"]],
     )
     assert chain.registry.functions.verify(*args).call()
+
+
+def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,))
+    manifest = build_batches(tmp_path / "results" / "a.results.parquet", PseudonymKey(HONEST_KEY))[0]
+    oracle = chain.new_oracle()
+    committer = Committer(Chain(chain.network_config()), oracle)
+    cid = IpfsClient(ipfs_node.api_url).add(manifest.to_bytes())
+    # A checkpoint left by a crash with a signed commit whose gas cannot cover it: it will run out of gas.
+    starved = committer._commit_call(manifest, cid).build_transaction(
+        {"from": oracle.address, "nonce": 0, "gas": 40_000, "gasPrice": 0, "chainId": committer.chain_id}
+    )
+    signed = oracle.sign_transaction(starved)
+    checkpoint = Checkpoint(tmp_path / "state" / "checkpoint.json", committer.chain_id, oracle.address)
+    checkpoint.data["nextNonce"] = 1
+    checkpoint.batch(manifest.header.batch_id).update(
+        status="signed", cid=cid, tx={"hash": "0x" + bytes(signed.hash).hex(), "raw": "0x" + bytes(signed.raw_transaction).hex(), "nonce": 0}
+    )
+    checkpoint.save()
+    done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    entry = json.loads((tmp_path / "state" / "checkpoint.json").read_text())["batches"]["0x" + manifest.header.batch_id.hex()]
+    assert done.returncode == 0, done.stderr
+    assert entry["status"] == "committed" and [r["nonce"] for r in entry["reverted"]] == [0]
+    assert len(commits_by(chain, oracle.address)) == 1 and chain.web3.eth.get_transaction_count(oracle.address) == 2
