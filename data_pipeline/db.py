@@ -28,8 +28,6 @@ def build(out_dir: Path, partitions: list[Path]) -> Path:
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [files])
         for report in sorted((Path(out_dir) / "reports").glob("*.parquet")):
             con.execute(f"CREATE TABLE report_{report.stem} AS SELECT * FROM read_parquet(?)", [str(report)])
-        con.execute("CREATE INDEX households_key ON households(household_key)")
-        con.execute("CREATE INDEX persons_household ON persons(household_key)")
     finally:
         con.close()
     tmp.replace(path)  # readers never see a half-built database

@@ -7,26 +7,30 @@ source in priority decides (sources.FIELD_PRIORITY).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from data_pipeline.idnumbers import to_number
 from data_pipeline.ingest import Ingested
 from data_pipeline.quarantine import Reason
 
 
 def add_keys(item: Ingested) -> None:
-    """Adds the packed form of the row's key (and of the head's ID in the registers) for integer joins."""
-    item.frame["__key"] = to_number(item.frame[item.spec.key])
+    """Names the packed form of the row's key (and of the head's ID in the registers) for integer joins."""
+    item.frame["__key"] = item.frame[f"{item.spec.key}__num"]
     if item.spec.key != "head_id_number" and "head_id_number" in item.frame:
-        item.frame["__head"] = to_number(item.frame["head_id_number"])
+        item.frame["__head"] = item.frame["head_id_number__num"]
 
 
 def deduplicate(item: Ingested) -> None:
     values = ["__key", *(["__head"] if "__head" in item.frame else []),
               *(c for c in item.spec.columns if c not in item.spec.id_columns)]
-    item.quarantine(item.frame.duplicated(subset=values, keep="first").to_numpy(), Reason.DUPLICATE_ROW, item.spec.key)
+    # Only rows whose key repeats can be duplicates: compare whole rows among those few.
+    repeated = np.flatnonzero(item.frame["__key"].duplicated(keep=False).to_numpy())
+    exact = np.zeros(len(item.frame), dtype=bool)
+    exact[repeated] = item.frame.iloc[repeated].duplicated(subset=values, keep="first").to_numpy()
+    item.quarantine(exact, Reason.DUPLICATE_ROW, item.spec.key)
     item.compact()  # the copies are gone, so a key seen twice now means the rows disagree
-    item.quarantine(item.frame.duplicated(subset=["__key"], keep=False).to_numpy(), Reason.CONFLICTING_DUPLICATE,
+    item.quarantine(item.frame["__key"].duplicated(keep=False).to_numpy(), Reason.CONFLICTING_DUPLICATE,
                     item.spec.key)
 
 

@@ -100,8 +100,9 @@ def normalise(values: pd.Series) -> pd.DataFrame:
 
     Returns:
         DataFrame on the same index with ``id`` (18 characters, or the cleaned text where status is
-        SCIENTIFIC / BAD_CHECK_DIGIT, else missing), ``status`` (IdStatus as int8) and ``reformatted``
-        (whether width, whitespace or case had to be fixed).
+        SCIENTIFIC / BAD_CHECK_DIGIT, else missing), ``status`` (IdStatus as int8), ``number`` (the
+        packed ID of VALID and LEGACY_15 rows, else -1) and ``reformatted`` (whether width, whitespace
+        or case had to be fixed).
     """
     raw = pc.cast(to_arrow(values), pa.large_string())
     if isinstance(raw, pa.ChunkedArray):
@@ -134,6 +135,10 @@ def normalise(values: pd.Series) -> pd.DataFrame:
     good = (_CHECK_BYTES[(body @ WEIGHTS) % 11] == digits[:, 17]) & dated
     status[idx18[good]] = IdStatus.VALID
     status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
+    # Packed form (see to_number) of every valid ID, computed from the digits already at hand.
+    number = np.full(n, -1, dtype=np.int64)
+    check_index = np.where(digits[:, 17] == ord("X"), 10, digits[:, 17].astype(np.int64) - ord("0"))
+    number[idx18[good]] = (body @ (10 ** np.arange(16, -1, -1, dtype=np.int64)) * 11 + check_index)[good]
 
     keep = np.isin(status, (IdStatus.VALID, IdStatus.BAD_CHECK_DIGIT, IdStatus.SCIENTIFIC))
     out = pc.if_else(pa.array(keep), text, pa.scalar(None, pa.large_string()))
@@ -147,8 +152,9 @@ def normalise(values: pd.Series) -> pd.DataFrame:
         mask = np.zeros(n, dtype=bool)
         mask[idx15[ok]] = True
         out = pc.replace_with_mask(out, pa.array(mask), converted)
+        number[idx15[ok]] = to_number(pd.Series(converted.to_pylist(), dtype="str"))
     return pd.DataFrame(
-        {"id": out.to_pandas(), "status": status, "reformatted": reformatted},
+        {"id": out.to_pandas(), "status": status, "number": number, "reformatted": reformatted},
     ).set_axis(values.index)
 
 
@@ -182,7 +188,7 @@ def scientific_interval(text: str) -> tuple[int, int]:
 def to_number(ids: pd.Series) -> np.ndarray:
     """Packs normalised 18-character IDs into int64 (body * 11 + check index; -1 where missing), so
     joins and group-bys over millions of people run on integers instead of text."""
-    text = pa.array(ids.to_numpy(dtype=object, na_value=None), type=pa.string())
+    text = to_arrow(ids)
     body = pc.cast(pc.utf8_slice_codeunits(text, 0, 17), pa.int64())
     check = pc.cast(pc.replace_substring(pc.utf8_slice_codeunits(text, 17, 18), "X", "10"), pa.int64())
     packed = pc.add(pc.multiply(body, 11), check)

@@ -8,13 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data_pipeline.arrow import isin
-from data_pipeline.idnumbers import IdStatus, check_chars, scientific_interval
+from data_pipeline.idnumbers import IdStatus, check_chars, scientific_interval, to_number
 from data_pipeline.ingest import Ingested
 from data_pipeline.quarantine import Reason
 
 REGISTERS = ("household_registration", "census")
-_USABLE = (IdStatus.VALID, IdStatus.LEGACY_15)
 
 
 def _id_cells(items: dict[str, Ingested]):
@@ -24,44 +22,58 @@ def _id_cells(items: dict[str, Ingested]):
 
 
 def known_ids(items: dict[str, Ingested]) -> pd.Index:
-    """Every ID that arrived well formed with a right check digit in any source."""
-    parts = [item.frame.loc[item.frame[f"{c}__status"].isin(_USABLE), c] for item, c in _id_cells(items)]
-    return pd.Index(pd.concat(parts, ignore_index=True).unique())
+    """Packed form of every ID that arrived well formed with a right check digit in any source."""
+    parts = [item.frame[f"{c}__num"].to_numpy() for item, c in _id_cells(items)]
+    numbers = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    return pd.Index(pd.unique(numbers[numbers >= 0]))
 
 
 def repair_check_digits(items: dict[str, Ingested]) -> None:
     known = known_ids(items)
     for item, column in _id_cells(items):
-        status = item.frame[f"{column}__status"]
-        bad = (status == IdStatus.BAD_CHECK_DIGIT).to_numpy()
+        bad = (item.frame[f"{column}__status"] == IdStatus.BAD_CHECK_DIGIT).to_numpy()
         if not bad.any():
             continue
         bodies = item.frame.loc[bad, column].str.slice(0, 17)
         fixed = bodies + check_chars(bodies.to_numpy(dtype=object))
-        ok = isin(fixed, known)
-        rows = item.frame.index[bad]
-        item.frame.loc[rows[ok], column] = fixed[ok].to_numpy()
-        item.frame.loc[rows[ok], f"{column}__status"] = IdStatus.VALID
+        numbers = to_number(fixed)
+        ok = pd.Index(numbers).isin(known)
+        rows = item.frame.index[bad][ok]
+        item.frame.loc[rows, column] = fixed[ok].to_numpy()
+        item.frame.loc[rows, f"{column}__status"] = IdStatus.VALID
+        item.frame.loc[rows, f"{column}__num"] = numbers[ok]
         item.repairs["id_check_digit_repaired"] = item.repairs.get("id_check_digit_repaired", 0) + int(ok.sum())
         still = (item.frame[f"{column}__status"] == IdStatus.BAD_CHECK_DIGIT).to_numpy()
         item.quarantine(still, Reason.CHECK_DIGIT_MISMATCH, column)
 
 
-def _register(items: dict[str, Ingested]) -> pd.DataFrame:
-    """Known people with what a row can be matched on: name, village, and whether they head a household;
-    sorted by the ID read as a decimal number, which is what a spreadsheet rounded."""
+def _scientific_rows(items: dict[str, Ingested]):
+    for item, column in _id_cells(items):
+        sci = (item.frame[f"{column}__status"] == IdStatus.SCIENTIFIC).to_numpy()
+        if sci.any():
+            yield item, column, item.frame.index[sci]
+
+
+def _register(items: dict[str, Ingested], bounds: np.ndarray) -> pd.DataFrame:
+    """The registers' people whose ID, read as a decimal number, lies in one of the rounding intervals
+    ``bounds`` (rows of lo, hi), with what a row can be matched on: name, village, head status."""
     frames, heads = [], []
     for name in REGISTERS:
-        if name not in items:
-            continue
         f = items[name].frame
-        usable = f["id_number__status"].isin(_USABLE)
-        frames.append(f.loc[usable, ["id_number", "name", "village_code"]])
-        heads.append(f.loc[f["head_id_number__status"].isin(_USABLE), "head_id_number"])
-    reg = pd.concat(frames, ignore_index=True).drop_duplicates()
-    reg = reg[~reg["id_number"].str.endswith("X")]  # a number ending in X never becomes scientific notation
-    reg["decimal"] = reg["id_number"].astype("int64")
-    reg["is_head"] = isin(reg["id_number"], pd.concat(heads).unique())
+        numbers = f["id_number__num"].to_numpy()
+        decimal = np.where((numbers >= 0) & (numbers % 11 != 10), numbers // 11 * 10 + numbers % 11, -1)
+        frames.append(pd.DataFrame({"decimal": decimal, "number": numbers, "id_number": f["id_number"].to_numpy(),
+                                    "name": f["name"].to_numpy(), "village_code": f["village_code"].to_numpy()}))
+        heads.append(f["head_id_number__num"].to_numpy())
+    reg = pd.concat(frames, ignore_index=True)
+    # Keep the people inside some interval: the last interval starting at or before each number must
+    # reach it (running maximum of the ends, as intervals may overlap).
+    order = np.argsort(bounds[:, 0], kind="stable")
+    starts, reach = bounds[order, 0], np.maximum.accumulate(bounds[order, 1])
+    at = np.searchsorted(starts, reg["decimal"].to_numpy(), side="right") - 1
+    inside = (reg["decimal"].to_numpy() >= 0) & (at >= 0) & (reach[np.maximum(at, 0)] >= reg["decimal"].to_numpy())
+    reg = reg[inside].drop_duplicates()
+    reg["is_head"] = pd.Index(reg["number"]).isin(np.concatenate(heads))
     return reg.sort_values("decimal", ignore_index=True)
 
 
@@ -92,19 +104,19 @@ def _match_scientific(register: pd.DataFrame, rows: pd.DataFrame, column: str, h
 
 
 def recover_scientific(items: dict[str, Ingested]) -> None:
-    register = None
-    for item, column in _id_cells(items):
-        sci = (item.frame[f"{column}__status"] == IdStatus.SCIENTIFIC).to_numpy()
-        if not sci.any():
-            continue
-        if register is None:
-            register = _register(items)
-        rows = item.frame.index[sci]
+    pending = list(_scientific_rows(items))
+    if not pending:
+        return
+    bounds = np.array([scientific_interval(t) for item, column, rows in pending for t in item.frame.loc[rows, column]],
+                      dtype=np.int64).reshape(-1, 2)
+    register = _register(items, bounds)
+    for item, column, rows in pending:
         heads_only = column == "head_id_number" or item.spec.level == "household"
         matched = _match_scientific(register, item.frame.loc[rows], column, heads_only)
         found = np.array([m is not None for m in matched], dtype=bool)
         item.frame.loc[rows[found], column] = matched[found]
         item.frame.loc[rows[found], f"{column}__status"] = IdStatus.VALID
+        item.frame.loc[rows[found], f"{column}__num"] = to_number(pd.Series(matched[found], dtype="str"))
         item.repairs["id_scientific_recovered"] = item.repairs.get("id_scientific_recovered", 0) + int(found.sum())
         still = (item.frame[f"{column}__status"] == IdStatus.SCIENTIFIC).to_numpy()
         item.quarantine(still, Reason.UNMATCHED_SCIENTIFIC_ID, column)

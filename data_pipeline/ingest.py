@@ -259,6 +259,7 @@ def _normalise_ids(item: Ingested) -> None:
         norm = idnumbers.normalise(item.frame[column])
         item.frame[column] = norm["id"]
         item.frame[f"{column}__status"] = norm["status"]
+        item.frame[f"{column}__num"] = norm["number"]
         item.repairs["id_reformatted"] = item.repairs.get("id_reformatted", 0) + int(norm["reformatted"].sum())
         item.repairs["id_legacy_15_converted"] = item.repairs.get("id_legacy_15_converted", 0) + int(
             (norm["status"] == IdStatus.LEGACY_15).sum()
