@@ -304,3 +304,24 @@ def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_
     assert done.returncode == 0, done.stderr
     assert entry["status"] == "committed" and [r["nonce"] for r in entry["reverted"]] == [0]
     assert len(commits_by(chain, oracle.address)) == 1 and chain.web3.eth.get_transaction_count(oracle.address) == 2
+
+
+def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_node, tmp_path):
+    node = AnvilNode(state_file=tmp_path / "anvil-state.json")
+    node.start()
+    chain = LocalChain(node, tmp_path)
+    chain.deploy_registries(quorum=1)
+    oracle = chain.new_oracle()
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,))
+    cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once")
+    node.stop()  # saves the chain to its state file
+    service = subprocess.Popen(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        node.start()  # same port, same state
+        _, stderr = service.communicate(timeout=90)
+        committed = len(commits_by(chain, oracle.address))
+    finally:
+        stop_by_pid(service)
+        node.stop()
+    assert service.returncode == 0 and "Retrying" in stderr and committed == 1
