@@ -13,35 +13,43 @@ from data_pipeline.policy import Policy
 from data_pipeline.sources import FIELD_PRIORITY
 
 
-def _lookup(items: dict[str, Ingested], source: str, column: str, keys: pd.Index) -> pd.Series:
-    """The value of ``column`` in ``source`` for each key (missing where the source has no row).
+class _Aligned:
+    """Source columns lined up with a set of keys (packed ID numbers): each source's row positions are
+    looked up once, then every column is a take. Integer keys keep a million people fast."""
 
-    Keys are packed ID numbers (idnumbers.to_number): integer joins keep a million people fast.
-    """
-    frame = items[source].frame
-    values = frame[column]
-    if values.dtype == np.int64:
-        values = values.astype("Int64")  # a float64 NaN-filled reindex would round 18-digit packed IDs
-    return pd.Series(values.array, index=frame["__key"].to_numpy()).reindex(keys)
+    def __init__(self, items: dict[str, Ingested], keys: pd.Index):
+        self.items, self.keys, self._positions = items, keys, {}
 
+    def positions(self, source: str) -> np.ndarray:
+        if source not in self._positions:
+            self._positions[source] = pd.Index(self.items[source].frame["__key"]).get_indexer(self.keys)
+        return self._positions[source]
 
-def _first_available(items: dict[str, Ingested], field: str, keys: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """Coalesces ``field`` over its sources in priority order; also says which source gave each value."""
-    value, origin = None, pd.Series(pd.NA, index=keys, dtype="str")
-    for source, column in FIELD_PRIORITY[field]:
-        if column == "head_id_number":
-            column = "__head"  # the packed form of the head's ID, for integer joins
-        candidate = _lookup(items, source, column, keys)
-        if column == "__head":
-            candidate = candidate.mask(candidate < 0)
-        if value is None:
-            value = candidate
-            origin = origin.mask(candidate.notna(), source)
-        else:
-            take = value.isna() & candidate.notna()
-            value = value.where(~take, candidate)
-            origin = origin.mask(take, source)
-    return value, origin
+    def column(self, source: str, column: str) -> pd.Series:
+        """The value of ``column`` in ``source`` for each key (missing where the source has no row)."""
+        values = self.items[source].frame[column]
+        if values.dtype == np.int64:
+            values = values.astype("Int64")  # a float64 NaN fill would round 18-digit packed IDs
+        taken = values.array.take(self.positions(source), allow_fill=True)
+        return pd.Series(taken, index=self.keys)
+
+    def first_available(self, field: str) -> tuple[pd.Series, pd.Series]:
+        """Coalesces ``field`` over its sources in priority order; also says which source gave each value."""
+        value, origin = None, pd.Series(pd.NA, index=self.keys, dtype="str")
+        for source, column in FIELD_PRIORITY[field]:
+            if column == "head_id_number":
+                column = "__head"  # the packed form of the head's ID, for integer joins
+            candidate = self.column(source, column)
+            if column == "__head":
+                candidate = candidate.mask(candidate < 0)
+            if value is None:
+                value = candidate
+                origin = origin.mask(candidate.notna(), source)
+            else:
+                take = value.isna() & candidate.notna()
+                value = value.where(~take, candidate)
+                origin = origin.mask(take, source)
+        return value, origin
 
 
 def ages(numbers: np.ndarray, policy: Policy) -> np.ndarray:
@@ -57,11 +65,12 @@ def build_persons(items: dict[str, Ingested], policy: Policy) -> pd.DataFrame:
         name="person",
     )
     p = pd.DataFrame(index=keys)
-    head, _ = _first_available(items, "head_id_number", keys)
+    aligned = _Aligned(items, keys)
+    head, _ = aligned.first_available("head_id_number")
     p["household"] = head.astype("int64")  # every register row has a valid head ID, or it was quarantined
     for field in ("relation", "village_code", "name"):
-        p[field], _ = _first_available(items, field, keys)
-    census = items["census"].frame.set_index("__key").reindex(keys)
+        p[field], _ = aligned.first_available(field)
+    census = pd.DataFrame({c: aligned.column("census", c) for c in items["census"].spec.numeric_columns})
     numbers = keys.to_numpy()
     p["age"] = ages(numbers, policy)
     p["male"] = number_is_male(numbers)
@@ -71,21 +80,21 @@ def build_persons(items: dict[str, Ingested], policy: Policy) -> pd.DataFrame:
     # Income components and insurance: administrative records first, the survey last.
     survey_used = pd.Series(False, index=keys)
     for field in ("wage", "business"):
-        value, origin = _first_available(items, field, keys)
+        value, origin = aligned.first_available(field)
         survey_used |= (origin == "census").fillna(False) & (value > 0)
         p[field] = value.fillna(0.0)
-    ss = items["social_security"].frame.set_index("__key").reindex(keys)
+    ss = pd.DataFrame({c: aligned.column("social_security", c) for c in items["social_security"].spec.numeric_columns})
     admin_transfers = ss[["pension", "dibao", "disability_allowance"]].sum(axis=1, min_count=3)
     from_survey = admin_transfers.isna() & census["reported_transfers"].notna()
     survey_used |= from_survey & (census["reported_transfers"] > 0)
     p["transfers"] = admin_transfers.fillna(census["reported_transfers"]).fillna(0.0)
-    insured, origin = _first_available(items, "medical_insured", keys)
+    insured, origin = aligned.first_available("medical_insured")
     survey_used |= (origin == "census").fillna(False) & (insured == 0)
     p["medical_insured"] = insured.fillna(1.0)  # no record of being uninsured: assume the default scheme
     p["major_illness_claim"] = ss["major_illness_claim"].fillna(0.0)
-    p["balance"] = _lookup(items, "bank", "balance", keys).fillna(0.0)
-    p["debt"] = _lookup(items, "credit", "debt_outstanding", keys).fillna(0.0)
-    p["overdue"] = _lookup(items, "credit", "overdue", keys).fillna(0.0)
+    p["balance"] = aligned.column("bank", "balance").fillna(0.0)
+    p["debt"] = aligned.column("credit", "debt_outstanding").fillna(0.0)
+    p["overdue"] = aligned.column("credit", "overdue").fillna(0.0)
     p["survey_used"] = survey_used.to_numpy()
     # Household answers of the survey, repeated on each member's row; used per household below.
     for column in ("reported_farm_income", "housing_safe", "drinking_water_safe", "food_clothing_secure",
@@ -140,9 +149,10 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
     h["region"] = heads.reindex(h.index).fillna(g["village_code"].first())
     keys = h.index
 
-    agri = items["agriculture"].frame.set_index("__key").reindex(keys)
-    land = items["land"].frame.set_index("__key").reindex(keys)
-    cons = items["consumption"].frame.set_index("__key").reindex(keys)
+    aligned = _Aligned(items, keys)
+    agri = pd.DataFrame({c: aligned.column("agriculture", c) for c in ("farm_net_income", "drinking_water_safe", "disaster_loss")})
+    land = pd.DataFrame({c: aligned.column("land", c) for c in ("contracted_land_mu", "house_safety_grade")})
+    cons = pd.DataFrame({c: aligned.column("consumption", c) for c in items["consumption"].spec.numeric_columns})
     h["farm_income"] = agri["farm_net_income"].fillna(h["census_reported_farm_income"]).fillna(0.0)
     survey = agri["farm_net_income"].isna() & (h["census_reported_farm_income"] > 0)
     h["drinking_water_safe"] = agri["drinking_water_safe"].fillna(h["census_drinking_water_safe"]).fillna(1.0)
