@@ -76,11 +76,11 @@ def cmd_card(args) -> None:
 
 def cmd_proof(args) -> None:
     from oracle.ipfs import IpfsClient
-    from oracle.manifest import Manifest, filing_arguments
+    from oracle.manifest import fetch_manifest, filing_arguments
     from oracle.pseudonym import load_key, parse_card
 
     household_id = parse_card(args.card) if args.card else load_key(prompt=True).household_id(args.id_number)
-    manifest = Manifest.from_bytes(IpfsClient(_ipfs_api(args)).cat(args.cid))
+    manifest = fetch_manifest(IpfsClient(_ipfs_api(args)), args.cid)
     print(json.dumps(filing_arguments(manifest, household_id).to_json(), indent=2))
 
 

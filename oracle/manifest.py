@@ -191,6 +191,12 @@ class FilingArguments:
         }
 
 
+def fetch_manifest(ipfs, cid: str, expected_root: bytes | None = None) -> Manifest:
+    """The manifest at ``cid`` from an IPFS node (an :class:`oracle.ipfs.IpfsClient`), checked against the
+    committed root when given."""
+    return Manifest.from_bytes(ipfs.cat(cid), expected_root=expected_root)
+
+
 def filing_arguments(manifest: Manifest, household_id: bytes) -> FilingArguments:
     """The proof arguments the registry needs for one household, from its batch's manifest."""
     leaf, proof = manifest.proof_for(household_id)

@@ -12,7 +12,7 @@ from multiformats import CID, multihash
 from govchain.localnode import free_port
 from oracle.batches import ResultsError, build_batches
 from oracle.ipfs import IpfsClient, IpfsUnavailableError
-from oracle.manifest import Manifest, ManifestError, filing_arguments
+from oracle.manifest import Manifest, ManifestError, fetch_manifest, filing_arguments
 from oracle.merkle import verify_proof
 from oracle.pseudonym import PseudonymKey
 from tests.oracle.conftest import write_results
@@ -71,7 +71,7 @@ def test_a_manifest_published_on_ipfs_reads_back_with_the_same_root(ipfs, tmp_pa
 def test_a_households_proof_is_found_in_the_fetched_manifest_from_its_id_number(ipfs, tmp_path):
     ids = write_results(tmp_path / "results.parquet", 50, seed=4, villages=(530102001001,))
     manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
-    fetched = Manifest.from_bytes(ipfs.cat(ipfs.add(manifest.to_bytes())))
+    fetched = fetch_manifest(ipfs, ipfs.add(manifest.to_bytes()), expected_root=manifest.root)
     leaf, proof = fetched.proof_for(KEY.household_id(ids[7]))
     assert verify_proof(manifest.root, leaf.hash(), proof)
 
