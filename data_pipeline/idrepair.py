@@ -57,22 +57,24 @@ def _scientific_rows(items: dict[str, Ingested]):
 def _register(items: dict[str, Ingested], bounds: np.ndarray) -> pd.DataFrame:
     """The registers' people whose ID, read as a decimal number, lies in one of the rounding intervals
     ``bounds`` (rows of lo, hi), with what a row can be matched on: name, village, head status."""
+    order = np.argsort(bounds[:, 0], kind="stable")
+    starts, reach = bounds[order, 0], np.maximum.accumulate(bounds[order, 1])
     frames, heads = [], []
     for name in REGISTERS:
         f = items[name].frame
         numbers = f["id_number__num"].to_numpy()
         decimal = np.where((numbers >= 0) & (numbers % 11 != 10), numbers // 11 * 10 + numbers % 11, -1)
-        frames.append(pd.DataFrame({"decimal": decimal, "number": numbers, "id_number": f["id_number"].to_numpy(),
-                                    "name": f["name"].to_numpy(), "village_code": f["village_code"].to_numpy()}))
+        # Keep the people inside some interval: the last interval starting at or before each number must
+        # reach it (running maximum of the ends, as intervals may overlap). Text columns are touched
+        # only for those few.
+        at = np.searchsorted(starts, decimal, side="right") - 1
+        inside = np.flatnonzero((decimal >= 0) & (at >= 0) & (reach[np.maximum(at, 0)] >= decimal))
+        sub = f.iloc[inside]
+        frames.append(pd.DataFrame({"decimal": decimal[inside], "number": numbers[inside],
+                                    "id_number": sub["id_number"].to_numpy(), "name": sub["name"].to_numpy(),
+                                    "village_code": sub["village_code"].to_numpy()}))
         heads.append(f["head_id_number__num"].to_numpy())
-    reg = pd.concat(frames, ignore_index=True)
-    # Keep the people inside some interval: the last interval starting at or before each number must
-    # reach it (running maximum of the ends, as intervals may overlap).
-    order = np.argsort(bounds[:, 0], kind="stable")
-    starts, reach = bounds[order, 0], np.maximum.accumulate(bounds[order, 1])
-    at = np.searchsorted(starts, reg["decimal"].to_numpy(), side="right") - 1
-    inside = (reg["decimal"].to_numpy() >= 0) & (at >= 0) & (reach[np.maximum(at, 0)] >= reg["decimal"].to_numpy())
-    reg = reg[inside].drop_duplicates()
+    reg = pd.concat(frames, ignore_index=True).drop_duplicates()
     reg["is_head"] = pd.Index(reg["number"]).isin(np.concatenate(heads))
     return reg.sort_values("decimal", ignore_index=True)
 

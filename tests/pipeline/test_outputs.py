@@ -90,3 +90,14 @@ def test_the_run_summary_counts_rows_and_decisions(county_run):
     assert summary["households"] == len(results)
     assert summary["decisions"]["admit"] == (results["decision"] == Decision.ADMIT).sum()
     assert set(summary["stage_seconds"]) >= {"ingest", "clean", "database", "models", "outputs"}
+
+
+def test_the_cli_runs_every_stage_and_prints_a_summary(county, tmp_path, capsys):
+    from data_pipeline.__main__ import main
+
+    assert main(["run", "--sources", str(county), "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "rows read" in captured.out and "decisions:" in captured.out and "stage seconds:" in captured.out
+    for stage in ("ingest", "clean", "database", "models", "outputs"):
+        assert stage in captured.err  # one progress bar per stage
+    assert (tmp_path / "out" / "results.parquet").exists()
