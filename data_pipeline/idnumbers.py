@@ -41,15 +41,8 @@ def check_char(body17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
-def is_valid(id18: str) -> bool:
-    """Whether an 18-character ID has a well-formed body and the right check character."""
-    return len(id18) == 18 and id18[:17].isdigit() and check_char(id18[:17]) == id18[17]
 
 
-def to_18(id15: str) -> str:
-    """Converts a legacy 15-digit ID (born 19xx) to the 18-digit form."""
-    body = id15[:6] + "19" + id15[6:]
-    return body + check_char(body)
 
 
 def _bodies_matrix(bodies: np.ndarray) -> np.ndarray:
@@ -158,14 +151,8 @@ def normalise(values: pd.Series) -> pd.DataFrame:
     ).set_axis(values.index)
 
 
-def birth_dates(ids: pd.Series) -> pd.Series:
-    """Birth dates encoded in valid 18-digit IDs (positions 7-14)."""
-    return pd.to_datetime(ids.str.slice(6, 14), format="%Y%m%d", errors="coerce")
 
 
-def is_male(ids: pd.Series) -> pd.Series:
-    """Sex from the 17th digit: odd is male."""
-    return ids.str.slice(16, 17).astype("int64") % 2 == 1
 
 
 def scientific_interval(text: str) -> tuple[int, int]:

@@ -83,8 +83,6 @@ def load(path: Path | str = DEFAULT_POLICY) -> Policy:
         unknown = set(rules["pmt"]["weights"]) - _PMT_FEATURES
         if unknown:
             raise PolicyError(path, f"pmt.weights names unknown features {sorted(unknown)}")
-    except (KeyError, TypeError, ValueError) as e:
-        if isinstance(e, PolicyError):
-            raise
+    except (KeyError, TypeError, ValueError) as e:  # PolicyError is none of these, so it passes through
         raise PolicyError(path, f"is missing or misstates {e}") from e
     return Policy(str(path), version, "0x" + hashlib.sha256(data).hexdigest(), rules)

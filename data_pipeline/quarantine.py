@@ -31,9 +31,6 @@ class Reason(str, Enum):
     UNKNOWN_HOUSEHOLD = "UNKNOWN_HOUSEHOLD"  # household-level row whose head heads no known household
 
 
-QUARANTINE_COLUMNS = ["row", "reason", "column", "value"]
-
-
 @dataclass
 class FileLedger:
     """What happened to one source file."""
@@ -42,7 +39,7 @@ class FileLedger:
     file: str
     encoding: str
     rows_read: int
-    quarantined: pd.DataFrame = field(repr=False)  # columns QUARANTINE_COLUMNS plus the raw row
+    quarantined: pd.DataFrame = field(repr=False)  # row, reason, column, value, then raw_<column>
     repairs: dict[str, int] = field(default_factory=dict)
 
     @property

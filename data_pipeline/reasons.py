@@ -50,10 +50,6 @@ class Reason(IntFlag):
     DATA_FROM_SURVEY = 1 << 28  # some input came from the census survey because no record had it
 
 
-ADMISSION_BITS = (
-    Reason.INCOME_BELOW_LINE | Reason.FOOD_CLOTHING_INSECURE | Reason.COMPULSORY_EDUCATION_NOT_MET
-    | Reason.BASIC_MEDICAL_NOT_INSURED | Reason.HOUSING_UNSAFE | Reason.DRINKING_WATER_UNSAFE
-)
 CAUSES = [
     Reason.CAUSE_ILLNESS, Reason.CAUSE_DISABILITY, Reason.CAUSE_LACK_OF_LABOUR, Reason.CAUSE_EDUCATION,
     Reason.CAUSE_SKILLS, Reason.CAUSE_LAND, Reason.CAUSE_FUNDS, Reason.CAUSE_DISASTER,

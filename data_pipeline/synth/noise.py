@@ -51,7 +51,6 @@ CONFLICT_COLUMN = {
     "business_registration": "business_net_income", "credit": "debt_outstanding", "land": "contracted_land_mu",
     "consumption": "total_spend",
 }
-LOG_COLUMNS = ["source", "row", "kind", "column", "true_key", "related_row"]
 
 
 def _format_numbers(values: pd.Series) -> pd.Series:
