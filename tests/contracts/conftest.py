@@ -207,3 +207,27 @@ def household_registry(HouseholdRegistry, role_registry, eligibility, first_batc
     registry.setRouteBands(REGISTRATION, 0, [(0, registration)], {"from": admin})
     registry.setRouteBands(EXIT, 0, [(0, exit_route)], {"from": admin})
     return registry
+
+
+# brownie 1.22.2's `state_machine` fixture fails on every run (its compiled brownie/test/stateful module rejects
+# the machine class); the pure-Python stateful.py shipped beside it works, loaded on its own.
+def _load_pure_python_stateful():
+    import importlib.util
+    from pathlib import Path
+
+    import brownie.test
+
+    path = Path(brownie.test.__file__).parent / "stateful.py"
+    spec = importlib.util.spec_from_file_location("tests.contracts._brownie_stateful", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_stateful = _load_pure_python_stateful()
+
+
+@pytest.fixture
+def state_machine():
+    """Runs a brownie rules class as a hypothesis state machine (see _load_pure_python_stateful)."""
+    return _stateful.state_machine
