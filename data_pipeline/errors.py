@@ -75,3 +75,15 @@ class NoSourcesError(PipelineError):
             f"{folder} holds no source files and no county partition folders (named by 6-digit county code). "
             f"Generate a county with `python -m data_pipeline.synth --people 10000 --seed 1 --out DIR`."
         )
+
+
+class CrossCountyDuplicateError(PipelineError):
+    """Raised when the same household head is registered in two county partitions of one run."""
+
+    def __init__(self, count: int, counties: list[str], listing: object):
+        super().__init__(
+            f"{count} household head(s) are registered in more than one county ({', '.join(counties)}); "
+            f"their ID numbers are listed in {listing}. A person has one hukou: ask the public security "
+            f"bureau (户政) to resolve each double registration, then run again."
+        )
+        self.count = count

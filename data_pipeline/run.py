@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from data_pipeline import db, dedup, households, idrepair, models, outputs
 from data_pipeline import policy as policy_mod
-from data_pipeline.errors import NoSourcesError
+from data_pipeline.errors import CrossCountyDuplicateError, NoSourcesError
 from data_pipeline.idnumbers import from_number
 from data_pipeline.ingest import Ingested, ingest
 from data_pipeline.quarantine import Reason, write_ledger
@@ -170,7 +170,14 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
 
 def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[PartitionReport]) -> None:
     """Concatenates the partitions' results, reports and ledgers into the run's output folder."""
-    results = pd.concat([outputs.load_results(w) for _, w in parts], ignore_index=True)
+    loaded = [outputs.load_results(w).assign(partition=name) for name, w in parts]
+    results = pd.concat(loaded, ignore_index=True)
+    doubled = results[results["household_key"].duplicated(keep=False)]
+    if len(doubled):
+        listing = out / "cross_county_duplicates.parquet"
+        doubled[["household_key", "partition", "region"]].to_parquet(listing, index=False)
+        raise CrossCountyDuplicateError(doubled["household_key"].nunique(), sorted(doubled["partition"].unique()), listing)
+    results = results.drop(columns="partition")
     outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out)
     (out / "reports").mkdir(exist_ok=True)
     for name in outputs.REPORTS:

@@ -20,11 +20,13 @@ def county_codes(first: int, count: int) -> list[int]:
 
 
 def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_COUNTY,
-                    rates: noise.NoiseRates = noise.NoiseRates(), policy=None) -> dict[str, pd.DataFrame]:
-    """Writes one county's ten sources into ``folder``; returns its truth tables (not written)."""
+                    rates: noise.NoiseRates = noise.NoiseRates(), policy=None,
+                    taken: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
+    """Writes one county's ten sources into ``folder``; returns its truth tables (not written).
+    ``taken``: ID bodies already given to people of other counties."""
     policy = policy or policy_mod.load()
     rng = np.random.default_rng(np.random.SeedSequence([seed, county]))
-    pop = population.build(rng, people, county, policy)
+    pop = population.build(rng, people, county, policy, taken)
     villages = np.unique(pop.households["region"].to_numpy())
     folder.mkdir(parents=True, exist_ok=True)
     logs = []
@@ -52,10 +54,12 @@ def generate(out: Path, people: int, seed: int, counties: int = 1, first_county:
     codes = county_codes(first_county, counties)
     shares = np.full(counties, people // counties)
     shares[: people % counties] += 1
+    taken = np.empty(0, dtype=np.int64)
     for code, share in zip(codes, shares):
         folder = out if counties == 1 else out / str(code)
-        for key, frame in generate_county(folder, int(share), seed, code, rates).items():
+        for key, frame in generate_county(folder, int(share), seed, code, rates, taken=taken).items():
             truths.setdefault(key, []).append(frame)
+        taken = np.concatenate([taken, truths["persons"][-1]["id_number"].str.slice(0, 17).astype("int64").to_numpy()])
     truth_dir = out / TRUTH_FOLDER
     truth_dir.mkdir(parents=True, exist_ok=True)
     for key, frames in truths.items():

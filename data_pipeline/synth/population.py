@@ -40,13 +40,14 @@ def _villages(rng: np.random.Generator, county: int, n_people: int) -> np.ndarra
     return np.array(codes[:n_villages], dtype=np.int64)
 
 
-def _unique_ids(rng: np.random.Generator, prefix: np.ndarray, birth: pd.DatetimeIndex, male: np.ndarray) -> np.ndarray:
+def _unique_ids(rng: np.random.Generator, prefix: np.ndarray, birth: pd.DatetimeIndex, male: np.ndarray,
+                taken: np.ndarray) -> np.ndarray:
     ymd = (birth.year * 10000 + birth.month * 100 + birth.day).to_numpy().astype(np.int64)
     base = prefix.astype(np.int64) * 10**11 + ymd * 1000
     seq = rng.integers(0, 500, len(prefix)) * 2 + male.astype(np.int64)  # odd sequence digit = male
     bodies = base + seq
-    while True:  # redraw the sequence of any collision so every person has a distinct number
-        dup = pd.Series(bodies).duplicated().to_numpy()
+    while True:  # redraw the sequence of any collision: an ID number is unique in the whole country
+        dup = pd.Series(bodies).duplicated().to_numpy() | pd.Index(bodies).isin(taken)
         if not dup.any():
             break
         seq[dup] = rng.integers(0, 500, int(dup.sum())) * 2 + male[dup].astype(np.int64)
@@ -55,8 +56,10 @@ def _unique_ids(rng: np.random.Generator, prefix: np.ndarray, birth: pd.Datetime
     return text + check_chars(text)
 
 
-def build(rng: np.random.Generator, n_people: int, county: int, policy: Policy) -> Population:
-    """Draws a county of ``n_people`` people."""
+def build(rng: np.random.Generator, n_people: int, county: int, policy: Policy,
+          taken: np.ndarray | None = None) -> Population:
+    """Draws a county of ``n_people`` people whose ID bodies (first 17 digits as int64) avoid ``taken``
+    (people of counties drawn before: migrants' IDs carry other counties' prefixes)."""
     ref = pd.Timestamp(policy.reference_date)
     villages = _villages(rng, county, n_people)
 
@@ -85,7 +88,7 @@ def build(rng: np.random.Generator, n_people: int, county: int, policy: Policy) 
     birth = pd.DatetimeIndex(ref - pd.to_timedelta(age * 365.25 + rng.integers(1, 365, n_people), unit="D"))
     age = ((ref - birth).days / 365.25).astype(int).to_numpy()
     prefix = np.where(rng.random(n_people) < 0.92, county, rng.choice(OTHER_PREFIXES, n_people))
-    ids = _unique_ids(rng, prefix, birth, male)
+    ids = _unique_ids(rng, prefix, birth, male, np.empty(0, np.int64) if taken is None else taken)
     names = pd.Series(np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n_people)], dtype="str")
     given = np.array(GIVEN)
     names = names + given[rng.integers(0, len(given), n_people)]

@@ -41,3 +41,31 @@ def test_the_ledger_of_a_province_run_names_each_county_file(two_counties):
     together, _ = two_counties
     files = json.loads((together / "ledger.json").read_text(encoding="utf-8"))["files"]
     assert "532326/census.csv" in files and "532327/census.csv" in files and len(files) == 20
+
+
+def test_a_household_registered_in_two_counties_fails_the_province_run_with_a_listing(county, tmp_path):
+    import shutil
+
+    from data_pipeline.errors import CrossCountyDuplicateError
+
+    province = tmp_path / "province"
+    for code in ("532326", "532399"):  # the same extract delivered twice, as two counties
+        shutil.copytree(county, province / code, ignore=shutil.ignore_patterns("ground_truth"))
+    with pytest.raises(CrossCountyDuplicateError, match=r"registered in more than one county \(532326, 532399\)"):
+        run(province, tmp_path / "out", show=False)
+    listing = pd.read_parquet(tmp_path / "out" / "cross_county_duplicates.parquet")
+    assert set(listing["partition"]) == {"532326", "532399"}
+
+
+def test_the_generator_gives_no_id_number_already_taken_by_another_county():
+    import numpy as np
+
+    from data_pipeline.synth.population import _unique_ids
+
+    # 250 women born the same day in the same place, with 200 of the 500 sequence numbers already taken.
+    base = 532326 * 10**11 + 19900101 * 1000
+    taken = base + np.arange(0, 400, 2)
+    ids = _unique_ids(np.random.default_rng(1), np.full(250, 532326), pd.DatetimeIndex(["1990-01-01"] * 250),
+                      np.zeros(250, dtype=bool), taken)
+    bodies = pd.Series(ids).str.slice(0, 17).astype("int64")
+    assert bodies.is_unique and not bodies.isin(taken).any()
