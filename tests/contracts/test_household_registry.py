@@ -11,6 +11,7 @@ from tests.contracts.conftest import (
     APPROVED,
     COMPLETED,
     COUNTY,
+    ESCALATED,
     DAY,
     H_EXITED,
     H_MONITORING,
@@ -669,3 +670,12 @@ def test_a_monitored_household_stays_in_its_village(registry, first_batch, next_
 
 def test_approved_subjects_report_their_state(registry, in_notice):
     assert registry.subjectOf(in_notice)["state"] == APPROVED
+
+
+def test_an_overdue_registration_level_is_escalated_to_the_next_levels_leaders(registry, filed, officials, chain):
+    chain.sleep(3 * DAY + 1)
+    tx = registry.escalate(filed, {"from": officials.township_leaders[0]})
+    event = tx.events["ApprovalTransition"]
+    assert (event["subject"], event["level"], event["actor"], event["outcome"]) == (
+        filed, 0, officials.township_leaders[0], ESCALATED)
+    assert registry.subjectOf(filed)["level"] == 1
