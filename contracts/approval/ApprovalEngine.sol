@@ -138,8 +138,8 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             bytes32 digest = _hashTypedDataV4(
                 keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
             );
-            (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, signed.r, signed.vs);
-            if (error != ECDSA.RecoverError.NoError || recovered != signed.signer) {
+            (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecover(digest, signed.r, signed.vs);
+            if (recoverError != ECDSA.RecoverError.NoError || recovered != signed.signer) {
                 revert ApprovalInvalidSignature(signed.signer);
             }
             _approve(signed.subject, signed.level, signed.signer, checked);
@@ -231,10 +231,10 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         mapping(uint256 => Band) storage bands = _bands[_selector(kind, supportType)];
         for (uint256 i = 0;; ++i) {
             Band storage band = bands[i];
-            uint16 routeId = band.routeId;
-            if (routeId == 0) revert ApprovalNoRoute(kind, supportType, amount);
-            if (amount <= band.maxAmount) return routeId;
+            if (band.routeId == 0) break;
+            if (amount <= band.maxAmount) return band.routeId;
         }
+        revert ApprovalNoRoute(kind, supportType, amount);
     }
 
     /// @inheritdoc IApprovalEngine

@@ -55,7 +55,9 @@ interface IApprovalEngine {
     }
 
     /// @notice An approval signed off-chain (EIP-712 `Approval(uint256 subject,uint8 level,uint256 nonce,
-    /// uint256 deadline)`) and relayed by anyone; the signature in EIP-2098 compact form (r, vs).
+    /// uint256 deadline)`, domain: the owning contract's name, version "1", chain id, contract address) and
+    /// relayed by anyone. `nonce` is the signer's next nonce (`nonces(signer)`); the signature is in EIP-2098
+    /// compact form (r, vs).
     struct SignedApproval {
         uint256 subject;
         uint8 level;
