@@ -37,7 +37,7 @@ HOUSEHOLDS = ["alpha", "beta"]
 THRESHOLDS = [1, 2, 1]  # the registration route of household_registry: village, township, county
 NOTICE_DAYS = NOTICE_PERIOD // DAY
 SETTINGS = {
-    "max_examples": 40,
+    "max_examples": 30,
     "stateful_step_count": 25,
     "deadline": None,
     "suppress_health_check": list(HealthCheck),
