@@ -36,7 +36,7 @@ from govchain.eligibility import Decision  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
 from govchain.roles import ROLE_IDS  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
-from tests.contracts.conftest import approval_signature, compact  # noqa: E402
+from tests.contracts.signing import approval_signature, compact  # noqa: E402
 
 COUNTY = 530102000000
 TOWNSHIP = 530102001000

@@ -26,10 +26,9 @@ from tests.contracts.conftest import (
     TOWNSHIP_LEVEL,
     VILLAGE,
     VILLAGE_LEVEL,
-    approval_signature,
-    compact,
     err,
 )
+from tests.contracts.signing import approval_signature, compact
 
 PLAN = 7  # a subject kind of the harness
 FUND, MATERIAL = 3, 4  # support types

@@ -27,11 +27,10 @@ from tests.contracts.conftest import (
     O_APPROVED,
     VILLAGE,
     CommittedBatch,
-    approval_signature,
-    compact,
     household_id,
     make_leaves,
 )
+from tests.contracts.signing import approval_signature, compact
 
 HOUSEHOLDS = ["alpha", "beta"]
 THRESHOLDS = [1, 2, 1]  # the registration route of household_registry: village, township, county
