@@ -90,10 +90,11 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
 
     /// @inheritdoc IRoleRegistry
     /// @dev Walks from `region` up to its province: at most five lookups. False for an invalid region.
+    /// No early exit on an empty set: every other contract calls this on its hot path, where the check
+    /// succeeds, and reading the set's length would cost one more cold storage read there.
     function hasRoleIn(bytes32 role, address account, uint64 region) public view returns (bool) {
         if (!RegionCode.isValid(region)) return false;
         EnumerableSet.UintSet storage granted = _regionsOf[role][account];
-        if (granted.length() == 0) return false;
         for (uint64 code = region; code != 0; code = RegionCode.parent(code)) {
             if (granted.contains(code)) return true;
         }
