@@ -1,36 +1,69 @@
-"""scripts/deploy.py on brownie's local chain: records, reuses, redeploys, hands over administration."""
+"""scripts/deploy.py on brownie's local chain: records, reuses, redeploys, wires routes, hands over administration."""
 
 import pytest
 
 from govchain.deployments import DeploymentRegistry
-from govchain.roles import DEFAULT_ADMIN_ROLE
+from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
 from scripts import deploy
+
+CONTRACTS = ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry")
 
 
 @pytest.fixture
 def registry_path(tmp_path, monkeypatch):
     path = tmp_path / "deployments.json"
     monkeypatch.setenv("GOVCHAIN_DEPLOYMENTS", str(path))
-    monkeypatch.delenv("GOVCHAIN_ADMIN", raising=False)
-    monkeypatch.delenv("GOVCHAIN_REDEPLOY", raising=False)
+    for name in ("GOVCHAIN_ADMIN", "GOVCHAIN_REDEPLOY", "GOVCHAIN_ORACLE_QUORUM", "GOVCHAIN_NOTICE_DAYS"):
+        monkeypatch.delenv(name, raising=False)
     return path
 
 
-def test_deploy_records_the_role_registry_for_this_chain(registry_path, web3):
+def test_deploy_records_every_contract_for_this_chain(registry_path, web3):
     deployed = deploy.main()
-    recorded = DeploymentRegistry(registry_path).get(web3.eth.chain_id, "RoleRegistry")
-    assert recorded.address == deployed["RoleRegistry"].address
+    recorded = DeploymentRegistry(registry_path).all(web3.eth.chain_id)
+    assert {name: recorded[name].address for name in CONTRACTS} == {name: deployed[name].address for name in CONTRACTS}
 
 
-def test_second_deploy_reuses_the_recorded_contract(registry_path):
-    first = deploy.main()["RoleRegistry"].address
-    assert deploy.main()["RoleRegistry"].address == first
+def test_second_deploy_reuses_every_recorded_contract(registry_path):
+    first = {name: contract.address for name, contract in deploy.main().items()}
+    assert {name: contract.address for name, contract in deploy.main().items()} == first
 
 
-def test_redeploy_flag_deploys_a_new_contract(registry_path, monkeypatch):
-    first = deploy.main()["RoleRegistry"].address
+def test_redeploy_flag_deploys_new_contracts(registry_path, monkeypatch):
+    first = deploy.main()
     monkeypatch.setenv("GOVCHAIN_REDEPLOY", "1")
-    assert deploy.main()["RoleRegistry"].address != first
+    second = deploy.main()
+    assert all(second[name].address != first[name].address for name in CONTRACTS)
+
+
+def test_contracts_are_wired_to_the_role_registry_and_eligibility_registry(registry_path):
+    deployed = deploy.main()
+    assert deployed["EligibilityRegistry"].roles() == deployed["RoleRegistry"]
+    assert deployed["HouseholdRegistry"].eligibility() == deployed["EligibilityRegistry"]
+
+
+def test_settings_come_from_the_environment(registry_path, monkeypatch):
+    monkeypatch.setenv("GOVCHAIN_ORACLE_QUORUM", "3")
+    monkeypatch.setenv("GOVCHAIN_NOTICE_DAYS", "10")
+    deployed = deploy.main()
+    assert deployed["EligibilityRegistry"].quorum() == 3
+    assert deployed["HouseholdRegistry"].noticePeriod() == 10 * deploy.DAY
+
+
+def test_registration_route_runs_village_leader_township_reviewer_county_leader(registry_path):
+    households = deploy.main()["HouseholdRegistry"]
+    kind, levels = households.route(households.routeFor(deploy.REGISTRATION, 0, 0))
+    assert kind == deploy.REGISTRATION
+    assert [(level[0], level[1], level[2]) for level in levels] == [
+        ("0x" + ROLE_IDS["LEADER"].hex(), 5, 1),
+        ("0x" + ROLE_IDS["REVIEWER"].hex(), 4, 1),
+        ("0x" + ROLE_IDS["LEADER"].hex(), 3, 1),
+    ]
+
+
+def test_exit_route_covers_any_amount(registry_path):
+    households = deploy.main()["HouseholdRegistry"]
+    assert households.routeFor(deploy.EXIT, 0, deploy.ANY_AMOUNT) == households.routeFor(deploy.EXIT, 0, 0) != 0
 
 
 def test_deploy_hands_administration_to_the_configured_multisig(registry_path, monkeypatch, accounts):
