@@ -14,20 +14,25 @@ import psutil
 import pytest
 from eth_utils import keccak
 
-from govchain.config import PROJECT_ROOT
 from govchain.chain import Chain
+from govchain.config import PROJECT_ROOT
+from govchain.eligibility import Decision
 from govchain.localnode import AnvilNode, free_port
+from govchain.roles import role_id
 from oracle.batches import build_batches
 from oracle.committer import Committer, UnfundedAccountError
 from oracle.ipfs import IpfsClient, JsIpfsNode
-from oracle.manifest import Manifest, filing_arguments
+from oracle.manifest import Manifest, fetch_manifest, filing_arguments
 from oracle.pseudonym import PseudonymKey
 from oracle.service import KILL_POINTS, Checkpoint, CheckpointError
-from tests.oracle.chain import LocalChain, oracle_command, oracle_env, run_oracle_once
+from tests.oracle.chain import LocalChain, deploy, oracle_command, oracle_env, run_oracle_once
 from tests.oracle.conftest import write_results
 
 HONEST_KEY = b"\x11" * 32
 OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisation key computes other roots
+
+
+MONITORING_STATUS = 3  # IHouseholdRegistry.Status.Monitoring
 
 
 def stop_by_pid(process: subprocess.Popen) -> None:
@@ -349,3 +354,29 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
         stop_by_pid(service)
         node.stop()
     assert service.returncode == 0 and committed == 1
+
+
+def test_an_intake_clerk_files_a_monitoring_entry_with_the_filing_arguments(quorum_run, ipfs_node):
+    chain = quorum_run.chain
+    households, _ = deploy(
+        chain.web3, chain.build_dir, "HouseholdRegistry", chain.roles.address, chain.registry.address, 5 * 86400, 365 * 86400,
+        sender=chain.admin,
+    )
+    manifest = next(m for m in quorum_run.manifests if any(m.tree.leaf(v).decision == Decision.MONITOR for v in range(len(m.tree))))
+    leaf = next(manifest.tree.leaf(v) for v in range(len(manifest.tree)) if manifest.tree.leaf(v).decision == Decision.MONITOR)
+    clerk = chain.web3.eth.accounts[1]
+    chain.web3.eth.wait_for_transaction_receipt(
+        chain.roles.functions.grantRoleIn(role_id("INTAKE_CLERK"), clerk, leaf.region).transact({"from": chain.admin})
+    )
+    fetched = fetch_manifest(IpfsClient(ipfs_node.api_url), ipfs_cid_of(chain, manifest), expected_root=manifest.root)
+    args = filing_arguments(fetched, leaf.household_id)
+    receipt = chain.web3.eth.wait_for_transaction_receipt(
+        households.functions.enterMonitoring(*args.contract_args()).transact({"from": clerk})
+    )
+    assert receipt.status == 1 and households.functions.household(leaf.household_id).call()[1] == MONITORING_STATUS
+
+
+def ipfs_cid_of(chain: LocalChain, manifest) -> str:
+    """The manifest CID the honest oracles committed for a batch, read from the BatchCommitted events."""
+    events = chain.registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": manifest.header.batch_id})
+    return next(e["args"]["manifestCid"] for e in events if e["args"]["root"] == manifest.root)
