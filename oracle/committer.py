@@ -25,7 +25,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from hexbytes import HexBytes
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from govchain.chain import Chain, load_artifact
 from govchain.roles import role_id
@@ -195,7 +195,7 @@ class Committer:
         """Sends (or re-sends) a signed commit; a node that already knows it is fine."""
         try:
             self.web3.eth.send_raw_transaction(HexBytes(signed.raw))
-        except ValueError as exc:  # JSON-RPC errors arrive as ValueError (Web3RPCError) with the node's message
+        except (Web3RPCError, ValueError) as exc:  # the node's JSON-RPC error, with its message
             message = str(exc).lower()
             if "already known" in message or "already imported" in message or "known transaction" in message:
                 return

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image

@@ -20,7 +20,7 @@ from govchain.eligibility import Decision
 from govchain.localnode import AnvilNode, free_port
 from govchain.roles import role_id
 from oracle.batches import build_batches
-from oracle.committer import Committer, UnfundedAccountError
+from oracle.committer import Committer, NonceTakenError, SignedCommit, UnfundedAccountError
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from oracle.manifest import Manifest, fetch_manifest, filing_arguments
 from oracle.pseudonym import PseudonymKey
@@ -380,3 +380,36 @@ def ipfs_cid_of(chain: LocalChain, manifest) -> str:
     """The manifest CID the honest oracles committed for a batch, read from the BatchCommitted events."""
     events = chain.registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": manifest.header.batch_id})
     return next(e["args"]["manifestCid"] for e in events if e["args"]["root"] == manifest.root)
+
+
+@pytest.fixture
+def committed_once(anvil, ipfs_node, tmp_path):
+    """A commit signed, sent and mined by a fresh oracle on a fresh registry (k = 1)."""
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "a.parquet", 5, seed=97, villages=(530102001001,))
+    manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
+    oracle = chain.new_oracle()
+    committer = Committer(Chain(chain.network_config()), oracle)
+    cid = IpfsClient(ipfs_node.api_url).add(manifest.to_bytes())
+    signed = committer.sign_commit(manifest, cid, nonce=0)
+    committer.send(signed)
+    assert committer.wait_for_receipt(signed, timeout=30)["status"] == 1
+    return SimpleNamespace(chain=chain, committer=committer, signed=signed, manifest=manifest, cid=cid, oracle=oracle)
+
+
+def test_sending_an_already_mined_commit_again_is_harmless(committed_once):
+    committed_once.committer.send(committed_once.signed)
+    assert committed_once.chain.web3.eth.get_transaction_count(committed_once.oracle.address) == 1
+
+
+def test_a_commit_whose_nonce_another_transaction_took_raises_nonce_taken(committed_once):
+    committer, chain = committed_once.committer, committed_once.chain
+    # A second commit signed for the same nonce (as if another sender had used the account) can never be mined.
+    other = committer._commit_call(committed_once.manifest, committed_once.cid + "x").build_transaction(
+        {"from": committed_once.oracle.address, "nonce": 0, "gas": 300_000, "gasPrice": 0, "chainId": committer.chain_id}
+    )
+    raw = committed_once.oracle.sign_transaction(other)
+    stale = SignedCommit("0x" + bytes(raw.hash).hex(), "0x" + bytes(raw.raw_transaction).hex(), 0)
+    with pytest.raises(NonceTakenError, match="Only one oracle service may use this account"):
+        committer.send(stale)
