@@ -173,7 +173,7 @@ class Committer:
         call = self._commit_call(manifest, cid)
         try:
             gas_estimate = call.estimate_gas({"from": self.address})
-        except (ContractCustomError, ContractLogicError) as exc:
+        except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
             raise CommitRejectedError(
                 f"The registry rejects the commit of batch 0x{manifest.header.batch_id.hex()}: {self._explain(exc)}."
             ) from exc
