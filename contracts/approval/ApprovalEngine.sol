@@ -230,7 +230,8 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     function routeFor(uint8 kind, uint8 supportType, uint256 amount) public view returns (uint16) {
         mapping(uint256 => Band) storage bands = _bands[_selector(kind, supportType)];
         for (uint256 i = 0;; ++i) {
-            Band storage band = bands[i];
+            // One read of the band's slot (maxAmount and routeId share it).
+            Band memory band = bands[i];
             if (band.routeId == 0) break;
             if (amount <= band.maxAmount) return band.routeId;
         }

@@ -111,9 +111,11 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// {EligibilityRegionOutsideBatch}.
     function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
-        if (record.finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
-        uint64 scope = record.scope;
-        if (record.supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
+        // Read together, the three fields of the record's second slot cost one storage read.
+        (uint40 finalizedAt, uint40 supersededAt, uint64 scope) =
+            (record.finalizedAt, record.supersededAt, record.scope);
+        if (finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
+        if (supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
         if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
             revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
