@@ -287,16 +287,14 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     ) internal returns (uint256 subject) {
         uint16 routeId = routeFor(kind, supportType, amount);
         subject = _subjectId(key, region);
-        SubjectState state = _subjects[subject].state;
-        if (state != SubjectState.None) revert ApprovalSubjectExists(subject);
-        _subjects[subject] = Subject({
-            submitter: submitter,
-            since: uint32(block.timestamp),
-            routeId: routeId,
-            level: 0,
-            approvals: 0,
-            state: SubjectState.Pending
-        });
+        Subject storage stored = _subjects[subject];
+        if (stored.state != SubjectState.None) revert ApprovalSubjectExists(subject);
+        // A subject never returns to None, so its slot is still empty: level and approvals are already 0, and
+        // the four fields set here are written with one SSTORE.
+        stored.submitter = submitter;
+        stored.since = uint32(block.timestamp);
+        stored.routeId = routeId;
+        stored.state = SubjectState.Pending;
         emit ApprovalTransition(subject, 0, submitter, Outcome.Submitted);
     }
 
