@@ -5,32 +5,26 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eth_account import Account
 from web3 import Web3
 
-from govchain.chain import load_artifact
+from govchain.chain import deploy_contract as deploy  # tests import it from here too
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.deployments import Deployment, DeploymentRegistry
+from govchain.flow import oracle_run_command
 from govchain.localnode import AnvilNode
 from govchain.roles import role_id
 
 PROVINCE = 530000000000  # covers the counties 530102 and 530103 of the test results
 
 
-def deploy(web3: Web3, build_dir: Path, name: str, *args, sender: str):
-    artifact = load_artifact(build_dir, name)
-    factory = web3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-    receipt = web3.eth.wait_for_transaction_receipt(factory.constructor(*args).transact({"from": sender}))
-    return web3.eth.contract(address=receipt.contractAddress, abi=artifact["abi"]), receipt
-
-
 @dataclass
 class LocalChain:
-    """anvil with a RoleRegistry and an EligibilityRegistry, recorded in a deployment registry file."""
+    """anvil with a RoleRegistry and an EligibilityRegistry (and, on request, a HouseholdRegistry), recorded in a
+    deployment registry file."""
 
     node: AnvilNode
     workdir: Path
@@ -53,6 +47,27 @@ class LocalChain:
         for name, contract, rec in (("RoleRegistry", self.roles, roles_receipt), ("EligibilityRegistry", self.registry, receipt)):
             registry.record(chain_id, name, Deployment(contract.address, "0x" + bytes(rec.transactionHash).hex(), rec.blockNumber))
 
+    def deploy_household_registry(self, notice_period: int, transition_period: int, routes: dict) -> None:
+        """A HouseholdRegistry on the registries above, with ``routes`` ({kind: [(role, region level, M,
+        timeout)]}, as scripts/deploy.py's HOUSEHOLD_ROUTES) for every amount, recorded like them."""
+        self.households, rec = deploy(
+            self.web3, self.build_dir, "HouseholdRegistry", self.roles.address, self.registry.address, notice_period,
+            transition_period, sender=self.admin,
+        )
+        for kind, levels in routes.items():
+            encoded = [(role_id(role), region_level, threshold, timeout) for role, region_level, threshold, timeout in levels]
+            defined = self.web3.eth.wait_for_transaction_receipt(
+                self.households.functions.defineRoute(kind, encoded).transact({"from": self.admin})
+            )
+            route_id = self.households.events.RouteDefined().process_receipt(defined)[0]["args"]["routeId"]
+            self.web3.eth.wait_for_transaction_receipt(
+                self.households.functions.setRouteBands(kind, 0, [(2**128 - 1, route_id)]).transact({"from": self.admin})
+            )
+        DeploymentRegistry(self.deployments).record(
+            self.web3.eth.chain_id, "HouseholdRegistry",
+            Deployment(self.households.address, "0x" + bytes(rec.transactionHash).hex(), rec.blockNumber),
+        )
+
     def new_oracle(self, region: int | None = PROVINCE, fund: bool = True):
         """A fresh account, granted ORACLE over ``region`` (none if None) and funded."""
         account = Account.create()
@@ -68,12 +83,7 @@ class LocalChain:
 
 
 def oracle_command(chain: LocalChain, results: Path, state: Path, ipfs_api: str, *extra: str) -> list[str]:
-    return [
-        sys.executable, "-m", "oracle", "run",
-        "--results", str(results), "--state", str(state), "--ipfs-api", ipfs_api,
-        "--rpc-url", chain.node.rpc_url, "--chain-id", str(chain.web3.eth.chain_id),
-        "--deployments", str(chain.deployments), "--poll", "0.3", "--max-backoff", "1", *extra,
-    ]
+    return oracle_run_command(chain.network_config(), results, state, ipfs_api, "--poll", "0.3", "--max-backoff", "1", *extra)
 
 
 def oracle_env(account, pseudonym_key: bytes, **extra: str) -> dict[str, str]:

@@ -1,0 +1,491 @@
+"""The platform end to end on one chain: data → pipeline → k-of-n oracles → a household registered (建档立卡).
+
+One piece of code for ``make demo`` (govchain/demo.py, on the persistent local anvil after brownie's deploy) and
+for the end-to-end test (tests/e2e, on an anvil and js-ipfs of its own). The caller starts the chain node and
+IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the deployment registry names:
+
+1. :func:`prepare_data` — a synthetic county (``data_pipeline.synth``) and the pipeline's results, each made
+   only if missing;
+2. :func:`grant_roles` — the demo officials' roles, granted by the administrator, skipping grants that exist;
+3. :func:`run_oracles` — two ``python -m oracle run --once`` processes (k = 2), each with its own key;
+4. :func:`register_household` — an admitted household from the batch manifest on IPFS is filed by the intake
+   clerk with the manifest's filing arguments, approved along its route, shown in public notice (the chain's
+   clock is moved past it) and completed. A household already registered is skipped, one left half-way by an
+   interrupted run is carried on, so running the flow again on the same chain never fails.
+
+Accounts are anvil's default ones (unlocked, funded; derived from its well-known development mnemonic): the
+first deploys and administers, the others are the oracles and the officials, all distinct, so the separation
+of duties of the approval engine holds (the submitter never approves, no one approves twice).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
+
+from govchain import regions
+from govchain.chain import Chain
+from govchain.config import PROJECT_ROOT, NetworkConfig
+from govchain.eligibility import Decision
+from govchain.errors import GovchainError
+from govchain.roles import ROLE_BY_ID, role_id
+
+# anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+DEMO_PEOPLE = 2000
+DEMO_SEED = 7
+
+# IHouseholdRegistry.Status and IApprovalEngine.SubjectState
+STATUS_NAMES = ("None", "Registered", "Exited", "Monitoring")
+REGISTERED = 1
+SUBJECT_NONE, SUBJECT_PENDING, SUBJECT_RETURNED, SUBJECT_APPROVED, SUBJECT_REJECTED = range(5)
+
+Log = Callable[[str], None]
+
+
+class FlowError(GovchainError):
+    """Raised when a step of the platform flow fails; the message says which and why."""
+
+
+def anvil_account(index: int) -> LocalAccount:
+    """anvil's default account ``index`` with its key (a local development key, never a real one)."""
+    Account.enable_unaudited_hdwallet_features()
+    return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+
+
+@dataclass(frozen=True)
+class Actors:
+    """Who does what in the flow: distinct accounts of anvil's defaults."""
+
+    admin: str
+    oracles: tuple[LocalAccount, ...]
+    clerk: str
+    village_leader: str
+    township_reviewer: str
+    county_leader: str
+
+    @classmethod
+    def anvil_defaults(cls, oracles: int = 2) -> "Actors":
+        accounts = [anvil_account(i) for i in range(oracles + 5)]
+        officials = [a.address for a in accounts[oracles + 1:]]
+        return cls(accounts[0].address, tuple(accounts[1:oracles + 1]), *officials)
+
+    def grants(self, county: int, villages: list[int]) -> list[tuple[str, str, int]]:
+        """(role, account, region) of every demo grant: oracles and the county leader over the county, the
+        intake clerk and the village leader over each village, the reviewer over each village's township."""
+        grants = [("ORACLE", oracle.address, county) for oracle in self.oracles]
+        grants.append(("LEADER", self.county_leader, county))
+        for township in sorted({regions.ancestor_at(v, regions.RegionLevel.TOWNSHIP) for v in villages}):
+            grants.append(("REVIEWER", self.township_reviewer, township))
+        for village in sorted(villages):
+            grants += [("INTAKE_CLERK", self.clerk, village), ("LEADER", self.village_leader, village)]
+        return grants
+
+    def officials(self) -> list[str]:
+        return [self.clerk, self.village_leader, self.township_reviewer, self.county_leader]
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def prepare_data(sources: Path, results: Path, people: int = DEMO_PEOPLE, seed: int = DEMO_SEED,
+                 log: Log = print) -> Path:
+    """A synthetic county in ``sources`` and the pipeline's outputs in ``results``, each made only if missing
+    (built in a temporary folder and renamed, so an interrupted run leaves nothing half-written).
+
+    Returns the results table's path.
+    """
+    from data_pipeline.run import run
+    from data_pipeline.synth.generate import generate
+
+    sources, results = Path(sources), Path(results)
+    if not sources.exists():
+        started = time.perf_counter()
+        tmp = _fresh(sources.with_name(f".{sources.name}.tmp"))
+        generate(tmp, people, seed)
+        tmp.rename(sources)
+        log(f"  synthetic county: {people:,} people (seed {seed}) in {sources} ({time.perf_counter() - started:.1f} s)")
+    else:
+        log(f"  synthetic county: reusing {sources}")
+    table = results / "results.parquet"
+    if not table.exists():
+        started = time.perf_counter()
+        tmp = _fresh(results.with_name(f".{results.name}.tmp"))
+        summary = run(sources, tmp, show=False)
+        _fresh(results)
+        tmp.rename(results)
+        log(f"  pipeline: {summary['households']:,} households, decisions {summary['decisions']} "
+            f"({time.perf_counter() - started:.1f} s) → {table}")
+    else:
+        log(f"  pipeline: reusing {table}")
+    return table
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def results_regions(table: Path) -> tuple[int, list[int]]:
+    """The one county of a results table and its villages."""
+    import pandas as pd
+
+    villages = sorted(int(v) for v in pd.read_parquet(table, columns=["region"])["region"].unique())
+    counties = {regions.ancestor_at(v, regions.RegionLevel.COUNTY) for v in villages}
+    if len(counties) != 1:
+        raise FlowError(f"{table} holds {len(counties)} counties; the flow runs on one county's results.")
+    return counties.pop(), villages
+
+
+@dataclass(frozen=True)
+class PseudonymKeyFile:
+    """The demo's pseudonymisation key: an encrypted key file and its passphrase, both in the data folder
+    (gitignored), made on first use. A real data authority keeps them elsewhere (oracle/README.md, Keys)."""
+
+    path: Path
+    passphrase_file: Path
+
+    @classmethod
+    def ensure(cls, folder: Path) -> "PseudonymKeyFile":
+        from oracle.pseudonym import PseudonymKey, write_key_file
+
+        folder = Path(folder)
+        key = cls(folder / "pseudonym.key", folder / "pseudonym.passphrase")
+        if not key.path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            passphrase = secrets.token_urlsafe(24)
+            key.passphrase_file.write_text(passphrase + "\n", encoding="utf-8")
+            key.passphrase_file.chmod(0o600)
+            write_key_file(key.path, PseudonymKey.generate(), passphrase)
+        return key
+
+    def env(self) -> dict[str, str]:
+        return {
+            "GOVCHAIN_PSEUDONYM_KEY_FILE": str(self.path),
+            "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE": self.passphrase_file.read_text(encoding="utf-8").strip(),
+        }
+
+
+# ---------------------------------------------------------------------------------------------- chain
+
+
+def _error_names(abi: list[dict]) -> dict[str, str]:
+    return {
+        "0x" + keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4].hex(): e["name"]
+        for e in abi if e.get("type") == "error"
+    }
+
+
+def transact(web3: Web3, call, sender: str, what: str) -> str:
+    """Sends a contract call from the unlocked ``sender``, waits for it and returns its hash; a revert raises
+    :class:`FlowError` naming the contract's custom error."""
+    try:
+        tx_hash = call.transact({"from": sender})
+    except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
+        data = getattr(exc, "data", None)
+        name = _error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None
+        raise FlowError(f"{what} was rejected by the contract: {name or exc}") from exc
+    receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+    if receipt["status"] != 1:
+        raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
+    return "0x" + bytes(tx_hash).hex()
+
+
+def grant_roles(web3: Web3, roles, admin: str, grants: list[tuple[str, str, int]], log: Log = print) -> list[str]:
+    """Grants each (role, account, region) the account does not hold yet; returns the transaction hashes."""
+    sent = []
+    for role, account, region in grants:
+        if roles.functions.hasRoleIn(role_id(role), account, region).call():
+            continue
+        sent.append(transact(web3, roles.functions.grantRoleIn(role_id(role), account, region), admin,
+                             f"granting {role} over {region} to {account}"))
+    log(f"  roles: {len(sent)} granted, {len(grants) - len(sent)} already held")
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------- oracles
+
+
+def oracle_run_command(network: NetworkConfig, results: Path, state: Path, ipfs_api: str, *extra: str) -> list[str]:
+    """``python -m oracle run`` for one oracle node on ``network`` (see oracle/README.md)."""
+    return [
+        sys.executable, "-m", "oracle", "run",
+        "--results", str(results), "--state", str(state), "--ipfs-api", ipfs_api,
+        "--rpc-url", network.rpc_url, "--deployments", str(network.deployments_path),
+        *(["--chain-id", str(network.chain_id)] if network.chain_id is not None else []), *extra,
+    ]
+
+
+def run_oracles(network: NetworkConfig, results: Path, state_root: Path, ipfs_api: str,
+                oracles: tuple[LocalAccount, ...], key_env: dict[str, str], timeout: float = 120.0,
+                log: Log = print) -> None:
+    """Runs one ``python -m oracle run --once`` process per oracle account, side by side, to the end.
+
+    Each node has its own state folder under ``state_root`` (its checkpoint makes a second run a no-op). A
+    process that fails or outlives ``timeout`` is stopped by PID and raises :class:`FlowError` with its log.
+    """
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    base_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    started = time.perf_counter()
+    processes: list[tuple[subprocess.Popen, Path]] = []
+    try:
+        for i, account in enumerate(oracles, 1):
+            state = Path(state_root) / f"oracle-{i}"
+            state.mkdir(parents=True, exist_ok=True)
+            log_file = state / "oracle.log"
+            env = dict(base_env, GOVCHAIN_ORACLE_PRIVATE_KEY="0x" + bytes(account.key).hex(), **key_env)
+            with open(log_file, "ab") as out:
+                command = oracle_run_command(network, results, state, ipfs_api, "--once", "--max-backoff", "2")
+                processes.append((subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=out,
+                                                   stderr=subprocess.STDOUT), log_file))
+        deadline = time.monotonic() + timeout
+        for process, log_file in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise FlowError(f"An oracle node did not finish within {timeout:.0f} s; see {log_file}") from None
+            if process.returncode != 0:
+                tail = log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-5:]
+                raise FlowError(f"An oracle node exited with code {process.returncode}; see {log_file}:\n"
+                                + "\n".join(tail))
+    finally:
+        for process, _ in processes:
+            _stop(process)
+    log(f"  oracles: {len(oracles)} nodes ran to the end ({time.perf_counter() - started:.1f} s, logs in {state_root})")
+
+
+def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> None:
+    """Moves aside an oracle state folder whose checkpoint records commits this chain does not hold.
+
+    That happens when the chain was reset (its state file deleted) and the contracts came back at the same
+    addresses: the node would otherwise skip the batch as done. A checkpoint is only ever trusted together
+    with the chain it describes (oracle/README.md, Crash safety).
+    """
+    import json
+
+    for checkpoint in sorted(Path(state_root).glob("oracle-*/checkpoint.json")):
+        data = json.loads(checkpoint.read_text(encoding="utf-8"))
+        committed = [b for b, entry in data.get("batches", {}).items() if entry.get("status") == "committed"]
+        missing = [b for b in committed
+                   if bytes(registry.functions.commitmentOf(bytes.fromhex(b[2:]), data["account"]).call()) == bytes(32)]
+        if missing:
+            aside = checkpoint.parent.with_name(f"{checkpoint.parent.name}.stale-{int(time.time())}")
+            checkpoint.parent.rename(aside)
+            log(f"  oracles: {checkpoint.parent.name}'s checkpoint records commits this chain lacks (reset chain); "
+                f"moved to {aside.name}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class FinalBatch:
+    batch_id: bytes
+    scope: int
+    root: bytes
+    leaf_count: int
+    manifest_cid: str
+    voters: list[str]
+
+
+def final_batch(registry, table: Path, county: int) -> FinalBatch:
+    """The batch the oracles committed for ``table``'s county, checked to be final."""
+    from oracle.batches import batch_id_for, snapshot_hash
+
+    batch_id = batch_id_for(snapshot_hash(table), county)
+    root, scope, leaf_count, finalized_at, superseded_at, _ = registry.functions.batch(batch_id).call()
+    if finalized_at == 0:
+        raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")
+    if superseded_at != 0:
+        raise FlowError(f"Batch 0x{batch_id.hex()} was superseded by a newer batch of county {county}.")
+    events = registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": batch_id})
+    agreeing = [e for e in events if bytes(e["args"]["root"]) == bytes(root)]
+    return FinalBatch(batch_id, scope, bytes(root), leaf_count, agreeing[0]["args"]["manifestCid"],
+                      [e["args"]["oracle"] for e in agreeing])
+
+
+def republish_manifest(ipfs, table: Path, batch: FinalBatch, key_env: dict[str, str], log: Log = print) -> None:
+    """Adds the batch's manifest to an IPFS node that lost it (e.g. a new repo), rebuilt from the results by
+    the data authority: the same bytes, so the same CID as committed, which is checked."""
+    from oracle.batches import build_batches
+    from oracle.pseudonym import load_key
+
+    manifest = next(m for m in build_batches(table, load_key(key_env)) if m.header.batch_id == batch.batch_id)
+    cid = ipfs.add(manifest.to_bytes())
+    if cid != batch.manifest_cid:
+        raise FlowError(f"The rebuilt manifest has CID {cid}, not the committed {batch.manifest_cid}: the results "
+                        f"or the pseudonymisation key changed since the batch was committed.")
+    log(f"  IPFS: the node lacked manifest {cid}; republished it from the results")
+
+
+# ---------------------------------------------------------------------------------------------- registration
+
+
+@dataclass
+class Registration:
+    household_id: bytes
+    region: int
+    status: str
+    subject: int | None = None
+    txs: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def register_household(web3: Web3, households, roles, manifest, actors: Actors, log: Log = print) -> Registration:
+    """Registers the first admitted household of ``manifest`` not registered yet, or carries on its procedure.
+
+    File (intake clerk, with the manifest's filing arguments) → one approval per level of the registration
+    route, each by the official holding the level's role → the chain's clock past the public notice →
+    complete. Returns what was done; when every admitted household is registered already, the last one.
+    """
+    from oracle.manifest import filing_arguments
+
+    admitted = [manifest.tree.leaf(i) for i in range(len(manifest.tree))]
+    admitted = [leaf for leaf in admitted if leaf.decision == Decision.ADMIT]
+    if not admitted:
+        raise FlowError(f"Batch 0x{manifest.header.batch_id.hex()} admits no household.")
+    for leaf in admitted:
+        status = households.functions.household(leaf.household_id).call()[1]
+        if status == REGISTERED:
+            continue
+        subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
+        state = households.functions.subjectOf(subject).call()[5]
+        if state in (SUBJECT_RETURNED, SUBJECT_REJECTED):
+            continue  # someone else's procedure to finish; the demo takes the next household
+        break
+    else:
+        last = admitted[-1]
+        return Registration(last.household_id, last.region, "Registered",
+                            note="every admitted household of the batch is registered already")
+
+    done = Registration(leaf.household_id, leaf.region, STATUS_NAMES[status])
+    hid = leaf.household_id
+    if state == SUBJECT_NONE:
+        args = filing_arguments(manifest, hid)
+        done.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(*args.contract_args()),
+                                     actors.clerk, "filing the registration")
+        subject = households.functions.procedureOf(hid, leaf.region).call()
+    else:
+        done.note = "carried on the procedure an earlier run left open"
+    done.subject = subject
+
+    submitter, _, route_id, level, _, state = households.functions.subjectOf(subject).call()
+    _, levels = households.functions.route(route_id).call()
+    while state == SUBJECT_PENDING:
+        role, region_level = bytes(levels[level][0]), levels[level][1]
+        region = regions.ancestor_at(leaf.region, regions.RegionLevel(region_level))
+        approver = next(
+            (a for a in actors.officials()
+             if a != submitter and not households.functions.hasApproved(subject, a).call()
+             and roles.functions.hasRoleIn(role, a, region).call()),
+            None,
+        )
+        if approver is None:
+            raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role, role.hex())} over {region} for level "
+                            f"{level} of procedure {subject}.")
+        done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
+            web3, households.functions.approve(subject, level), approver, f"approval at level {level}")
+        _, _, _, level, _, state = households.functions.subjectOf(subject).call()
+    if state != SUBJECT_APPROVED:
+        raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
+
+    ends_at = households.functions.noticeEndsAt(subject).call()
+    now = web3.eth.get_block("latest")["timestamp"]
+    if now < ends_at:
+        web3.provider.make_request("evm_increaseTime", [ends_at - now + 1])
+        web3.provider.make_request("evm_mine", [])
+        log(f"  public notice: the chain's clock moved {(ends_at - now + 1) / 86400:.1f} days to its end")
+    done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(hid, leaf.region),
+                                     actors.county_leader, "completing the procedure")
+    done.status = STATUS_NAMES[households.functions.household(hid).call()[1]]
+    return done
+
+
+# ---------------------------------------------------------------------------------------------- the flow
+
+
+@dataclass
+class FlowResult:
+    addresses: dict[str, str]
+    county: int
+    batch: FinalBatch
+    registration: Registration
+    role_grants: int
+    seconds: dict[str, float]
+
+
+def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
+             actors: Actors | None = None, log: Log = print) -> FlowResult:
+    """Steps 2–4 on a deployed platform: roles, the oracle quorum on ``table``, one household registered."""
+    from oracle.ipfs import IpfsClient
+    from oracle.manifest import fetch_manifest
+
+    actors = actors or Actors.anvil_defaults()
+    chain = Chain(network)
+    web3 = chain.web3
+    roles, eligibility, households = (chain.contract(n) for n in ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry"))
+    seconds: dict[str, float] = {}
+    county, villages = results_regions(table)
+
+    started = time.perf_counter()
+    granted = grant_roles(web3, roles, actors.admin, actors.grants(county, villages), log)
+    seconds["roles"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    # Each node's checkpoint belongs to one registry: a redeployed registry starts the nodes afresh.
+    state_root = Path(oracle_state) / eligibility.address
+    discard_stale_checkpoints(eligibility, state_root, log)
+    run_oracles(network, table.parent, state_root, ipfs_api, actors.oracles, key_env, log=log)
+    batch = final_batch(eligibility, table, county)
+    seconds["oracles"] = time.perf_counter() - started
+    log(f"  batch 0x{batch.batch_id.hex()} final: {batch.leaf_count} households, votes from {len(batch.voters)} oracles")
+
+    started = time.perf_counter()
+    ipfs = IpfsClient(ipfs_api)
+    if not ipfs.is_pinned(batch.manifest_cid):
+        republish_manifest(ipfs, table, batch, key_env, log)
+    manifest = fetch_manifest(ipfs, batch.manifest_cid, expected_root=batch.root)
+    registration = register_household(web3, households, roles, manifest, actors, log)
+    seconds["registration"] = time.perf_counter() - started
+    addresses = {n: chain.address_of(n) for n in ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry")}
+    return FlowResult(addresses, county, batch, registration, len(granted), seconds)
+
+
+def summary_lines(result: FlowResult) -> list[str]:
+    """The flow's outcome for a reader: addresses, the batch, the household (by its pseudonymous id only)."""
+    b, r = result.batch, result.registration
+    rows = list(result.addresses.items()) + [
+        ("county", str(result.county)),
+        ("batch id", f"0x{b.batch_id.hex()}"),
+        ("Merkle root", f"0x{b.root.hex()}"),
+        ("manifest CID", b.manifest_cid),
+        ("oracle votes", f"{len(b.voters)}: {', '.join(b.voters)}"),
+        ("household id", f"0x{r.household_id.hex()} (pseudonymous)"),
+        ("village", str(r.region)),
+        ("status", r.status + (f" ({r.note})" if r.note else "")),
+    ]
+    rows += [(f"tx {what}", tx) for what, tx in r.txs.items()]
+    width = max(len(label) for label, _ in rows)
+    return [f"  {label:<{width}}  {value}" for label, value in rows]

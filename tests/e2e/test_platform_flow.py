@@ -1,0 +1,78 @@
+"""The platform end to end, as `make demo` runs it (govchain.flow), on a fresh anvil and js-ipfs of its own:
+synthetic county → pipeline → two oracle processes (k = 2) → a household registered through its route."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from eth_utils import keccak
+
+from govchain import flow
+from govchain.localnode import AnvilNode
+from oracle.ipfs import IpfsClient, JsIpfsNode
+from scripts.deploy import DAY, HOUSEHOLD_ROUTES
+from tests.oracle.chain import LocalChain
+
+REGISTERED = 1  # IHouseholdRegistry.Status.Registered
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """The flow run once on a fresh chain (state file in tmp), then stopped by PID."""
+    work = tmp_path_factory.mktemp("platform")
+    node = AnvilNode(state_file=work / "anvil" / "state.json", log_file=work / "anvil.log")
+    ipfs = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
+    with node, ipfs:
+        chain = LocalChain(node, work)
+        chain.deploy_registries(quorum=2)
+        chain.deploy_household_registry(7 * DAY, 3 * 365 * DAY, HOUSEHOLD_ROUTES)
+        table = flow.prepare_data(work / "sources", work / "results")
+        key = flow.PseudonymKeyFile.ensure(work / "key")
+        run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
+        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, run=run, first=run())
+
+
+def test_the_household_ends_registered(platform):
+    registration = platform.first.registration
+    record = platform.chain.households.functions.household(registration.household_id).call()
+    assert registration.status == "Registered" and record[1] == REGISTERED and record[0] == registration.region
+    assert list(registration.txs)[0].startswith("file") and list(registration.txs)[-1].startswith("complete")
+    assert len(registration.txs) == 2 + len(HOUSEHOLD_ROUTES[1])  # filed, one approval per level, completed
+
+
+def test_the_batch_is_final_with_the_votes_of_both_oracles(platform):
+    batch, registry = platform.first.batch, platform.chain.registry
+    oracles = {account.address for account in flow.Actors.anvil_defaults().oracles}
+    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()
+    commitments = {registry.functions.commitmentOf(batch.batch_id, o).call() for o in oracles}
+    assert finalized_at > 0 and superseded_at == 0 and conflicts == 0 and root == batch.root
+    assert len(commitments) == 1 and registry.functions.votes(batch.batch_id, commitments.pop()).call() == 2
+    assert set(batch.voters) == oracles and leaf_count == len(pd.read_parquet(platform.table))
+
+
+def test_a_second_run_reuses_everything_and_registers_the_next_household(platform):
+    again = platform.run()
+    assert again.role_grants == 0 and again.batch.batch_id == platform.first.batch.batch_id
+    assert again.registration.household_id != platform.first.registration.household_id
+    assert again.registration.status == "Registered"
+
+
+def test_no_id_number_appears_in_the_manifest_or_in_any_calldata(platform):
+    web3 = platform.chain.web3
+    published = bytearray(platform.ipfs.cat(platform.first.batch.manifest_cid))
+    assert published.startswith(b'{"batchId"')
+    calldata = 0
+    for number in range(web3.eth.block_number + 1):
+        for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]:
+            published += bytes(tx["input"])
+            calldata += 1
+    published = bytes(published)
+    leaked = []
+    for id_number in pd.read_parquet(platform.table, columns=["household_key"])["household_key"]:
+        forms = [id_number.encode(), id_number[:17].encode(), int(id_number[:17]).to_bytes(32, "big"),
+                 hashlib.sha256(id_number.encode()).digest(), keccak(text=id_number)]
+        leaked += [id_number for form in forms if form in published]
+    assert calldata > 20 and leaked == []
