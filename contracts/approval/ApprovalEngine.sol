@@ -324,16 +324,19 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// @dev Requirements: `subject` is pending at `level`; `approver` is not its submitter, has not approved it
     /// before and holds the level's role over the subject's region at the level's region level.
     function _approve(uint256 subject, uint8 level, address approver, CheckedRole memory checked) private {
-        Subject memory current = _subjects[subject];
+        Subject storage stored = _subjects[subject];
+        Subject memory current = stored;
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
         // The submitter never approves their own subject.
         if (approver == current.submitter) revert ApprovalBySubmitter(subject, approver);
         // One account approves a subject at most once, across all levels.
-        if (_approved[subject][approver]) revert ApprovalAlreadyApproved(subject, approver);
+        mapping(address => bool) storage approvedBy = _approved[subject];
+        if (approvedBy[approver]) revert ApprovalAlreadyApproved(subject, approver);
         StoredLevel storage rule = _levels[current.routeId][level];
-        bytes32 role = rule.role;
-        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
+        (bytes32 role, uint8 regionLevel, uint8 threshold, bool last) =
+            (rule.role, rule.regionLevel, rule.threshold, rule.last);
+        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), regionLevel);
         if (checked.account != approver || checked.role != role || checked.region != region) {
             if (!roles.hasRoleIn(role, approver, region)) {
                 revert ApprovalUnauthorized(subject, level, approver, role, region);
@@ -341,21 +344,20 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
             (checked.account, checked.role, checked.region) = (approver, role, region);
         }
 
-        _approved[subject][approver] = true;
-        if (current.approvals + 1 < rule.threshold) {
-            _subjects[subject].approvals = current.approvals + 1;
+        approvedBy[approver] = true;
+        // Only the fields that change are written; each branch is one SSTORE of the subject's slot.
+        if (current.approvals + 1 < threshold) {
+            stored.approvals = current.approvals + 1;
             emit ApprovalTransition(subject, level, approver, Outcome.Approved);
-        } else if (!rule.last) {
-            current.level = level + 1;
-            current.approvals = 0;
-            current.since = uint32(block.timestamp);
-            _subjects[subject] = current;
+        } else if (!last) {
+            stored.since = uint32(block.timestamp);
+            stored.level = level + 1;
+            stored.approvals = 0;
             emit ApprovalTransition(subject, level, approver, Outcome.Advanced);
         } else {
-            current.approvals += 1;
-            current.state = SubjectState.Approved;
-            current.since = uint32(block.timestamp);
-            _subjects[subject] = current;
+            stored.since = uint32(block.timestamp);
+            stored.approvals = current.approvals + 1;
+            stored.state = SubjectState.Approved;
             emit ApprovalTransition(subject, level, approver, Outcome.Completed);
             _onApproved(subject);
         }
