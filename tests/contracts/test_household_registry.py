@@ -236,6 +236,29 @@ def test_a_proof_of_another_leaf_does_not_prove(registry, first_batch, officials
         registry.fileRegistration(first_batch.id, leaf, other_proof, {"from": officials.clerk})
 
 
+def _flip_last_bit(node):
+    raw = bytes(node)
+    return raw[:-1] + bytes([raw[-1] ^ 1])
+
+
+@pytest.mark.parametrize("change", ["sibling", "dropped", "extra", "reordered"])
+def test_an_altered_proof_does_not_prove(registry, eligibility, first_batch, officials, change):
+    # The registry walks the proof itself (sorted pairs, as OpenZeppelin's MerkleProof): any change breaks it.
+    leaf, proof = first_batch.proof("admitted")
+    proof = [bytes(node) for node in proof]
+    assert len(proof) >= 2 and eligibility.verify(first_batch.id, leaf, proof)
+    altered = {
+        "sibling": proof[:1] + [_flip_last_bit(proof[1])] + proof[2:],
+        "dropped": proof[:-1],
+        "extra": proof + [proof[-1]],
+        "reordered": [proof[1], proof[0]] + proof[2:],
+    }[change]
+    assert not eligibility.verify(first_batch.id, leaf, altered)
+    with brownie.reverts(err("HouseholdInvalidProof", first_batch.id, leaf_hash(*leaf))):
+        registry.fileRegistration(first_batch.id, leaf, altered, {"from": officials.clerk})
+    assert registry.fileRegistration(first_batch.id, leaf, proof, {"from": officials.clerk}).return_value
+
+
 def test_a_proof_from_a_non_final_batch_is_refused(registry, eligibility, officials):
     batch = CommittedBatch(keccak(text="half-committed"), COUNTY, make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}))
     eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
