@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -42,6 +41,7 @@ from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.eligibility import Decision
 from govchain.errors import GovchainError
+from govchain.localnode import stop_process
 from govchain.roles import ROLE_BY_ID, role_id
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
@@ -265,7 +265,7 @@ def run_oracles(network: NetworkConfig, results: Path, state_root: Path, ipfs_ap
                                 + "\n".join(tail))
     finally:
         for process, _ in processes:
-            _stop(process)
+            stop_process(process)
     log(f"  oracles: {len(oracles)} nodes ran to the end ({time.perf_counter() - started:.1f} s, logs in {state_root})")
 
 
@@ -290,14 +290,6 @@ def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> N
                 f"moved to {aside.name}")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -20,7 +19,7 @@ import requests
 from multiformats import CID
 
 from govchain.config import PROJECT_ROOT
-from govchain.localnode import free_port
+from govchain.localnode import free_port, stop_process
 from oracle.errors import OracleError
 
 JS_IPFS_CLI = PROJECT_ROOT / "node_modules" / "ipfs" / "src" / "cli.js"
@@ -167,13 +166,7 @@ class JsIpfsNode:
         raise IpfsNodeError(f"js-ipfs did not report 'Daemon is ready' within {timeout} s; see {self.log_file}")
 
     def stop(self, timeout: float = 15.0) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
 
     def remove(self) -> None:
         """Stops the node and deletes its repo if this object made it."""

@@ -17,6 +17,7 @@ from eth_utils import keccak
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
 from govchain.eligibility import Decision
+from govchain.localnode import stop_process
 from govchain.localnode import AnvilNode, free_port
 from govchain.roles import role_id
 from oracle.batches import build_batches
@@ -35,14 +36,6 @@ OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisat
 MONITORING_STATUS = 3  # IHouseholdRegistry.Status.Monitoring
 
 
-def stop_by_pid(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def wait_for_text(path, text: str, timeout: float = 60) -> None:
@@ -105,7 +98,7 @@ def quorum_run(anvil, ipfs_node, tmp_path_factory):
             time.sleep(0.3)
     finally:
         for process in processes:
-            stop_by_pid(process)
+            stop_process(process)
     yield SimpleNamespace(chain=chain, manifests=manifests, oracles=oracles, ids=ids, work=work, alarm_files=alarm_files)
 
 
@@ -232,7 +225,7 @@ def late_ipfs_run(anvil, tmp_path_factory):
         ipfs_pid = node.process.pid
         service.wait(timeout=90)
     finally:
-        stop_by_pid(service)
+        stop_process(service)
         node.remove()
     return SimpleNamespace(chain=chain, oracle=oracle, service=service, stderr=log.read_text(), ipfs_pid=ipfs_pid)
 
@@ -351,7 +344,7 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
         service.wait(timeout=90)
         committed = len(commits_by(chain, oracle.address))
     finally:
-        stop_by_pid(service)
+        stop_process(service)
         node.stop()
     assert service.returncode == 0 and committed == 1
 
