@@ -1,54 +1,89 @@
-"""Stateful properties of registration (brownie + hypothesis): over random sequences of filings (with valid and
-forged proofs), approvals by anyone at any level (direct and relayed), returns, resubmissions, rejections,
-objections and their resolution, completions and the passing of days,
+"""Stateful properties of the household register (brownie + hypothesis): over random sequences of registration
+and exit filings (with proofs from the current final batch, forged, superseded, non-final or carrying another
+decision), entries into monitoring, approvals by anyone at any level (direct and relayed), returns,
+resubmissions, rejections, objections and their resolution, completions, re-admissions and the passing of days
+(past notice periods and to either side of the end of a transition period),
 
-- no household becomes registered without a valid proof, every level's threshold of distinct approvers, and a
-  completed notice period with no upheld objection;
+- no household becomes registered (or exited) without a valid admit (exit) proof in a current final batch,
+  every level's threshold of distinct approvers, and a completed notice period with no upheld objection;
+- a household enters monitoring only on a valid monitor proof, and only from none or exited;
+- designated policies stay covered for an exited household exactly until its transition period ends, other
+  policies stop at the exit;
 - no account ever approves a subject twice;
-- every action succeeds exactly when the rules say it may (the model below is the rules, written plainly).
+- every action succeeds exactly when the rules say it may (the model below is the rules, written plainly), and
+  a refused filing reverts with the custom error the rules name.
 """
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pytest
+from brownie import web3
 from brownie.exceptions import VirtualMachineError
 from eth_utils import keccak
+from hexbytes import HexBytes
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
-from govchain.eligibility import Decision
+from govchain.eligibility import Decision, leaf_hash
 from tests.contracts.conftest import (
     ADVANCED,
     COMPLETED,
     COUNTY,
     DAY,
+    H_EXITED,
+    H_MONITORING,
+    H_NONE,
     H_REGISTERED,
     NOTICE_PERIOD,
     O_APPROVED,
+    TOWNSHIP,
+    TRANSITION_PERIOD,
     VILLAGE,
     CommittedBatch,
+    err,
     household_id,
     make_leaves,
 )
 from tests.contracts.signing import approval_signature, compact
 
 HOUSEHOLDS = ["alpha", "beta"]
-THRESHOLDS = [1, 2, 1]  # the registration route of household_registry: village, township, county
+# The routes of household_registry: registration (village, township, county LEADERs) and exit (township
+# REVIEWER, county LEADER).
+THRESHOLDS = {"registration": [1, 2, 1], "exit": [1, 1]}
 NOTICE_DAYS = NOTICE_PERIOD // DAY
+# Where a filing's proof comes from: the current final batch of the needed decision (twice as likely), the same
+# with a forged leaf, a superseded or a non-final batch (both of exit leaves), or a current batch of another
+# decision.
+PROOFS = ["current", "current", "forged", "superseded", "not final", "other decision"]
+DESIGNATED_POLICY = keccak(text="policy:medical-insurance")
+OTHER_POLICY = keccak(text="policy:housing-grant")
 SETTINGS = {
     "max_examples": 30,
-    "stateful_step_count": 25,
+    "stateful_step_count": 40,
     "deadline": None,
     "suppress_health_check": list(HealthCheck),
     "database": None,
 }
 
 
+def _batch(eligibility, officials, name, scope, decision, oracles=2):
+    batch = CommittedBatch(keccak(text=name), scope, make_leaves({h: (VILLAGE, decision) for h in HOUSEHOLDS}))
+    return batch.commit(eligibility, officials.oracles[:oracles])
+
+
 @pytest.fixture(scope="module")
-def stateful_batch(eligibility, officials):
-    batch = CommittedBatch(keccak(text="stateful-batch"), COUNTY,
-                           make_leaves({name: (VILLAGE, Decision.ADMIT) for name in HOUSEHOLDS}))
-    return batch.commit(eligibility, officials.oracles[:2])
+def stateful_batches(eligibility, officials):
+    """One current final batch per decision, at scopes that all cover VILLAGE (a newer final batch supersedes
+    only those of its own scope); a superseded and a non-final batch of exit leaves."""
+    superseded = _batch(eligibility, officials, "stateful-exit-old", TOWNSHIP, Decision.EXIT)
+    return SimpleNamespace(
+        admit=_batch(eligibility, officials, "stateful-batch", COUNTY, Decision.ADMIT),
+        exit=_batch(eligibility, officials, "stateful-exit", TOWNSHIP, Decision.EXIT),
+        monitor=_batch(eligibility, officials, "stateful-monitor", VILLAGE, Decision.MONITOR),
+        superseded=superseded,
+        not_final=_batch(eligibility, officials, "stateful-exit-pending", VILLAGE, Decision.EXIT, oracles=1),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +92,16 @@ def clerk_also_leader(role_registry, officials, admin, role):
     role_registry.grantRoleIn(role["LEADER"], officials.clerk, VILLAGE, {"from": admin})
 
 
+@pytest.fixture(scope="module")
+def designated_policy(household_registry, admin):
+    household_registry.setPolicyDesignated(DESIGNATED_POLICY, True, {"from": admin})
+
+
 class Procedure:
-    def __init__(self, subject):
+    def __init__(self, subject, kind):
         self.subject = subject
+        self.kind = kind  # "registration" or "exit"
+        self.thresholds = THRESHOLDS[kind]
         self.state = "pending"
         self.level = 0
         self.at_level = 0
@@ -78,14 +120,16 @@ class Registration:
     st_actor = st.integers(0, 6)
     st_level = st.integers(-1, 1)
     st_valid = st.booleans()
+    st_proof = st.sampled_from(PROOFS)
     st_upheld = st.booleans()
     st_days = st.sampled_from([1, 2, 3, 5])
     st_objection = st.integers(0, 5)
     st_steps = st.integers(1, 6)
+    st_before = st.booleans()
 
-    def __init__(cls, registry, batch, officials, chain):
+    def __init__(cls, registry, batches, officials, chain):
         cls.registry = registry
-        cls.batch = batch
+        cls.batches = batches
         cls.chain = chain
         cls.clerk = officials.clerk
         cls.reviewer = officials.reviewer
@@ -94,33 +138,44 @@ class Registration:
         # Who acts: the clerk (submitter, also a village LEADER), the leaders, a reviewer, an outsider.
         cls.actors = [officials.clerk, officials.village_leader, *officials.township_leaders, officials.county_leader,
                       officials.reviewer, officials.outsider]
-        # Who may approve at each level (a grant covers every region under it); the relay signer is a township
-        # LEADER.
-        cls.eligible = [
-            {officials.clerk, officials.village_leader, *officials.township_leaders, officials.county_leader,
-             cls.signer.address},
-            {*officials.township_leaders, officials.county_leader, cls.signer.address},
-            {officials.county_leader},
-        ]
+        # Who may approve at each level of each route (a grant covers every region under it); the relay signer
+        # is a township LEADER.
+        cls.eligible = {
+            "registration": [
+                {officials.clerk, officials.village_leader, *officials.township_leaders, officials.county_leader,
+                 cls.signer.address},
+                {*officials.township_leaders, officials.county_leader, cls.signer.address},
+                {officials.county_leader},
+            ],
+            "exit": [{officials.reviewer}, {officials.county_leader}],
+        }
 
     def setup(self):
         self.day = 0
-        self.procedures = {}  # household name -> current Procedure
-        self.registered = {}  # household name -> (Procedure, completion timestamp)
+        self.status = {name: H_NONE for name in HOUSEHOLDS}
+        self.transition_ends = {name: 0 for name in HOUSEHOLDS}
+        self.procedures = {}  # household name -> current (open or closed, not completed) Procedure
+        self.completed = {}  # household name -> (last completed Procedure, completion timestamp)
         self.approvals = defaultdict(list)  # subject -> [(level, approver, timestamp)] from events
         self.completed_at = {}  # subject -> timestamp the last level passed (from events)
         self.upheld = set()  # subjects with an upheld objection (from events)
+        self.filed_with = {}  # subject -> batch id of its filing (from events)
+        self.monitored_with = {}  # household id -> batch id of its last entry into monitoring (from events)
         self.objections = []  # (objection id, subject)
         self.signatures = []  # relayed approvals already sent
         self.resolved = set()  # objection ids resolved
 
     # --- helpers ----------------------------------------------------------------------------------------------
 
-    def _send(self, expect_success, fn, *args):
+    def _send(self, expect_success, fn, *args, error=None):
+        """Sends the transaction; it must succeed exactly when `expect_success`, and a revert must carry the
+        custom error `error` (a prefix of the revert message) when one is named."""
         try:
             tx = fn(*args)
-        except VirtualMachineError:
-            assert not expect_success, f"{fn._name} reverted although the rules allow it"
+        except VirtualMachineError as reverted:
+            assert not expect_success, f"{fn._name} reverted ({reverted.revert_msg}) although the rules allow it"
+            if error is not None:
+                assert str(reverted.revert_msg).startswith(error), f"{fn._name}: {reverted.revert_msg} != {error}"
             return None
         assert expect_success, f"{fn._name} succeeded although the rules forbid it"
         self._record_events(tx)
@@ -136,13 +191,18 @@ class Registration:
         for event in tx.events["ObjectionResolved"] if "ObjectionResolved" in tx.events else []:
             if event["upheld"]:
                 self.upheld.add(event["subject"])
+        for name in ("RegistrationFiled", "ExitFiled"):
+            for event in tx.events[name] if name in tx.events else []:
+                self.filed_with[event["subject"]] = bytes(HexBytes(event["batchId"]))
+        for event in tx.events["HouseholdMonitored"] if "HouseholdMonitored" in tx.events else []:
+            self.monitored_with[bytes(HexBytes(event["householdId"]))] = bytes(HexBytes(event["batchId"]))
 
     def _approved(self, proc, approver):
         proc.approvers.add(str(approver))
         proc.at_level += 1
-        if proc.at_level == THRESHOLDS[proc.level]:
+        if proc.at_level == proc.thresholds[proc.level]:
             proc.at_level = 0
-            if proc.level + 1 == len(THRESHOLDS):
+            if proc.level + 1 == len(proc.thresholds):
                 proc.state = "approved"
                 proc.approved_day = self.day
             else:
@@ -150,25 +210,71 @@ class Registration:
 
     def _may_approve(self, proc, approver, level):
         return (proc.state == "pending" and level == proc.level and approver != self.clerk
-                and str(approver) not in proc.approvers and approver in self.eligible[proc.level])
+                and str(approver) not in proc.approvers and approver in self.eligible[proc.kind][proc.level])
+
+    def _proof(self, name, decision, source):
+        """(batch id, leaf, proof, error) for a filing by `name` needing `decision` with a proof from `source`
+        (see PROOFS); `error` is the custom error the proof alone earns (None: the proof is good)."""
+        current = {Decision.ADMIT: self.batches.admit, Decision.EXIT: self.batches.exit,
+                   Decision.MONITOR: self.batches.monitor}
+        other = {Decision.ADMIT: Decision.EXIT, Decision.EXIT: Decision.MONITOR, Decision.MONITOR: Decision.ADMIT}
+        batch = {"superseded": self.batches.superseded, "not final": self.batches.not_final,
+                 "other decision": current[other[decision]]}.get(source, current[decision])
+        leaf, proof = batch.proof(name)
+        if source == "forged":
+            leaf = leaf[:4] + (leaf[4] + 1,)  # a forged score: the proof no longer holds
+        if leaf[2] != decision:
+            return batch.id, leaf, proof, err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
+        if source == "not final":
+            return batch.id, leaf, proof, err("EligibilityBatchNotFinal", batch.id)
+        if source == "superseded":
+            return batch.id, leaf, proof, err("EligibilityBatchSuperseded", batch.id, self.batches.exit.id)
+        if source == "forged":
+            return batch.id, leaf, proof, err("HouseholdInvalidProof", batch.id, leaf_hash(*leaf))
+        return batch.id, leaf, proof, None
+
+    def _file(self, name, kind, source):
+        """Files a registration or an exit of `name`; the rules: a good proof of the kind's decision, the status
+        the kind needs, no procedure open."""
+        decision, fn, needs = {
+            "registration": (Decision.ADMIT, self.registry.fileRegistration, lambda status: status != H_REGISTERED),
+            "exit": (Decision.EXIT, self.registry.fileExit, lambda status: status == H_REGISTERED),
+        }[kind]
+        batch_id, leaf, proof, error = self._proof(name, decision, source)
+        current = self.procedures.get(name)
+        if error is None and not needs(self.status[name]):
+            error = err("HouseholdWrongStatus", household_id(name), self.status[name])
+        if error is None and current is not None and not current.closed:
+            error = err("HouseholdProcedureOpen", household_id(name), current.subject)
+        tx = self._send(error is None, fn, batch_id, leaf, proof, {"from": self.clerk}, error=error)
+        if tx:
+            self.procedures[name] = Procedure(tx.return_value, kind)
+
+    def _latest_block(self):
+        block = self.chain[-1]
+        return block.number, block.timestamp
 
     # --- rules ------------------------------------------------------------------------------------------------
 
     def initialize_filings(self):
         """Every household starts filed, so sequences spend their steps on what follows a filing."""
         for index in range(len(HOUSEHOLDS)):
-            self.rule_file(index, True)
+            self.rule_file(index, "current")
 
-    def rule_file(self, st_household, st_valid):
+    def rule_file(self, st_household, st_proof):
+        self._file(HOUSEHOLDS[st_household], "registration", st_proof)
+
+    def rule_file_exit(self, st_household, st_proof):
+        self._file(HOUSEHOLDS[st_household], "exit", st_proof)
+
+    def rule_enter_monitoring(self, st_household, st_proof):
         name = HOUSEHOLDS[st_household]
-        leaf, proof = self.batch.proof(name)
-        if not st_valid:
-            leaf = leaf[:4] + (leaf[4] + 1,)  # a forged score: the proof no longer holds
-        current = self.procedures.get(name)
-        allowed = st_valid and name not in self.registered and (current is None or current.closed)
-        tx = self._send(allowed, self.registry.fileRegistration, self.batch.id, leaf, proof, {"from": self.clerk})
-        if tx:
-            self.procedures[name] = Procedure(tx.return_value)
+        batch_id, leaf, proof, error = self._proof(name, Decision.MONITOR, st_proof)
+        if error is None and self.status[name] not in (H_NONE, H_EXITED):
+            error = err("HouseholdWrongStatus", household_id(name), self.status[name])
+        if self._send(error is None, self.registry.enterMonitoring, batch_id, leaf, proof, {"from": self.clerk},
+                      error=error):
+            self.status[name] = H_MONITORING  # the transition period of an exit runs on
 
     def rule_approve(self, st_household, st_actor, st_level):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
@@ -184,20 +290,26 @@ class Registration:
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        candidates = [actor for actor in self.actors if actor in self.eligible[proc.level]]
+        candidates = [actor for actor in self.actors if actor in self.eligible[proc.kind][proc.level]]
         approver = candidates[st_actor % len(candidates)]
         allowed = self._may_approve(proc, approver, proc.level)
-        if self._send(allowed, self.registry.approve, proc.subject, proc.level, {"from": approver}):
+        error = None if allowed or approver == self.clerk else err("ApprovalAlreadyApproved", proc.subject, approver)
+        if proc.state == "pending" and self._send(allowed, self.registry.approve, proc.subject, proc.level,
+                                                  {"from": approver}, error=error):
             self._approved(proc, approver)
 
     def rule_progress(self, st_household, st_steps):
-        """Up to `st_steps` steps the rules allow (waiting out the notice is one), so that sequences reach the
-        notice and registration among the random actions."""
+        """Up to `st_steps` steps the rules allow (waiting out the notice is one; so is filing the exit of a
+        registered household), so that sequences reach the notice, registration and exit among the random
+        actions."""
+        name = HOUSEHOLDS[st_household]
         for _ in range(st_steps):
-            proc = self.procedures.get(HOUSEHOLDS[st_household])
+            proc = self.procedures.get(name)
             if proc is None or proc.closed:
-                return
-            if proc.state == "returned":
+                if self.status[name] != H_REGISTERED:
+                    return
+                self._file(name, "exit", "current")
+            elif proc.state == "returned":
                 self.rule_resubmit(st_household)
             elif proc.state == "approved":
                 if self.day - proc.approved_day < NOTICE_DAYS:
@@ -235,7 +347,7 @@ class Registration:
         if proc is None or st_actor % 2:  # returns stall a filing: keep them rarer than approvals
             return
         actor = self.actors[st_actor]
-        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.level]
+        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
         if self._send(allowed, self.registry.returnForRevision, proc.subject, "bafkreiwhy", {"from": actor}):
             proc.state = "returned"
 
@@ -252,7 +364,7 @@ class Registration:
         if proc is None or st_actor % 4:  # rejections end a filing: keep them rarer than approvals
             return
         actor = self.actors[st_actor]
-        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.level]
+        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
         if self._send(allowed, self.registry.reject, proc.subject, "bafkreino", {"from": actor}):
             proc.state = "rejected"
 
@@ -288,12 +400,28 @@ class Registration:
                    and self.day - proc.approved_day >= NOTICE_DAYS)
         tx = self._send(allowed, self.registry.completeProcedure, household_id(name), VILLAGE, {"from": self.relayer})
         if tx:
-            self.registered[name] = (proc, tx.timestamp)
+            self.completed[name] = (proc, tx.timestamp)
             del self.procedures[name]
+            if proc.kind == "registration":
+                self.status[name], self.transition_ends[name] = H_REGISTERED, 0
+            else:
+                self.status[name], self.transition_ends[name] = H_EXITED, tx.timestamp + TRANSITION_PERIOD
 
     def rule_sleep(self, st_days):
         self.chain.sleep(st_days * DAY)
         self.day += st_days
+
+    def rule_wait_for_the_end_of_a_transition(self, st_household, st_before):
+        """Mines a block one second before (or at) the end of a household's transition period, when that lies
+        beyond every running notice; the coverage invariant then checks that very block."""
+        ends = self.transition_ends[HOUSEHOLDS[st_household]]
+        target = ends - 1 if st_before else ends
+        _, now = self._latest_block()
+        if not ends or target < self.chain.time() + (NOTICE_DAYS + 1) * DAY:
+            return
+        web3.provider.make_request("evm_setNextBlockTimestamp", [target])  # anvil refuses brownie's mine(timestamp)
+        self.chain.mine()
+        self.day += -(-(target - now) // DAY)
 
     # --- invariants -------------------------------------------------------------------------------------------
 
@@ -302,21 +430,41 @@ class Registration:
             approvers = [approver for _, approver, _ in approvals]
             assert len(approvers) == len(set(approvers)), f"subject {subject} approved twice by one account"
 
-    def invariant_registered_only_with_proof_thresholds_and_clean_notice(self):
+    def invariant_registered_or_exited_only_with_proof_thresholds_and_clean_notice(self):
         for name in HOUSEHOLDS:
-            status = self.registry.household(household_id(name))["status"]
-            assert (status == H_REGISTERED) == (name in self.registered)
-            if status != H_REGISTERED:
+            record = self.registry.household(household_id(name))
+            assert record["status"] == self.status[name]
+            assert record["transitionEndsAt"] == self.transition_ends[name]
+            if record["status"] not in (H_REGISTERED, H_EXITED):
                 continue
-            proc, registered_at = self.registered[name]
-            # Only a filing with a valid proof opens a procedure; its subject is the one that completed.
+            proc, completed_at = self.completed[name]
+            assert proc.kind == ("registration" if record["status"] == H_REGISTERED else "exit")
+            # Only a filing with a valid proof opens a procedure; its subject is the one that completed, and it
+            # was filed on the current final batch of the decision.
             assert proc.subject == self._completed_subject(name)
+            batch = self.batches.admit if proc.kind == "registration" else self.batches.exit
+            assert self.filed_with[proc.subject] == batch.id
             by_level = defaultdict(set)
             for level, approver, _ in self.approvals[proc.subject]:
                 by_level[level].add(approver)
-            assert [len(by_level[level]) for level in range(len(THRESHOLDS))] == THRESHOLDS
-            assert registered_at >= self.completed_at[proc.subject] + NOTICE_PERIOD
+            assert [len(by_level[level]) for level in range(len(proc.thresholds))] == proc.thresholds
+            assert completed_at >= self.completed_at[proc.subject] + NOTICE_PERIOD
             assert proc.subject not in self.upheld
+
+    def invariant_monitored_only_on_a_current_monitor_proof(self):
+        for name in HOUSEHOLDS:
+            if self.status[name] == H_MONITORING:
+                assert self.monitored_with[household_id(name)] == self.batches.monitor.id
+
+    def invariant_designated_policies_cover_until_the_transition_ends(self):
+        number, timestamp = self._latest_block()
+        for name in HOUSEHOLDS:
+            status, ends = self.status[name], self.transition_ends[name]
+            kept = status in (H_EXITED, H_MONITORING) and timestamp < ends
+            for policy, expected in ((DESIGNATED_POLICY, status == H_REGISTERED or kept),
+                                     (OTHER_POLICY, status == H_REGISTERED)):
+                covered = self.registry.isCovered(household_id(name), policy, block_identifier=number)
+                assert covered == expected, f"{name} {status} at {timestamp} (transition ends {ends})"
 
     def _completed_subject(self, name):
         record = self.registry.household(household_id(name))
@@ -325,6 +473,6 @@ class Registration:
         return (int.from_bytes(key, "big") << 40) % 2**256 | VILLAGE
 
 
-def test_registration_rules_hold_over_random_action_sequences(state_machine, household_registry, stateful_batch,
-                                                               officials, chain, clerk_also_leader):
-    state_machine(Registration, household_registry, stateful_batch, officials, chain, settings=SETTINGS)
+def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, stateful_batches,
+                                                           officials, chain, clerk_also_leader, designated_policy):
+    state_machine(Registration, household_registry, stateful_batches, officials, chain, settings=SETTINGS)
