@@ -12,8 +12,8 @@ relayed_approval_gas_per_sig <= 45,000 (batch of 10); commit_batch_gas <= 150,00
 The last line printed is one JSON object with those four keys and every individual measurement under
 "details". approval_step_gas is the worst of the four steps of a route; relayed_approval_gas_per_sig the worse
 of a batch by one official and a batch by ten officials, both signers who have relayed before; the batch of
-ten officials' very first signatures (each writing its first nonce) is reported separately as
-relayed_ten_new_officials. commit_batch_gas is the commit that reaches the quorum for a new scope.
+ten officials' very first signatures on this contract (each nonce's first write, 0 to 1, costs 20,000 gas more
+than any later one, as with any EIP-712 nonce) is reported separately as relayed_ten_new_officials. commit_batch_gas is the commit that reaches the quorum for a new scope.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// holds a role over a region. Administration (DEFAULT_ADMIN_ROLE, plain OpenZeppelin AccessControl) is meant
 /// for a multisig or a timelock: the deploy script hands it over and renounces the deployer's.
 /// @dev Regional grants live beside AccessControl's global roles: a regional role can only be granted with a
-/// region, so `grantRole` refuses the regional roles.
+/// region, so `grantRole` refuses the regional roles. An account's first regional grant gives it an official
+/// id (1, 2, ...), so contracts can pack several officials into one storage slot.
 contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     using EnumerableSet for EnumerableSet.UintSet;
     using EnumerableSet for EnumerableSet.AddressSet;
@@ -38,6 +39,13 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     error RoleRegistryRegionRequired(bytes32 role);
 
     mapping(bytes32 role => bool) private _regional;
+    uint32 private _officialCount;
+    mapping(address account => uint32) private _officialIds;
+    mapping(uint32 official => address) private _officialAccounts;
+    // role => account => region => the account's official id while the grant over exactly that region stands
+    // (0 otherwise). The role check reads this: one slot says both "granted" and "who", so a contract that
+    // records approvers by id gets the id without another read. The sets below only list grants.
+    mapping(bytes32 role => mapping(address account => mapping(uint64 region => uint32))) private _grants;
     // role => account => regions granted directly
     mapping(bytes32 role => mapping(address account => EnumerableSet.UintSet)) private _regionsOf;
     // role => region => accounts granted directly over exactly that region
@@ -69,6 +77,14 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
         // One grant per (role, account, region): a duplicate would hide a mistake in the caller's records.
         if (!_regionsOf[role][account].add(region)) revert RoleRegistryGrantExists(role, account, region);
         _holders[role][region].add(account);
+        uint32 official = _officialIds[account];
+        if (official == 0) {
+            official = ++_officialCount;
+            _officialIds[account] = official;
+            _officialAccounts[official] = account;
+            emit OfficialEnrolled(account, official);
+        }
+        _grants[role][account][region] = official;
         emit RegionalRoleGranted(role, account, region, _msgSender());
     }
 
@@ -90,15 +106,32 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
 
     /// @inheritdoc IRoleRegistry
     /// @dev Walks from `region` up to its province: at most five lookups. False for an invalid region.
-    /// No early exit on an empty set: every other contract calls this on its hot path, where the check
-    /// succeeds, and reading the set's length would cost one more cold storage read there.
+    /// No early exit for an account without grants: every other contract calls this on its hot path, where the
+    /// check succeeds, and a count of grants would cost one more cold storage read there.
     function hasRoleIn(bytes32 role, address account, uint64 region) public view returns (bool) {
-        if (!RegionCode.isValid(region)) return false;
-        EnumerableSet.UintSet storage granted = _regionsOf[role][account];
-        for (uint64 code = region; code != 0; code = RegionCode.parent(code)) {
-            if (granted.contains(code)) return true;
-        }
-        return false;
+        return _grantedOfficial(role, account, region) != 0;
+    }
+
+    /// @inheritdoc IRoleRegistry
+    /// @dev As {hasRoleIn}; the id of an account without the role costs one more read.
+    function officialIn(bytes32 role, address account, uint64 region)
+        external
+        view
+        returns (uint32 official, bool authorized)
+    {
+        official = _grantedOfficial(role, account, region);
+        if (official != 0) return (official, true);
+        return (_officialIds[account], false);
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function officialOf(address account) external view returns (uint32) {
+        return _officialIds[account];
+    }
+
+    /// @inheritdoc IRoleRegistry
+    function accountOf(uint32 official) external view returns (address) {
+        return _officialAccounts[official];
     }
 
     /// @inheritdoc IRoleRegistry
@@ -144,7 +177,19 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     function _removeGrant(bytes32 role, address account, uint64 region) private {
         if (!_regionsOf[role][account].remove(region)) revert RoleRegistryGrantNotFound(role, account, region);
         _holders[role][region].remove(account);
+        delete _grants[role][account][region];
         emit RegionalRoleRevoked(role, account, region, _msgSender());
+    }
+
+    /// @dev The official id of `account` if it holds `role` over `region` or a region above it, else 0.
+    function _grantedOfficial(bytes32 role, address account, uint64 region) private view returns (uint32) {
+        if (!RegionCode.isValid(region)) return 0;
+        mapping(uint64 => uint32) storage granted = _grants[role][account];
+        for (uint64 code = region; code != 0; code = RegionCode.parent(code)) {
+            uint32 official = granted[code];
+            if (official != 0) return official;
+        }
+        return 0;
     }
 
     function _requireRegional(bytes32 role) private view {

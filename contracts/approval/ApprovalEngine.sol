@@ -20,13 +20,17 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// - one account approves a subject at most once, across all levels and revisions;
 /// - an approver holds the level's role over the subject's region at the level's region level.
 /// A revision resumes at the level that returned the subject: approvals already given stand.
-/// Gas: a subject is one storage slot and its region rides in its id, so an approval reads the subject, the
-/// level (two slots) and the role registry, and writes one flag and the subject.
+/// Gas: a subject is one storage slot and its region rides in its id. Officials are recorded by their role
+/// registry id (see {IRoleRegistry-officialOf}), so the submitter and the first four approvers fit in that slot:
+/// an approval reads the subject, the level (two slots) and one grant in the role registry, and writes only the
+/// subject's slot. Approvers after the fourth, on routes needing more, cost one new slot each.
 abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     bytes32 private constant APPROVAL_TYPEHASH =
         keccak256("Approval(uint256 subject,uint8 level,uint256 nonce,uint256 deadline)");
     uint256 private constant MAX_LEVELS = 8;
     uint256 private constant REGION_BITS = 40;
+    uint256 private constant INLINE_APPROVERS = 4;
+    uint256 private constant OFFICIAL_BITS = 32;
 
     struct RouteHeader {
         uint8 kind;
@@ -42,12 +46,25 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
         bool last;
     }
 
+    /// @dev A {Subject} as stored, in one slot; officials by their role registry ids.
+    struct StoredSubject {
+        uint32 submitter;
+        uint32 since;
+        uint16 routeId;
+        uint8 level;
+        uint8 approvals; // at the current level
+        SubjectState state;
+        uint8 approverCount; // at all levels; a route's thresholds add up to at most 255
+        uint128 approvers; // the first four approvers' ids, 32 bits each, the first in the lowest bits
+    }
+
     /// @dev The last role check passed in a call, so a batch of one official's signatures asks the role registry
     /// once per role and region.
     struct CheckedRole {
         address account;
         bytes32 role;
         uint64 region;
+        uint32 official;
     }
 
     uint16 private _routeCount;
@@ -56,8 +73,9 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     // (kind << 8 | supportType) => bands in ascending maxAmount; the list ends at the first band of route 0,
     // so choosing a route reads no length.
     mapping(uint16 selector => mapping(uint256 index => Band)) private _bands;
-    mapping(uint256 subject => Subject) private _subjects;
-    mapping(uint256 subject => mapping(address account => bool)) private _approved;
+    mapping(uint256 subject => StoredSubject) private _subjects;
+    // Approvers of a subject after its first four (see {StoredSubject}).
+    mapping(uint256 subject => mapping(uint32 official => bool)) private _laterApprovers;
 
     constructor(IRoleRegistry roleRegistry, string memory name, string memory version)
         Governed(roleRegistry)
@@ -68,17 +86,21 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
 
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements: the caller governs; 1 to 8 levels; each level names a regional role, a region level
-    /// from 1 (province) to 5 (village) and a threshold of at least 1. Routes never change once defined, so a
+    /// from 1 (province) to 5 (village) and a threshold of at least 1; the thresholds add up to at most 255 (a
+    /// subject records how many approvals it has had in all). Routes never change once defined, so a
     /// subject keeps the route it started on; governance re-points bands to new routes instead.
     /// Emits a {RouteDefined} event.
     function defineRoute(uint8 kind, Level[] calldata levels) external onlyGovernance returns (uint16 routeId) {
         if (levels.length == 0 || levels.length > MAX_LEVELS) revert ApprovalInvalidRoute(levels.length);
         routeId = ++_routeCount;
+        uint256 approvalsInAll = 0;
         for (uint256 i = 0; i < levels.length; ++i) {
             Level calldata level = levels[i];
+            approvalsInAll += level.threshold;
             if (
                 !roles.isRegionalRole(level.role) || level.regionLevel < RegionCode.PROVINCE
                     || level.regionLevel > RegionCode.VILLAGE || level.threshold == 0
+                    || approvalsInAll > type(uint8).max
             ) revert ApprovalInvalidLevel(i);
             _levels[routeId][i] = StoredLevel({
                 role: level.role,
@@ -151,7 +173,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// level. Emits an {ApprovalTransition} event with outcome Rejected and an {ApprovalComment} event; calls
     /// {_onRejected}.
     function reject(uint256 subject, string calldata commentCid) external {
-        Subject memory current = _decidable(subject, msg.sender);
+        StoredSubject memory current = _decidable(subject, msg.sender);
         _subjects[subject].state = SubjectState.Rejected;
         _subjects[subject].since = uint32(block.timestamp);
         emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Rejected);
@@ -163,7 +185,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// @dev Requirements: as {reject}. Emits an {ApprovalTransition} event with outcome Returned and an
     /// {ApprovalComment} event.
     function returnForRevision(uint256 subject, string calldata commentCid) external {
-        Subject memory current = _decidable(subject, msg.sender);
+        StoredSubject memory current = _decidable(subject, msg.sender);
         _subjects[subject].state = SubjectState.Returned;
         _subjects[subject].since = uint32(block.timestamp);
         emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Returned);
@@ -175,9 +197,9 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// returned it, whose deadline starts again. Emits an {ApprovalTransition} event with outcome Resubmitted and
     /// an {ApprovalComment} event.
     function resubmit(uint256 subject, string calldata revisionCid) external {
-        Subject storage stored = _subjects[subject];
+        StoredSubject storage stored = _subjects[subject];
         if (stored.state != SubjectState.Returned) revert ApprovalWrongState(subject, stored.state);
-        if (msg.sender != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
+        if (roles.officialOf(msg.sender) != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
         stored.state = SubjectState.Pending;
         stored.since = uint32(block.timestamp);
         emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted);
@@ -187,42 +209,51 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// @inheritdoc IApprovalEngine
     /// @dev Requirements: `subject` is pending; its level has a timeout that has passed; a next level exists;
     /// the caller is the submitter or may approve at the next level. The waiting level is skipped: its
-    /// approvals so far do not count towards the next one.
+    /// approvals so far do not count towards the next one, but their approvers still may not approve again.
     /// Emits an {ApprovalTransition} event with outcome Escalated and the overdue level.
     function escalate(uint256 subject) external {
-        Subject memory current = _subjects[subject];
+        StoredSubject memory current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         uint256 deadline = _deadline(current);
         if (deadline == 0 || block.timestamp <= deadline) revert ApprovalNotOverdue(subject, deadline);
-        uint8 next = current.level + 1;
-        if (_levels[current.routeId][current.level].last) revert ApprovalNoHigherLevel(subject, current.level);
-        if (msg.sender != current.submitter) _requireApprover(subject, next, _levels[current.routeId][next], msg.sender);
-        _subjects[subject] = Subject({
-            submitter: current.submitter,
-            since: uint32(block.timestamp),
-            routeId: current.routeId,
-            level: next,
-            approvals: 0,
-            state: SubjectState.Pending
-        });
-        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Escalated);
+        uint8 overdue = current.level;
+        if (_levels[current.routeId][overdue].last) revert ApprovalNoHigherLevel(subject, overdue);
+        uint8 next = overdue + 1;
+        (uint32 official, bool authorized) = _officialAt(subject, current.routeId, next, msg.sender);
+        if (official != current.submitter && !authorized) {
+            _revertUnauthorized(subject, current.routeId, next, msg.sender);
+        }
+        current.since = uint32(block.timestamp);
+        current.level = next;
+        current.approvals = 0;
+        _subjects[subject] = current;
+        emit ApprovalTransition(subject, overdue, msg.sender, Outcome.Escalated);
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IApprovalEngine
     function subjectOf(uint256 subject) external view returns (Subject memory) {
-        return _subjects[subject];
+        StoredSubject memory stored = _subjects[subject];
+        return Subject({
+            submitter: stored.submitter == 0 ? address(0) : roles.accountOf(stored.submitter),
+            since: stored.since,
+            routeId: stored.routeId,
+            level: stored.level,
+            approvals: stored.approvals,
+            state: stored.state
+        });
     }
 
     /// @inheritdoc IApprovalEngine
     function hasApproved(uint256 subject, address account) external view returns (bool) {
-        return _approved[subject][account];
+        uint32 official = roles.officialOf(account);
+        return official != 0 && _hasApproved(subject, _subjects[subject], official);
     }
 
     /// @inheritdoc IApprovalEngine
     function levelDeadline(uint256 subject) external view returns (uint256) {
-        Subject memory current = _subjects[subject];
+        StoredSubject memory current = _subjects[subject];
         return current.state == SubjectState.Pending ? _deadline(current) : 0;
     }
 
@@ -274,24 +305,28 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     // ---------------------------------------------------------------- for the owning contract
 
     /// @dev Opens a subject for `key` in `region` (a valid region code, below 2^40) on the route chosen by
-    /// (`kind`, `supportType`, `amount`). The id is `key` shifted over the region, so the owner can recompute
-    /// it from its own record. Reverts with {ApprovalNoRoute} or {ApprovalSubjectExists}.
-    /// Emits an {ApprovalTransition} event with outcome Submitted.
+    /// (`kind`, `supportType`, `amount`), submitted by `submitter` whose official id is `submitterOfficial`
+    /// (the owner has it from its own role check). The id is `key` shifted over the region, so the owner can
+    /// recompute it from its own record. Reverts with {ApprovalSubmitterNotOfficial}, {ApprovalNoRoute} or
+    /// {ApprovalSubjectExists}. Emits an {ApprovalTransition} event with outcome Submitted.
     function _openSubject(
         bytes32 key,
         uint64 region,
         uint8 kind,
         uint8 supportType,
         uint256 amount,
-        address submitter
+        address submitter,
+        uint32 submitterOfficial
     ) internal returns (uint256 subject) {
+        // Separation of duties compares ids: a submitter without one could approve their own subject.
+        if (submitterOfficial == 0) revert ApprovalSubmitterNotOfficial(submitter);
         uint16 routeId = routeFor(kind, supportType, amount);
         subject = _subjectId(key, region);
-        Subject storage stored = _subjects[subject];
+        StoredSubject storage stored = _subjects[subject];
         if (stored.state != SubjectState.None) revert ApprovalSubjectExists(subject);
-        // A subject never returns to None, so its slot is still empty: level and approvals are already 0, and
-        // the four fields set here are written with one SSTORE.
-        stored.submitter = submitter;
+        // A subject never returns to None, so its slot is still empty: level and the approval fields are
+        // already 0, and the four fields set here are written with one SSTORE.
+        stored.submitter = submitterOfficial;
         stored.since = uint32(block.timestamp);
         stored.routeId = routeId;
         stored.state = SubjectState.Pending;
@@ -304,7 +339,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     }
 
     /// @dev The stored progress of `subject`, for the owning contract.
-    function _subject(uint256 subject) internal view returns (Subject storage) {
+    function _subject(uint256 subject) internal view returns (StoredSubject storage) {
         return _subjects[subject];
     }
 
@@ -324,65 +359,105 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712, Nonces {
     /// @dev Requirements: `subject` is pending at `level`; `approver` is not its submitter, has not approved it
     /// before and holds the level's role over the subject's region at the level's region level.
     function _approve(uint256 subject, uint8 level, address approver, CheckedRole memory checked) private {
-        Subject storage stored = _subjects[subject];
-        Subject memory current = stored;
+        StoredSubject memory current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
-        // The submitter never approves their own subject.
-        if (approver == current.submitter) revert ApprovalBySubmitter(subject, approver);
-        // One account approves a subject at most once, across all levels.
-        mapping(address => bool) storage approvedBy = _approved[subject];
-        if (approvedBy[approver]) revert ApprovalAlreadyApproved(subject, approver);
         StoredLevel storage rule = _levels[current.routeId][level];
-        (bytes32 role, uint8 regionLevel, uint8 threshold, bool last) =
-            (rule.role, rule.regionLevel, rule.threshold, rule.last);
-        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), regionLevel);
-        if (checked.account != approver || checked.role != role || checked.region != region) {
-            if (!roles.hasRoleIn(role, approver, region)) {
-                revert ApprovalUnauthorized(subject, level, approver, role, region);
-            }
-            (checked.account, checked.role, checked.region) = (approver, role, region);
-        }
+        uint32 official = _checkApprover(subject, current, level, rule, approver, checked);
 
-        approvedBy[approver] = true;
-        // Only the fields that change are written; each branch is one SSTORE of the subject's slot.
-        if (current.approvals + 1 < threshold) {
-            stored.approvals = current.approvals + 1;
-            emit ApprovalTransition(subject, level, approver, Outcome.Approved);
-        } else if (!last) {
-            stored.since = uint32(block.timestamp);
-            stored.level = level + 1;
-            stored.approvals = 0;
-            emit ApprovalTransition(subject, level, approver, Outcome.Advanced);
+        if (current.approverCount < INLINE_APPROVERS) {
+            current.approvers |= uint128(official) << uint128(OFFICIAL_BITS * current.approverCount);
         } else {
-            stored.since = uint32(block.timestamp);
-            stored.approvals = current.approvals + 1;
-            stored.state = SubjectState.Approved;
-            emit ApprovalTransition(subject, level, approver, Outcome.Completed);
-            _onApproved(subject);
+            _laterApprovers[subject][official] = true;
         }
+        ++current.approverCount;
+        Outcome outcome;
+        if (current.approvals + 1 < rule.threshold) {
+            ++current.approvals;
+            outcome = Outcome.Approved;
+        } else if (!rule.last) {
+            current.since = uint32(block.timestamp);
+            current.level = level + 1;
+            current.approvals = 0;
+            outcome = Outcome.Advanced;
+        } else {
+            current.since = uint32(block.timestamp);
+            ++current.approvals;
+            current.state = SubjectState.Approved;
+            outcome = Outcome.Completed;
+        }
+        _subjects[subject] = current;
+        emit ApprovalTransition(subject, level, approver, outcome);
+        if (outcome == Outcome.Completed) _onApproved(subject);
+    }
+
+    /// @dev The official id of `approver`, after checking that it is not the submitter of `subject` (stored as
+    /// `current`), has not approved it and holds `rule`'s role over the subject's region at `rule`'s region level.
+    /// `checked` remembers the last check passed, so a batch by one official asks the role registry once.
+    function _checkApprover(
+        uint256 subject,
+        StoredSubject memory current,
+        uint8 level,
+        StoredLevel storage rule,
+        address approver,
+        CheckedRole memory checked
+    ) private view returns (uint32 official) {
+        (bytes32 role, uint8 regionLevel) = (rule.role, rule.regionLevel);
+        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), regionLevel);
+        official = checked.official;
+        bool authorized = true;
+        if (checked.account != approver || checked.role != role || checked.region != region) {
+            (official, authorized) = roles.officialIn(role, approver, region);
+        }
+        // The submitter never approves their own subject.
+        if (official == current.submitter) revert ApprovalBySubmitter(subject, approver);
+        // One account approves a subject at most once, across all levels.
+        if (_hasApproved(subject, current, official)) revert ApprovalAlreadyApproved(subject, approver);
+        if (!authorized) revert ApprovalUnauthorized(subject, level, approver, role, region);
+        (checked.account, checked.role, checked.region, checked.official) = (approver, role, region, official);
+    }
+
+    /// @dev Whether official `official` (not 0) approved `subject`, whose stored record is `current`.
+    function _hasApproved(uint256 subject, StoredSubject memory current, uint32 official)
+        private
+        view
+        returns (bool)
+    {
+        uint256 count = current.approverCount;
+        uint256 inSlot = count < INLINE_APPROVERS ? count : INLINE_APPROVERS;
+        for (uint256 i = 0; i < inSlot; ++i) {
+            if (uint32(current.approvers >> (OFFICIAL_BITS * i)) == official) return true;
+        }
+        return count > INLINE_APPROVERS && _laterApprovers[subject][official];
     }
 
     /// @dev The pending `subject`, after checking that `account` may reject or return it.
-    function _decidable(uint256 subject, address account) private view returns (Subject memory current) {
+    function _decidable(uint256 subject, address account) private view returns (StoredSubject memory current) {
         current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
-        if (account == current.submitter) revert ApprovalBySubmitter(subject, account);
-        _requireApprover(subject, current.level, _levels[current.routeId][current.level], account);
+        (uint32 official, bool authorized) = _officialAt(subject, current.routeId, current.level, account);
+        if (official == current.submitter) revert ApprovalBySubmitter(subject, account);
+        if (!authorized) _revertUnauthorized(subject, current.routeId, current.level, account);
     }
 
-    function _requireApprover(uint256 subject, uint8 level, StoredLevel storage rule, address account)
+    /// @dev The official id of `account`, and whether it holds the role of `level` of route `routeId` over the
+    /// region of `subject` at that level's region level.
+    function _officialAt(uint256 subject, uint16 routeId, uint8 level, address account)
         private
         view
+        returns (uint32 official, bool authorized)
     {
-        bytes32 role = rule.role;
-        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
-        if (!roles.hasRoleIn(role, account, region)) {
-            revert ApprovalUnauthorized(subject, level, account, role, region);
-        }
+        StoredLevel storage rule = _levels[routeId][level];
+        return roles.officialIn(rule.role, account, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel));
     }
 
-    function _deadline(Subject memory current) private view returns (uint256) {
+    function _revertUnauthorized(uint256 subject, uint16 routeId, uint8 level, address account) private view {
+        StoredLevel storage rule = _levels[routeId][level];
+        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
+        revert ApprovalUnauthorized(subject, level, account, rule.role, region);
+    }
+
+    function _deadline(StoredSubject memory current) private view returns (uint256) {
         uint32 timeout = _levels[current.routeId][current.level].timeout;
         return timeout == 0 ? 0 : uint256(current.since) + timeout;
     }

@@ -89,11 +89,15 @@ interface IApprovalEngine {
     /// @notice A route needs 1 to 8 levels.
     error ApprovalInvalidRoute(uint256 levelCount);
 
-    /// @notice Level `index` names an unknown role, an invalid region level or a zero threshold.
+    /// @notice Level `index` names an unknown role, an invalid region level or a zero threshold, or brings the
+    /// route's thresholds to more than 255 in all.
     error ApprovalInvalidLevel(uint256 index);
 
     /// @notice Band `index` names an unknown route, a route of another kind, or is not above the band before.
     error ApprovalInvalidBand(uint256 index);
+
+    /// @notice `account` holds no official id (it never held a regional role), so it cannot submit subjects.
+    error ApprovalSubmitterNotOfficial(address account);
 
     /// @notice `subject` already exists.
     error ApprovalSubjectExists(uint256 subject);

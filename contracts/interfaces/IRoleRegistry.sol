@@ -11,6 +11,10 @@ interface IRoleRegistry {
     /// @notice A regional role of `account` over `region` was revoked by `sender`.
     event RegionalRoleRevoked(bytes32 indexed role, address indexed account, uint64 indexed region, address sender);
 
+    /// @notice `account` received its first regional role and with it the official id `official`, which it keeps
+    /// for good (see {officialOf}).
+    event OfficialEnrolled(address indexed account, uint32 indexed official);
+
     /// @notice `code` is not a valid 12-digit region code.
     error RoleRegistryInvalidRegion(uint64 code);
 
@@ -43,6 +47,20 @@ interface IRoleRegistry {
 
     /// @notice Whether `account` holds `role` over `region`, directly or through a region above it.
     function hasRoleIn(bytes32 role, address account, uint64 region) external view returns (bool);
+
+    /// @notice The official id of `account` and whether it holds `role` over `region` (as {hasRoleIn}). The id
+    /// is 0 for an account that never held a regional role.
+    function officialIn(bytes32 role, address account, uint64 region)
+        external
+        view
+        returns (uint32 official, bool authorized);
+
+    /// @notice The official id of `account`: a number from 1 given with its first regional role, never reused;
+    /// 0 if it never held one. Contracts record officials by id where an address would not fit in a slot.
+    function officialOf(address account) external view returns (uint32);
+
+    /// @notice The account of official id `official` (the zero address for an id not given yet).
+    function accountOf(uint32 official) external view returns (address);
 
     /// @notice Reverts with {RoleRegistryUnauthorized} unless `account` holds `role` over `region`.
     function checkRoleIn(bytes32 role, address account, uint64 region) external view;

@@ -85,7 +85,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
     /// proven in a current final batch; the household is new or exited (in the leaf's region).
     /// Emits a {HouseholdMonitored} event.
     function enterMonitoring(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external {
-        Household memory record = _checkFiling(batchId, leaf, proof, EligibilityDecision.MONITOR);
+        (Household memory record,) = _checkFiling(batchId, leaf, proof, EligibilityDecision.MONITOR);
         if (record.status != Status.None && record.status != Status.Exited) {
             revert HouseholdWrongStatus(leaf.householdId, record.status);
         }
@@ -122,9 +122,10 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         if (raised.state != ObjectionState.Open) revert HouseholdObjectionNotOpen(objectionId);
         uint256 subject = raised.subject;
         uint64 region = subjectRegion(subject);
-        if (!roles.hasRoleIn(REVIEWER, msg.sender, region)) revert HouseholdUnauthorized(msg.sender, REVIEWER, region);
+        (uint32 reviewer, bool authorized) = roles.officialIn(REVIEWER, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, REVIEWER, region);
         // Whoever filed a procedure does not judge objections against it.
-        if (msg.sender == _subject(subject).submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+        if (reviewer == _subject(subject).submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
 
         raised.state = upheld ? ObjectionState.Upheld : ObjectionState.Dismissed;
         Notice storage notice = _notices[subject];
@@ -203,7 +204,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     function noticeEndsAt(uint256 subject) external view returns (uint256) {
-        Subject storage stored = _subject(subject);
+        StoredSubject storage stored = _subject(subject);
         return stored.state == SubjectState.Approved ? uint256(stored.since) + noticePeriod : 0;
     }
 
@@ -246,7 +247,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         returns (uint256 subject)
     {
         bool registration = kind == ProcedureKind.Registration;
-        Household memory record =
+        (Household memory record, uint32 clerk) =
             _checkFiling(batchId, leaf, proof, registration ? EligibilityDecision.ADMIT : EligibilityDecision.EXIT);
         bytes32 householdId = leaf.householdId;
         uint64 region = leaf.region;
@@ -264,18 +265,18 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
             _households[householdId].procedures = record.procedures;
             key = _procedureKey(householdId, record.procedures);
         }
-        subject = _openSubject(key, region, uint8(kind), 0, 0, msg.sender);
+        subject = _openSubject(key, region, uint8(kind), 0, 0, msg.sender, clerk);
         if (registration) emit RegistrationFiled(householdId, subject, batchId);
         else emit ExitFiled(householdId, subject, batchId);
     }
 
     /// @dev Requirements: the leaf carries `decision`; its region is a village over which the caller is an
     /// INTAKE_CLERK; it is proven in `batchId`, a current final batch covering that village; a household already
-    /// on record stays in its region.
+    /// on record stays in its region. Returns the household's record and the clerk's official id.
     function _checkFiling(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof, uint8 decision)
         private
         view
-        returns (Household memory record)
+        returns (Household memory record, uint32 clerk)
     {
         bytes32 householdId = leaf.householdId;
         uint64 region = leaf.region;
@@ -283,9 +284,9 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         if (!RegionCode.isValid(region) || RegionCode.level(region) != RegionCode.VILLAGE) {
             revert HouseholdNotVillage(region);
         }
-        if (!roles.hasRoleIn(INTAKE_CLERK, msg.sender, region)) {
-            revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, region);
-        }
+        bool authorized;
+        (clerk, authorized) = roles.officialIn(INTAKE_CLERK, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, region);
         bytes32 root = eligibility.provenRoot(batchId, region);
         bytes32 hashed = leaf.hash();
         if (_processProof(proof, hashed) != root) {
@@ -299,7 +300,7 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @dev When the public notice of `subject` ends; reverts unless its approvals passed.
     function _noticeEnd(uint256 subject) private view returns (uint256) {
-        Subject storage stored = _subject(subject);
+        StoredSubject storage stored = _subject(subject);
         if (stored.state != SubjectState.Approved) revert HouseholdNotApproved(subject);
         return uint256(stored.since) + noticePeriod;
     }

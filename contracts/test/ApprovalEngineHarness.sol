@@ -17,7 +17,7 @@ contract ApprovalEngineHarness is ApprovalEngine {
         external
         returns (uint256)
     {
-        return _openSubject(key, region, kind, supportType, amount, msg.sender);
+        return _openSubject(key, region, kind, supportType, amount, msg.sender, roles.officialOf(msg.sender));
     }
 
     function _onApproved(uint256 subject) internal override {

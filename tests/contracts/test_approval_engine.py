@@ -187,6 +187,12 @@ def test_a_subject_cannot_be_opened_twice(engine, officials, subject):
         engine.open(KEY, VILLAGE, PLAN, FUND, 1, {"from": officials.clerk})
 
 
+def test_an_account_that_never_held_a_regional_role_cannot_submit(engine, officials):
+    # Separation of duties compares official ids, so a submitter needs one.
+    with brownie.reverts(err("ApprovalSubmitterNotOfficial", officials.outsider)):
+        engine.open(KEY, VILLAGE, PLAN, FUND, 1, {"from": officials.outsider})
+
+
 # --- approvals ----------------------------------------------------------------------------------------------
 
 
@@ -231,6 +237,10 @@ def test_an_account_cannot_approve_again_at_a_higher_level(engine, officials, su
     engine.approve(subject, 0, {"from": officials.county_leader})
     with brownie.reverts(err("ApprovalAlreadyApproved", subject, officials.county_leader)):
         engine.approve(subject, 1, {"from": officials.county_leader})
+
+
+def test_an_account_without_an_official_id_has_approved_nothing(engine, officials, at_township):
+    assert not engine.hasApproved(at_township, officials.outsider)
 
 
 def test_an_account_without_the_role_cannot_approve(engine, officials, subject, role):
@@ -397,6 +407,15 @@ def test_an_account_not_at_the_next_level_cannot_escalate(engine, officials, sub
     with brownie.reverts(err("ApprovalUnauthorized", subject, 1, officials.village_leader, role["LEADER"],
                              TOWNSHIP)):
         engine.escalate(subject, {"from": officials.village_leader})
+
+
+def test_an_approver_of_an_escalated_level_cannot_approve_at_the_next(engine, officials, at_township, chain):
+    # The county leader's grant covers the township: it approved there (1 of 2) before the level was skipped.
+    engine.approve(at_township, 1, {"from": officials.county_leader})
+    chain.sleep(LEVEL_TIMEOUT + 1)
+    engine.escalate(at_township, {"from": officials.clerk})
+    with brownie.reverts(err("ApprovalAlreadyApproved", at_township, officials.county_leader)):
+        engine.approve(at_township, 2, {"from": officials.county_leader})
 
 
 def test_the_last_level_cannot_be_escalated(engine, officials, chain):
@@ -567,3 +586,60 @@ def test_a_role_checked_earlier_in_a_batch_does_not_cover_another_region(engine,
     batch = [sign(signer, at_township, 1, nonce=0), sign(signer, elsewhere, 1, nonce=1)]
     with brownie.reverts(err("ApprovalUnauthorized", elsewhere, 1, signer.address, role["LEADER"], 530102002000)):
         engine.approveBySig(batch, {"from": officials.outsider})
+
+
+# --- routes needing more approvers than the subject's slot holds ------------------------------------------------
+# A subject keeps its first four approvers in its own storage slot and later ones in a mapping: both must refuse
+# a second approval by the same account.
+
+LONG_KEY = keccak(text="long-plan")
+
+
+@pytest.fixture
+def long_subject(engine, officials, admin, role):
+    """A material plan on a route of six approvals: village LEADER, then five township LEADERs."""
+    route = engine.defineRoute(PLAN, [(role["LEADER"], VILLAGE_LEVEL, 1, 0), (role["LEADER"], TOWNSHIP_LEVEL, 5, 0)],
+                               {"from": admin}).return_value
+    engine.setRouteBands(PLAN, MATERIAL, [(LARGE_MAX, route)], {"from": admin})
+    subject = engine.open(LONG_KEY, VILLAGE, PLAN, MATERIAL, 1, {"from": officials.clerk}).return_value
+    engine.approve(subject, 0, {"from": officials.village_leader})
+    return subject
+
+
+def four_township_approvals(engine, officials, subject, sign):
+    """Approvers 2 to 5 of `subject`: the fifth (signers[0]) is the first kept outside the subject's slot."""
+    for leader in officials.township_leaders + [officials.county_leader]:
+        engine.approve(subject, 1, {"from": leader})
+    engine.approveBySig([sign(officials.signers[0], subject, 1)], {"from": officials.outsider})
+
+
+def test_a_route_needing_more_than_255_approvals_in_all_is_refused(engine, admin, role):
+    levels = [(role["LEADER"], VILLAGE_LEVEL, 200, 0), (role["LEADER"], TOWNSHIP_LEVEL, 56, 0)]
+    with brownie.reverts(err("ApprovalInvalidLevel", 1)):
+        engine.defineRoute(PLAN, levels, {"from": admin})
+
+
+def test_an_approver_beyond_the_fourth_is_recorded(engine, officials, long_subject, sign):
+    four_township_approvals(engine, officials, long_subject, sign)
+    assert engine.hasApproved(long_subject, officials.signers[0])
+    assert not engine.hasApproved(long_subject, officials.signers[1])
+    assert engine.subjectOf(long_subject)["approvals"] == 4
+
+
+def test_an_approver_beyond_the_fourth_cannot_approve_again(engine, officials, long_subject, sign):
+    four_township_approvals(engine, officials, long_subject, sign)
+    with brownie.reverts(err("ApprovalAlreadyApproved", long_subject, officials.signers[0])):
+        engine.approveBySig([sign(officials.signers[0], long_subject, 1)], {"from": officials.outsider})
+
+
+def test_one_of_the_first_four_approvers_cannot_approve_again_after_the_fourth(engine, officials, long_subject, sign):
+    four_township_approvals(engine, officials, long_subject, sign)
+    with brownie.reverts(err("ApprovalAlreadyApproved", long_subject, officials.township_leaders[1])):
+        engine.approve(long_subject, 1, {"from": officials.township_leaders[1]})
+
+
+def test_a_route_of_six_approvals_completes_with_six_distinct_approvers(engine, officials, long_subject, sign):
+    four_township_approvals(engine, officials, long_subject, sign)
+    tx = engine.approveBySig([sign(officials.signers[1], long_subject, 1)], {"from": officials.outsider})
+    assert transitions(tx) == [(long_subject, 1, officials.signers[1].address, COMPLETED)]
+    assert engine.subjectOf(long_subject)["state"] == APPROVED

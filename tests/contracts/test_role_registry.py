@@ -229,6 +229,60 @@ def test_renouncing_a_grant_not_held_reverts_with_grant_not_found(role_registry,
         role_registry.renounceRoleIn(CLERK, VILLAGE, {"from": stranger})
 
 
+# --- official ids ----------------------------------------------------------------------------------------------
+# Contracts record officials by a small id (approvers packed into a subject's slot); the id comes with the first
+# regional grant and stays with the account.
+
+
+def test_a_first_regional_grant_gives_the_next_official_id(role_registry, admin, official, stranger):
+    role_registry.grantRoleIn(CLERK, official, VILLAGE, {"from": admin})
+    tx = role_registry.grantRoleIn(LEADER, stranger, TOWNSHIP, {"from": admin})
+    assert (tx.events["OfficialEnrolled"]["account"], tx.events["OfficialEnrolled"]["official"]) == (stranger, 2)
+    assert (role_registry.officialOf(official), role_registry.officialOf(stranger)) == (1, 2)
+    assert (role_registry.accountOf(1), role_registry.accountOf(2)) == (official, stranger)
+
+
+def test_a_further_grant_keeps_the_official_id(role_registry, admin, official):
+    role_registry.grantRoleIn(CLERK, official, VILLAGE, {"from": admin})
+    tx = role_registry.grantRoleIn(LEADER, official, COUNTY, {"from": admin})
+    assert "OfficialEnrolled" not in tx.events
+    assert role_registry.officialOf(official) == 1
+
+
+def test_an_official_keeps_the_id_after_losing_every_grant(role_registry, admin, official, stranger):
+    role_registry.grantRoleIn(CLERK, official, VILLAGE, {"from": admin})
+    role_registry.revokeRoleIn(CLERK, official, VILLAGE, {"from": admin})
+    role_registry.grantRoleIn(CLERK, stranger, VILLAGE, {"from": admin})
+    role_registry.grantRoleIn(CLERK, official, VILLAGE, {"from": admin})
+    assert (role_registry.officialOf(official), role_registry.officialOf(stranger)) == (1, 2)
+
+
+def test_an_account_never_granted_a_regional_role_has_no_official_id(role_registry, stranger):
+    assert role_registry.officialOf(stranger) == 0
+    assert role_registry.accountOf(1) == ZERO_ADDRESS
+
+
+def test_official_in_names_the_official_holding_the_role_through_a_region_above(role_registry, admin, official):
+    role_registry.grantRoleIn(LEADER, official, COUNTY, {"from": admin})
+    assert tuple(role_registry.officialIn(LEADER, official, VILLAGE)) == (1, True)
+
+
+def test_official_in_names_an_official_without_the_role_as_unauthorized(role_registry, admin, official):
+    role_registry.grantRoleIn(LEADER, official, VILLAGE, {"from": admin})
+    assert tuple(role_registry.officialIn(LEADER, official, OTHER_VILLAGE_SAME_TOWNSHIP)) == (1, False)
+    assert tuple(role_registry.officialIn(CLERK, official, VILLAGE)) == (1, False)
+
+
+def test_official_in_after_a_revocation_is_unauthorized(role_registry, admin, official):
+    role_registry.grantRoleIn(LEADER, official, TOWNSHIP, {"from": admin})
+    role_registry.revokeRoleIn(LEADER, official, TOWNSHIP, {"from": admin})
+    assert tuple(role_registry.officialIn(LEADER, official, VILLAGE)) == (1, False)
+
+
+def test_official_in_for_a_stranger_is_id_zero_and_unauthorized(role_registry, stranger):
+    assert tuple(role_registry.officialIn(LEADER, stranger, VILLAGE)) == (0, False)
+
+
 # --- administration ------------------------------------------------------------------------------------------
 
 
