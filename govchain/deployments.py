@@ -2,7 +2,10 @@
 
 The deploy script writes it; every other component reads it. Layout::
 
-    {"31337": {"RoleRegistry": {"address": "0x..", "tx": "0x..", "block": 3}}}
+    {"31337": {"RoleRegistry": {"address": "0x..", "tx": "0x..", "block": 3, "code_hash": "0x.."}}}
+
+``code_hash`` is the keccak-256 of the creation bytecode deployed, so the deploy script can tell whether the
+contract on chain was built from the sources of today (records written before it existed have none).
 
 Writes go to a temporary file that is then renamed, so a crash never leaves a half-written registry.
 """
@@ -20,11 +23,12 @@ from govchain.errors import ConfigError
 
 @dataclass(frozen=True)
 class Deployment:
-    """Where one contract lives on one chain, and the transaction that created it."""
+    """Where one contract lives on one chain, the transaction that created it and the build it came from."""
 
     address: str
     tx: str
     block: int
+    code_hash: str | None = None
 
 
 class DeploymentRegistry:

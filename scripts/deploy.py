@@ -5,6 +5,8 @@
 
 A contract already recorded for this chain id, whose address still holds code, is reused unless one of the
 contracts it is built on was deployed afresh in this run; set GOVCHAIN_REDEPLOY=1 to deploy everything anew.
+A recorded contract built from other sources than today's (its creation code differs) is deployed afresh on the
+local chain; elsewhere the script stops, since the old contract holds grants and records a new one would not.
 
 Settings (environment, see network/deploy.env): GOVCHAIN_ORACLE_QUORUM (k of the k-of-n oracle quorum,
 default 2), GOVCHAIN_NOTICE_DAYS (public notice 公示, default 7, at least 5), GOVCHAIN_TRANSITION_DAYS
@@ -21,9 +23,12 @@ from __future__ import annotations
 import os
 
 from brownie import EligibilityRegistry, HouseholdRegistry, RoleRegistry, accounts, network, web3
+from eth_utils import keccak
+from hexbytes import HexBytes
 
 from govchain.config import NetworkConfig
 from govchain.deployments import Deployment, DeploymentRegistry
+from govchain.localnode import LOCAL_CHAIN_ID
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
 
 DAY = 86_400
@@ -64,12 +69,20 @@ def deploy_or_reuse(registry: DeploymentRegistry, name: str, container, args: tu
     chain_id = web3.eth.chain_id
     recorded = registry.get(chain_id, name)
     redeploy = force or os.environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0")
+    code_hash = "0x" + keccak(HexBytes(container.bytecode)).hex()
     if recorded and not redeploy and len(web3.eth.get_code(recorded.address)) > 0:
-        print(f"{name}: reusing {recorded.address} (deployed in block {recorded.block})")
-        return container.at(recorded.address), False
+        if recorded.code_hash == code_hash:
+            print(f"{name}: reusing {recorded.address} (deployed in block {recorded.block})")
+            return container.at(recorded.address), False
+        if chain_id != LOCAL_CHAIN_ID:
+            raise SystemExit(
+                f"{name} at {recorded.address} on chain {chain_id} was built from other sources than today's. "
+                f"Its grants and records stay with it; set GOVCHAIN_REDEPLOY=1 to deploy today's build anew."
+            )
+        print(f"{name}: {recorded.address} was built from other sources; deploying today's build")
     contract = container.deploy(*args, {"from": sender})
     receipt = contract.tx
-    registry.record(chain_id, name, Deployment(contract.address, receipt.txid, receipt.block_number))
+    registry.record(chain_id, name, Deployment(contract.address, receipt.txid, receipt.block_number, code_hash))
     print(f"{name}: deployed at {contract.address}")
     return contract, True
 

@@ -1,5 +1,7 @@
 """scripts/deploy.py on brownie's local chain: records, reuses, redeploys, wires routes, hands over administration."""
 
+from dataclasses import replace
+
 import pytest
 
 from govchain.deployments import DeploymentRegistry
@@ -27,6 +29,30 @@ def test_deploy_records_every_contract_for_this_chain(registry_path, web3):
 def test_second_deploy_reuses_every_recorded_contract(registry_path):
     first = {name: contract.address for name, contract in deploy.main().items()}
     assert {name: contract.address for name, contract in deploy.main().items()} == first
+
+
+def stale_role_registry_record(registry_path, web3):
+    """Marks the recorded RoleRegistry as built from other sources."""
+    registry = DeploymentRegistry(registry_path)
+    recorded = registry.get(web3.eth.chain_id, "RoleRegistry")
+    registry.record(web3.eth.chain_id, "RoleRegistry", replace(recorded, code_hash="0x" + "ab" * 32))
+
+
+def test_a_contract_built_from_other_sources_is_deployed_afresh_on_the_local_chain(registry_path, web3):
+    first = deploy.main()
+    stale_role_registry_record(registry_path, web3)
+    second = deploy.main()
+    # The contracts built on the role registry follow it.
+    assert all(second[name].address != first[name].address for name in CONTRACTS)
+
+
+def test_a_contract_built_from_other_sources_stops_the_deploy_on_another_chain(registry_path, web3, monkeypatch):
+    first = deploy.main()
+    stale_role_registry_record(registry_path, web3)
+    monkeypatch.setattr(deploy, "LOCAL_CHAIN_ID", web3.eth.chain_id + 1)
+    with pytest.raises(SystemExit, match="built from other sources"):
+        deploy.main()
+    assert DeploymentRegistry(registry_path).get(web3.eth.chain_id, "RoleRegistry").address == first["RoleRegistry"].address
 
 
 def test_redeploy_flag_deploys_new_contracts(registry_path, monkeypatch):
