@@ -10,10 +10,10 @@ whole transaction (21,000 base included), as the receipt reports it.
 Targets (issue 3): file_candidate_gas <= 90,000; approval_step_gas <= 75,000;
 relayed_approval_gas_per_sig <= 45,000 (batch of 10); commit_batch_gas <= 150,000.
 The last line printed is one JSON object with those four keys and every individual measurement under
-"details". approval_step_gas is the worst of the four steps of a route; relayed_approval_gas_per_sig the worse
-of a batch by one official and a batch by ten officials, both signers who have relayed before; the batch of
-ten officials' very first signatures on this contract (each nonce's first write, 0 to 1, costs 20,000 gas more
-than any later one, as with any EIP-712 nonce) is reported separately as relayed_ten_new_officials. commit_batch_gas is the commit that reaches the quorum for a new scope.
+"details". approval_step_gas is the worst of the four steps of a route; relayed_approval_gas_per_sig the worst
+of three batches of ten: one official over ten subjects, ten officials' very first signatures on this contract
+(their nonces' first writes), and the same ten officials again. commit_batch_gas is the commit that reaches the
+quorum for a new scope.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def main() -> None:
         "file_candidate_gas": figures["file_candidate"],
         "approval_step_gas": max(figures[k] for k in figures if k.startswith("approval_")),
         "relayed_approval_gas_per_sig": max(
-            figures["relayed_one_official_10_subjects"], figures["relayed_ten_officials_10_subjects"]
+            figures["relayed_one_official_10_subjects"], figures["relayed_ten_new_officials"],
+            figures["relayed_ten_officials_10_subjects"],
         ),
         "commit_batch_gas": max(figures["commit_first_vote"], figures["commit_finalizing_vote"]),
         "leaves": len(tree),
@@ -124,10 +125,13 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
     township_leaders = [accounts[7], accounts[8]]
     roles = proj.RoleRegistry.deploy(admin, {"from": admin})
     signers = [accounts.add() for _ in range(RELAY_BATCH + 1)]
+    # Grant order gives the official ids. The relaying official (signers[0]) comes first, so the ten others
+    # (ids 9 to 18) find no nonce slot written yet (nonces sit eight to a slot by official id): their first
+    # batch pays for opening both slots.
     grants = [
-        ("ORACLE", oracle_a, COUNTY), ("ORACLE", oracle_b, COUNTY), ("INTAKE_CLERK", clerk, VILLAGE),
-        ("LEADER", village_leader, VILLAGE), ("LEADER", county_leader, COUNTY),
-    ] + [("LEADER", leader, TOWNSHIP) for leader in township_leaders + signers]
+        ("LEADER", signers[0], TOWNSHIP), ("ORACLE", oracle_a, COUNTY), ("ORACLE", oracle_b, COUNTY),
+        ("INTAKE_CLERK", clerk, VILLAGE), ("LEADER", village_leader, VILLAGE), ("LEADER", county_leader, COUNTY),
+    ] + [("LEADER", leader, TOWNSHIP) for leader in township_leaders + signers[1:]]
     for name, account, region in grants:
         roles.grantRoleIn(ROLE_IDS[name], account, region, {"from": admin})
 

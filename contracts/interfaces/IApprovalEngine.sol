@@ -159,6 +159,10 @@ interface IApprovalEngine {
     /// @notice Moves an overdue `subject` to the next level of its route.
     function escalate(uint256 subject) external;
 
+    /// @notice The nonce the next signature of `signer` must carry (0 for an account that never held a regional
+    /// role).
+    function nonces(address signer) external view returns (uint256);
+
     /// @notice The progress of `subject`.
     function subjectOf(uint256 subject) external view returns (Subject memory);
 

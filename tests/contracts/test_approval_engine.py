@@ -535,6 +535,25 @@ def test_a_relayed_signer_without_the_role_is_refused(engine, officials, subject
         engine.approveBySig([sign(signer, subject, 2)], {"from": officials.outsider})
 
 
+def test_a_relayed_signer_who_never_held_a_role_is_refused_at_the_role_check(engine, officials, at_township, sign,
+                                                                             role):
+    # Without an official id the signer has no nonce slot: nonce 0 is accepted and nothing is written.
+    assert engine.nonces(officials.outsider) == 0
+    with brownie.reverts(err("ApprovalUnauthorized", at_township, 1, officials.outsider, role["LEADER"], TOWNSHIP)):
+        engine.approveBySig([sign(officials.outsider, at_township, 1)], {"from": officials.clerk})
+
+
+def test_officials_sharing_a_nonce_slot_keep_their_own_counts(engine, role_registry, officials, at_township, sign):
+    first, second, third = officials.signers
+    # Consecutive ids: their counters sit in one storage slot (eight to a slot).
+    assert role_registry.officialOf(second) == role_registry.officialOf(first) + 1
+    other = engine.open(keccak(text="other"), VILLAGE, PLAN, FUND, 50_000, {"from": officials.clerk}).return_value
+    engine.approve(other, 0, {"from": officials.village_leader})
+    engine.approveBySig([sign(first, at_township, 1, nonce=0), sign(first, other, 1, nonce=1),
+                         sign(second, other, 1, nonce=0)], {"from": officials.outsider})
+    assert (engine.nonces(first), engine.nonces(second), engine.nonces(third)) == (2, 1, 0)
+
+
 def test_a_relayed_signer_cannot_approve_the_same_subject_twice(engine, officials, at_township, sign):
     signer = officials.signers[0]
     engine.approveBySig([sign(signer, at_township, 1)], {"from": officials.outsider})
