@@ -158,7 +158,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata signed = approvals[i];
             if (block.timestamp > signed.deadline) revert ApprovalSignatureExpired(signed.signer, signed.deadline);
-            // A signature is good for one use: the nonce moves on whether or not it was this signature's.
+            // A signature is good for one use: it must carry the signer's next nonce, which this uses up.
             uint256 expected = _useNonce(signed.signer);
             if (signed.nonce != expected) revert ApprovalInvalidNonce(signed.signer, signed.nonce, expected);
             bytes32 digest = _hashTypedDataV4(
