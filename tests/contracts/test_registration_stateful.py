@@ -411,13 +411,15 @@ class Registration:
         self.chain.sleep(st_days * DAY)
         self.day += st_days
 
-    def rule_wait_for_the_end_of_a_transition(self, st_household):
-        """Mines the block one second before and the block at the end of a household's transition period, when
-        that lies beyond every running notice, and checks the policies covered at each."""
-        ends = self.transition_ends[HOUSEHOLDS[st_household]]
+    def rule_wait_for_the_end_of_a_transition(self):
+        """Mines the block one second before and the block at the end of the first transition period to end
+        beyond every running notice, and checks the policies covered at each."""
         _, now = self._latest_block()
-        if not ends or ends - 1 < self.chain.time() + (NOTICE_DAYS + 1) * DAY:
+        after_notices = self.chain.time() + (NOTICE_DAYS + 1) * DAY
+        ending = [ends for ends in self.transition_ends.values() if ends and ends - 1 >= after_notices]
+        if not ending:
             return
+        ends = min(ending)
         for target in (ends - 1, ends):
             # anvil refuses brownie's mine(timestamp); a failed request would leave the boundary untested unseen.
             response = web3.provider.make_request("evm_setNextBlockTimestamp", [target])
