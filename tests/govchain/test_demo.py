@@ -1,0 +1,36 @@
+"""govchain.demo waits for the threads brownie started during the deploy before it disconnects."""
+
+import threading
+import time
+
+from govchain.demo import join_threads_started_since
+
+
+def start_daemon(target) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_waits_for_threads_started_during_the_deploy():
+    already_running = set(threading.enumerate())
+    recorded = threading.Event()
+
+    def record_after_a_while():
+        time.sleep(0.3)
+        recorded.set()
+
+    start_daemon(record_after_a_while)
+    join_threads_started_since(already_running)
+    assert recorded.is_set()
+
+
+def test_does_not_wait_for_threads_running_before_the_deploy():
+    release = threading.Event()
+    earlier = start_daemon(lambda: release.wait(10))
+    already_running = set(threading.enumerate())
+    started = time.perf_counter()
+    join_threads_started_since(already_running)
+    assert time.perf_counter() - started < 1
+    assert earlier.is_alive()
+    release.set()
