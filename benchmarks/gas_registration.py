@@ -29,9 +29,10 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from brownie import network, project  # noqa: E402
+from brownie import project  # noqa: E402
 from brownie._config import CONFIG  # noqa: E402
 
+from govchain.brownie_session import connected  # noqa: E402
 from govchain.eligibility import Decision  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
 from govchain.roles import ROLE_IDS  # noqa: E402
@@ -91,11 +92,8 @@ def main() -> None:
     proj = project.load(PROJECT_ROOT, name="GasRegistration")
     proj.load_config()
     CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
-    network.connect("development")
-    try:
+    with connected("development"):
         figures = measure(proj, tree, picks)
-    finally:
-        network.disconnect()
 
     summary = {
         "file_candidate_gas": figures["file_candidate"],

@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 import warnings
 
+from govchain.brownie_session import connected
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.deployments import DeploymentRegistry
 from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode
@@ -44,25 +44,9 @@ def deploy_with_brownie(rpc_port: int) -> dict:
     brownie._config.CONFIG.networks["development"]["cmd_settings"]["port"] = rpc_port
     project = brownie.project.load(PROJECT_ROOT, name="GovChain")
     project.load_config()
-    brownie.network.connect("development")  # attaches: brownie only launches a node when none listens
-    already_running = set(threading.enumerate())
-    try:
+    # Attaches: brownie only launches a node when none listens, and the demo's node outlives the deploy.
+    with connected("development", kill_rpc=False):
         return brownie.run("scripts/deploy.py", project=project)
-    finally:
-        join_threads_started_since(already_running)
-        brownie.network.disconnect(kill_rpc=False)
-
-
-def join_threads_started_since(already_running: set[threading.Thread], timeout: float = 30.0) -> None:
-    """Joins the threads started since ``already_running`` was taken.
-
-    brownie finishes its bookkeeping of every transaction in daemon threads it never joins (the undo buffer's
-    snapshot, a deployed contract's record), and they still call the node: disconnected under them, they print
-    tracebacks.
-    """
-    for thread in threading.enumerate():
-        if thread not in already_running and thread is not threading.current_thread():
-            thread.join(timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

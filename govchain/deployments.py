@@ -18,6 +18,9 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from eth_utils import keccak
+from hexbytes import HexBytes
+
 from govchain.errors import ConfigError
 
 
@@ -29,6 +32,11 @@ class Deployment:
     tx: str
     block: int
     code_hash: str | None = None
+
+
+def code_hash(creation_code: str | bytes) -> str:
+    """A deployment's ``code_hash``: keccak-256 of its creation bytecode (hex or bytes), as 0x-hex."""
+    return "0x" + keccak(HexBytes(creation_code)).hex()
 
 
 class DeploymentRegistry:

@@ -23,11 +23,9 @@ from __future__ import annotations
 import os
 
 from brownie import EligibilityRegistry, HouseholdRegistry, RoleRegistry, accounts, network, web3
-from eth_utils import keccak
-from hexbytes import HexBytes
 
 from govchain.config import NetworkConfig
-from govchain.deployments import Deployment, DeploymentRegistry
+from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.localnode import LOCAL_CHAIN_ID
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
 
@@ -69,9 +67,9 @@ def deploy_or_reuse(registry: DeploymentRegistry, name: str, container, args: tu
     chain_id = web3.eth.chain_id
     recorded = registry.get(chain_id, name)
     redeploy = force or os.environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0")
-    code_hash = "0x" + keccak(HexBytes(container.bytecode)).hex()
+    built = code_hash(container.bytecode)
     if recorded and not redeploy and len(web3.eth.get_code(recorded.address)) > 0:
-        if recorded.code_hash == code_hash:
+        if recorded.code_hash == built:
             print(f"{name}: reusing {recorded.address} (deployed in block {recorded.block})")
             return container.at(recorded.address), False
         if chain_id != LOCAL_CHAIN_ID:
@@ -82,7 +80,7 @@ def deploy_or_reuse(registry: DeploymentRegistry, name: str, container, args: tu
         print(f"{name}: {recorded.address} was built from other sources; deploying today's build")
     contract = container.deploy(*args, {"from": sender})
     receipt = contract.tx
-    registry.record(chain_id, name, Deployment(contract.address, receipt.txid, receipt.block_number, code_hash))
+    registry.record(chain_id, name, Deployment(contract.address, receipt.txid, receipt.block_number, built))
     print(f"{name}: deployed at {contract.address}")
     return contract, True
 

@@ -33,6 +33,8 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
     uint256 private constant OFFICIAL_BITS = 32;
     uint256 private constant NONCES_PER_SLOT = 8;
     uint256 private constant NONCE_BITS = 32;
+    // The nonce argument of a direct approval: no counter ever reaches it.
+    uint256 private constant NOT_RELAYED = type(uint256).max;
 
     struct RouteHeader {
         uint8 kind;
@@ -145,22 +147,20 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
     /// approval reaches the level's threshold, Completed when it does so at the last level.
     function approve(uint256 subject, uint8 level) external {
         CheckedRole memory nothingChecked;
-        _approve(subject, level, msg.sender, nothingChecked);
+        _approve(subject, level, msg.sender, NOT_RELAYED, nothingChecked);
     }
 
     /// @inheritdoc IApprovalEngine
-    /// @dev Requirements, for each approval: the deadline has not passed; the nonce is the signer's next one;
-    /// the signature is the signer's EIP-712 signature over (subject, level, nonce, deadline) for this chain and
-    /// this contract (EOA signers, EIP-2098 compact signatures); then as {approve} for the signer.
-    /// Emits the event of {approve} for each.
+    /// @dev Requirements, for each approval: the deadline has not passed; the signature is the signer's EIP-712
+    /// signature over (subject, level, nonce, deadline) for this chain and this contract (EOA signers, EIP-2098
+    /// compact signatures); then as {approve} for the signer, whose next nonce the signature must carry (checked
+    /// once the subject is found pending at that level, as the nonce is kept by the official id that the role
+    /// check returns). Emits the event of {approve} for each.
     function approveBySig(SignedApproval[] calldata approvals) external {
         CheckedRole memory checked;
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata signed = approvals[i];
             if (block.timestamp > signed.deadline) revert ApprovalSignatureExpired(signed.signer, signed.deadline);
-            // A signature is good for one use: it must carry the signer's next nonce, which this uses up.
-            uint256 expected = _useNonce(signed.signer);
-            if (signed.nonce != expected) revert ApprovalInvalidNonce(signed.signer, signed.nonce, expected);
             bytes32 digest = _hashTypedDataV4(
                 keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
             );
@@ -168,7 +168,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
             if (recoverError != ECDSA.RecoverError.NoError || recovered != signed.signer) {
                 revert ApprovalInvalidSignature(signed.signer);
             }
-            _approve(signed.subject, signed.level, signed.signer, checked);
+            _approve(signed.subject, signed.level, signed.signer, signed.nonce, checked);
         }
     }
 
@@ -239,7 +239,6 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
     /// @inheritdoc IApprovalEngine
     function nonces(address signer) external view returns (uint256) {
         uint32 official = roles.officialOf(signer);
-        if (official == 0) return 0;
         return uint32(_nonceSlots[official / NONCES_PER_SLOT] >> _nonceShift(official));
     }
 
@@ -247,7 +246,7 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
     function subjectOf(uint256 subject) external view returns (Subject memory) {
         StoredSubject memory stored = _subjects[subject];
         return Subject({
-            submitter: stored.submitter == 0 ? address(0) : roles.accountOf(stored.submitter),
+            submitter: roles.accountOf(stored.submitter),
             since: stored.since,
             routeId: stored.routeId,
             level: stored.level,
@@ -367,14 +366,17 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Requirements: `subject` is pending at `level`; `approver` is not its submitter, has not approved it
-    /// before and holds the level's role over the subject's region at the level's region level.
-    function _approve(uint256 subject, uint8 level, address approver, CheckedRole memory checked) private {
+    /// @dev Requirements: `subject` is pending at `level`; a relayed approval carries the approver's next `nonce`
+    /// (NOT_RELAYED for a direct one); `approver` is not the submitter, has not approved the subject before and
+    /// holds the level's role over the subject's region at the level's region level.
+    function _approve(uint256 subject, uint8 level, address approver, uint256 nonce, CheckedRole memory checked)
+        private
+    {
         StoredSubject memory current = _subjects[subject];
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
         StoredLevel storage rule = _levels[current.routeId][level];
-        uint32 official = _checkApprover(subject, current, level, rule, approver, checked);
+        uint32 official = _checkApprover(subject, current, level, rule, approver, nonce, checked);
 
         if (current.approverCount < INLINE_APPROVERS) {
             current.approvers |= uint128(official) << uint128(OFFICIAL_BITS * current.approverCount);
@@ -402,24 +404,27 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
         if (outcome == Outcome.Completed) _onApproved(subject);
     }
 
-    /// @dev The official id of `approver`, after checking that it is not the submitter of `subject` (stored as
-    /// `current`), has not approved it and holds `rule`'s role over the subject's region at `rule`'s region level.
-    /// `checked` remembers the last check passed, so a batch by one official asks the role registry once.
+    /// @dev The official id of `approver`, after using up its relayed `nonce` (see {_approve}) and checking that
+    /// it is not the submitter of `subject` (stored as `current`), has not approved it and holds `rule`'s role
+    /// over the subject's region at `rule`'s region level. `checked` remembers the last check passed, so a batch
+    /// by one official asks the role registry once.
     function _checkApprover(
         uint256 subject,
         StoredSubject memory current,
         uint8 level,
         StoredLevel storage rule,
         address approver,
+        uint256 nonce,
         CheckedRole memory checked
-    ) private view returns (uint32 official) {
-        (bytes32 role, uint8 regionLevel) = (rule.role, rule.regionLevel);
-        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), regionLevel);
+    ) private returns (uint32 official) {
+        (bytes32 role, uint64 region) = _levelRole(subject, rule);
         official = checked.official;
         bool authorized = true;
         if (checked.account != approver || checked.role != role || checked.region != region) {
             (official, authorized) = roles.officialIn(role, approver, region);
         }
+        // A signature is good for one use: it carries the signer's next nonce, which this uses up.
+        if (nonce != NOT_RELAYED) _useNonce(approver, official, nonce);
         // The submitter never approves their own subject.
         if (official == current.submitter) revert ApprovalBySubmitter(subject, approver);
         // One account approves a subject at most once, across all levels.
@@ -458,30 +463,34 @@ abstract contract ApprovalEngine is IApprovalEngine, Governed, EIP712 {
         view
         returns (uint32 official, bool authorized)
     {
-        StoredLevel storage rule = _levels[routeId][level];
-        return roles.officialIn(rule.role, account, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel));
+        (bytes32 role, uint64 region) = _levelRole(subject, _levels[routeId][level]);
+        return roles.officialIn(role, account, region);
     }
 
     function _revertUnauthorized(uint256 subject, uint16 routeId, uint8 level, address account) private view {
-        StoredLevel storage rule = _levels[routeId][level];
-        uint64 region = RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel);
-        revert ApprovalUnauthorized(subject, level, account, rule.role, region);
+        (bytes32 role, uint64 region) = _levelRole(subject, _levels[routeId][level]);
+        revert ApprovalUnauthorized(subject, level, account, role, region);
     }
 
-    /// @dev The next nonce of `signer`, which this call uses up. Counters sit eight to a slot by official id:
-    /// ids are given in order, so a new official's first signature mostly lands in a slot already written (5,000
-    /// gas rather than 22,100). An account without an id keeps nonce 0 and writes nothing: holding no role, its
-    /// approval fails the role check.
-    function _useNonce(address signer) private returns (uint256) {
-        uint32 official = roles.officialOf(signer);
-        if (official == 0) return 0;
+    /// @dev The role a level of `subject`'s route needs (`rule`), and the region over which it must be held.
+    function _levelRole(uint256 subject, StoredLevel storage rule) private view returns (bytes32 role, uint64 region) {
+        return (rule.role, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel));
+    }
+
+    /// @dev Uses up the next nonce of `signer` (official id `official`) after checking that `nonce` is it.
+    /// Counters sit eight to a slot by official id: ids are given in order, so a new official's first signature
+    /// mostly lands in a slot already written (5,000 gas rather than 22,100). An account without an id keeps
+    /// nonce 0 and writes nothing: holding no role, its approval fails the role check.
+    function _useNonce(address signer, uint32 official, uint256 nonce) private {
         uint256 slot = official / NONCES_PER_SLOT;
         uint256 shift = _nonceShift(official);
         uint256 counters = _nonceSlots[slot];
-        uint32 current = uint32(counters >> shift);
-        // `current + 1` is checked: after 2^32 - 1 signatures the counter panics rather than spill into the next.
-        _nonceSlots[slot] = counters - (uint256(current) << shift) + (uint256(current + 1) << shift);
-        return current;
+        uint32 expected = uint32(counters >> shift);
+        if (nonce != expected) revert ApprovalInvalidNonce(signer, nonce, expected);
+        // Id 0's counter stays 0: it is not an official's.
+        if (official == 0) return;
+        // `expected + 1` is checked: after 2^32 - 1 signatures the counter panics rather than spill into the next.
+        _nonceSlots[slot] = counters - (uint256(expected) << shift) + (uint256(expected + 1) << shift);
     }
 
     function _nonceShift(uint32 official) private pure returns (uint256) {

@@ -484,6 +484,15 @@ def test_a_replayed_signature_is_refused(engine, officials, at_township, sign):
         engine.approveBySig([signed], {"from": officials.outsider})
 
 
+def test_a_signature_replayed_after_its_level_cleared_is_refused_by_the_subjects_state(engine, officials,
+                                                                                        at_township, sign):
+    signed = sign(officials.signers[0], at_township, 1)
+    engine.approveBySig([signed], {"from": officials.outsider})
+    engine.approve(at_township, 1, {"from": officials.township_leaders[0]})
+    with brownie.reverts(err("ApprovalLevelMismatch", at_township, 1, 2)):
+        engine.approveBySig([signed], {"from": officials.outsider})
+
+
 def test_a_signature_replayed_on_another_subject_is_refused(engine, officials, at_township, sign):
     other = engine.open(keccak(text="other"), VILLAGE, PLAN, FUND, 50_000, {"from": officials.clerk}).return_value
     engine.approve(other, 0, {"from": officials.village_leader})

@@ -1,9 +1,9 @@
-"""govchain.demo waits for the threads brownie started during the deploy before it disconnects."""
+"""govchain.brownie_session waits for the threads brownie started while connected before it disconnects."""
 
 import threading
 import time
 
-from govchain.demo import join_threads_started_since
+from govchain.brownie_session import join_threads_started_since
 
 
 def start_daemon(target) -> threading.Thread:
@@ -12,7 +12,7 @@ def start_daemon(target) -> threading.Thread:
     return thread
 
 
-def test_waits_for_threads_started_during_the_deploy():
+def test_waits_for_threads_started_while_connected():
     already_running = set(threading.enumerate())
     recorded = threading.Event()
 
@@ -25,7 +25,7 @@ def test_waits_for_threads_started_during_the_deploy():
     assert recorded.is_set()
 
 
-def test_does_not_wait_for_threads_running_before_the_deploy():
+def test_does_not_wait_for_threads_running_before_the_connection():
     release = threading.Event()
     earlier = start_daemon(lambda: release.wait(10))
     already_running = set(threading.enumerate())
