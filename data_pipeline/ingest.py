@@ -314,6 +314,8 @@ def _normalise_ids(item: Ingested) -> None:
         status = item.frame[f"{column}__status"].to_numpy()
         item.quarantine(status == IdStatus.MISSING, Reason.MISSING_ID, column)
         item.quarantine(status == IdStatus.MALFORMED, Reason.MALFORMED_ID, column)
+        item.quarantine(status == IdStatus.BAD_BIRTH_DATE, Reason.INVALID_BIRTH_DATE, column)
+        item.quarantine(status == IdStatus.UNKNOWN_ADDRESS, Reason.UNKNOWN_ADDRESS_CODE, column)
 
 
 def _normalise_regions(item: Ingested) -> None:
