@@ -152,7 +152,7 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
 
     with _stage(report, "models"), _bar(1, "models", label, show) as bar:
         decided = models.decide(hh, policy)
-        hh = pd.concat([hh, decided[["admission_eligible", "primary_cause"]]], axis=1)
+        hh = pd.concat([hh, decided[["admission_eligible", "verify", "resolved_income_pc", "primary_cause"]]], axis=1)
         bar.update()
 
     with _stage(report, "outputs"), _bar(4, "outputs", label, show) as bar:

@@ -1,4 +1,5 @@
-"""python -m data_pipeline.synth --people N --seed S --out DIR [--counties K] [--noise-scale F]"""
+"""python -m data_pipeline.synth --people N --seed S --out DIR [--counties K] [--noise-scale F]
+[--admin-error-scale F]"""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the sources; truth goes to OUT/ground_truth")
     parser.add_argument("--counties", type=int, default=1, help="split the people over this many counties (one folder each)")
     parser.add_argument("--county", type=int, default=DEFAULT_COUNTY, help="6-digit code of the (first) county")
-    parser.add_argument("--noise-scale", type=float, default=1.0, help="multiply every noise rate (0 = clean)")
+    parser.add_argument("--noise-scale", type=float, default=1.0, help="multiply every formatting-noise rate (0 = clean)")
+    parser.add_argument("--admin-error-scale", type=float, default=1.0,
+                        help="multiply every administrative-error rate (0 = registers that hold the truth)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.out, args.people, args.seed, args.counties, args.county, args.noise_scale)
+    generate(args.out, args.people, args.seed, args.counties, args.county, args.noise_scale, args.admin_error_scale)
     print(f"wrote {args.people} people in {args.counties} county folder(s) to {args.out} "
           f"in {time.perf_counter() - started:.1f} s (ground truth in {args.out / 'ground_truth'})")
     return 0

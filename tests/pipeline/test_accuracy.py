@@ -14,7 +14,7 @@ def measured(tmp_path_factory):
     out = tmp_path_factory.mktemp("acc_out")
     run(sources, out, show=False)
     truth = accuracy.truth_eligibility(sources)
-    return (accuracy.errors(accuracy.pipeline_eligibility(out), truth),
+    return (accuracy.errors(accuracy.pipeline_eligibility(out), truth, accuracy.pipeline_verify(out)),
             accuracy.errors(baseline.eligibility(sources, policy_mod.load()), truth))
 
 
@@ -26,6 +26,17 @@ def test_exclusion_error_is_at_most_one_percent(measured):
 def test_inclusion_error_is_at_most_one_percent(measured):
     ours, _ = measured
     assert ours["admitted"] > 500 and ours["inclusion_error"] <= 0.01
+
+
+def test_at_most_three_percent_of_households_are_sent_to_verification(measured):
+    ours, _ = measured
+    assert 0 < ours["verify_share"] <= 0.03
+
+
+def test_a_verified_household_is_neither_admitted_nor_excluded():
+    truth = pd.Series({"a": True, "b": False, "c": True})
+    result = accuracy.errors(pd.Series({"a": False, "b": True, "c": True}), truth, pd.Series({"a": True, "b": True, "c": False}))
+    assert (result["excluded"], result["included"], result["eligible"], result["admitted"]) == (0, 0, 1, 1)
 
 
 def test_the_naive_baseline_is_far_less_accurate(measured):
