@@ -64,7 +64,8 @@ def resolved_income_pc(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     uncertain = straddles & (doubtful | denied)
     disagrees = evidence.notna() & ((evidence < line) != (point < line))
     return pd.DataFrame({"income_pc": resolved, "straddles": straddles, "uncertain": uncertain,
-                         "pmt_used": pmt_used, "consumption_disagrees": disagrees})
+                         "pmt_used": pmt_used, "consumption_disagrees": disagrees,
+                         "log_mu": mu, "log_sd": sd.fillna(0), "low_pc": low, "denied": denied})
 
 
 def admission_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
@@ -107,8 +108,17 @@ def monitoring_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
         (h["disaster_loss"] > 0) & (h["disaster_loss"] >= mon["disaster_loss_share_of_income"] * h["income"])
     )
     income_pc = h["resolved_income_pc"] if "resolved_income_pc" in h else h["income_pc"]
+    monitoring_line = mon["income_line_multiple"] * policy.line
+    below = income_pc < monitoring_line
+    if "income_log_sd" in h:
+        # Monitoring is precautionary: a household whose income may well be under the monitoring line
+        # (more than MONITOR_DOUBT likely, or a denied wage without which it is) is monitored.
+        ranged = h["income_log_sd"] > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_below = ndtr(((np.log(monitoring_line) - h["income_log_mu"]) / h["income_log_sd"]).to_numpy(dtype=float))
+        below = below | (ranged & (p_below > triangulate.MONITOR_DOUBT)) | (h["income_denied"] & (h["income_low_pc"] < monitoring_line))
     return (
-        _bit(income_pc < mon["income_line_multiple"] * policy.line, Reason.INCOME_BELOW_MONITORING_LINE)
+        _bit(below, Reason.INCOME_BELOW_MONITORING_LINE)
         | _bit((rigid > 0) & (rigid > h["income"]), Reason.RIGID_EXPENDITURE_ABOVE_INCOME)
         | _bit(hardship, Reason.SUDDEN_HARDSHIP)
     )
@@ -174,7 +184,8 @@ def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     in doubt after triangulation (resolved_income_pc) and no other admission bit settles the admission
     rule, or a household would be admitted only by a failed guarantee that nothing but the survey reports."""
     income = resolved_income_pc(h, policy)
-    h = h.assign(resolved_income_pc=income["income_pc"])
+    h = h.assign(resolved_income_pc=income["income_pc"], income_log_mu=income["log_mu"], income_log_sd=income["log_sd"],
+                 income_denied=income["denied"], income_low_pc=income["low_pc"])
     admission = admission_bits(h, policy)
     exits = exit_bits(h, policy, admission)
     monitoring = monitoring_bits(h, policy)

@@ -47,6 +47,8 @@ WAGE_TOLERANCE_YUAN = 1000.0
 # consumption together) makes that at least 1 - VERIFY_DOUBT likely, above it when at most VERIFY_DOUBT;
 # in between, a field visit decides.
 VERIFY_DOUBT = 0.1
+# Monitoring (防返贫) is precautionary: income under the monitoring line with more than this probability.
+MONITOR_DOUBT = 0.2
 RANGE_Z = 1.645  # a range covering 90 % is +-1.645 standard deviations (log scale)
 SPREAD_QUANTILES = (0.05, 0.95)  # ranges cover 90 % of what the county's own records show
 MIN_PAIRS = 30  # fewer pairs than this: fall back to the documented defaults below
