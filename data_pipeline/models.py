@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from data_pipeline import triangulate
+from data_pipeline import pmt, triangulate
 from data_pipeline.policy import Policy
 from data_pipeline.reasons import CAUSES, Decision, Reason
 
@@ -149,31 +149,12 @@ def primary_cause(bits: np.ndarray) -> pd.Series:
     return pd.Series(out, dtype="str")
 
 
-def pmt_features(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    m = h["members"]
-    return pd.DataFrame(
-        {
-            "log_members": np.log(m),
-            "dependency_ratio": h["dependants"] / m,
-            "disabled_share": h["disabled"] / m,
-            "chronic_share": h["chronic"] / m,
-            "land_mu_per_capita": (h["land_mu"].fillna(0) / m),
-            "unsafe_house": h["housing_unsafe"].astype("float64").fillna(0),
-            "has_business": (h["business"] > 0).astype("float64"),
-            "log1p_balance_per_capita": np.log1p(h["balance"].clip(lower=0) / m),
-            "log1p_spend_per_capita": np.log1p(h["total_spend"].fillna(0).clip(lower=0) / m),
-            "overdue": h["overdue"].astype("float64"),
-        }
-    )
-
-
 def pmt_score(h: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """Proxy-means-test estimate of per-capita welfare in yuan from assets and demographics, not income
-    (which is what people misreport): lower means poorer; used to rank households for support."""
-    pmt = policy["pmt"]
-    x = pmt_features(h, policy)
-    log_welfare = pmt["intercept"] + sum(w * x[name] for name, w in pmt["weights"].items())
-    return np.clip(np.round(np.exp(log_welfare.to_numpy(dtype=float))), 0, UINT32_MAX).astype(np.uint32)
+    """Proxy-means-test estimate of per-capita consumption in yuan from assets and demographics, not
+    income (which is what sources get wrong): lower means poorer; used to rank households for support
+    and, where income is uncertain and no consumption record exists, as evidence on income (pmt.py)."""
+    log_welfare = pmt.predict_log(h, policy["pmt"])
+    return np.clip(np.round(np.exp(log_welfare)), 0, UINT32_MAX).astype(np.uint32)
 
 
 def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:

@@ -19,14 +19,16 @@ from pathlib import Path
 
 from data_pipeline.errors import PolicyError
 
-DEFAULT_POLICY = Path(__file__).parent / "policies" / "policy-2026.1.json"
+DEFAULT_POLICY = Path(__file__).parent / "policies" / "policy-2026.2.json"
 RELEASED = Path(__file__).parent / "policies" / "released.json"
 # The census records two earlier assessments, so with the current one three periods are known.
 MAX_STABLE_PERIODS = 3
 
+# Proxies the PMT may weigh (pmt.features); a fitted policy uses pmt.FEATURES.
 _PMT_FEATURES = {
     "log_members", "dependency_ratio", "disabled_share", "chronic_share", "land_mu_per_capita", "unsafe_house",
-    "has_business", "log1p_balance_per_capita", "log1p_spend_per_capita", "overdue",
+    "has_business", "log1p_balance_per_capita", "log1p_spend_per_capita", "overdue", "mean_education", "durables",
+    "village_durables",
 }
 
 

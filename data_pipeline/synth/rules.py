@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "policy-2026.1.json"
+POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "policy-2026.2.json"
 
 
 def load(path: Path | str = POLICY_FILE) -> dict:
