@@ -49,8 +49,8 @@ WAGE_TOLERANCE_YUAN = 1000.0
 VERIFY_DOUBT = 0.1
 # Monitoring (防返贫) is precautionary: income under the monitoring line with more than this probability.
 MONITOR_DOUBT = 0.2
-RANGE_Z = 1.645  # a range covering 90 % is +-1.645 standard deviations (log scale)
-SPREAD_QUANTILES = (0.05, 0.95)  # ranges cover 90 % of what the county's own records show
+RANGE_Z = 1.96  # a range covering 95 % is +-1.96 standard deviations (log scale)
+SPREAD_QUANTILES = (0.025, 0.975)  # ranges cover 95 % of what the county's own records show
 MIN_PAIRS = 30  # fewer pairs than this: fall back to the documented defaults below
 DEFAULT_CAPTURE = (0.82, 0.5, 1.35)  # survey answer / record: median, 5th and 95th percentile
 DEFAULT_YIELD_SPREAD = (0.5, 2.0)
