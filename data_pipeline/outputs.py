@@ -109,6 +109,7 @@ def village_frame(households: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFra
             "admitted_persons": np.where(d == Decision.ADMIT, households["members"], 0),
             "exits": (d == Decision.EXIT).astype(int),
             "monitored": (d == Decision.MONITOR).astype(int),
+            "verify": (d == Decision.VERIFY).astype(int),
             "income_total": households["income"].to_numpy(),
         }
     )
