@@ -22,7 +22,7 @@ def _bit(condition: pd.Series, flag: Reason) -> np.ndarray:
     return np.where(condition.fillna(False).to_numpy(dtype=bool), np.uint32(flag), np.uint32(0))
 
 
-def resolved_income_pc(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def resolved_income_pc(h: pd.DataFrame, policy: Policy, score: np.ndarray | None = None) -> pd.DataFrame:
     """Per-capita income as the models use it, after triangulation (triangulate.py).
 
     Where the sources leave a range that straddles the line, the range (read as a log-normal estimate
@@ -45,7 +45,8 @@ def resolved_income_pc(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     if calibration is not None:
         evidence_sd[:] = calibration.consumption_residual_sd / calibration.consumption_slope
         if pmt_used.any():
-            from_pmt = triangulate.income_from_consumption(calibration, pmt_score(h, policy).astype(float))
+            score = pmt_score(h, policy) if score is None else score
+            from_pmt = triangulate.income_from_consumption(calibration, score.astype(float))
             evidence = evidence.where(evidence.notna(), pd.Series(from_pmt, index=h.index))
             pmt_sd = float(policy["pmt"].get("fit", {}).get("rmse", 0.6)) / calibration.consumption_slope
             evidence_sd = evidence_sd.where(~pmt_used, pmt_sd)
@@ -53,7 +54,7 @@ def resolved_income_pc(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         source_mu = np.log(point.clip(lower=1))
         source_sd = (np.log(high.clip(lower=1)) - np.log(low.clip(lower=1))) / (2 * triangulate.RANGE_Z)
         evidence_mu = np.log(evidence.clip(lower=1))
-        weighted = evidence.notna() & (source_sd > 0)
+        weighted = evidence.notna() & evidence_sd.notna() & (source_sd > 0)  # no calibration: sources alone
         w_s, w_e = 1 / source_sd**2, 1 / evidence_sd**2
         mu = ((source_mu * w_s + evidence_mu * w_e) / (w_s + w_e)).where(weighted, source_mu)
         sd = np.sqrt(1 / (w_s + w_e)).where(weighted, source_sd)
@@ -164,7 +165,8 @@ def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     Verify (入户核查) replaces a decision the sources cannot settle: whether income is below the line stays
     in doubt after triangulation (resolved_income_pc) and no other admission bit settles the admission
     rule, or a household would be admitted only by a failed guarantee that nothing but the survey reports."""
-    income = resolved_income_pc(h, policy)
+    score = pmt_score(h, policy)
+    income = resolved_income_pc(h, policy, score)
     h = h.assign(resolved_income_pc=income["income_pc"], income_log_mu=income["log_mu"], income_log_sd=income["log_sd"],
                  income_denied=income["denied"], income_low_pc=income["low_pc"])
     admission = admission_bits(h, policy)
@@ -195,22 +197,22 @@ def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     causes = cause_bits(h, policy)
     poor_or_at_risk = registered | eligible | (decision == Decision.MONITOR) | verify
     causes = np.where(poor_or_at_risk, causes, np.uint32(0))
+    def flag(column: str, bit: Reason) -> np.ndarray:  # a household column the hand-built tables may lack
+        return _bit(h[column].astype(bool), bit) if column in h else np.uint32(0)
+
     triangulation = (
-        _bit(h["wage_disagree"].astype(bool), Reason.WAGE_SOURCES_DISAGREE) if "wage_disagree" in h else 0
-    ) | (
-        _bit(h["wage_not_reported"].astype(bool), Reason.WAGE_NOT_REPORTED) if "wage_not_reported" in h else 0
-    ) | (
-        _bit(h["farm_estimated"].astype(bool), Reason.FARM_INCOME_ESTIMATED) if "farm_estimated" in h else 0
-    ) | _bit(income["straddles"], Reason.INCOME_UNCERTAIN) | _bit(income["pmt_used"], Reason.PMT_USED) | _bit(
-        income["consumption_disagrees"], Reason.INCOME_CONSUMPTION_DISAGREE
-    ) | _bit(pd.Series(unconfirmed & eligible, index=h.index), Reason.KEY_SOURCE_MISSING)
+        flag("wage_disagree", Reason.WAGE_SOURCES_DISAGREE) | flag("wage_not_reported", Reason.WAGE_NOT_REPORTED)
+        | flag("farm_estimated", Reason.FARM_INCOME_ESTIMATED) | _bit(income["straddles"], Reason.INCOME_UNCERTAIN)
+        | _bit(income["pmt_used"], Reason.PMT_USED) | _bit(income["consumption_disagrees"], Reason.INCOME_CONSUMPTION_DISAGREE)
+        | _bit(pd.Series(unconfirmed & eligible, index=h.index), Reason.KEY_SOURCE_MISSING)
+    )
     reasons = (admission | exits | monitoring | causes | triangulation
                | _bit(h["survey_used"], Reason.DATA_FROM_SURVEY))
     return pd.DataFrame(
         {
             "decision": decision,
             "reasons": np.asarray(reasons).astype(np.uint32),
-            "score": pmt_score(h, policy),
+            "score": score,
             "admission_eligible": eligible & ~verify,
             "verify": verify,
             "resolved_income_pc": income["income_pc"].to_numpy(),

@@ -42,6 +42,7 @@ class PartitionReport:
     decisions: dict[str, int] = field(default_factory=dict)
     quality: list[dict] = field(default_factory=list)  # failed data-quality gates (gates.GateFailure)
     stopped: bool = False  # a gate failed and the operator asked runs to stop on failure
+    calibration: dict = field(default_factory=dict)  # triangulate.Calibration measured on this county
 
 
 def find_partitions(sources: Path) -> list[tuple[str, Path]]:
@@ -144,6 +145,7 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         link_households(items, persons)
         bar.update()
         hh = households.build_households(persons, items, policy)
+        report.calibration = dict(hh.attrs.get("calibration", {}))
         bar.update()
     failures += gates.coverage_gates(items, persons)
     if failures and on_gate_failure == "fail":
@@ -271,6 +273,7 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
         "rows": ledger["totals"],
         "publishable": not any(r.quality for r in reports),
         "quality": [q for r in reports for q in r.quality],
+        "calibration": {(r.name or "county"): r.calibration for r in reports},
         "stage_seconds": stage_totals,
         "total_seconds": round(time.perf_counter() - started, 3),
     }

@@ -153,3 +153,11 @@ def test_a_household_missing_from_the_consumption_survey_uses_the_census_answer_
              or (households.loc[k, "reasons"] & int(Reason.INCOME_UNCERTAIN)
                  and not _has(households, k, Reason.PMT_USED))]
     assert wrong == []
+
+
+def test_the_survey_capture_rate_is_measured_on_the_county_and_reported(county_run):
+    import json
+    calibration = json.loads((county_run / "summary.json").read_text(encoding="utf-8"))["calibration"]["county"]
+    median, low, high = calibration["wage_capture"]
+    assert low < median < high and 0.6 < median < 1.0  # census answers under-report wages
+    assert 0 < calibration["consumption_slope"] < 1.5
