@@ -86,7 +86,7 @@ def model_errors(sources: Path, out: Path) -> dict[str, float | int]:
     """Exit, monitoring and root-cause accuracy (see the module docstring)."""
     truth = truth_households(sources)
     ours = pipeline_households(out, ["decision", "reasons", "primary_cause"])
-    both = truth.join(ours, how="inner", lsuffix="_truth")
+    both = truth.join(ours, how="inner", suffixes=("_truth", ""))
     both = both[both["decision"] != Decision.VERIFY]
     registered = both[both["registered_poor"].astype(bool)]
     exit_truth = registered["exit"].astype(bool)
