@@ -85,7 +85,7 @@ def build_persons(items: dict[str, Ingested], policy: Policy) -> pd.DataFrame:
     tax = aligned.column("tax", "wage_income").to_numpy(dtype=float, na_value=np.nan)
     bank = aligned.column("bank", "wage_credits").to_numpy(dtype=float, na_value=np.nan)
     said = census["reported_wage"].to_numpy(dtype=float, na_value=np.nan)
-    capture = triangulate.calibrate(tax, bank, said, np.empty(0), np.empty(0), np.empty(0), np.empty(0)).wage_capture
+    capture = triangulate.wage_capture(tax, bank, said)
     w = triangulate.wages(tax, bank, said, capture)
     p["wage"], p["wage_low"], p["wage_high"], p["wage_source"] = w.value, w.low, w.high, w.source
     p["wage_disagree"], p["wage_not_reported"] = w.disagree, w.not_reported
@@ -183,9 +183,8 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
     basis = agri["income_basis"].to_numpy(dtype=object, na_value=None)
     said = h["census_reported_farm_income"].to_numpy(dtype=float, na_value=np.nan)
     land_mu = land["contracted_land_mu"].to_numpy(dtype=float, na_value=np.nan)
-    farm_cal = triangulate.calibrate(np.empty(0), np.empty(0), np.empty(0), recorded, basis, said, land_mu)
-    calibration = triangulate.Calibration(persons.attrs.get("wage_capture", triangulate.DEFAULT_CAPTURE),
-                                          farm_cal.farm_capture, farm_cal.yield_spread, 0.8, 0.0)
+    calibration = triangulate.farm_calibration(persons.attrs.get("wage_capture", triangulate.DEFAULT_CAPTURE),
+                                               recorded, basis, said, land_mu)
     f = triangulate.farm(recorded, basis, said, calibration)
     h["farm_income"], h["farm_low"], h["farm_high"], h["farm_income_source"] = f.value, f.low, f.high, f.source
     h["farm_estimated"] = f.estimated

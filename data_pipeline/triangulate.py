@@ -54,6 +54,7 @@ SPREAD_QUANTILES = (0.025, 0.975)  # ranges cover 95 % of what the county's own 
 MIN_PAIRS = 30  # fewer pairs than this: fall back to the documented defaults below
 DEFAULT_CAPTURE = (0.82, 0.5, 1.35)  # survey answer / record: median, 5th and 95th percentile
 DEFAULT_YIELD_SPREAD = (0.5, 2.0)
+DEFAULT_CONSUMPTION = (0.8, 0.0, 0.35)  # slope, intercept, residual sd: replaced by the county's own fit
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,19 @@ def farm(recorded: np.ndarray, basis: np.ndarray, census: np.ndarray, calibratio
     return Farm(value, low, high, source, estimated)
 
 
-def calibrate(tax: np.ndarray, bank: np.ndarray, census_wage: np.ndarray, farm_recorded: np.ndarray,
-              basis: np.ndarray, census_farm: np.ndarray, land_mu: np.ndarray) -> Calibration:
-    """Measures the county's survey capture rates and the spread of estimated farm income (the
-    consumption relation is added by ``with_consumption`` once incomes are known)."""
+def wage_capture(tax: np.ndarray, bank: np.ndarray, census_wage: np.ndarray) -> tuple[float, float, float]:
+    """The census's wage answers against records where the tax office and the bank agree: median ratio
+    and its spread (SPREAD_QUANTILES)."""
     tax, bank, census_wage = (np.asarray(a, dtype=float) for a in (tax, bank, census_wage))
     agree = agreeing(tax, bank)
-    wage_capture = _ratio_quantiles(np.where(agree, census_wage, np.nan), np.where(agree, tax, np.nan), DEFAULT_CAPTURE)
+    return _ratio_quantiles(np.where(agree, census_wage, np.nan), np.where(agree, tax, np.nan), DEFAULT_CAPTURE)
+
+
+def farm_calibration(wages: tuple[float, float, float], farm_recorded: np.ndarray, basis: np.ndarray,
+                     census_farm: np.ndarray, land_mu: np.ndarray) -> Calibration:
+    """The census's farm answers against measured farm income, and the spread of measured farm income
+    around land x the county's average yield (how far an estimate can be off). The consumption relation
+    is added by ``with_consumption`` once incomes are known."""
     measured = np.asarray(basis, dtype=object) == "measured"
     farm_recorded, census_farm, land_mu = (np.asarray(a, dtype=float) for a in (farm_recorded, census_farm, land_mu))
     farm_capture = _ratio_quantiles(np.where(measured, census_farm, np.nan), np.where(measured, farm_recorded, np.nan),
@@ -170,12 +177,12 @@ def calibrate(tax: np.ndarray, bank: np.ndarray, census_wage: np.ndarray, farm_r
     ok = measured & (land_mu > 0) & (farm_recorded > 0)
     if ok.sum() >= MIN_PAIRS:
         county_yield = farm_recorded[ok].sum() / land_mu[ok].sum()
-        ratio = farm_recorded[ok] / (land_mu[ok] * county_yield)
-        lo, hi = np.quantile(ratio, SPREAD_QUANTILES)
+        lo, hi = np.quantile(farm_recorded[ok] / (land_mu[ok] * county_yield), SPREAD_QUANTILES)
         yield_spread = (float(lo), float(hi))
     else:
         yield_spread = DEFAULT_YIELD_SPREAD
-    return Calibration(wage_capture, farm_capture, yield_spread, 0.8, 0.0, 0.35)
+    return Calibration(wages, farm_capture, yield_spread, DEFAULT_CONSUMPTION[0], DEFAULT_CONSUMPTION[1],
+                       DEFAULT_CONSUMPTION[2])
 
 
 def with_consumption(calibration: Calibration, income_pc: np.ndarray, consumption_pc: np.ndarray,
