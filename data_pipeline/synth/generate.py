@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -57,12 +58,13 @@ def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_
 
 
 def generate(out: Path, people: int, seed: int, counties: int = 1, first_county: int = DEFAULT_COUNTY,
-             noise_scale: float = 1.0, admin_error_scale: float = 1.0) -> Path:
+             noise_scale: float = 1.0, admin_error_scale: float = 1.0, admin_rates: dict[str, float] | None = None) -> Path:
     """Writes the sources into ``out`` (one folder per county when ``counties`` > 1) and the truth into
-    ``out/ground_truth``. The same arguments give the same bytes."""
+    ``out/ground_truth``. ``admin_rates`` sets single administrative-error rates (after the scale).
+    The same arguments give the same bytes."""
     out = Path(out)
     rates = noise.NoiseRates().scaled(noise_scale)
-    admin_rates = extracts.AdminErrorRates().scaled(admin_error_scale)
+    admin = dataclasses.replace(extracts.AdminErrorRates().scaled(admin_error_scale), **(admin_rates or {}))
     truths: dict[str, list[pd.DataFrame]] = {}
     codes = county_codes(first_county, counties)
     shares = np.full(counties, people // counties)
@@ -70,7 +72,7 @@ def generate(out: Path, people: int, seed: int, counties: int = 1, first_county:
     taken = np.empty(0, dtype=np.int64)
     for code, share in zip(codes, shares):
         folder = out if counties == 1 else out / str(code)
-        for key, frame in generate_county(folder, int(share), seed, code, rates, admin_rates, taken=taken).items():
+        for key, frame in generate_county(folder, int(share), seed, code, rates, admin, taken=taken).items():
             truths.setdefault(key, []).append(frame)
         taken = np.concatenate([taken, truths["persons"][-1]["id_number"].str.slice(0, 17).astype("int64").to_numpy()])
     truth_dir = out / TRUTH_FOLDER

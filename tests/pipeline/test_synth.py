@@ -44,3 +44,22 @@ def test_households_have_one_to_eight_members(county):
 
     members = pd.read_parquet(county / "ground_truth" / "households.parquet")["members"]
     assert members.min() >= 1 and members.max() <= 8
+
+
+def test_one_administrative_error_rate_can_be_set_from_the_cli(tmp_path):
+    import pandas as pd
+
+    assert main(["--people", "2000", "--seed", "2", "--out", str(tmp_path), "--admin-rate", "cash_wage=0",
+                 "--admin-rate", "missing_consumption=0.5"]) == 0
+    kinds = pd.read_parquet(tmp_path / "ground_truth" / "admin_log.parquet")["kind"].value_counts()
+    households = len(pd.read_parquet(tmp_path / "ground_truth" / "households.parquet"))
+    assert "cash_wage" not in kinds and 0.4 < kinds["missing_consumption"] / households < 0.6
+    assert kinds["tax_under_report"] > 0  # the others keep their default
+
+
+def test_an_unknown_administrative_error_kind_is_refused(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--admin-rate", "typo=0.1"])
+    assert "unknown kind 'typo'" in capsys.readouterr().err
