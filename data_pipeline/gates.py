@@ -99,7 +99,7 @@ def previous_rows(previous: Path | None, partition: str) -> dict[str, int]:
     ledger = json.loads((Path(previous) / "ledger.json").read_text(encoding="utf-8"))
     rows = {}
     for key, entry in ledger["files"].items():
-        county, _, name = key.rpartition("/")
+        county = key.rpartition("/")[0]
         if county == partition:
             rows[entry["source"]] = int(entry["rows_read"])
     return rows

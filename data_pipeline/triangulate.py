@@ -39,7 +39,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import pandas as pd
 
 WAGE_TOLERANCE = 0.15  # tax and bank wages "agree" within 15 % (or 1,000 yuan)
 WAGE_TOLERANCE_YUAN = 1000.0
