@@ -107,16 +107,6 @@ def test_a_person_outside_social_security_gets_insurance_and_transfers_from_the_
     assert wrong == []
 
 
-def test_an_uninsured_answer_no_record_confirms_is_verified_not_admitted(world):
-    _, _, persons, households, _, _ = world
-    entries = _clean(world, "outside_social_security", ["social_security"])
-    said_uninsured = [k for k in entries["true_key"] if persons.loc[k, "medical_insured"] == 0]
-    for k in said_uninsured:
-        h = persons.loc[k, "household_key"]
-        assert _has(households, h, Reason.KEY_SOURCE_MISSING)
-        assert households.loc[h, "decision"] != Decision.ADMIT or _has(households, h, Reason.INCOME_BELOW_LINE)
-
-
 def test_a_stale_farm_record_is_taken_as_it_is(world):
     # Documented limitation: a last-period record looks like a current one, so its value is used.
     _, _, _, households, _, _ = world

@@ -10,7 +10,7 @@ import pytest
 from data_pipeline import households as households_mod, models, policy as policy_mod
 from data_pipeline.idnumbers import from_number
 from data_pipeline.ingest import read
-from data_pipeline.reasons import Reason
+from data_pipeline.reasons import Decision, Reason
 from data_pipeline.run import clean, ingest_all, link_households
 from data_pipeline.sources import SOURCES
 
@@ -179,6 +179,16 @@ def test_medical_insurance_comes_from_social_security_not_the_census(delivery, q
     persons, households = delivery.run(tmp_path)
     assert tuple(persons.loc[person.id_number, ["medical_insured", "medical_insured_source"]]) == (1.0, "social_security")
     assert not _has(households, person.household_key, Reason.BASIC_MEDICAL_NOT_INSURED)
+
+
+def test_an_uninsured_answer_no_record_confirms_sends_the_household_to_verification(delivery, quiet, tmp_path):
+    person, household = quiet
+    delivery.drop("social_security", person.id_number)
+    delivery.set("census", person.id_number, medical_insured=0)
+    persons, households = delivery.run(tmp_path)
+    assert tuple(persons.loc[person.id_number, ["medical_insured", "medical_insured_source"]]) == (0.0, "census")
+    assert _has(households, person.household_key, Reason.KEY_SOURCE_MISSING)
+    assert households.loc[person.household_key, "decision"] == Decision.VERIFY
 
 
 def test_business_income_comes_from_the_business_register_not_the_census(delivery, quiet, county, tmp_path):
