@@ -38,6 +38,6 @@ def known(codes: np.ndarray) -> np.ndarray:
     """Which 6-digit address codes the list admits (see the module docstring for how deep)."""
     codes = np.asarray(codes, dtype=np.int64)
     listed = _codes()
-    province_ok = np.isin(codes // 10000 * 10000, listed) & (codes % 10000 >= 0)
+    province_ok = np.isin(codes // 10000 * 10000, listed)
     prefecture_listed = np.isin(codes // 100 * 100, listed)
     return province_ok & (~prefecture_listed | np.isin(codes, listed))
