@@ -236,6 +236,9 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
         SourceFileMissingError, UndecodableFileError, MissingColumnError, UnreadableFileError.
     """
     path = find_file(folder, spec)
+    if path.stat().st_size == 0:
+        # A zero-byte export: no header, no rows. An empty source, which the EMPTY_SOURCE gate reports.
+        return path, "empty", pd.DataFrame({c: pd.Series(dtype="str") for c in spec.columns})
     with path.open("rb") as f:
         check_format(path, f.read(8))
     if path.suffix == ".parquet":

@@ -37,6 +37,12 @@ def test_an_empty_source_fails_the_run_naming_the_file(delivery, tmp_path):
     assert "tax.csv: no data rows" in str(error)
 
 
+def test_a_zero_byte_file_is_an_empty_source(delivery, tmp_path):
+    (delivery / "land.csv").write_bytes(b"")
+    error = _failure(delivery, tmp_path)
+    assert [(f["gate"], f["file"]) for f in error.failures] == [("EMPTY_SOURCE", "land.csv")]
+
+
 def test_a_failed_gate_leaves_no_results_file(delivery, tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / RESULTS_FILE).write_bytes(b"from an earlier run")
@@ -53,6 +59,17 @@ def test_a_key_column_all_null_fails_naming_the_column_and_the_share(delivery, t
     error = _failure(delivery, tmp_path)
     assert [(f["gate"], f["file"], f["figure"]) for f in error.failures] == [("KEY_COLUMN_NULL", "social_security.parquet", 1.0)]
     assert "key column 'medical_insured' is empty in 100.0%" in str(error)
+
+
+def test_marked_mode_completes_with_an_id_and_a_key_column_all_null(delivery, tmp_path):
+    path = delivery / "social_security.parquet"
+    table = pq.read_table(path).to_pandas()
+    table["medical_insured"] = None
+    table["id_number"] = None
+    table.to_parquet(path)
+    summary = run(delivery, tmp_path / "out", show=False, on_gate_failure="mark")
+    assert not summary["publishable"]
+    assert {(q["gate"], q["file"]) for q in summary["quality"]} >= {("KEY_COLUMN_NULL", "social_security.parquet")}
 
 
 def test_an_id_column_mostly_null_fails(delivery, tmp_path):
