@@ -96,6 +96,16 @@ class QualityGateError(PipelineError):
         self.failures = failures
 
 
+class PreviousRunError(PipelineError):
+    """Raised when --previous names a folder without a readable ledger of an earlier run."""
+
+    def __init__(self, ledger: object, cause: object):
+        super().__init__(
+            f"--previous: cannot read the earlier run's ledger {ledger} ({cause}). Point --previous at the output "
+            f"folder (--out) of the previous run of the same county, or leave it out."
+        )
+
+
 class PolicyError(PipelineError):
     """Raised when the policy file is missing, malformed, or asks for something the data cannot give."""
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_pipeline.errors import PreviousRunError
 from data_pipeline.ingest import Ingested
 
 MAX_KEY_NULL_SHARE = 0.5
@@ -96,9 +97,14 @@ def previous_rows(previous: Path | None, partition: str) -> dict[str, int]:
     """Rows read per source file in the previous run of the same county (its ledger.json)."""
     if previous is None:
         return {}
-    ledger = json.loads((Path(previous) / "ledger.json").read_text(encoding="utf-8"))
+    path = Path(previous) / "ledger.json"
+    try:
+        ledger = json.loads(path.read_text(encoding="utf-8"))
+        files = ledger["files"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise PreviousRunError(path, e) from e
     rows = {}
-    for key, entry in ledger["files"].items():
+    for key, entry in files.items():
         county = key.rpartition("/")[0]
         if county == partition:
             rows[entry["source"]] = int(entry["rows_read"])

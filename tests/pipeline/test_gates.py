@@ -137,3 +137,10 @@ def test_the_cli_in_marked_mode_exits_0_and_says_not_for_publication(delivery, t
     assert main(["run", "--sources", str(delivery), "--out", str(tmp_path / "out"), "--quiet",
                  "--on-gate-failure", "mark"]) == 0
     assert "NOT FOR PUBLICATION" in capsys.readouterr().out
+
+
+def test_a_previous_run_without_a_ledger_is_a_clear_error(county, tmp_path, capsys):
+    (tmp_path / "nothing").mkdir()
+    assert main(["run", "--sources", str(county), "--out", str(tmp_path / "out"), "--quiet",
+                 "--previous", str(tmp_path / "nothing")]) == 2
+    assert "--previous: cannot read the earlier run's ledger" in capsys.readouterr().err
