@@ -240,6 +240,7 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
     out.mkdir(parents=True, exist_ok=True)
     policy = policy_mod.load(policy_path)
     parts = find_partitions(Path(sources))
+    gates.previous_rows(previous, "")  # an unreadable --previous fails here, not inside a worker process
     work = [(n, out if len(parts) == 1 else out / "partitions" / n) for n, _ in parts]
     if jobs > 1 and len(parts) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
