@@ -9,7 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from data_pipeline.synth.extracts import AdminErrorRates
-from data_pipeline.synth.generate import DEFAULT_COUNTY, generate
+from data_pipeline.synth.generate import DEFAULT_COUNTY, county_codes, generate
 
 KINDS = [f.name for f in fields(AdminErrorRates)]
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
     parser.add_argument("--out", type=Path, required=True, help="folder for the sources; truth goes to OUT/ground_truth")
     parser.add_argument("--counties", type=int, default=1, help="split the people over this many counties (one folder each)")
-    parser.add_argument("--county", type=int, default=DEFAULT_COUNTY, help="6-digit code of the (first) county")
+    parser.add_argument("--county", type=int, default=DEFAULT_COUNTY, help="6-digit code of the (first) county, one of 楚雄州's (default 532326 大姚县)")
     parser.add_argument("--noise-scale", type=float, default=1.0, help="multiply every formatting-noise rate (0 = clean)")
     parser.add_argument("--admin-error-scale", type=float, default=1.0,
                         help="multiply every administrative-error rate (0 = registers that hold the truth)")
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             parser.error(f"--admin-rate {item}: {rate!r} is not a number")
     started = time.perf_counter()
+    try:
+        county_codes(args.county, args.counties)
+    except ValueError as e:
+        parser.error(str(e))
     generate(args.out, args.people, args.seed, args.counties, args.county, args.noise_scale, args.admin_error_scale,
              admin_rates)
     print(f"wrote {args.people} people in {args.counties} county folder(s) to {args.out} "

@@ -20,9 +20,7 @@ CHUXIONG_COUNTIES = [532326, 532327, 532328, 532329, 532301, 532302, 532322, 532
 def county_codes(first: int, count: int) -> list[int]:
     """``count`` distinct county codes, ``first`` and the next ones of the prefecture."""
     if first not in CHUXIONG_COUNTIES:
-        if count > 1:
-            raise ValueError(f"--county {first}: several counties are drawn from {CHUXIONG_COUNTIES} only")
-        return [first]
+        raise ValueError(f"--county {first}: counties are drawn from {CHUXIONG_COUNTIES} (楚雄州, GB/T 2260)")
     order = CHUXIONG_COUNTIES[CHUXIONG_COUNTIES.index(first):] + CHUXIONG_COUNTIES[: CHUXIONG_COUNTIES.index(first)]
     if count > len(order):
         raise ValueError(f"at most {len(order)} counties can be drawn (the prefecture has no more)")

@@ -63,3 +63,11 @@ def test_an_unknown_administrative_error_kind_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--admin-rate", "typo=0.1"])
     assert "unknown kind 'typo'" in capsys.readouterr().err
+
+
+def test_a_county_code_outside_the_division_list_is_refused(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--county", "999999"])
+    assert "counties are drawn from" in capsys.readouterr().err
