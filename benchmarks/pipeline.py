@@ -86,14 +86,14 @@ def main() -> int:
     print(f"peak RSS: {peak.peak / 2**20:,.0f} MiB")
 
     truth = accuracy.truth_eligibility(sources)
-    ours = accuracy.errors(accuracy.pipeline_eligibility(out), truth)
+    ours = accuracy.errors(accuracy.pipeline_eligibility(out), truth, accuracy.pipeline_verify(out))
     policy = policy_mod.load()
     folders = [sources] if args.counties == 1 else sorted(p for p in sources.iterdir() if p.name.isdigit())
     import pandas as pd
 
     naive = accuracy.errors(pd.concat([baseline.eligibility(f, policy) for f in folders]), truth)
     print(f"pipeline: exclusion error {ours['exclusion_error']:.4%}, inclusion error {ours['inclusion_error']:.4%} "
-          f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted)")
+          f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted, {ours['verify_share']:.2%} sent to verification)")
     print(f"naive baseline (census only, no cleaning): exclusion error {naive['exclusion_error']:.4%}, "
           f"inclusion error {naive['inclusion_error']:.4%}")
     print(json.dumps({
@@ -102,6 +102,7 @@ def main() -> int:
         "peak_rss_mb": round(peak.peak / 2**20, 1),
         "exclusion_error": round(ours["exclusion_error"], 6),
         "inclusion_error": round(ours["inclusion_error"], 6),
+        "verify_share": round(ours["verify_share"], 6),
         "baseline_exclusion_error": round(naive["exclusion_error"], 6),
         "baseline_inclusion_error": round(naive["inclusion_error"], 6),
         "stage_s": summary["stage_seconds"],

@@ -1,4 +1,5 @@
-"""python -m data_pipeline run --sources DIR --out DIR [--policy FILE] [--jobs N]"""
+"""python -m data_pipeline run --sources DIR --out DIR [--policy FILE] [--jobs N] [--on-gate-failure fail|mark]
+[--previous DIR]"""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from data_pipeline import gates
 from data_pipeline.errors import PipelineError
 from data_pipeline.policy import DEFAULT_POLICY
 from data_pipeline.run import run
@@ -20,6 +22,10 @@ def _print_summary(s: dict) -> None:
     print("decisions: " + ", ".join(f"{k} {v:,}" for k, v in s["decisions"].items()))
     print("stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s["stage_seconds"].items())
           + f"; total {s['total_seconds']:.2f}")
+    if not s["publishable"]:
+        print("NOT FOR PUBLICATION: data-quality gates failed (the oracle will not commit these results):")
+        for q in s["quality"]:
+            print(f"  - {q['gate']}: {q['message']}")
     print(f"results: {s['out']}/results.parquet; database: {s['out']}/govchain.duckdb; reports: {s['out']}/reports/")
 
 
@@ -32,9 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--policy", type=Path, default=DEFAULT_POLICY, help="versioned policy file")
     run_p.add_argument("--jobs", type=int, default=1, help="county partitions processed in parallel")
     run_p.add_argument("--quiet", action="store_true", help="no progress bars")
+    run_p.add_argument("--on-gate-failure", choices=gates.ON_FAILURE, default="fail",
+                       help="a failed data-quality gate stops the run (fail, exit code 2), or the run completes and "
+                            "its results are marked not for publication (mark)")
+    run_p.add_argument("--previous", type=Path, default=None,
+                       help="output folder of the previous run: row counts per source are checked against it")
     args = parser.parse_args(argv)
     try:
-        summary = run(args.sources, args.out, args.policy, args.jobs, show=not args.quiet)
+        summary = run(args.sources, args.out, args.policy, args.jobs, show=not args.quiet,
+                      on_gate_failure=args.on_gate_failure, previous=args.previous)
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

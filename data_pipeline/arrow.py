@@ -29,26 +29,32 @@ def isin(values, known) -> np.ndarray:
     return to_bool(pc.is_in(to_arrow(values), value_set=to_arrow(pd.Series(known, dtype="str"))))
 
 
-def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Parses a text column as float64.
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parses a text column as float64. Full-width digits and ideographic spaces (an input method left
+    in Chinese mode) are normalised with NFKC first, so ``１９０１０`` reads as 19010.
 
     Returns:
-        (numbers with NaN where empty or unparseable, mask of cells that held text but no number)
+        (numbers with NaN where empty or unparseable, mask of cells that held text but no number,
+        mask of cells that parsed only after NFKC normalisation)
     """
     text = to_arrow(values)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    # Most cells are plain integers: only the others pay for trimming and the full number pattern.
-    plain = to_bool(pc.utf8_is_digit(text))
+    # Most cells are plain ASCII integers: only the others pay for normalising, trimming and the full
+    # number pattern. (utf8_is_digit alone is true for full-width digits too, which a cast rejects.)
+    plain = to_bool(pc.and_(pc.utf8_is_digit(text), pc.string_is_ascii(text)))
     others = np.flatnonzero(~plain & to_bool(pc.is_valid(text)))
     ok = plain.copy()
+    widened = np.zeros(len(ok), dtype=bool)
     if len(others):
-        sub = pc.utf8_trim_whitespace(pc.take(text, pa.array(others)))
+        original = pc.take(text, pa.array(others))
+        sub = pc.utf8_trim_whitespace(pc.utf8_normalize(original, "NFKC"))
         ok[others] = to_bool(pc.match_substring_regex(sub, _NUMBER))
+        widened[others] = ok[others] & ~to_bool(pc.string_is_ascii(original))
         mask = np.zeros(len(text), dtype=bool)
         mask[others] = True
         text = pc.replace_with_mask(text, pa.array(mask), sub)
     numbers = pc.cast(pc.if_else(pa.array(ok), text, pa.scalar(None, text.type)), pa.float64())
     unparseable = np.zeros(len(ok), dtype=bool)
     unparseable[others] = ~ok[others]
-    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64), unparseable
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64), unparseable, widened

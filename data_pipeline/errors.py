@@ -59,6 +59,53 @@ class UnreadableFileError(PipelineError):
         self.file = str(file)
 
 
+class DuplicateSourceFileError(PipelineError):
+    """Raised when a source folder holds more than one file for one source (tax.csv beside tax.parquet)."""
+
+    def __init__(self, folder: object, source: str, files: list[str]):
+        super().__init__(
+            f"Source '{source}' is delivered twice in {folder}: {', '.join(files)}. Keep the one extract the "
+            f"department sent for this run and move the other away; the pipeline will not guess which is current."
+        )
+        self.source = source
+        self.files = files
+
+
+class WrongFormatError(PipelineError):
+    """Raised when a source file's bytes are not the format its name says (Parquet bytes in a .csv)."""
+
+    def __init__(self, file: object, named: str, found: str):
+        super().__init__(
+            f"{file}: named as {named} but its bytes are {found}. Rename or re-export the file so that its "
+            f"name matches its content (.csv for text, .parquet for Parquet)."
+        )
+        self.file = str(file)
+        self.found = found
+
+
+class QualityGateError(PipelineError):
+    """Raised when a data-quality gate fails (gates.py) and the operator asked runs to stop on failure."""
+
+    def __init__(self, failures: list[dict]):
+        lines = "\n".join(f"  - {f['gate']}: {f['message']}" for f in failures)
+        super().__init__(
+            f"{len(failures)} data-quality gate(s) failed; no results were written:\n{lines}\n"
+            f"Ask the department for a complete extract and run again, or run with --on-gate-failure mark "
+            f"to produce results marked not for publication (the oracle will not commit them)."
+        )
+        self.failures = failures
+
+
+class PreviousRunError(PipelineError):
+    """Raised when --previous names a folder without a readable ledger of an earlier run."""
+
+    def __init__(self, ledger: object, cause: object):
+        super().__init__(
+            f"--previous: cannot read the earlier run's ledger {ledger} ({cause}). Point --previous at the output "
+            f"folder (--out) of the previous run of the same county, or leave it out."
+        )
+
+
 class PolicyError(PipelineError):
     """Raised when the policy file is missing, malformed, or asks for something the data cannot give."""
 

@@ -8,6 +8,7 @@ idrepair.py, because they must not invent people.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import IntEnum
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data_pipeline import divisions
 from data_pipeline.arrow import to_arrow
 
 # Weight of each of the 17 body digits: 2**(18 - position) mod 11, position counted from 1 on the left.
@@ -33,6 +35,14 @@ class IdStatus(IntEnum):
     SCIENTIFIC = 3  # a spreadsheet turned it into e.g. 5.32326199001011E+17: repair needs the register
     MISSING = 4
     MALFORMED = 5
+    BAD_BIRTH_DATE = 6  # digits 7-14 are no real calendar date, or one before 1900 or in the future
+    UNKNOWN_ADDRESS = 7  # digits 1-6 are no address code of the GB/T 2260 list (divisions.py)
+
+
+# The oldest birth year accepted: a person born before 1900 would be over 125 years old today, so such an
+# ID is a typing error (the standard's own example 440524188001010014 is a format example, not a person).
+MIN_BIRTH_YEAR = 1900
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def check_char(body17: str) -> str:
@@ -59,14 +69,22 @@ def check_chars(bodies: np.ndarray) -> np.ndarray:
     return _CHECK_BYTES[sums % 11].view("S1").astype(str).astype(object)
 
 
-def _plausible_date(bodies: np.ndarray) -> np.ndarray:
-    """Month 01-12 and day 01-31 in positions 11-14 of a 17-digit body (year is not checked)."""
-    if len(bodies) == 0:
-        return np.array([], dtype=bool)
-    digits = _bodies_matrix(bodies)
-    month = digits[:, 10] * 10 + digits[:, 11]
-    day = digits[:, 12] * 10 + digits[:, 13]
-    return (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+def body_checks(body: np.ndarray, today: date | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(birth date is a real calendar date between 1900-01-01 and today, address code is in the GB/T 2260
+    list) for an (n, 17) digit matrix of ID bodies."""
+    if len(body) == 0:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    today = today or date.today()
+    year = body[:, 6:10] @ np.array([1000, 100, 10, 1], dtype=np.int64)
+    month = body[:, 10] * 10 + body[:, 11]
+    day = body[:, 12] * 10 + body[:, 13]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last_day = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
+    ymd = year * 10000 + month * 100 + day
+    dated = ((month >= 1) & (month <= 12) & (day >= 1) & (day <= last_day) & (year >= MIN_BIRTH_YEAR)
+             & (ymd <= today.year * 10000 + today.month * 100 + today.day))
+    address = body[:, :6] @ (10 ** np.arange(5, -1, -1, dtype=np.int64))
+    return dated, divisions.known(address)
 
 
 _SCIENTIFIC = r"^[0-9](\.[0-9]+)?E\+?[0-9]+$"
@@ -86,10 +104,12 @@ def _digit_matrix(ids18: pa.Array) -> np.ndarray:
 
 
 def normalise(values: pd.Series) -> pd.DataFrame:
-    """Normalises raw ID values row by row.
+    """Normalises and validates raw ID values row by row.
 
     Full-width characters and every kind of whitespace are removed (NFKC turns U+3000 and full-width
-    digits into ASCII), a lower-case check 'x' is upper-cased, 15-digit numbers are converted.
+    digits into ASCII), a lower-case check 'x' is upper-cased, 15-digit numbers are converted. The birth
+    date must be a real calendar date (no Feb 30, no Feb 29 in 1990, no Apr 31) from 1900 to today, and
+    the address code must be in the GB/T 2260 list; 15-digit numbers are checked after conversion.
 
     Returns:
         DataFrame on the same index with ``id`` (18 characters, or the cleaned text where status is
@@ -122,12 +142,13 @@ def normalise(values: pd.Series) -> pd.DataFrame:
     idx18 = np.flatnonzero(is18)
     digits = _digit_matrix(pc.filter(text, pa.array(is18)))
     body = (digits[:, :17] - ord("0")).astype(np.int64)
-    month = body[:, 10] * 10 + body[:, 11]
-    day = body[:, 12] * 10 + body[:, 13]
-    dated = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    good = (_CHECK_BYTES[(body @ WEIGHTS) % 11] == digits[:, 17]) & dated
+    dated, placed = body_checks(body)
+    checked = _CHECK_BYTES[(body @ WEIGHTS) % 11] == digits[:, 17]
+    good = checked & dated & placed
+    status[idx18[~dated]] = IdStatus.BAD_BIRTH_DATE
+    status[idx18[dated & ~placed]] = IdStatus.UNKNOWN_ADDRESS
+    status[idx18[dated & placed & ~checked]] = IdStatus.BAD_CHECK_DIGIT
     status[idx18[good]] = IdStatus.VALID
-    status[idx18[~good & dated]] = IdStatus.BAD_CHECK_DIGIT
     # Packed form (see to_number) of every valid ID, computed from the digits already at hand.
     number = np.full(n, -1, dtype=np.int64)
     check_index = np.where(digits[:, 17] == ord("X"), 10, digits[:, 17].astype(np.int64) - ord("0"))
@@ -139,7 +160,11 @@ def normalise(values: pd.Series) -> pd.DataFrame:
     if len(idx15):
         texts15 = pc.take(text, pa.array(idx15)).to_pylist()
         bodies = np.array([t[:6] + "19" + t[6:] for t in texts15], dtype=object)
-        ok = _plausible_date(bodies)
+        # The upgraded ID must pass the same checks as any other: Feb 30 stays impossible in 18 digits.
+        dated15, placed15 = body_checks(_bodies_matrix(bodies))
+        ok = dated15 & placed15
+        status[idx15[~dated15]] = IdStatus.BAD_BIRTH_DATE
+        status[idx15[dated15 & ~placed15]] = IdStatus.UNKNOWN_ADDRESS
         status[idx15[ok]] = IdStatus.LEGACY_15
         converted = pa.array(list(bodies[ok] + check_chars(bodies[ok])), type=pa.large_string())
         mask = np.zeros(n, dtype=bool)

@@ -23,7 +23,10 @@ import pyarrow.parquet as pq
 
 from data_pipeline import idnumbers, region_codes
 from data_pipeline.arrow import parse_numbers
-from data_pipeline.errors import MissingColumnError, SourceFileMissingError, UndecodableFileError, UnreadableFileError
+from data_pipeline.errors import (
+    DuplicateSourceFileError, MissingColumnError, SourceFileMissingError, UndecodableFileError, UnreadableFileError,
+    WrongFormatError,
+)
 from data_pipeline.idnumbers import IdStatus
 from data_pipeline.quarantine import FileLedger, Reason
 from data_pipeline.sources import SourceSpec
@@ -92,20 +95,58 @@ class Ingested:
         return FileLedger(self.spec.name, self.file, self.encoding, len(self.raw), q, dict(self.repairs))
 
 
+PARQUET_MAGIC = b"PAR1"
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
+
+
 def find_file(folder: Path, spec: SourceSpec) -> Path:
-    for name in spec.file_names:
-        if (folder / name).is_file():
-            return folder / name
-    raise SourceFileMissingError(folder, spec.name, spec.file_names)
+    """The one file of ``spec`` in ``folder``.
+
+    Raises:
+        SourceFileMissingError: none is there.
+        DuplicateSourceFileError: more than one is (tax.csv beside tax.parquet): which is current is
+            something only the operator knows.
+    """
+    found = [folder / name for name in spec.file_names if (folder / name).is_file()]
+    if not found:
+        raise SourceFileMissingError(folder, spec.name, spec.file_names)
+    if len(found) > 1:
+        raise DuplicateSourceFileError(folder, spec.name, [f.name for f in found])
+    return found[0]
+
+
+def check_format(path: Path, head: bytes) -> None:
+    """Checks that a file's first bytes match its name: Parquet files start (and end) with PAR1.
+
+    Raises:
+        WrongFormatError: naming what the bytes are.
+    """
+    if path.suffix == ".parquet":
+        if not head.startswith(PARQUET_MAGIC):
+            found = "an Excel workbook (zip)" if head.startswith(ZIP_MAGIC) else f"not Parquet (first bytes {head[:4]!r})"
+            raise WrongFormatError(path, "Parquet", found)
+    elif head.startswith(PARQUET_MAGIC):
+        raise WrongFormatError(path, "CSV", "Parquet (magic bytes PAR1)")
+    elif head.startswith(ZIP_MAGIC):
+        raise WrongFormatError(path, "CSV", "an Excel workbook (zip archive); save it as CSV")
 
 
 def detect(path: Path, data: bytes, declared: str) -> tuple[bytes, str]:
-    """Detects the encoding: a BOM means UTF-8, valid UTF-8 is UTF-8, anything else is the declared
-    encoding. Returns the payload (without BOM) and the encoding.
+    """Detects the encoding: a UTF-16 BOM means UTF-16 (the payload is returned re-encoded as UTF-8), a
+    UTF-8 BOM means UTF-8, valid UTF-8 is UTF-8, anything else is the declared encoding. Returns the
+    payload (without BOM) and the encoding.
 
     Raises:
         UndecodableFileError: the file has a BOM or is declared UTF-8 but is not valid UTF-8.
     """
+    for bom, utf16 in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            # Excel's "Unicode text" export: UTF-16 with a BOM. Re-encoded once as UTF-8, so everything
+            # after this point reads one encoding.
+            try:
+                return data[len(bom):].decode(utf16).encode("utf-8"), "utf-16"
+            except UnicodeDecodeError as e:
+                raise UndecodableFileError(path, utf16, e.start + len(bom), e.reason) from e
     if data.startswith(codecs.BOM_UTF8):
         payload = data[len(codecs.BOM_UTF8):]
         try:
@@ -168,10 +209,11 @@ def _decode_column(array: pa.Array, encoding: str) -> pa.Array:
     )
 
 
-def _read_csv(path: Path, payload: bytes, spec: SourceSpec, text_type: pa.DataType) -> pa.Table:
+def _read_csv(path: Path, payload: bytes, spec: SourceSpec, text_type: pa.DataType, delimiter: str) -> pa.Table:
     try:
         return pacsv.read_csv(
             io.BytesIO(payload),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: text_type for c in spec.columns},
                 include_columns=spec.columns,
@@ -194,6 +236,11 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
         SourceFileMissingError, UndecodableFileError, MissingColumnError, UnreadableFileError.
     """
     path = find_file(folder, spec)
+    if path.stat().st_size == 0:
+        # A zero-byte export: no header, no rows. An empty source, which the EMPTY_SOURCE gate reports.
+        return path, "empty", pd.DataFrame({c: pd.Series(dtype="str") for c in spec.columns})
+    with path.open("rb") as f:
+        check_format(path, f.read(8))
     if path.suffix == ".parquet":
         try:
             table = pq.read_table(path)
@@ -203,11 +250,13 @@ def read(folder: Path, spec: SourceSpec) -> tuple[Path, str, pd.DataFrame]:
         return path, "parquet", _as_text(table.select(spec.columns)).to_pandas()
     data = path.read_bytes()
     payload, encoding = detect(path, data, spec.encoding)
-    header = payload.split(b"\n", 1)[0].decode(encoding if encoding != "utf-8-sig" else "utf-8").strip("\r")
-    _check_columns(path, [c.strip() for c in next(csv.reader([header]))], spec)
-    if encoding in ("utf-8", "utf-8-sig"):
-        return path, encoding, _as_text(_read_csv(path, payload, spec, pa.string())).to_pandas()
-    table = _read_csv(path, payload, spec, pa.binary()).combine_chunks()
+    header = payload.split(b"\n", 1)[0].decode("utf-8" if encoding.startswith("utf-") else encoding).strip("\r")
+    # Excel's "Unicode text" is tab-separated; every other export here uses commas.
+    delimiter = "\t" if "\t" in header and "," not in header else ","
+    _check_columns(path, [c.strip() for c in next(csv.reader([header], delimiter=delimiter))], spec)
+    if encoding.startswith("utf-"):
+        return path, encoding, _as_text(_read_csv(path, payload, spec, pa.string(), delimiter)).to_pandas()
+    table = _read_csv(path, payload, spec, pa.binary(), delimiter).combine_chunks()
     try:
         columns = [_decode_column(table.column(c).combine_chunks(), encoding) for c in spec.columns]
     except UnicodeDecodeError:
@@ -224,8 +273,9 @@ def _type_numbers(item: Ingested) -> None:
         if pd.api.types.is_numeric_dtype(values.dtype):
             item.frame[column] = values.astype("float64")
             continue
-        numbers, unparseable = parse_numbers(values)
+        numbers, unparseable, widened = parse_numbers(values)
         item.frame[column] = numbers
+        item.repairs["number_full_width"] = item.repairs.get("number_full_width", 0) + int(widened.sum())
         first = unparseable & ~flagged  # one reason per row: the first column that fails
         offending[first] = column
         flagged |= first
@@ -267,6 +317,8 @@ def _normalise_ids(item: Ingested) -> None:
         status = item.frame[f"{column}__status"].to_numpy()
         item.quarantine(status == IdStatus.MISSING, Reason.MISSING_ID, column)
         item.quarantine(status == IdStatus.MALFORMED, Reason.MALFORMED_ID, column)
+        item.quarantine(status == IdStatus.BAD_BIRTH_DATE, Reason.INVALID_BIRTH_DATE, column)
+        item.quarantine(status == IdStatus.UNKNOWN_ADDRESS, Reason.UNKNOWN_ADDRESS_CODE, column)
 
 
 def _normalise_regions(item: Ingested) -> None:

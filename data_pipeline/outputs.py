@@ -7,10 +7,13 @@ no ID, name or single household's values.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data_pipeline.policy import Policy
 from data_pipeline.reasons import CAUSE_NAMES, CAUSES, Decision, Reason
@@ -39,11 +42,34 @@ def results_table(households: pd.DataFrame, decided: pd.DataFrame, policy: Polic
     return out.sort_values(["region", "household_key"], ignore_index=True)
 
 
-def write_results(results: pd.DataFrame, out_dir: Path) -> Path:
+PUBLISH_KEY = b"govchain.publish"
+QUALITY_KEY = b"govchain.quality"
+
+
+def write_results(results: pd.DataFrame, out_dir: Path, quality: list[dict] | None = None) -> Path:
+    """Writes the results table. With failed data-quality gates (``quality``), the file carries Parquet
+    key-value metadata ``govchain.publish`` = ``false`` and ``govchain.quality`` = the failures as JSON
+    (file, figure, limit, ...): the oracle refuses to commit such a file. Absent key = publishable."""
     Results.validate(results, lazy=True)
     path = Path(out_dir) / RESULTS_FILE
-    results.to_parquet(path, index=False)
+    table = pa.Table.from_pandas(results, preserve_index=False)
+    if quality:
+        table = table.replace_schema_metadata({
+            **(table.schema.metadata or {}),
+            PUBLISH_KEY: b"false",
+            QUALITY_KEY: json.dumps(quality, ensure_ascii=False).encode("utf-8"),
+        })
+    pq.write_table(table, path)
     return path
+
+
+def read_quality(path: Path | str) -> tuple[bool, list[dict]]:
+    """(publishable, failed gates) of a results file (or a run's output folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    meta = pq.read_schema(path).metadata or {}
+    return meta.get(PUBLISH_KEY, b"true") != b"false", json.loads(meta.get(QUALITY_KEY, b"[]"))
 
 
 def load_results(path: Path | str) -> pd.DataFrame:
@@ -83,6 +109,7 @@ def village_frame(households: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFra
             "admitted_persons": np.where(d == Decision.ADMIT, households["members"], 0),
             "exits": (d == Decision.EXIT).astype(int),
             "monitored": (d == Decision.MONITOR).astype(int),
+            "verify": (d == Decision.VERIFY).astype(int),
             "income_total": households["income"].to_numpy(),
         }
     )

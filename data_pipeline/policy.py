@@ -2,6 +2,11 @@
 
 The hash is SHA-256 of the file's bytes, so anyone holding the file can check which rules produced a
 result on chain; a change of a single character changes the hash.
+
+``policy_version`` is checked against the content hash: policies/released.json maps every released
+version to the hash of its file, and a file that claims a released version with other content (its
+thresholds edited, the version left alone) is refused. A version not yet released (a draft) is
+reported as ``<version>+<first 8 hex digits of the hash>``, so two drafts never share a version.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ from pathlib import Path
 
 from data_pipeline.errors import PolicyError
 
-DEFAULT_POLICY = Path(__file__).parent / "policies" / "policy-2026.1.json"
+DEFAULT_POLICY = Path(__file__).parent / "policies" / "policy-2026.2.json"
+RELEASED = Path(__file__).parent / "policies" / "released.json"
 # The census records two earlier assessments, so with the current one three periods are known.
 MAX_STABLE_PERIODS = 3
 
+# Proxies the PMT may weigh (pmt.features); a fitted policy uses pmt.FEATURES.
 _PMT_FEATURES = {
     "log_members", "dependency_ratio", "disabled_share", "chronic_share", "land_mu_per_capita", "unsafe_house",
-    "has_business", "log1p_balance_per_capita", "log1p_spend_per_capita", "overdue",
+    "has_business", "log1p_balance_per_capita", "log1p_spend_per_capita", "overdue", "mean_education", "durables",
+    "village_durables",
 }
 
 
@@ -85,4 +93,33 @@ def load(path: Path | str = DEFAULT_POLICY) -> Policy:
             raise PolicyError(path, f"pmt.weights names unknown features {sorted(unknown)}")
     except (KeyError, TypeError, ValueError) as e:  # PolicyError is none of these, so it passes through
         raise PolicyError(path, f"is missing or misstates {e}") from e
-    return Policy(str(path), version, "0x" + hashlib.sha256(data).hexdigest(), rules)
+    digest = "0x" + hashlib.sha256(data).hexdigest()
+    released = released_versions()
+    if version in released and released[version] != digest:
+        raise PolicyError(
+            path, f"claims version {version}, released with content hash {released[version]}, but its content hash "
+                  f"is {digest}: its rules were edited without a new version. Give it a new version (and release it "
+                  f"with data_pipeline.policy.release) or restore the released file"
+        )
+    if version not in released:
+        version = f"{version}+{digest[2:10]}"  # a draft: the version names its content
+    return Policy(str(path), version, digest, rules)
+
+
+def released_versions() -> dict[str, str]:
+    """Released policy versions and the content hash each was released with."""
+    return json.loads(RELEASED.read_text(encoding="utf-8"))
+
+
+def release(path: Path | str) -> str:
+    """Records a policy file's version and content hash in policies/released.json.
+
+    Raises:
+        PolicyError: that version was already released with other content.
+    """
+    policy = load(path)
+    version = str(policy.rules["version"])
+    released = released_versions()
+    released[version] = policy.hash
+    RELEASED.write_text(json.dumps(dict(sorted(released.items())), indent=2) + "\n", encoding="utf-8")
+    return version

@@ -20,6 +20,8 @@ class Reason(str, Enum):
 
     MISSING_ID = "MISSING_ID"  # the key ID column is empty
     MALFORMED_ID = "MALFORMED_ID"  # not an 18- or 15-digit ID, nor a recoverable spreadsheet number
+    INVALID_BIRTH_DATE = "INVALID_BIRTH_DATE"  # ID's birth date not a real date, before 1900 or in the future
+    UNKNOWN_ADDRESS_CODE = "UNKNOWN_ADDRESS_CODE"  # ID's first six digits are no GB/T 2260 division code
     CHECK_DIGIT_MISMATCH = "CHECK_DIGIT_MISMATCH"  # wrong check digit and no known person with that body
     UNMATCHED_SCIENTIFIC_ID = "UNMATCHED_SCIENTIFIC_ID"  # scientific notation, no unique matching person
     UNPARSEABLE_VALUE = "UNPARSEABLE_VALUE"  # a number column holds text that is not a number

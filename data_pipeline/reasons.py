@@ -17,6 +17,7 @@ class Decision(IntEnum):
     ADMIT = 1  # candidate for registration as poor (建档立卡)
     EXIT = 2  # registered household that meets the exit rule (脱贫)
     MONITOR = 3  # not poor, at risk of (returning to) poverty: monitor (防返贫监测)
+    VERIFY = 4  # the sources cannot settle it: send to a field visit (入户核查); no leaf is published
 
 
 class Reason(IntFlag):
@@ -29,6 +30,7 @@ class Reason(IntFlag):
     BASIC_MEDICAL_NOT_INSURED = 1 << 3  # a member has no basic medical insurance
     HOUSING_UNSAFE = 1 << 4  # dangerous house (appraisal grade C or D)
     DRINKING_WATER_UNSAFE = 1 << 5
+    KEY_SOURCE_MISSING = 1 << 7  # an admission bit rests only on a survey answer: no record confirms it
     # Exit.
     REGISTERED_POOR = 1 << 8  # currently registered (建档立卡户)
     STABLY_ABOVE_LINE = 1 << 9  # above the line in each of the policy's stable periods
@@ -37,6 +39,7 @@ class Reason(IntFlag):
     INCOME_BELOW_MONITORING_LINE = 1 << 12  # below income_line_multiple x the poverty line
     RIGID_EXPENDITURE_ABOVE_INCOME = 1 << 13  # medical + education spending above household income
     SUDDEN_HARDSHIP = 1 << 14  # major-illness claim or a disaster loss large against income
+    INCOME_UNCERTAIN = 1 << 15  # the range the sources leave for income straddles the poverty line
     # Root causes (致贫原因), set for admitted, registered and monitored households.
     CAUSE_ILLNESS = 1 << 16
     CAUSE_DISABILITY = 1 << 17
@@ -46,8 +49,14 @@ class Reason(IntFlag):
     CAUSE_LAND = 1 << 21
     CAUSE_FUNDS = 1 << 22
     CAUSE_DISASTER = 1 << 23
+    # Triangulation (triangulate.py): where the sources disagree.
+    WAGE_SOURCES_DISAGREE = 1 << 24  # tax and bank wages differ beyond tolerance: the higher was taken
+    WAGE_NOT_REPORTED = 1 << 25  # a record shows a wage the person's census answer does not (misfiled?)
+    FARM_INCOME_ESTIMATED = 1 << 26  # farm income is land x standard yield, blended with the census answer
+    INCOME_CONSUMPTION_DISAGREE = 1 << 27  # consumption points to the other side of the line than income
     # Data quality.
     DATA_FROM_SURVEY = 1 << 28  # some input came from the census survey because no record had it
+    PMT_USED = 1 << 29  # income uncertain and no consumption record: the proxy-means test stood in
 
 
 CAUSES = [

@@ -1,5 +1,6 @@
 """Region normalisation: village codes as they arrive (spreadsheet floats, full-width digits, stray
-spaces) to 12-digit integers, using govchain.regions for what a valid code is."""
+spaces) to 12-digit integers, using govchain.regions for what a valid code is and the GB/T 2260 list
+(divisions.py) for which counties exist."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from data_pipeline import divisions
 from govchain import regions
 from govchain.errors import InvalidRegionError
 
@@ -23,8 +25,11 @@ def _village_code(text: object) -> int | None:
         code = regions.parse(cleaned)
     except InvalidRegionError:
         return None
-    # Households live in villages: a township or county code here means the row lost its village.
-    return code if regions.level(code) == regions.RegionLevel.VILLAGE else None
+    # Households live in villages: a township or county code here means the row lost its village. Its
+    # first six digits must be a county of the GB/T 2260 list.
+    if regions.level(code) != regions.RegionLevel.VILLAGE or not divisions.known(np.array([code // 10**6]))[0]:
+        return None
+    return code
 
 
 def normalise(values: pd.Series) -> pd.DataFrame:

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from data_pipeline import db, dedup, households, idrepair, models, outputs
+from data_pipeline import db, dedup, gates, households, idrepair, models, outputs
 from data_pipeline import policy as policy_mod
-from data_pipeline.errors import CrossCountyDuplicateError, NoSourcesError
+from data_pipeline.errors import CrossCountyDuplicateError, NoSourcesError, QualityGateError
 from data_pipeline.idnumbers import from_number
 from data_pipeline.ingest import Ingested, ingest
 from data_pipeline.quarantine import Reason, write_ledger
@@ -40,6 +40,9 @@ class PartitionReport:
     households: int = 0
     persons: int = 0
     decisions: dict[str, int] = field(default_factory=dict)
+    quality: list[dict] = field(default_factory=list)  # failed data-quality gates (gates.GateFailure)
+    stopped: bool = False  # a gate failed and the operator asked runs to stop on failure
+    calibration: dict = field(default_factory=dict)  # triangulate.Calibration measured on this county
 
 
 def find_partitions(sources: Path) -> list[tuple[str, Path]]:
@@ -113,8 +116,14 @@ def link_households(items: dict[str, Ingested], persons: pd.DataFrame) -> None:
             item.compact()
 
 
-def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: bool = True) -> PartitionReport:
-    """Runs every stage on one county partition and writes its outputs into ``work``."""
+def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: bool = True,
+                  on_gate_failure: str = "fail", previous: Path | None = None) -> PartitionReport:
+    """Runs every stage on one county partition and writes its outputs into ``work``.
+
+    Data-quality gates (gates.py) run after ingestion and after linking; when one fails and
+    ``on_gate_failure`` is "fail", the partition stops there (``report.stopped``) and writes no results;
+    with "mark" it goes on and its results are marked not for publication.
+    """
     policy = policy_mod.load(policy_path)
     work.mkdir(parents=True, exist_ok=True)
     report = PartitionReport(name, str(folder))
@@ -122,6 +131,10 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
 
     with _stage(report, "ingest"), _bar(len(SOURCES), "ingest", label, show) as bar:
         items = ingest_all(folder, bar)
+
+    failures = gates.delivery_gates(items) + gates.row_count_gates(items, gates.previous_rows(previous, name))
+    if failures and on_gate_failure == "fail":
+        return _stopped(report, name, failures)
 
     with _stage(report, "clean"), _bar(4, "clean", label, show) as bar:
         clean(items, bar)
@@ -132,18 +145,23 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         link_households(items, persons)
         bar.update()
         hh = households.build_households(persons, items, policy)
+        report.calibration = dict(hh.attrs.get("calibration", {}))
         bar.update()
+    failures += gates.coverage_gates(items, persons)
+    if failures and on_gate_failure == "fail":
+        return _stopped(report, name, failures)
+    report.quality = [f.as_dict() for f in gates.in_partition(failures, name)]
 
     with _stage(report, "models"), _bar(1, "models", label, show) as bar:
         decided = models.decide(hh, policy)
-        hh = pd.concat([hh, decided[["admission_eligible", "primary_cause"]]], axis=1)
+        hh = pd.concat([hh, decided[["admission_eligible", "verify", "resolved_income_pc", "primary_cause"]]], axis=1)
         bar.update()
 
     with _stage(report, "outputs"), _bar(4, "outputs", label, show) as bar:
         ledger = write_ledger([item.ledger() for item in items.values()], work)
         bar.update()
         results = outputs.results_table(hh, decided, policy)
-        outputs.write_results(results, work)
+        outputs.write_results(results, work, report.quality)
         bar.update()
         reports_dir = work / "reports"
         reports_dir.mkdir(exist_ok=True)
@@ -168,6 +186,12 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
     return report
 
 
+def _stopped(report: PartitionReport, name: str, failures: list[gates.GateFailure]) -> PartitionReport:
+    report.quality = [f.as_dict() for f in gates.in_partition(failures, name)]
+    report.stopped = True
+    return report
+
+
 def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[PartitionReport]) -> None:
     """Concatenates the partitions' results, reports and ledgers into the run's output folder."""
     loaded = [outputs.load_results(w).assign(partition=name) for name, w in parts]
@@ -178,7 +202,8 @@ def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[P
         doubled[["household_key", "partition", "region"]].to_parquet(listing, index=False)
         raise CrossCountyDuplicateError(doubled["household_key"].nunique(), sorted(doubled["partition"].unique()), listing)
     results = results.drop(columns="partition")
-    outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out)
+    quality = [q for r in reports for q in r.quality]
+    outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out, quality)
     (out / "reports").mkdir(exist_ok=True)
     for name in outputs.REPORTS:
         pd.concat([pd.read_parquet(w / "reports" / f"{name}.parquet") for _, w in parts], ignore_index=True).to_parquet(
@@ -195,24 +220,39 @@ def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[P
 
 
 def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_POLICY, jobs: int = 1,
-        show: bool = True) -> dict:
+        show: bool = True, on_gate_failure: str = "fail", previous: Path | None = None) -> dict:
     """Runs the pipeline on every partition under ``sources`` and writes the outputs into ``out``.
+
+    ``on_gate_failure``: "fail" (a failed data-quality gate stops the run with QualityGateError) or
+    "mark" (the run completes; results.parquet is marked not for publication). ``previous``: the output
+    folder of the previous run, whose row counts per county and source the ROW_COUNT_DROP gate compares.
 
     Returns:
         The run summary (also written to ``out/summary.json``).
+
+    Raises:
+        QualityGateError: a gate failed and ``on_gate_failure`` is "fail"; no results file is written.
     """
+    if on_gate_failure not in gates.ON_FAILURE:
+        raise ValueError(f"on_gate_failure must be one of {gates.ON_FAILURE}, not {on_gate_failure!r}")
     started = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     policy = policy_mod.load(policy_path)
     parts = find_partitions(Path(sources))
+    gates.previous_rows(previous, "")  # an unreadable --previous fails here, not inside a worker process
     work = [(n, out if len(parts) == 1 else out / "partitions" / n) for n, _ in parts]
     if jobs > 1 and len(parts) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(run_partition, n, f, w, str(policy.path), show) for (n, f), (_, w) in zip(parts, work)]
+            futures = [pool.submit(run_partition, n, f, w, str(policy.path), show, on_gate_failure, previous)
+                       for (n, f), (_, w) in zip(parts, work)]
             reports = [f.result() for f in futures]
     else:
-        reports = [run_partition(n, f, w, str(policy.path), show) for (n, f), (_, w) in zip(parts, work)]
+        reports = [run_partition(n, f, w, str(policy.path), show, on_gate_failure, previous)
+                   for (n, f), (_, w) in zip(parts, work)]
+    if any(r.stopped for r in reports):
+        (out / outputs.RESULTS_FILE).unlink(missing_ok=True)  # a stale file from an earlier run must not be taken for this one
+        raise QualityGateError([q for r in reports for q in r.quality])
     combine_started = time.perf_counter()
     if len(parts) > 1:
         combine_partitions(out, work, reports)
@@ -232,6 +272,9 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
         "households": sum(r.households for r in reports),
         "decisions": {k: sum(r.decisions.get(k, 0) for r in reports) for k in reports[0].decisions},
         "rows": ledger["totals"],
+        "publishable": not any(r.quality for r in reports),
+        "quality": [q for r in reports for q in r.quality],
+        "calibration": {(r.name or "county"): r.calibration for r in reports},
         "stage_seconds": stage_totals,
         "total_seconds": round(time.perf_counter() - started, 3),
     }

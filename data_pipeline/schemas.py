@@ -19,7 +19,8 @@ from pandera.typing import Series  # noqa: E402
 
 MAX_MONEY = 1e8  # yuan per year; anything above is a keying error in a rural county extract
 RELATIONS = ["户主", "配偶", "子女", "父母", "其他"]
-HOUSE_GRADES = ["A", "B", "C", "D"]  # housing safety appraisal; C and D are dangerous houses (危房)
+HOUSE_GRADES = ["A", "B", "C", "D"]
+INCOME_BASES = ["measured", "estimated"]  # housing safety appraisal; C and D are dangerous houses (危房)
 
 
 def _money(**kw):
@@ -47,6 +48,7 @@ class Census(_Source):
     chronic_illness: Series[float] = _flag()
     in_school: Series[float] = _flag()
     can_work: Series[float] = _flag()
+    education_years: Series[float] = pa.Field(ge=0, le=25, nullable=True)  # adults' years of schooling
     medical_insured: Series[float] = _flag()
     reported_wage: Series[float] = _money()
     reported_business: Series[float] = _money()
@@ -55,6 +57,7 @@ class Census(_Source):
     housing_safe: Series[float] = _flag()
     drinking_water_safe: Series[float] = _flag()
     food_clothing_secure: Series[float] = _flag()
+    durables: Series[float] = pa.Field(ge=0, le=20, nullable=True)  # durable goods owned by the household
     registered_poor: Series[float] = _flag()
     income_pc_prev1: Series[float] = _money()
     income_pc_prev2: Series[float] = _money()
@@ -106,6 +109,7 @@ class Agriculture(_Source):
     head_id_number: Series[str] = pa.Field(nullable=True)
     village_code: Series[str] = pa.Field(nullable=True)
     farm_net_income: Series[float] = pa.Field(ge=-MAX_MONEY / 100, le=MAX_MONEY, nullable=True)
+    income_basis: Series[str] = pa.Field(isin=INCOME_BASES, nullable=True)  # measured, or land x standard yield
     drinking_water_safe: Series[float] = _flag()
     disaster_loss: Series[float] = _money()
 
@@ -152,7 +156,7 @@ class Results(pa.DataFrameModel):
 
     household_key: Series[str] = pa.Field(str_matches=r"^[0-9]{17}[0-9X]$", unique=True)
     region: Series["UInt64"] = pa.Field(ge=10**11, le=10**12 - 1)  # type: ignore[type-arg]
-    decision: Series["UInt8"] = pa.Field(isin=[0, 1, 2, 3])  # type: ignore[type-arg]
+    decision: Series["UInt8"] = pa.Field(isin=[0, 1, 2, 3, 4])  # type: ignore[type-arg]
     reasons: Series["UInt32"]  # type: ignore[type-arg]
     score: Series["UInt32"]  # type: ignore[type-arg]
     policy_version: Series[str]

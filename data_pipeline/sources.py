@@ -24,6 +24,9 @@ class SourceSpec:
         encoding: declared encoding of CSV exports when there is no BOM and the bytes are not UTF-8.
         key: the ID column that identifies the row's person (or household head, for household sources).
         level: "person" or "household".
+        key_columns: columns a usable delivery must fill (gates.py: KEY_COLUMN_NULL).
+        min_coverage: least share of the registered persons (or households) the accepted rows must cover
+            (gates.py: LOW_COVERAGE); about half of what an extract of a county normally covers.
     """
 
     name: str
@@ -32,6 +35,8 @@ class SourceSpec:
     encoding: str
     key: str
     level: str
+    key_columns: tuple[str, ...] = ()
+    min_coverage: float = 0.0
 
     @property
     def columns(self) -> list[str]:
@@ -57,16 +62,23 @@ class SourceSpec:
 SOURCES: dict[str, SourceSpec] = {
     s.name: s
     for s in [
-        SourceSpec("census", "普调", schemas.Census, "gb18030", "id_number", "person"),
-        SourceSpec("household_registration", "户政", schemas.HouseholdRegistration, "gbk", "id_number", "person"),
-        SourceSpec("social_security", "社保", schemas.SocialSecurity, "utf-8", "id_number", "person"),
-        SourceSpec("bank", "银行", schemas.Bank, "utf-8", "id_number", "person"),
-        SourceSpec("tax", "税务", schemas.Tax, "utf-8", "id_number", "person"),
-        SourceSpec("agriculture", "农委", schemas.Agriculture, "gb18030", "head_id_number", "household"),
-        SourceSpec("business_registration", "工商", schemas.BusinessRegistration, "gbk", "id_number", "person"),
-        SourceSpec("credit", "征信", schemas.Credit, "utf-8", "id_number", "person"),
-        SourceSpec("land", "土地", schemas.Land, "utf-8", "head_id_number", "household"),
-        SourceSpec("consumption", "消费", schemas.Consumption, "utf-8", "head_id_number", "household"),
+        SourceSpec("census", "普调", schemas.Census, "gb18030", "id_number", "person",
+                   ("id_number", "head_id_number"), 0.45),
+        SourceSpec("household_registration", "户政", schemas.HouseholdRegistration, "gbk", "id_number", "person",
+                   ("id_number", "head_id_number", "village_code"), 0.45),
+        SourceSpec("social_security", "社保", schemas.SocialSecurity, "utf-8", "id_number", "person",
+                   ("id_number", "medical_insured"), 0.4),
+        SourceSpec("bank", "银行", schemas.Bank, "utf-8", "id_number", "person", ("id_number", "wage_credits"), 0.3),
+        SourceSpec("tax", "税务", schemas.Tax, "utf-8", "id_number", "person", ("id_number", "wage_income"), 0.15),
+        SourceSpec("agriculture", "农委", schemas.Agriculture, "gb18030", "head_id_number", "household",
+                   ("head_id_number", "farm_net_income"), 0.4),
+        SourceSpec("business_registration", "工商", schemas.BusinessRegistration, "gbk", "id_number", "person",
+                   ("id_number", "business_net_income"), 0.0025),
+        SourceSpec("credit", "征信", schemas.Credit, "utf-8", "id_number", "person", ("id_number",), 0.07),
+        SourceSpec("land", "土地", schemas.Land, "utf-8", "head_id_number", "household",
+                   ("head_id_number", "house_safety_grade"), 0.4),
+        SourceSpec("consumption", "消费", schemas.Consumption, "utf-8", "head_id_number", "household",
+                   ("head_id_number", "total_spend"), 0.4),
     ]
 }
 

@@ -2,54 +2,67 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from data_pipeline import policy as policy_mod
-from data_pipeline.synth import extracts, noise, population, writer
+from data_pipeline.synth import extracts, noise, population, rules as rules_mod, truth, writer
 
 DEFAULT_COUNTY = 532326
 TRUTH_FOLDER = "ground_truth"  # never read by the pipeline
+# Counties of 楚雄彝族自治州 (GB/T 2260), the prefecture the synthetic province is drawn in: codes are
+# taken in this order from the first county asked for, so every code exists.
+CHUXIONG_COUNTIES = [532326, 532327, 532328, 532329, 532301, 532302, 532322, 532323, 532324, 532325]
 
 
 def county_codes(first: int, count: int) -> list[int]:
-    """``count`` distinct county codes of one city, starting at ``first``."""
-    return [first + i for i in range(count)]
+    """``count`` distinct county codes, ``first`` and the next ones of the prefecture."""
+    if first not in CHUXIONG_COUNTIES:
+        raise ValueError(f"--county {first}: counties are drawn from {CHUXIONG_COUNTIES} (楚雄州, GB/T 2260)")
+    order = CHUXIONG_COUNTIES[CHUXIONG_COUNTIES.index(first):] + CHUXIONG_COUNTIES[: CHUXIONG_COUNTIES.index(first)]
+    if count > len(order):
+        raise ValueError(f"at most {len(order)} counties can be drawn (the prefecture has no more)")
+    return order[:count]
 
 
 def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_COUNTY,
-                    rates: noise.NoiseRates = noise.NoiseRates(), policy=None,
+                    rates: noise.NoiseRates = noise.NoiseRates(),
+                    admin_rates: extracts.AdminErrorRates = extracts.AdminErrorRates(), rules: dict | None = None,
                     taken: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
     """Writes one county's ten sources into ``folder``; returns its truth tables (not written).
     ``taken``: ID bodies already given to people of other counties."""
-    policy = policy or policy_mod.load()
+    rules = rules or rules_mod.load()
     rng = np.random.default_rng(np.random.SeedSequence([seed, county]))
-    pop = population.build(rng, people, county, policy, taken)
+    pop = population.build(rng, people, county, rules, taken)
     villages = np.unique(pop.households["region"].to_numpy())
     folder.mkdir(parents=True, exist_ok=True)
     logs = []
-    for name, frame in extracts.build(rng, pop).items():
+    frames, admin_log = extracts.build(rng, pop, admin_rates)
+    for name, frame in frames.items():
         csv = writer.DELIVERY[name][0] == "csv"
         noisy, log = noise.inject(rng, name, frame, csv, villages, rates)
         writer.write(noisy, folder, name)
         logs.append(log)
-    persons = pop.persons[["id_number", "household_key", "village_code", "name", "relation"]].copy()
-    households = pop.households.copy()
+    persons = pop.persons.drop(columns=["household", "member"]).copy()
+    households = truth.judge(pop.households, rules)
     households.insert(0, "county", county)
     persons.insert(0, "county", county)
     log = pd.concat(logs, ignore_index=True)
     log.insert(0, "county", county)
-    return {"households": households, "persons": persons, "noise_log": log}
+    admin_log.insert(0, "county", county)
+    return {"households": households, "persons": persons, "noise_log": log, "admin_log": admin_log}
 
 
 def generate(out: Path, people: int, seed: int, counties: int = 1, first_county: int = DEFAULT_COUNTY,
-             noise_scale: float = 1.0) -> Path:
+             noise_scale: float = 1.0, admin_error_scale: float = 1.0, admin_rates: dict[str, float] | None = None) -> Path:
     """Writes the sources into ``out`` (one folder per county when ``counties`` > 1) and the truth into
-    ``out/ground_truth``. The same arguments give the same bytes."""
+    ``out/ground_truth``. ``admin_rates`` sets single administrative-error rates (after the scale).
+    The same arguments give the same bytes."""
     out = Path(out)
     rates = noise.NoiseRates().scaled(noise_scale)
+    admin = dataclasses.replace(extracts.AdminErrorRates().scaled(admin_error_scale), **(admin_rates or {}))
     truths: dict[str, list[pd.DataFrame]] = {}
     codes = county_codes(first_county, counties)
     shares = np.full(counties, people // counties)
@@ -57,7 +70,7 @@ def generate(out: Path, people: int, seed: int, counties: int = 1, first_county:
     taken = np.empty(0, dtype=np.int64)
     for code, share in zip(codes, shares):
         folder = out if counties == 1 else out / str(code)
-        for key, frame in generate_county(folder, int(share), seed, code, rates, taken=taken).items():
+        for key, frame in generate_county(folder, int(share), seed, code, rates, admin, taken=taken).items():
             truths.setdefault(key, []).append(frame)
         taken = np.concatenate([taken, truths["persons"][-1]["id_number"].str.slice(0, 17).astype("int64").to_numpy()])
     truth_dir = out / TRUTH_FOLDER

@@ -12,8 +12,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from data_pipeline.idnumbers import CHECK_CHARS
-from data_pipeline.sources import SOURCES
+from data_pipeline.synth.idcodes import CHECK_SYMBOLS
+
+CHECK_CHARS = "".join(CHECK_SYMBOLS)
+HOUSEHOLD_SOURCES = ("agriculture", "land", "consumption")
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
@@ -68,10 +70,34 @@ def _sci(ids: pd.Series) -> pd.Series:
     return mantissa.str.slice(0, 1) + np.where(fraction == "", "", "." + fraction) + "E+17"
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """A source's columns as the generator wrote them (numbers are the float columns): the generator's
+    own view of the files, not the pipeline's schemas."""
+
+    key: str
+    columns: list[str]
+    numeric_columns: list[str]
+
+    @classmethod
+    def of(cls, name: str, frame: pd.DataFrame) -> "_Layout":
+        columns = [c for c in frame.columns if c != "_true_key"]
+        key = "head_id_number" if name in HOUSEHOLD_SOURCES else "id_number"
+        return cls(key, columns, [c for c in columns if frame[c].dtype == np.float64])
+
+    @property
+    def id_columns(self) -> list[str]:
+        return [c for c in ("id_number", "head_id_number") if c in self.columns]
+
+    @property
+    def text_columns(self) -> list[str]:
+        return [c for c in self.columns if c not in self.numeric_columns]
+
+
 class _Injector:
     def __init__(self, rng: np.random.Generator, name: str, frame: pd.DataFrame, csv: bool, villages: np.ndarray):
         self.rng, self.name, self.csv, self.villages = rng, name, csv, villages
-        self.spec = SOURCES[name]
+        self.spec = _Layout.of(name, frame)
         self.frame = frame.copy()
         if csv:
             for column in self.spec.numeric_columns:

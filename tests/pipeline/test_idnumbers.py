@@ -42,8 +42,66 @@ def test_scientific_notation_is_flagged_for_repair():
     assert _one("1.10105194912310E+17") == ("1.10105194912310E+17", IdStatus.SCIENTIFIC)
 
 
-def test_impossible_birth_month_makes_the_id_malformed():
-    assert _one("110105194913310025")[1] == IdStatus.MALFORMED
+def _with_check(body17):
+    return body17 + idnumbers.check_char(body17)
+
+
+def test_impossible_birth_month_is_a_bad_birth_date():
+    assert _one(_with_check("11010519491331002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_february_30_is_a_bad_birth_date():
+    assert _one(_with_check("11010519900230002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_february_29_in_a_common_year_is_a_bad_birth_date():
+    assert _one(_with_check("11010519900229002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_february_29_in_a_leap_year_is_valid():
+    assert _one(_with_check("11010519920229002"))[1] == IdStatus.VALID
+
+
+def test_february_29_2000_is_valid_and_1900_is_not_a_leap_year():
+    assert _one(_with_check("11010520000229002"))[1] == IdStatus.VALID
+    assert _one(_with_check("11010519000229002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_april_31_is_a_bad_birth_date():
+    assert _one(_with_check("11010519900431002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_birth_years_1799_and_2099_are_implausible():
+    assert _one(_with_check("11010517990101002"))[1] == IdStatus.BAD_BIRTH_DATE
+    assert _one(_with_check("11010520990101002"))[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_a_birth_date_after_today_is_implausible():
+    from datetime import date
+    dated, _ = idnumbers.body_checks(idnumbers._bodies_matrix(pd.Series(["11010520260102002"]).to_numpy()),
+                                     today=date(2026, 1, 1))
+    assert dated.tolist() == [False]
+
+
+def test_address_codes_000000_and_990000_are_unknown():
+    assert _one(_with_check("00000019900101002"))[1] == IdStatus.UNKNOWN_ADDRESS
+    assert _one(_with_check("99000019900101002"))[1] == IdStatus.UNKNOWN_ADDRESS
+
+
+def test_an_address_code_missing_from_a_listed_prefecture_is_unknown():
+    assert _one(_with_check("53232019900101002"))[1] == IdStatus.UNKNOWN_ADDRESS  # no 532320 in 楚雄州
+
+
+def test_a_retired_address_code_stays_valid_in_an_id():
+    assert _one(_with_check("53042119800101002"))[1] == IdStatus.VALID  # 江川县, now 江川区 530403
+
+
+def test_a_fifteen_digit_id_with_february_30_does_not_become_valid():
+    assert _one("110105900230002")[1] == IdStatus.BAD_BIRTH_DATE
+
+
+def test_a_fifteen_digit_id_with_an_unknown_address_is_not_converted():
+    assert _one("990000900101002")[1] == IdStatus.UNKNOWN_ADDRESS
 
 
 def test_empty_id_is_missing():

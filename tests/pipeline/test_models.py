@@ -102,6 +102,7 @@ def test_a_sudden_hardship_prevents_exit():
 def test_number_of_stable_periods_comes_from_the_policy(tmp_path):
     rules = json.loads(policy_mod.DEFAULT_POLICY.read_text(encoding="utf-8"))
     rules["exit"]["stable_periods"] = 1
+    rules["version"] = "test-one-period"
     path = tmp_path / "policy.json"
     path.write_text(json.dumps(rules), encoding="utf-8")
     one_period = policy_mod.load(path)
@@ -180,8 +181,31 @@ def test_pmt_score_is_lower_for_a_household_with_fewer_assets_and_more_dependant
 def test_policy_hash_changes_when_one_character_of_the_file_changes(tmp_path):
     text = policy_mod.DEFAULT_POLICY.read_text(encoding="utf-8")
     path = tmp_path / "policy.json"
-    path.write_text(text.replace('"poverty_line_per_capita": 4300', '"poverty_line_per_capita": 4301'), encoding="utf-8")
+    path.write_text(text.replace('"poverty_line_per_capita": 4300', '"poverty_line_per_capita": 4301')
+                    .replace('"version": "2026.2"', '"version": "2026.2-test"'), encoding="utf-8")
     assert policy_mod.load(path).hash != policy_mod.load().hash
+
+
+def test_a_released_version_with_edited_thresholds_is_refused(tmp_path):
+    text = policy_mod.DEFAULT_POLICY.read_text(encoding="utf-8")
+    path = tmp_path / "policy.json"
+    path.write_text(text.replace('"poverty_line_per_capita": 4300', '"poverty_line_per_capita": 4301'), encoding="utf-8")
+    assert '"version": "2026.2"' in text
+    with pytest.raises(PolicyError, match="claims version 2026.2, released with content hash .* edited without a new version"):
+        policy_mod.load(path)
+
+
+def test_a_draft_version_is_reported_with_its_content_hash(tmp_path):
+    text = policy_mod.DEFAULT_POLICY.read_text(encoding="utf-8")
+    path = tmp_path / "policy.json"
+    path.write_text(text.replace('"version": "2026.2"', '"version": "2026.9"'), encoding="utf-8")
+    draft = policy_mod.load(path)
+    assert draft.version == f"2026.9+{draft.hash[2:10]}"
+
+
+def test_the_released_policy_keeps_its_version():
+    assert policy_mod.load().version == "2026.2"
+    assert policy_mod.load(policy_mod.DEFAULT_POLICY.with_name("policy-2026.1.json")).version == "2026.1"
 
 
 def test_policy_asking_for_more_periods_than_the_sources_hold_is_rejected(tmp_path):

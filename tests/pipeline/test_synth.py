@@ -15,7 +15,7 @@ def _digests(folder):
 def test_the_same_seed_gives_the_same_bytes(tmp_path):
     first = _digests(generate(tmp_path / "a", 600, 5))
     second = _digests(generate(tmp_path / "b", 600, 5))
-    assert first == second and len(first) == len(SOURCES) + 3
+    assert first == second and len(first) == len(SOURCES) + 4
 
 
 def test_another_seed_gives_other_sources(tmp_path):
@@ -29,7 +29,8 @@ def test_the_cli_writes_ten_sources_and_the_truth_apart(tmp_path, capsys):
     sources = {p.name for p in tmp_path.iterdir() if p.is_file()}
     assert sources == {n for s in SOURCES.values() for n in s.file_names if (tmp_path / n).exists()}
     assert len(sources) == len(SOURCES)
-    assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {"households.parquet", "persons.parquet", "noise_log.parquet"}
+    assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {"households.parquet", "persons.parquet", "noise_log.parquet",
+                                                                       "admin_log.parquet"}
     assert "wrote 300 people" in capsys.readouterr().out
 
 
@@ -43,3 +44,30 @@ def test_households_have_one_to_eight_members(county):
 
     members = pd.read_parquet(county / "ground_truth" / "households.parquet")["members"]
     assert members.min() >= 1 and members.max() <= 8
+
+
+def test_one_administrative_error_rate_can_be_set_from_the_cli(tmp_path):
+    import pandas as pd
+
+    assert main(["--people", "2000", "--seed", "2", "--out", str(tmp_path), "--admin-rate", "cash_wage=0",
+                 "--admin-rate", "missing_consumption=0.5"]) == 0
+    kinds = pd.read_parquet(tmp_path / "ground_truth" / "admin_log.parquet")["kind"].value_counts()
+    households = len(pd.read_parquet(tmp_path / "ground_truth" / "households.parquet"))
+    assert "cash_wage" not in kinds and 0.4 < kinds["missing_consumption"] / households < 0.6
+    assert kinds["tax_under_report"] > 0  # the others keep their default
+
+
+def test_an_unknown_administrative_error_kind_is_refused(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--admin-rate", "typo=0.1"])
+    assert "unknown kind 'typo'" in capsys.readouterr().err
+
+
+def test_a_county_code_outside_the_division_list_is_refused(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--county", "999999"])
+    assert "counties are drawn from" in capsys.readouterr().err
