@@ -6,14 +6,13 @@ pragma solidity ^0.8.24;
 /// @param householdId pseudonymous id (keyed hash of the ID number), never the ID itself
 /// @param region the household's 12-digit village code
 /// @param decision one of {EligibilityDecision}: 0 none, 1 admit, 2 exit, 3 monitor
-/// @param reasons bitmask of the pipeline's reason codes
-/// @param score proxy-means-test score as an integer
+/// @param details salted commitment to the reason bitmask and the score, which stay off the public leaf; one
+/// reason bit can be opened alone (see govchain/eligibility.py and oracle/README.md)
 struct EligibilityLeaf {
     bytes32 householdId;
     uint64 region;
     uint8 decision;
-    uint32 reasons;
-    uint32 score;
+    bytes32 details;
 }
 
 /// @notice The decision a leaf carries, numbered as in govchain/eligibility.py `Decision`.
@@ -25,14 +24,10 @@ library EligibilityDecision {
 }
 
 /// @notice The leaf hash of OpenZeppelin's StandardMerkleTree, as govchain/eligibility.py `leaf_hash`:
-/// `keccak256(bytes.concat(keccak256(abi.encode(householdId, region, decision, reasons, score))))`.
+/// `keccak256(bytes.concat(keccak256(abi.encode(householdId, region, decision, details))))`.
 /// Inner nodes hash sorted pairs (OpenZeppelin MerkleProof), so proofs carry no left/right flags.
 library EligibilityLeafHash {
     function hash(EligibilityLeaf calldata leaf) internal pure returns (bytes32) {
-        return keccak256(
-            bytes.concat(
-                keccak256(abi.encode(leaf.householdId, leaf.region, leaf.decision, leaf.reasons, leaf.score))
-            )
-        );
+        return keccak256(bytes.concat(keccak256(abi.encode(leaf.householdId, leaf.region, leaf.decision, leaf.details))));
     }
 }
