@@ -12,7 +12,7 @@ from multiformats import CID, multihash
 
 from govchain.localnode import free_port
 from oracle.batches import ResultsError, ResultsNotPublishableError, build_batches
-from oracle.ipfs import IpfsClient, IpfsUnavailableError
+from oracle.ipfs import IpfsClient, IpfsUnavailableError, api_multiaddr
 from oracle.manifest import Manifest, ManifestError, fetch_manifest, filing_arguments
 from oracle.merkle import verify_proof
 from oracle.pseudonym import PseudonymKey
@@ -209,3 +209,21 @@ def test_a_head_id_twice_in_a_county_is_a_results_error(tmp_path):
     table.to_parquet(tmp_path / "results.parquet", index=False)
     with pytest.raises(ResultsError, match="appears twice"):
         build_batches(tmp_path / "results.parquet", KEY)
+
+
+def test_an_ipfs_client_of_a_node_that_hangs_times_out_as_unavailable():
+    import socket
+
+    with socket.socket() as silent:  # accepts connections and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        with pytest.raises(IpfsUnavailableError):
+            IpfsClient(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=1).cat(local_raw_cid(b"x"))
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [("http://127.0.0.1:5001", "/ip4/127.0.0.1/tcp/5001/http"), ("https://ipfs.gov.example:443/", "/dns/ipfs.gov.example/tcp/443/https")],
+)
+def test_an_api_url_becomes_the_multiaddr_ipfshttpclient_takes(url, expected):
+    assert api_multiaddr(url) == expected
