@@ -59,3 +59,22 @@ def test_the_office_re_derives_the_opening_of_a_published_leaf(tmp_path):
 def test_salts_differ_between_batches_of_the_same_household():
     ids = np.frombuffer(b"\x05" * 32, dtype=np.uint8).reshape(1, 32)
     assert details_salts(KEY, b"\x01" * 32, ids).tobytes() != details_salts(KEY, b"\x02" * 32, ids).tobytes()
+
+
+def _contract_args(details: LeafDetails, bit: int, **changes):
+    opening = replace(details.reason_bit_opening(bit), **changes)
+    return (details.commitment(), opening.index, opening.is_set, opening.salt, list(opening.path), opening.score_commitment)
+
+
+def test_a_contract_checks_an_opened_reason_bit_as_the_python_definition_does(EligibilityDetailsHarness, accounts):
+    harness = EligibilityDetailsHarness.deploy({"from": accounts[0]})
+    details = LeafDetails((1 << 16) | (1 << 3) | 1, 5120, b"\x09" * 32)
+    assert all(harness.reasonBitHolds(*_contract_args(details, i)) for i in (0, 3, 16, 17, 31))
+
+
+def test_a_contract_refuses_a_flipped_or_moved_reason_bit(EligibilityDetailsHarness, accounts):
+    harness = EligibilityDetailsHarness.deploy({"from": accounts[0]})
+    details = LeafDetails(1 << 16, 5120, b"\x09" * 32)
+    assert not harness.reasonBitHolds(*_contract_args(details, 16, is_set=False))
+    assert not harness.reasonBitHolds(*_contract_args(details, 16, index=17))
+    assert not harness.reasonBitHolds(*_contract_args(details, 16, index=48))
