@@ -55,6 +55,10 @@ class ResultsError(OracleError):
     """Raised when a results file cannot be turned into batches; the message names the file and what is wrong."""
 
 
+class ResultsUnreadableError(ResultsError):
+    """Raised when a results file is not a complete Parquet file (possibly still being written)."""
+
+
 class ResultsNotPublishableError(ResultsError):
     """Raised when the pipeline marked a results file not for publication (failed quality gates)."""
 
@@ -96,7 +100,7 @@ def read_results(path: Path, content: bytes | None = None):
         metadata = pq.read_metadata(io.BytesIO(content)).metadata or {}
         table = pd.read_parquet(io.BytesIO(content))
     except Exception as exc:  # pyarrow raises several error types for unreadable files
-        raise ResultsError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
+        raise ResultsUnreadableError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
     if metadata.get(PUBLISH_KEY, b"").strip().lower() == b"false":
         gates = metadata.get(QUALITY_KEY, b"[]").decode("utf-8", "replace")
         raise ResultsNotPublishableError(

@@ -6,7 +6,8 @@ ignored) the service builds one batch per county, publishes each manifest on IPF
 chain. A file that cannot be published (unreadable or half-written, marked not for publication by the
 pipeline, a bad or repeated head ID, a bad value: any :class:`ResultsError`) is set aside: its reason is
 recorded in the checkpoint and as an alarm, the other files go on, and it is tried again once its content
-changes. Progress is kept in ``STATE/checkpoint.json``, written
+changes. An unreadable file modified less than ``settle_seconds`` ago is only skipped (it may still be being
+written). Progress is kept in ``STATE/checkpoint.json``, written
 to a temporary file, fsynced and renamed over the old one, so it is always either the old or the new state.
 
 Why a SIGKILL at any point neither loses a batch nor duplicates a transaction:
@@ -49,7 +50,7 @@ from typing import TypeVar
 import requests
 
 from govchain.errors import NodeUnreachableError
-from oracle.batches import ResultsError, batch_id_for, build_batches, snapshot_hash
+from oracle.batches import ResultsError, ResultsUnreadableError, batch_id_for, build_batches, snapshot_hash
 from oracle.committer import Committer, CommitRejectedError, NonceTakenError, SignedCommit
 from oracle.errors import OracleError
 from oracle.ipfs import IpfsClient, IpfsUnavailableError
@@ -132,6 +133,8 @@ class ServiceConfig:
     poll_interval: float = 2.0
     max_backoff: float = 30.0
     receipt_timeout: float = 120.0
+    # An unreadable file younger than this may still be being written: it is skipped without an alarm.
+    settle_seconds: float = 10.0
 
 
 class OracleService:
@@ -175,6 +178,12 @@ class OracleService:
                 continue
             try:
                 manifests = build_batches(path, self.key)
+            except ResultsUnreadableError as exc:
+                if time.time() - path.stat().st_mtime < self.config.settle_seconds:
+                    log.info("%s (it may still be being written; tried again on the next pass)", exc)
+                else:
+                    self._set_aside(name, snapshot, exc)
+                continue
             except ResultsError as exc:
                 self._set_aside(name, snapshot, exc)
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -362,6 +363,23 @@ def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil
     second = run()
     assert (first.returncode, second.returncode) == (0, 0) and "Cannot read the results file" in first.stderr
     assert chain.web3.eth.get_transaction_count(oracle.address) == 2
+    assert alarms(tmp_path / "state" / "alarms.jsonl") == []  # a file being written raises no alarm
+
+
+def test_an_unreadable_results_file_that_stays_so_is_set_aside_with_an_alarm(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "complete.parquet", 10, seed=82, decisions=(1, 2, 3))
+    target = tmp_path / "results" / "run" / "results.parquet"
+    target.parent.mkdir(parents=True)
+    target.write_bytes((tmp_path / "complete.parquet").read_bytes()[:500])
+    os.utime(target, (time.time() - 60, time.time() - 60))  # unchanged for a minute: not being written any more
+    oracle = chain.new_oracle()
+    done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    set_aside = alarms(tmp_path / "state" / "alarms.jsonl")
+    assert done.returncode == 0 and [(a["kind"], a["file"], a["error"]) for a in set_aside] == [
+        ("results-file-set-aside", "run/results.parquet", "ResultsUnreadableError")
+    ]
 
 
 def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_run, ipfs_node):
