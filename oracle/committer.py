@@ -212,6 +212,13 @@ class Committer:
             message = str(exc).lower()
             if "already known" in message or "already imported" in message or "known transaction" in message:
                 return
+            if "underpriced" in message:
+                # The node holds another transaction of this account with the same nonce (e.g. a commit sent
+                # just before a crash, which the service now wants to replace with a filler).
+                raise NonceTakenError(
+                    f"The node already holds another transaction of {self.address} with nonce {signed.nonce}; "
+                    f"{signed.tx_hash} cannot replace it at the same gas price."
+                ) from exc
             if "nonce too low" in message:
                 # Either this very transaction was mined already, or another one took the nonce.
                 if self.receipt(signed.tx_hash) is not None:

@@ -249,12 +249,12 @@ class OracleService:
 
     def _settle(self, entry: dict, label: str, receipt, signed: SignedCommit) -> None:
         """Records the receipt of a pending commit found or sent by :meth:`recover_pending`."""
+        entry.pop("filler", None)  # a filler not needed any more: the commit itself took the nonce
         if receipt["status"] == 1:
             self._mark_committed(entry, label, receipt)
             return
         # Reverted: it used its nonce and changed nothing; the batch is signed again when its file is processed.
         entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
-        entry.pop("filler", None)
         entry["status"] = "published"
         self.checkpoint.save()
         log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
@@ -275,11 +275,14 @@ class OracleService:
         try:
             receipt = self._send_until_mined(signed, label)
         except NonceTakenError:
-            # The pending commit itself was mined after all (it had been sent before the crash).
-            receipt = self.retry("reading a receipt", lambda: self.committer.receipt(pending.tx_hash))
+            # The pending commit had been sent before the crash after all: it is mined or waiting in the node,
+            # and takes the nonce itself.
+            receipt = self.retry(
+                "waiting for the pending commit",
+                lambda: self.committer.wait_for_receipt(pending, timeout=self.config.receipt_timeout),
+            )
             if receipt is None:
                 raise
-            entry.pop("filler")
             entry["status"] = "signed"
             self._settle(entry, label, receipt, pending)
             return

@@ -236,6 +236,24 @@ def test_a_pending_commit_of_a_replaced_results_file_is_not_sent_and_its_nonce_i
     assert f"nonce 0 is filled with the 0-value transfer" in restarted.stderr and not final(k.chain, k.pending_batch)
 
 
+def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    path = tmp_path / "results" / "2026-11" / "results.parquet"
+    write_results(path, 20, seed=36, decisions=(1, 2, 3), villages=(530102001001,))
+    sent = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
+    oracle = chain.new_oracle()
+    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    killed = run(GOVCHAIN_ORACLE_KILL_AT="after_send")
+    write_results(path, 20, seed=37, decisions=(1, 2, 3), villages=(530102001001,))
+    replacing = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
+    restarted = run()
+    entry = json.loads((tmp_path / "state" / "checkpoint.json").read_text())["batches"]["0x" + sent.hex()]
+    assert (killed.returncode, restarted.returncode) == (-signal.SIGKILL, 0), restarted.stderr
+    assert entry["status"] == "committed" and "filler" not in entry and final(chain, sent) and final(chain, replacing)
+    assert chain.web3.eth.get_transaction_count(oracle.address) == 2 and all_mined_without_gap(chain, oracle.address)
+
+
 def test_a_bad_results_file_is_set_aside_with_an_alarm_and_the_good_ones_commit(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
