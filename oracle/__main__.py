@@ -4,8 +4,9 @@
     python -m oracle key new --out FILE                          make an encrypted pseudonymisation key file
     python -m oracle card --out card.png                         a household card (needs the key)
     python -m oracle proof --cid CID [--card 0x..]               filing arguments for an intake clerk
+    python -m oracle opening --cid CID --results FILE [--bit N]   a household's reasons, score and salt (offices)
 
-The card command, and the proof command without --card, read the head's ID number from a hidden prompt (on a
+The card and opening commands, and the proof command without --card, read the head's ID number from a hidden prompt (on a
 terminal) or from the first line of standard input, never from the command line, where ``ps`` and the shell
 history would show it.
 
@@ -102,6 +103,34 @@ def cmd_proof(args) -> None:
     print(json.dumps(filing_arguments(manifest, household_id).to_json(), indent=2))
 
 
+def cmd_opening(args) -> None:
+    from oracle.batches import read_results
+    from oracle.details import opening_for
+    from oracle.ipfs import IpfsClient
+    from oracle.manifest import ManifestError, fetch_manifest
+    from oracle.pseudonym import load_key, normalize_id_number
+
+    key = load_key(prompt=True)
+    id_number = normalize_id_number(read_id_number())
+    manifest = fetch_manifest(IpfsClient(_ipfs_api(args)), args.cid)
+    household_id = key.household_id(id_number)
+    leaf, _ = manifest.proof_for(household_id)
+    table = read_results(args.results)
+    rows = table[table["household_key"].astype(str).str.upper() == id_number]
+    if len(rows) != 1:
+        raise ManifestError(f"The results file {args.results} holds {len(rows)} rows for this household; give the file the batch was built from.")
+    details = opening_for(key, manifest.header.batch_id, household_id, int(rows["reasons"].iloc[0]), int(rows["score"].iloc[0]))
+    if details.commitment() != leaf.details:
+        raise ManifestError(f"The household's row in {args.results} does not open its leaf in this batch; give the file the batch was built from.")
+    out = {"batchId": "0x" + manifest.header.batch_id.hex(), "householdId": "0x" + household_id.hex(),
+           "reasons": details.reasons, "score": details.score, "salt": "0x" + details.salt.hex()}
+    if args.bit is not None:
+        bit = details.reason_bit_opening(args.bit)
+        out["reasonBit"] = {"index": bit.index, "isSet": bit.is_set, "salt": "0x" + bit.salt.hex(),
+                            "path": ["0x" + node.hex() for node in bit.path], "scoreCommitment": "0x" + bit.score_commitment.hex()}
+    print(json.dumps(out, indent=2))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m oracle", description="GovChain eligibility oracle")
     sub = top.add_subparsers(dest="command", required=True)
@@ -131,6 +160,15 @@ def parser() -> argparse.ArgumentParser:
     proof.add_argument("--card", help="the 0x id printed on the household card (else the ID number is read from the prompt or stdin)")
     proof.add_argument("--ipfs-api")
     proof.set_defaults(handler=cmd_proof)
+
+    opening = sub.add_parser(
+        "opening", help="print a household's reasons, score and salt in a batch, for the household and its offices "
+        "(ID number read from the prompt or stdin)")
+    opening.add_argument("--cid", required=True, help="the batch manifest's CID")
+    opening.add_argument("--results", type=Path, required=True, help="the results file the batch was built from")
+    opening.add_argument("--bit", type=int, help="also print the opening of this reason bit alone, for a contract")
+    opening.add_argument("--ipfs-api")
+    opening.set_defaults(handler=cmd_opening)
     return top
 
 

@@ -227,3 +227,31 @@ def test_an_ipfs_client_of_a_node_that_hangs_times_out_as_unavailable():
 )
 def test_an_api_url_becomes_the_multiaddr_ipfshttpclient_takes(url, expected):
     assert api_multiaddr(url) == expected
+
+
+def test_the_opening_command_prints_the_households_reasons_and_a_bit_a_contract_can_check(ipfs, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from govchain.config import PROJECT_ROOT
+    from govchain.eligibility import ReasonBitOpening, verify_reason_bit
+
+    ids = write_results(tmp_path / "results.parquet", 20, seed=18, villages=(530102001001,), decisions=(1,))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    cid = ipfs.add(manifest.to_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_PSEUDONYM_KEY=KEY.secret.hex())
+    done = subprocess.run(
+        [sys.executable, "-m", "oracle", "opening", "--cid", cid, "--results", str(tmp_path / "results.parquet"),
+         "--bit", "16", "--ipfs-api", ipfs.api_url],
+        env=env, input=ids[4] + "\n", capture_output=True, text=True, timeout=60,
+    )
+    printed = json.loads(done.stdout)
+    bit = printed["reasonBit"]
+    opening = ReasonBitOpening(16, bit["isSet"], bytes.fromhex(bit["salt"][2:]), tuple(bytes.fromhex(n[2:]) for n in bit["path"]),
+                               bytes.fromhex(bit["scoreCommitment"][2:]))
+    leaf, _ = manifest.proof_for(KEY.household_id(ids[4]))
+    assert (printed["reasons"], printed["score"]) == (table.loc[4, "reasons"], table.loc[4, "score"])
+    assert bit["isSet"] == bool(table.loc[4, "reasons"] >> 16 & 1) and verify_reason_bit(leaf.details, opening)
