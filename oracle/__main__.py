@@ -118,16 +118,25 @@ def cmd_opening(args) -> None:
     table = read_results(args.results)
     rows = table[table["household_key"].astype(str).str.upper() == id_number]
     if len(rows) != 1:
-        raise ManifestError(f"The results file {args.results} holds {len(rows)} rows for this household; give the file the batch was built from.")
-    details = opening_for(key, manifest.header.batch_id, household_id, int(rows["reasons"].iloc[0]), int(rows["score"].iloc[0]))
+        raise ManifestError(
+            f"The results file {args.results} holds {len(rows)} rows for this household; give the file the batch "
+            f"was built from."
+        )
+    row = rows.iloc[0]
+    details = opening_for(key, manifest.header.batch_id, household_id, int(row["reasons"]), int(row["score"]))
     if details.commitment() != leaf.details:
-        raise ManifestError(f"The household's row in {args.results} does not open its leaf in this batch; give the file the batch was built from.")
+        raise ManifestError(
+            f"The household's row in {args.results} does not open its leaf in this batch; give the file the batch "
+            f"was built from."
+        )
     out = {"batchId": "0x" + manifest.header.batch_id.hex(), "householdId": "0x" + household_id.hex(),
            "reasons": details.reasons, "score": details.score, "salt": "0x" + details.salt.hex()}
     if args.bit is not None:
         bit = details.reason_bit_opening(args.bit)
-        out["reasonBit"] = {"index": bit.index, "isSet": bit.is_set, "salt": "0x" + bit.salt.hex(),
-                            "path": ["0x" + node.hex() for node in bit.path], "scoreCommitment": "0x" + bit.score_commitment.hex()}
+        out["reasonBit"] = {
+            "index": bit.index, "isSet": bit.is_set, "salt": "0x" + bit.salt.hex(),
+            "path": ["0x" + node.hex() for node in bit.path], "scoreCommitment": "0x" + bit.score_commitment.hex(),
+        }
     print(json.dumps(out, indent=2))
 
 
@@ -150,14 +159,18 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--out", type=Path, required=True)
     new.set_defaults(handler=cmd_key_new)
 
-    card = sub.add_parser("card", help="write a household card PNG and print its id (ID number read from the prompt or stdin)")
+    card = sub.add_parser(
+        "card", help="write a household card PNG and print its id (ID number read from the prompt or stdin)"
+    )
     card.add_argument("--region", type=int)
     card.add_argument("--out", type=Path, required=True)
     card.set_defaults(handler=cmd_card)
 
     proof = sub.add_parser("proof", help="print the filing arguments (batch id, leaf, proof) of a household")
     proof.add_argument("--cid", required=True, help="the batch manifest's CID (committed on chain)")
-    proof.add_argument("--card", help="the 0x id printed on the household card (else the ID number is read from the prompt or stdin)")
+    proof.add_argument(
+        "--card", help="the 0x id printed on the household card (else the ID number is read from the prompt or stdin)"
+    )
     proof.add_argument("--ipfs-api")
     proof.set_defaults(handler=cmd_proof)
 

@@ -28,7 +28,9 @@ library EligibilityDecision {
 /// Inner nodes hash sorted pairs (OpenZeppelin MerkleProof), so proofs carry no left/right flags.
 library EligibilityLeafHash {
     function hash(EligibilityLeaf calldata leaf) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(leaf.householdId, leaf.region, leaf.decision, leaf.details))));
+        return keccak256(
+            bytes.concat(keccak256(abi.encode(leaf.householdId, leaf.region, leaf.decision, leaf.details)))
+        );
     }
 }
 
@@ -54,7 +56,9 @@ library EligibilityDetails {
         bytes32 node = keccak256(abi.encode(salt, index, isSet));
         uint256 position = index;
         for (uint256 i = 0; i < 5; ++i) {
-            node = position & 1 == 0 ? keccak256(abi.encodePacked(node, path[i])) : keccak256(abi.encodePacked(path[i], node));
+            node = position & 1 == 0
+                ? keccak256(abi.encodePacked(node, path[i]))
+                : keccak256(abi.encodePacked(path[i], node));
             position >>= 1;
         }
         return keccak256(abi.encodePacked(node, scoreCommitment)) == details;
