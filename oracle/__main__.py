@@ -65,7 +65,11 @@ def cmd_run(args) -> None:
 def cmd_key_new(args) -> None:
     from oracle.pseudonym import PseudonymKey, write_key_file
 
-    passphrase = os.environ.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE") or getpass.getpass("New key file passphrase: ")
+    passphrase_file = os.environ.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE")
+    passphrase = (
+        Path(passphrase_file).read_text(encoding="utf-8").strip() if passphrase_file
+        else os.environ.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE") or getpass.getpass("New key file passphrase: ")
+    )
     key = PseudonymKey.generate()
     write_key_file(args.out, key, passphrase)
     print(f"wrote {args.out} (key id {key.key_id}); keep it and its passphrase with the data authority only")

@@ -205,8 +205,8 @@ def read_key_file(path: Path, passphrase: str) -> PseudonymKey:
         secret = cipher.decrypt_and_verify(ciphertext, tag)
     except ValueError:
         raise PseudonymKeyError(
-            f"Cannot decrypt {path}: wrong passphrase, or the file was altered. Check "
-            f"GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE."
+            f"Cannot decrypt {path}: wrong passphrase, or the file was altered. Check the passphrase "
+            f"(GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE or GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE)."
         ) from None
     key = PseudonymKey(secret)
     if key.key_id != header["key_id"]:
