@@ -52,14 +52,14 @@ def progress(message: str) -> None:
 
 
 def build_tree(count: int, seed: int) -> EligibilityTree:
-    """N households across eight villages of one township; every third of them admitted."""
+    """N households across eight villages of one township; every third of them admitted, the others monitored
+    (households with decision 0 get no leaf)."""
     rng = np.random.default_rng(seed)
     return EligibilityTree.from_columns(
         rng.integers(0, 256, size=(count, 32), dtype=np.uint8),
         np.array(VILLAGES, dtype=np.int64)[rng.integers(0, len(VILLAGES), size=count)],
-        np.where(np.arange(count) % 3 == 0, int(Decision.ADMIT), int(Decision.NONE)),
-        rng.integers(0, 2**16, size=count, dtype=np.int64),
-        rng.integers(0, 10_000, size=count, dtype=np.int64),
+        np.where(np.arange(count) % 3 == 0, int(Decision.ADMIT), int(Decision.MONITOR)),
+        rng.integers(0, 256, size=(count, 32), dtype=np.uint8),  # details commitments look random
     )
 
 

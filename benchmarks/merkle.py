@@ -42,9 +42,8 @@ def random_columns(count: int, seed: int) -> dict[str, np.ndarray]:
     return {
         "household_ids": rng.integers(0, 256, size=(count, 32), dtype=np.uint8),
         "region": rng.integers(110000000000, 660000000000, size=count, dtype=np.int64),
-        "decision": rng.integers(0, 4, size=count, dtype=np.int64),
-        "reasons": rng.integers(0, 2**32, size=count, dtype=np.int64),
-        "score": rng.integers(0, 2**32, size=count, dtype=np.int64),
+        "decision": rng.integers(1, 4, size=count, dtype=np.int64),  # 0 and 4 get no leaf
+        "details": rng.integers(0, 256, size=(count, 32), dtype=np.uint8),
     }
 
 
@@ -87,9 +86,9 @@ def main() -> None:
         out_file = Path(workdir) / "oz.json"
         progress("writing the same leaves for the JS library (not timed)")
         values = [
-            ["0x" + row.tobytes().hex(), str(int(r)), int(d), int(re), int(s)]
-            for row, r, d, re, s in zip(
-                columns["household_ids"], columns["region"], columns["decision"], columns["reasons"], columns["score"]
+            ["0x" + row.tobytes().hex(), str(int(r)), int(d), "0x" + details.tobytes().hex()]
+            for row, r, d, details in zip(
+                columns["household_ids"], columns["region"], columns["decision"], columns["details"]
             )
         ]
         values_file.write_text(json.dumps({"leafEncoding": list(LEAF_TYPES), "values": values}))

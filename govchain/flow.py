@@ -177,7 +177,8 @@ class PseudonymKeyFile:
     def env(self) -> dict[str, str]:
         return {
             "GOVCHAIN_PSEUDONYM_KEY_FILE": str(self.path),
-            "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE": self.passphrase_file.read_text(encoding="utf-8").strip(),
+            # The file, not the passphrase: a process's environment is readable in /proc/<pid>/environ.
+            "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE": str(self.passphrase_file),
         }
 
 

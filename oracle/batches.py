@@ -4,10 +4,17 @@ The results table (Parquet, written by data_pipeline) has one row per household:
 
     household_key  str     the head's 18-digit ID number (never leaves this module unhashed)
     region         int     12-digit village code
-    decision       int     0 none, 1 admit, 2 exit, 3 monitor
+    decision       int     0 none, 1 admit, 2 exit, 3 monitor, 4 verify (入户核查: a field visit first)
     reasons        int     uint32 bitmask of reason codes
     score          int     uint32 proxy-means-test score
     policy_hash    str     hex of the policy file's 32-byte hash (the model version)
+
+Only decisions 1, 2 and 3 get a leaf: a household the batch decides nothing about (0) or sends to a field
+visit (4) is not published at all. Reasons and score never appear in clear: the leaf carries a salted
+commitment to them (oracle/details.py).
+
+A file the pipeline marked not for publication (Parquet key-value metadata ``govchain.publish`` = ``false``,
+with the failed quality gates in ``govchain.quality``) is refused with :class:`ResultsNotPublishableError`.
 
 One batch per county (the pipeline works per county partition, and ORACLE roles are granted per region).
 Within a batch the leaves are ordered by pseudonymous id: the results table is sorted by raw ID number, and
@@ -31,17 +38,29 @@ from eth_utils import keccak
 
 from govchain import regions
 from govchain.errors import InvalidRegionError
-from oracle.errors import OracleError
+from oracle.details import details_commitments, details_salts
+from oracle.errors import MerkleTreeError, OracleError
 from oracle.manifest import BatchHeader, Manifest
-from oracle.merkle import EligibilityTree
-from oracle.pseudonym import PseudonymKey
+from oracle.merkle import EligibilityTree, as_uint_column
+from oracle.pseudonym import IdNumberError, PseudonymKey
 
 RESULT_COLUMNS = ("household_key", "region", "decision", "reasons", "score", "policy_hash")
 BATCH_ID_DOMAIN = "govchain/eligibility-batch/v1"
+KNOWN_DECISIONS = (0, 1, 2, 3, 4)  # none, admit, exit, monitor, verify
+PUBLISHED_DECISIONS = (1, 2, 3)  # admit, exit, monitor; 0 (none) and 4 (verify) get no leaf
+PUBLISH_KEY, QUALITY_KEY = b"govchain.publish", b"govchain.quality"
 
 
 class ResultsError(OracleError):
-    """Raised when a results file cannot be turned into batches."""
+    """Raised when a results file cannot be turned into batches; the message names the file and what is wrong."""
+
+
+class ResultsUnreadableError(ResultsError):
+    """Raised when a results file is not a complete Parquet file (possibly still being written)."""
+
+
+class ResultsNotPublishableError(ResultsError):
+    """Raised when the pipeline marked a results file not for publication (failed quality gates)."""
 
 
 def snapshot_hash(path: Path) -> bytes:
@@ -66,14 +85,28 @@ def _policy_hash_bytes(value: object, path: Path) -> bytes:
 
 
 def read_results(path: Path, content: bytes | None = None):
-    """The results table as a pandas DataFrame, checked for the columns the oracle needs."""
+    """The results table as a pandas DataFrame, checked for the columns the oracle needs.
+
+    Raises:
+        ResultsError: when the file is unreadable, lacks a column or is empty.
+        ResultsNotPublishableError: when the pipeline marked it not for publication.
+    """
     import pandas as pd
+    import pyarrow.parquet as pq
 
     path = Path(path)
+    content = path.read_bytes() if content is None else content
     try:
-        table = pd.read_parquet(io.BytesIO(path.read_bytes() if content is None else content))
+        metadata = pq.read_metadata(io.BytesIO(content)).metadata or {}
+        table = pd.read_parquet(io.BytesIO(content))
     except Exception as exc:  # pyarrow raises several error types for unreadable files
-        raise ResultsError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
+        raise ResultsUnreadableError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
+    if metadata.get(PUBLISH_KEY, b"").strip().lower() == b"false":
+        gates = metadata.get(QUALITY_KEY, b"[]").decode("utf-8", "replace")
+        raise ResultsNotPublishableError(
+            f"{path} is marked not for publication by the pipeline (govchain.publish = false; failed quality gates: "
+            f"{gates}). Fix the data and rerun the pipeline; this file is never committed."
+        )
     missing = [c for c in RESULT_COLUMNS if c not in table.columns]
     if missing:
         raise ResultsError(f"{path} lacks the column(s) {', '.join(missing)} of the pipeline's results table.")
@@ -83,11 +116,12 @@ def read_results(path: Path, content: bytes | None = None):
 
 
 def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
-    """One manifest per county in the results file, ordered by county code.
+    """One manifest per county with at least one published decision (1, 2, 3), ordered by county code.
 
     Raises:
-        ResultsError: when the file is unreadable, a column is missing, a region is invalid, or a county's rows
-            carry more than one policy hash.
+        ResultsError: when anything in the file keeps it from being published as a whole (it is unreadable or
+            marked not for publication, a column is missing, a region, head ID or value is invalid, a head ID
+            repeats within a county, or a county's rows carry more than one policy hash).
     """
     path = Path(path)
     content = path.read_bytes()  # hash and parse the same bytes, even if the file is being replaced
@@ -102,32 +136,48 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
     county = region // 10**6 * 10**6
     manifests = []
     for scope in np.unique(county):
-        rows = table[county == scope]
-        ids = key.household_ids(rows["household_key"].astype(str))
-        order = np.argsort(ids.view("S32").ravel(), kind="stable")
-        rows, ids = rows.iloc[order], ids[order]
-        policies = rows["policy_hash"].unique()
-        if len(policies) != 1:
-            raise ResultsError(
-                f"{path}: county {int(scope)} has results under {len(policies)} policy versions; a batch is built "
-                f"under one policy file."
-            )
-        tree = EligibilityTree.from_columns(
-            ids,
-            rows["region"].to_numpy(),
-            rows["decision"].to_numpy(),
-            rows["reasons"].to_numpy(),
-            rows["score"].to_numpy(),
-        )
-        header = BatchHeader(
-            batch_id=batch_id_for(snapshot, int(scope)),
-            scope=int(scope),
-            model_version=_policy_hash_bytes(policies[0], path),
-            snapshot_hash=snapshot,
-            pseudonym_key_id=key.key_id,
-        )
-        manifests.append(Manifest(header, tree))
+        try:
+            manifest = _county_batch(path, table[county == scope], int(scope), snapshot, key)
+        except (IdNumberError, MerkleTreeError) as exc:  # MerkleTreeError covers LeafValueError
+            raise ResultsError(f"{path}, county {int(scope)}: {exc}") from exc
+        if manifest is not None:
+            manifests.append(manifest)
     return manifests
+
+
+def _county_batch(path: Path, rows, scope: int, snapshot: bytes, key: PseudonymKey) -> Manifest | None:
+    policies = rows["policy_hash"].unique()
+    if len(policies) != 1:
+        raise ResultsError(
+            f"{path}: county {scope} has results under {len(policies)} policy versions; a batch is built under one "
+            f"policy file."
+        )
+    decision = as_uint_column("decision", rows["decision"].to_numpy(), len(rows))
+    unknown = np.setdiff1d(decision, KNOWN_DECISIONS)
+    if len(unknown):
+        raise ResultsError(f"{path}: county {scope} has decision {int(unknown[0])}, not one of {list(KNOWN_DECISIONS)}.")
+    rows = rows[np.isin(decision, PUBLISHED_DECISIONS)]
+    if rows.empty:
+        return None
+    ids = key.household_ids(rows["household_key"].astype(str))
+    order = np.argsort(ids.view("S32").ravel(), kind="stable")
+    rows, ids = rows.iloc[order], ids[order]
+    batch_id = batch_id_for(snapshot, scope)
+    count = len(rows)
+    details = details_commitments(
+        details_salts(key, batch_id, ids),
+        as_uint_column("reasons", rows["reasons"].to_numpy(), count),
+        as_uint_column("score", rows["score"].to_numpy(), count),
+    )
+    tree = EligibilityTree.from_columns(ids, rows["region"].to_numpy(), rows["decision"].to_numpy(), details)
+    header = BatchHeader(
+        batch_id=batch_id,
+        scope=scope,
+        model_version=_policy_hash_bytes(policies[0], path),
+        snapshot_hash=snapshot,
+        pseudonym_key_id=key.key_id,
+    )
+    return Manifest(header, tree)
 
 
 def _is_valid_region(code: int) -> bool:

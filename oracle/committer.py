@@ -38,6 +38,7 @@ ORACLE_ROLE = role_id("ORACLE")
 # may have made it the one that finalizes the batch, which writes the batch record too. Unused gas costs nothing.
 GAS_MARGIN = 1.25
 GAS_HEADROOM = 120_000
+FILLER_GAS = 21_000  # a plain transfer
 
 
 class OracleAccountError(OracleError):
@@ -105,7 +106,8 @@ def load_oracle_account(environ: Mapping[str, str] | None = None) -> LocalAccoun
 
 @dataclass(frozen=True)
 class SignedCommit:
-    """A signed commit transaction, as kept in the checkpoint before it is sent."""
+    """A signed transaction (a commit, or the filler of a commit's nonce), as kept in the checkpoint before it is
+    sent."""
 
     tx_hash: str
     raw: str
@@ -188,6 +190,17 @@ class Committer:
         signed = self.account.sign_transaction(tx)
         return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
 
+    def sign_filler(self, nonce: int) -> SignedCommit:
+        """A 0-value transfer to this account with ``nonce``: it changes nothing but uses the nonce of a commit
+        that must not be sent any more, so the transactions after it can be mined."""
+        gas_price = self.web3.eth.gas_price
+        balance = self.web3.eth.get_balance(self.address)
+        if FILLER_GAS * gas_price > balance:
+            raise UnfundedAccountError(self.address, balance, FILLER_GAS * gas_price)
+        tx = {"to": self.address, "value": 0, "nonce": nonce, "gas": FILLER_GAS, "gasPrice": gas_price, "chainId": self.chain_id}
+        signed = self.account.sign_transaction(tx)
+        return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
+
     def next_nonce(self) -> int:
         return self.web3.eth.get_transaction_count(self.address, "pending")
 
@@ -199,6 +212,13 @@ class Committer:
             message = str(exc).lower()
             if "already known" in message or "already imported" in message or "known transaction" in message:
                 return
+            if "underpriced" in message:
+                # The node holds another transaction of this account with the same nonce (e.g. a commit sent
+                # just before a crash, which the service now wants to replace with a filler).
+                raise NonceTakenError(
+                    f"The node already holds another transaction of {self.address} with nonce {signed.nonce}; "
+                    f"{signed.tx_hash} cannot replace it at the same gas price."
+                ) from exc
             if "nonce too low" in message:
                 # Either this very transaction was mined already, or another one took the nonce.
                 if self.receipt(signed.tx_hash) is not None:

@@ -1,21 +1,27 @@
-"""IPFS for the oracle: a client on the standard HTTP RPC ``/api/v0`` (the same calls work on Kubo in
-production), and a managed local js-ipfs node (npm ``ipfs@0.66.1``) for development and the tests.
+"""IPFS for the oracle: a client on the standard HTTP RPC ``/api/v0`` through ``ipfshttpclient`` (the same calls
+work on Kubo in production), and a managed local js-ipfs node (npm ``ipfs@0.66.1``) for development and the tests.
 
-Only three calls are used: ``add`` (CIDv1, raw leaves, pinned), ``cat`` and ``pin/add`` / ``pin/ls``.
-Content is addressed by CID, so whoever fetches a manifest can check it against the CID committed on chain.
+Only these calls are used: ``add`` (CIDv1, raw leaves, pinned), ``cat``, ``pin/add`` and ``pin/ls``, each with a
+timeout. ``ipfshttpclient.Client`` is constructed directly: its ``connect()`` refuses daemons newer than 0.8.0
+(js-ipfs reports 0.18), while the calls themselves work (see ../shared/TOOLCHAIN.md). Content is addressed by
+CID, so whoever fetches a manifest can check it against the CID committed on chain.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import requests
+import ipfshttpclient
+from ipfshttpclient import exceptions as ipfs_errors
 from multiformats import CID
 
 from govchain.config import PROJECT_ROOT
@@ -24,7 +30,6 @@ from oracle.errors import OracleError
 
 JS_IPFS_CLI = PROJECT_ROOT / "node_modules" / "ipfs" / "src" / "cli.js"
 POLYFILL = Path(__file__).with_name("promise_with_resolvers.cjs")
-ADD_PARAMS = {"cid-version": "1", "raw-leaves": "true", "pin": "true", "cid-base": "base32"}
 
 
 class IpfsError(OracleError):
@@ -54,45 +59,58 @@ def normalize_cid(cid: str) -> str:
         raise IpfsError(f"{cid!r} is not a CID ({exc}).") from exc
 
 
+def api_multiaddr(api_url: str) -> str:
+    """The multiaddr ipfshttpclient takes for an API URL such as ``http://127.0.0.1:5001``."""
+    parts = urlsplit(api_url if "://" in api_url else f"http://{api_url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise IpfsError(f"{api_url!r} is not an IPFS API URL such as http://127.0.0.1:5001.")
+    host = parts.hostname
+    kind = "ip6" if ":" in host else "ip4" if host.replace(".", "").isdigit() else "dns"
+    return f"/{kind}/{host}/tcp/{parts.port or (443 if parts.scheme == 'https' else 80)}/{parts.scheme}"
+
+
 class IpfsClient:
-    """A minimal client for the IPFS HTTP RPC API."""
+    """The oracle's IPFS calls, through ``ipfshttpclient``, with its errors mapped to the oracle's."""
 
     def __init__(self, api_url: str, timeout: float = 60.0):
         self.api_url = api_url.rstrip("/")
         self.timeout = timeout
-        self.session = requests.Session()
+        self.client = ipfshttpclient.Client(api_multiaddr(self.api_url), timeout=timeout)
 
-    def _post(self, command: str, params: dict | None = None, files=None) -> requests.Response:
-        url = f"{self.api_url}/api/v0/{command}"
+    def _call(self, command: str, action):
         try:
-            response = self.session.post(url, params=params, files=files, timeout=self.timeout)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+            with warnings.catch_warnings():
+                # ipfshttpclient 0.7 passes urllib3 a parameter urllib3 2 deprecates, on every request.
+                warnings.filterwarnings("ignore", "The 'strict' parameter", FutureWarning)
+                return action()
+        except (ipfs_errors.ConnectionError, ipfs_errors.TimeoutError) as exc:
             raise IpfsUnavailableError(self.api_url, exc) from exc
-        if response.status_code != 200:
-            raise IpfsError(f"IPFS {command} failed with HTTP {response.status_code}: {response.text[:300]}")
-        return response
+        except ipfs_errors.Error as exc:
+            raise IpfsError(f"IPFS {command} failed: {str(exc)[:300]}") from exc
 
     def version(self) -> str:
-        return self._post("version").json()["Version"]
+        return self._call("version", self.client.version)["Version"]
 
     def add(self, content: bytes, name: str = "manifest.json") -> str:
         """Adds and pins ``content``; returns its CIDv1 (base32)."""
-        # js-ipfs needs a content type on every multipart part.
-        response = self._post("add", ADD_PARAMS, files={"file": (name, content, "application/octet-stream")})
-        lines = [json.loads(line) for line in response.text.splitlines() if line.strip()]
-        if not lines or "Hash" not in lines[-1]:
-            raise IpfsError(f"IPFS add returned no CID: {response.text[:300]}")
-        return normalize_cid(lines[-1]["Hash"])
+        stream = io.BytesIO(content)
+        stream.name = name
+        result = self._call("add", lambda: self.client.add(stream, cid_version=1, raw_leaves=True, pin=True))
+        if isinstance(result, list):  # one entry per file, the last one the root
+            result = result[-1]
+        if "Hash" not in result:
+            raise IpfsError(f"IPFS add returned no CID: {str(result)[:300]}")
+        return normalize_cid(result["Hash"])
 
     def cat(self, cid: str) -> bytes:
-        return self._post("cat", {"arg": normalize_cid(cid)}).content
+        return self._call("cat", lambda: self.client.cat(normalize_cid(cid)))
 
     def pin(self, cid: str) -> None:
-        self._post("pin/add", {"arg": normalize_cid(cid)})
+        self._call("pin/add", lambda: self.client.pin.add(normalize_cid(cid)))
 
     def is_pinned(self, cid: str) -> bool:
         try:
-            keys = self._post("pin/ls", {"arg": normalize_cid(cid)}).json().get("Keys", {})
+            keys = self._call("pin/ls", lambda: self.client.pin.ls(normalize_cid(cid))).get("Keys", {})
         except IpfsError as exc:
             if isinstance(exc, IpfsUnavailableError) or "not pinned" not in str(exc):
                 raise

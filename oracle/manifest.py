@@ -1,14 +1,17 @@
 """The batch manifest: every leaf of an eligibility batch and its Merkle tree, published on IPFS.
 
 The manifest's CID is committed on chain with the root, so anyone can fetch it, check it against the root,
-and find a household's proof from the pseudonymous id on its card. It holds no personal data: household ids
-are keyed hashes (oracle.pseudonym), regions are village codes, decisions, reason masks and scores are numbers.
+and find a household's proof from the pseudonymous id on its card. It holds no personal data and no household's
+circumstances: household ids are keyed hashes (oracle.pseudonym), regions are village codes, decisions are
+public notice (公示), and reasons and scores appear only as salted commitments (``details``, see
+govchain/eligibility.py). Households the batch decides nothing about (decision 0) or sends to a field visit
+(decision 4) have no leaf. See oracle/README.md for what an outsider can and cannot learn from a manifest.
 
-Format ``govchain-eligibility-manifest-v1`` (canonical JSON: UTF-8, keys sorted, no spaces, so every oracle
+Format ``govchain-eligibility-manifest-v2`` (canonical JSON: UTF-8, keys sorted, no spaces, so every oracle
 node that builds the same batch produces the same bytes and therefore the same CID)::
 
     {
-      "format": "govchain-eligibility-manifest-v1",
+      "format": "govchain-eligibility-manifest-v2",
       "batchId": "0x<32 bytes>",        // the id the batch is committed under
       "scope": 530102000000,            // region code the batch covers (a county)
       "root": "0x<32 bytes>",           // Merkle root, equal to tree.tree[0]
@@ -19,13 +22,14 @@ node that builds the same batch produces the same bytes and therefore the same C
       "proofEncoding": "standard-v1-siblings",
       "tree": {                         // @openzeppelin/merkle-tree's own dump format, loadable by
         "format": "standard-v1",        // StandardMerkleTree.load(manifest.tree)
-        "leafEncoding": ["bytes32", "uint64", "uint8", "uint32", "uint32"],
+        "leafEncoding": ["bytes32", "uint64", "uint8", "bytes32"],
         "tree": ["0x<root>", ...],      // all 2n-1 nodes, root first, leaves at the end
-        "values": [{"value": ["0x<householdId>", "<region>", decision, reasons, score], "treeIndex": i}, ...]
+        "values": [{"value": ["0x<householdId>", "<region>", decision, "0x<details>"], "treeIndex": i}, ...]
       }
     }
 
-The leaves are ``tree.values`` (in the results table's order). The proofs are stored once, inside ``tree.tree``:
+The leaves are ``tree.values``, ordered by household id (the results table is ordered by raw ID number, and
+keeping its order would tell who is older than whom). The proofs are stored once, inside ``tree.tree``:
 the proof of the leaf at ``treeIndex = i`` is ``tree[s(i)], tree[s(p(i))], ...`` up to the root, with
 ``s(i) = i + 1`` for odd ``i``, ``i - 1`` for even ``i``, and ``p(i) = (i - 1) // 2`` ("standard-v1-siblings",
 what ``StandardMerkleTree.getProof`` returns). Writing every proof out would repeat each node once per leaf
@@ -42,7 +46,7 @@ from govchain.eligibility import EligibilityLeaf
 from oracle.errors import OracleError
 from oracle.merkle import EligibilityTree, MerkleTreeError, verify_proof
 
-MANIFEST_FORMAT = "govchain-eligibility-manifest-v1"
+MANIFEST_FORMAT = "govchain-eligibility-manifest-v2"
 PROOF_ENCODING = "standard-v1-siblings"
 
 
@@ -184,8 +188,7 @@ class FilingArguments:
                 "householdId": _hex32(leaf.household_id),
                 "region": leaf.region,
                 "decision": int(leaf.decision),
-                "reasons": leaf.reasons,
-                "score": leaf.score,
+                "details": _hex32(leaf.details),
             },
             "proof": [_hex32(node) for node in self.proof],
         }

@@ -14,7 +14,7 @@ The layout (``makeMerkleTree`` and ``MerkleTreeImpl.prepare`` in the library):
   up to (not including) the root.
 
 Speed: a million leaves are three million keccak calls. The values are ABI-encoded for all leaves at once with
-numpy (fixed 160-byte rows, see :func:`encode_leaf_rows`), each level of the tree is paired and ordered with
+numpy (fixed 128-byte rows, see :func:`encode_leaf_rows`), each level of the tree is paired and ordered with
 numpy, and only the keccak itself runs per row, through the C implementation of safe-pysha3 when it is
 installed (it is pinned in requirements.txt) and pycryptodome's otherwise. A proof is a view into the stored
 tree: :meth:`StandardMerkleTree.proof_indices` gives the sibling indices of every leaf in one array.
@@ -45,8 +45,8 @@ except ImportError:  # pragma: no cover - safe-pysha3 is pinned; this keeps the 
 
 
 HASH_SIZE = 32
-# abi.encode of (bytes32, uint64, uint8, uint32, uint32): five 32-byte words, integers right-aligned.
-LEAF_ROW_SIZE = 5 * 32
+# abi.encode of (bytes32, uint64, uint8, bytes32): four 32-byte words, integers right-aligned.
+LEAF_ROW_SIZE = 4 * 32
 _UINT_LIMITS = {"region": 2**64, "decision": 2**8, "reasons": 2**32, "score": 2**32}
 
 
@@ -58,7 +58,7 @@ def keccak_rows(rows: np.ndarray) -> np.ndarray:
     return _keccak_rows(rows).reshape(len(rows), HASH_SIZE)
 
 
-def _as_uint_column(name: str, values: Any, count: int) -> np.ndarray:
+def as_uint_column(name: str, values: Any, count: int) -> np.ndarray:
     column = np.asarray(values)
     if column.dtype.kind == "f" and not isinstance(values, np.ndarray):
         # numpy turns a list mixing small ints and ints >= 2**63 into float64; keep them exact instead.
@@ -79,51 +79,57 @@ def _as_uint_column(name: str, values: Any, count: int) -> np.ndarray:
     return column.astype(np.uint64)
 
 
-def _as_id_column(household_ids: Any) -> np.ndarray:
-    if isinstance(household_ids, np.ndarray) and household_ids.dtype == np.uint8 and household_ids.ndim == 2:
-        ids = household_ids
+def _as_bytes32_column(values: Any, what: str, count: int | None = None) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == np.uint8 and values.ndim == 2:
+        column = values
     else:
-        ids_list = list(household_ids)
-        if any(not isinstance(i, (bytes, bytearray)) or len(i) != HASH_SIZE for i in ids_list):
-            raise LeafValueError(
-                "Every household id must be 32 bytes (a pseudonymous id from oracle.pseudonym), never a raw ID number."
-            )
-        ids = np.frombuffer(b"".join(ids_list), dtype=np.uint8).reshape(len(ids_list), HASH_SIZE)
-    if ids.shape[1:] != (HASH_SIZE,):
-        raise LeafValueError(f"Household ids have shape {ids.shape}; they must be 32 bytes each.")
-    return ids
+        items = list(values)
+        if any(not isinstance(i, (bytes, bytearray)) or len(i) != HASH_SIZE for i in items):
+            raise LeafValueError(f"Every {what} must be 32 bytes.")
+        column = np.frombuffer(b"".join(items), dtype=np.uint8).reshape(len(items), HASH_SIZE)
+    if column.shape[1:] != (HASH_SIZE,) or (count is not None and len(column) != count):
+        raise LeafValueError(f"The {what} column has shape {column.shape}; it must hold one 32-byte value per leaf.")
+    return column
 
 
-def encode_leaf_rows(household_ids: Any, region: Any, decision: Any, reasons: Any, score: Any) -> np.ndarray:
-    """``abi.encode(householdId, region, decision, reasons, score)`` of every leaf, as ``(n, 160)`` uint8 rows.
+def _as_id_column(household_ids: Any) -> np.ndarray:
+    try:
+        return _as_bytes32_column(household_ids, "household id")
+    except LeafValueError:
+        raise LeafValueError(
+            "Every household id must be 32 bytes (a pseudonymous id from oracle.pseudonym), never a raw ID number."
+        ) from None
+
+
+def encode_leaf_rows(household_ids: Any, region: Any, decision: Any, details: Any) -> np.ndarray:
+    """``abi.encode(householdId, region, decision, details)`` of every leaf, as ``(n, 128)`` uint8 rows.
 
     Args:
         household_ids: ``(n, 32)`` uint8 array, or a sequence of 32-byte values (pseudonymous ids).
-        region, decision, reasons, score: integer sequences of length n.
+        region, decision: integer sequences of length n.
+        details: ``(n, 32)`` uint8 array, or a sequence of 32-byte values (details commitments).
 
     Raises:
         LeafValueError: when a value does not fit its ABI type or decision is not a :class:`Decision`.
     """
     ids = _as_id_column(household_ids)
     count = len(ids)
-    region_col = _as_uint_column("region", region, count)
-    decision_col = _as_uint_column("decision", decision, count)
+    region_col = as_uint_column("region", region, count)
+    decision_col = as_uint_column("decision", decision, count)
     if len(decision_col) and decision_col.max() > max(Decision):
         raise LeafValueError(f"A decision is not one of {[int(d) for d in Decision]} (none, admit, exit, monitor).")
-    reasons_col = _as_uint_column("reasons", reasons, count)
-    score_col = _as_uint_column("score", score, count)
+    details_col = _as_bytes32_column(details, "details commitment", count)
     rows = np.zeros((count, LEAF_ROW_SIZE), dtype=np.uint8)
     rows[:, 0:32] = ids
     rows[:, 56:64] = region_col.astype(">u8").view(np.uint8).reshape(count, 8)
     rows[:, 95] = decision_col.astype(np.uint8)
-    rows[:, 124:128] = reasons_col.astype(">u4").view(np.uint8).reshape(count, 4)
-    rows[:, 156:160] = score_col.astype(">u4").view(np.uint8).reshape(count, 4)
+    rows[:, 96:128] = details_col
     return rows
 
 
-def leaf_hashes(household_ids: Any, region: Any, decision: Any, reasons: Any, score: Any) -> np.ndarray:
+def leaf_hashes(household_ids: Any, region: Any, decision: Any, details: Any) -> np.ndarray:
     """:func:`govchain.eligibility.leaf_hash` of many leaves at once, as an ``(n, 32)`` uint8 array."""
-    return keccak_rows(keccak_rows(encode_leaf_rows(household_ids, region, decision, reasons, score)))
+    return keccak_rows(keccak_rows(encode_leaf_rows(household_ids, region, decision, details)))
 
 
 def _less_than(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -264,9 +270,7 @@ class EligibilityTree(StandardMerkleTree):
         self._value_index_by_id: dict[bytes, int] | None = None
 
     @classmethod
-    def from_columns(
-        cls, household_ids: Any, region: Any, decision: Any, reasons: Any, score: Any
-    ) -> "EligibilityTree":
+    def from_columns(cls, household_ids: Any, region: Any, decision: Any, details: Any) -> "EligibilityTree":
         """Builds the tree from column arrays (e.g. the pipeline's results table after pseudonymisation).
 
         Raises:
@@ -275,7 +279,7 @@ class EligibilityTree(StandardMerkleTree):
         ids = _as_id_column(household_ids)
         if len(ids) == 0:
             raise MerkleTreeError("A batch with no leaves has no Merkle root; commit only batches with households.")
-        rows = encode_leaf_rows(ids, region, decision, reasons, score)
+        rows = encode_leaf_rows(ids, region, decision, details)
         if len(np.unique(ids.view(f"V{HASH_SIZE}").ravel())) != len(ids):
             raise LeafValueError("A household id appears twice in the batch; a batch holds one result per household.")
         base = StandardMerkleTree.from_leaf_hashes(keccak_rows(keccak_rows(rows)))
@@ -283,8 +287,7 @@ class EligibilityTree(StandardMerkleTree):
             "household_id": ids,
             "region": rows[:, 56:64].copy().view(">u8").ravel().astype(np.uint64),
             "decision": rows[:, 95].copy(),
-            "reasons": rows[:, 124:128].copy().view(">u4").ravel().astype(np.uint32),
-            "score": rows[:, 156:160].copy().view(">u4").ravel().astype(np.uint32),
+            "details": rows[:, 96:128].copy(),
         }
         return cls(base.tree, base.tree_index, columns)
 
@@ -295,8 +298,7 @@ class EligibilityTree(StandardMerkleTree):
             [leaf.household_id for leaf in leaves],
             [leaf.region for leaf in leaves],
             [int(leaf.decision) for leaf in leaves],
-            [leaf.reasons for leaf in leaves],
-            [leaf.score for leaf in leaves],
+            [leaf.details for leaf in leaves],
         )
 
     def leaf(self, value_index: int) -> EligibilityLeaf:
@@ -306,8 +308,7 @@ class EligibilityTree(StandardMerkleTree):
             household_id=c["household_id"][value_index].tobytes(),
             region=int(c["region"][value_index]),
             decision=Decision(int(c["decision"][value_index])),
-            reasons=int(c["reasons"][value_index]),
-            score=int(c["score"][value_index]),
+            details=c["details"][value_index].tobytes(),
         )
 
     def value_index_of(self, household_id: bytes) -> int:
@@ -340,8 +341,7 @@ class EligibilityTree(StandardMerkleTree):
                     "0x" + c["household_id"][v].tobytes().hex(),
                     str(int(c["region"][v])),
                     int(c["decision"][v]),
-                    int(c["reasons"][v]),
-                    int(c["score"][v]),
+                    "0x" + c["details"][v].tobytes().hex(),
                 ],
                 "treeIndex": int(self.tree_index[v]),
             }
@@ -364,10 +364,11 @@ class EligibilityTree(StandardMerkleTree):
         values = dump["values"]
         try:
             ids = [bytes.fromhex(v["value"][0].removeprefix("0x")) for v in values]
-            columns = [[int(v["value"][k]) for v in values] for k in range(1, 5)]
+            region, decision = ([int(v["value"][k]) for v in values] for k in (1, 2))
+            details = [bytes.fromhex(v["value"][3].removeprefix("0x")) for v in values]
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
             raise MerkleTreeError(f"A leaf value in the tree dump is malformed ({exc}); fetch the manifest again.") from exc
-        rebuilt = cls.from_columns(ids, *columns)
+        rebuilt = cls.from_columns(ids, region, decision, details)
         if rebuilt.hex_tree() != [node.lower() for node in dump["tree"]] or [
             int(v["treeIndex"]) for v in values
         ] != rebuilt.tree_index.tolist():

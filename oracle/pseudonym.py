@@ -9,9 +9,17 @@ HMAC-SHA256 under a secret key held by the data authority, nobody without the ke
 
 The key never enters the repository. It comes from, in this order:
 
-- ``GOVCHAIN_PSEUDONYM_KEY``: the key as hex (at least 32 bytes), for CI and containers with a secret store;
-- ``GOVCHAIN_PSEUDONYM_KEY_FILE``: an encrypted key file (scrypt + AES-256-GCM) made by
-  ``python -m oracle key new --out FILE``; the passphrase comes from ``GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE``.
+- ``GOVCHAIN_PSEUDONYM_KEY_FILE`` (preferred): an encrypted key file (scrypt + AES-256-GCM) made by
+  ``python -m oracle key new --out FILE``; the passphrase comes from the file named by
+  ``GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE`` (e.g. a systemd credential or a container secret, readable by the
+  service's user only), else from ``GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE``, else from a prompt for the
+  interactive commands;
+- ``GOVCHAIN_PSEUDONYM_KEY``: the key itself as hex (at least 32 bytes), for CI and local development only.
+
+Why the file is preferred: a process's environment is readable from ``/proc/<pid>/environ`` by its user and
+by root for as long as it runs (removing a variable later does not erase it there). A key in the environment
+is the key in the clear; a passphrase there still needs the key file as well. Using the hex key logs a
+warning.
 
 Every key has a public ``key_id`` (the first 8 bytes of an HMAC of a fixed label under the key): manifests
 carry it, so anyone can see which key a batch's ids were made with, and it reveals nothing about the key.
@@ -33,6 +41,7 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import tempfile
@@ -44,6 +53,8 @@ from pathlib import Path
 import numpy as np
 
 from oracle.errors import OracleError
+
+log = logging.getLogger("oracle")
 
 ID_DOMAIN = b"govchain/household-id/v1\x00"
 KEY_ID_LABEL = b"govchain/pseudonym-key-id"
@@ -194,8 +205,8 @@ def read_key_file(path: Path, passphrase: str) -> PseudonymKey:
         secret = cipher.decrypt_and_verify(ciphertext, tag)
     except ValueError:
         raise PseudonymKeyError(
-            f"Cannot decrypt {path}: wrong passphrase, or the file was altered. Check "
-            f"GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE."
+            f"Cannot decrypt {path}: wrong passphrase, or the file was altered. Check the passphrase "
+            f"(GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE or GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE)."
         ) from None
     key = PseudonymKey(secret)
     if key.key_id != header["key_id"]:
@@ -214,25 +225,37 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
         PseudonymKeyError: when no key is configured or it cannot be read.
     """
     env = os.environ if environ is None else environ
-    if env.get("GOVCHAIN_PSEUDONYM_KEY"):
-        try:
-            return PseudonymKey(bytes.fromhex(env["GOVCHAIN_PSEUDONYM_KEY"].strip().removeprefix("0x")))
-        except ValueError:
-            raise PseudonymKeyError("GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits.") from None
     if env.get("GOVCHAIN_PSEUDONYM_KEY_FILE"):
         passphrase = env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE")
+        if env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"):
+            try:
+                passphrase = Path(env["GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"]).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise PseudonymKeyError(
+                    f"Cannot read the passphrase file {env['GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE']} ({exc.strerror}); "
+                    f"check GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE."
+                ) from None
         if passphrase is None and prompt:
             passphrase = getpass.getpass("Passphrase of the pseudonymisation key file: ")
         if passphrase is None:
             raise PseudonymKeyError(
-                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE is not; set it to the "
-                "key file's passphrase."
+                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but its passphrase is not: set GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE "
+                "to a file holding it (readable by this service's user only)."
             )
         return read_key_file(Path(env["GOVCHAIN_PSEUDONYM_KEY_FILE"]), passphrase)
+    if env.get("GOVCHAIN_PSEUDONYM_KEY"):
+        log.warning(
+            "Using the pseudonymisation key from GOVCHAIN_PSEUDONYM_KEY: it is readable from /proc/<pid>/environ while "
+            "this process runs. Outside development use the encrypted key file (GOVCHAIN_PSEUDONYM_KEY_FILE)."
+        )
+        try:
+            return PseudonymKey(bytes.fromhex(env["GOVCHAIN_PSEUDONYM_KEY"].strip().removeprefix("0x")))
+        except ValueError:
+            raise PseudonymKeyError("GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits.") from None
     raise PseudonymKeyError(
         "No pseudonymisation key: set GOVCHAIN_PSEUDONYM_KEY_FILE (made with `python -m oracle key new --out FILE`) "
-        "and GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE, or GOVCHAIN_PSEUDONYM_KEY (hex). The key is held by the data "
-        "authority and never stored in the repository."
+        "and GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE (a file holding its passphrase), or, for development only, "
+        "GOVCHAIN_PSEUDONYM_KEY (hex). The key is held by the data authority and never stored in the repository."
     )
 
 

@@ -1,9 +1,13 @@
 """``python -m oracle run``: watches the pipeline's results folder and commits every batch, exactly once.
 
 For each new or changed results file (``*results.parquet`` in the results folder or one folder below it, so
-``python -m data_pipeline run --out RESULTS/2026-11`` can write straight into it; a file that cannot be read
-yet, e.g. half-written, is retried on the next pass; names starting with ``.`` are ignored) the service builds one batch per county, publishes
-each manifest on IPFS, and commits root + CID on chain. Progress is kept in ``STATE/checkpoint.json``, written
+``python -m data_pipeline run --out RESULTS/2026-11`` can write straight into it; names starting with ``.`` are
+ignored) the service builds one batch per county, publishes each manifest on IPFS, and commits root + CID on
+chain. A file that cannot be published (unreadable or half-written, marked not for publication by the
+pipeline, a bad or repeated head ID, a bad value: any :class:`ResultsError`) is set aside: its reason is
+recorded in the checkpoint and as an alarm, the other files go on, and it is tried again once its content
+changes. An unreadable file modified less than ``settle_seconds`` ago is only skipped (it may still be being
+written). Progress is kept in ``STATE/checkpoint.json``, written
 to a temporary file, fsynced and renamed over the old one, so it is always either the old or the new state.
 
 Why a SIGKILL at any point neither loses a batch nor duplicates a transaction:
@@ -18,6 +22,11 @@ Why a SIGKILL at any point neither loses a batch nor duplicates a transaction:
 
 Nonces: the next nonce is the larger of the node's pending count and the checkpoint's, so a transaction the
 node dropped does not make the service reuse its nonce for another batch. Only one service may use an account.
+A signed commit that was never sent would leave a gap below every later nonce, and the node would hold every
+later transaction forever; so each pass starts with :meth:`OracleService.recover_pending`, which sends every
+pending commit of the checkpoint (in nonce order) before anything new is signed. When a pending commit's batch
+can no longer be built (its results file was replaced or removed), its nonce is filled with a harmless
+transaction instead (a 0-value transfer to this account, logged and recorded in the checkpoint).
 
 The node or IPFS being down is retried with exponential backoff (up to ``max_backoff`` seconds between tries);
 a wrong chain id, a missing ORACLE role or an unfunded account stop the service with a message that says
@@ -41,8 +50,8 @@ from typing import TypeVar
 import requests
 
 from govchain.errors import NodeUnreachableError
-from oracle.batches import ResultsError, build_batches, snapshot_hash
-from oracle.committer import Committer, CommitRejectedError, SignedCommit
+from oracle.batches import ResultsError, ResultsUnreadableError, batch_id_for, build_batches, snapshot_hash
+from oracle.committer import Committer, CommitRejectedError, NonceTakenError, SignedCommit
 from oracle.errors import OracleError
 from oracle.ipfs import IpfsClient, IpfsUnavailableError
 from oracle.manifest import Manifest
@@ -79,6 +88,7 @@ class Checkpoint:
             "account": account,
             "nextNonce": 0,
             "files": {},
+            "setAside": {},
             "batches": {},
         }
         if self.path.exists():
@@ -93,6 +103,7 @@ class Checkpoint:
                     f"per chain and oracle account."
                 )
             self.data = stored
+            self.data.setdefault("setAside", {})
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,6 +133,8 @@ class ServiceConfig:
     poll_interval: float = 2.0
     max_backoff: float = 30.0
     receipt_timeout: float = 120.0
+    # An unreadable file younger than this may still be being written: it is skipped without an alarm.
+    settle_seconds: float = 10.0
 
 
 class OracleService:
@@ -134,7 +147,6 @@ class OracleService:
         self.key = key
         self.checkpoint = Checkpoint(config.state_dir / "checkpoint.json", committer.chain_id, committer.address)
         self.alarms_path = config.state_dir / "alarms.jsonl"
-        self._unusable: dict[str, str] = {}
 
     # -- retries -------------------------------------------------------------------------------------------
 
@@ -158,25 +170,144 @@ class OracleService:
         return sorted(p for p in found if not any(part.startswith(".") for part in p.relative_to(root).parts))
 
     def run_once(self) -> None:
+        self.recover_pending()
         for path in self.results_files():
             name = str(path.relative_to(self.config.results_dir))
             snapshot = "0x" + snapshot_hash(path).hex()
-            if self.checkpoint.file_done(name, snapshot):
+            if self.checkpoint.file_done(name, snapshot) or self._set_aside_already(name, snapshot):
                 continue
             try:
                 manifests = build_batches(path, self.key)
-            except ResultsError as exc:
-                # Possibly still being written: try again next pass, and say so once per version of the file.
-                if self._unusable.get(name) != snapshot:
-                    log.error("%s (will retry when the file changes or on the next pass)", exc)
-                    self._unusable[name] = snapshot
+            except ResultsUnreadableError as exc:
+                if time.time() - path.stat().st_mtime < self.config.settle_seconds:
+                    log.info("%s (it may still be being written; tried again on the next pass)", exc)
+                else:
+                    self._set_aside(name, snapshot, exc)
                 continue
+            except ResultsError as exc:
+                self._set_aside(name, snapshot, exc)
+                continue
+            self.checkpoint.data["setAside"].pop(name, None)
             log.info("%s: %d batch(es) to commit", name, len(manifests))
             for manifest in manifests:
                 self.commit_batch(manifest, name)
             self.checkpoint.data["files"][name] = snapshot
             self.checkpoint.save()
         self.scan_alarms()
+
+    # -- bad results files ----------------------------------------------------------------------------------
+
+    def _set_aside_already(self, name: str, snapshot: str) -> bool:
+        return self.checkpoint.data["setAside"].get(name, {}).get("snapshot") == snapshot
+
+    def _set_aside(self, name: str, snapshot: str, exc: ResultsError) -> None:
+        """Records a results file that cannot be published, with its reason, and raises the alarm once per
+        version of the file; the file is tried again when its content changes (e.g. a half-written file)."""
+        reason = str(exc)
+        self.checkpoint.data["setAside"][name] = {"snapshot": snapshot, "reason": reason, "error": type(exc).__name__}
+        self.checkpoint.save()
+        log.error("ALARM: results file %s set aside: %s (tried again when the file changes)", name, reason)
+        self._record_alarms([{"kind": "results-file-set-aside", "file": name, "snapshot": snapshot,
+                              "error": type(exc).__name__, "reason": reason}])
+
+    def _record_alarms(self, alarms: list[dict]) -> None:
+        with open(self.alarms_path, "a", encoding="utf-8") as handle:
+            for alarm in alarms:
+                handle.write(json.dumps(alarm, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    # -- pending commits after a restart ---------------------------------------------------------------------
+
+    def recover_pending(self) -> None:
+        """Sends every signed commit of the checkpoint that has no receipt yet, lowest nonce first, so that no
+        nonce below a new commit is left unsent; fills the nonce of one whose batch can no longer be built."""
+        pending = [
+            (entry["tx"]["nonce"], batch_hex, entry)
+            for batch_hex, entry in self.checkpoint.data["batches"].items()
+            if entry.get("status") in ("signed", "filling") and entry.get("tx")
+        ]
+        for _, batch_hex, entry in sorted(pending):
+            batch_id = bytes.fromhex(batch_hex[2:])
+            label = f"batch {batch_hex[:14]}… (region {entry.get('scope')})"
+            signed = SignedCommit(entry["tx"]["hash"], entry["tx"]["raw"], entry["tx"]["nonce"])
+            receipt = self.retry("reading a receipt", lambda: self.committer.receipt(signed.tx_hash))
+            if receipt is None and entry["status"] == "signed" and self._still_built(batch_id, entry):
+                log.info("%s: sending the pending commit %s (nonce %d) before anything new", label, signed.tx_hash, signed.nonce)
+                receipt = self._send_until_mined(signed, label)
+            if receipt is not None:
+                self._settle(entry, label, receipt, signed)
+            else:
+                self._fill_nonce(entry, label, signed)
+
+    def _still_built(self, batch_id: bytes, entry: dict) -> bool:
+        """Whether the results file of a batch still gives that batch (same content, hence same batch id)."""
+        path = self.config.results_dir / entry.get("file", "")
+        if not entry.get("file") or not path.is_file():
+            return False
+        return batch_id_for(snapshot_hash(path), int(entry["scope"])) == batch_id
+
+    def _settle(self, entry: dict, label: str, receipt, signed: SignedCommit) -> None:
+        """Records the receipt of a pending commit found or sent by :meth:`recover_pending`."""
+        entry.pop("filler", None)  # a filler not needed any more: the commit itself took the nonce
+        if receipt["status"] == 1:
+            self._mark_committed(entry, label, receipt)
+            return
+        # Reverted: it used its nonce and changed nothing; the batch is signed again when its file is processed.
+        entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
+        entry["status"] = "published"
+        self.checkpoint.save()
+        log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
+
+    def _fill_nonce(self, entry: dict, label: str, pending: SignedCommit) -> None:
+        """Uses the nonce of a commit that must not be sent any more for a 0-value transfer to this account."""
+        filler = entry.get("filler")
+        if filler is None:
+            made = self.retry("signing the filler", lambda: self.committer.sign_filler(pending.nonce))
+            filler = entry["filler"] = {"hash": made.tx_hash, "raw": made.raw, "nonce": made.nonce}
+            entry["status"] = "filling"
+            self.checkpoint.save()
+        signed = SignedCommit(filler["hash"], filler["raw"], filler["nonce"])
+        log.warning(
+            "%s: its results file %s was replaced or removed, so the pending commit %s is not sent; nonce %d is "
+            "filled with the 0-value transfer %s", label, entry.get("file"), pending.tx_hash, pending.nonce, signed.tx_hash,
+        )
+        try:
+            receipt = self._send_until_mined(signed, label)
+        except NonceTakenError:
+            # The pending commit had been sent before the crash after all: it is mined or waiting in the node,
+            # and takes the nonce itself.
+            receipt = self.retry(
+                "waiting for the pending commit",
+                lambda: self.committer.wait_for_receipt(pending, timeout=self.config.receipt_timeout),
+            )
+            if receipt is None:
+                raise
+            entry["status"] = "signed"
+            self._settle(entry, label, receipt, pending)
+            return
+        entry["status"] = "abandoned"
+        entry["abandonedTx"] = entry.pop("tx")
+        entry["filler"]["block"] = receipt["blockNumber"]
+        self.checkpoint.save()
+        log.warning("%s: nonce %d filled in block %d; the batch will not be committed", label, signed.nonce, receipt["blockNumber"])
+
+    def _send_until_mined(self, signed: SignedCommit, label: str):
+        """Sends ``signed`` and waits for its receipt, re-sending while the node does not mine it."""
+        self.retry("sending a transaction", lambda: self.committer.send(signed))
+        crash_point("after_send")
+        receipt = None
+        while receipt is None:
+            receipt = self.retry(
+                "waiting for the receipt",
+                lambda: self.committer.wait_for_receipt(signed, timeout=self.config.receipt_timeout),
+            )
+            if receipt is None:
+                log.warning("%s: transaction %s not mined after %.0f s; re-sending", label, signed.tx_hash, self.config.receipt_timeout)
+                self.retry("re-sending a transaction", lambda: self.committer.send(signed))
+        return receipt
+
+    # -- one batch ------------------------------------------------------------------------------------------
 
     def commit_batch(self, manifest: Manifest, file_name: str) -> None:
         batch_id = manifest.header.batch_id
@@ -232,17 +363,7 @@ class OracleService:
             self.checkpoint.save()
             crash_point("after_sign")
 
-        self.retry("sending the commit", lambda: self.committer.send(signed))
-        crash_point("after_send")
-        receipt = None
-        while receipt is None:
-            receipt = self.retry(
-                "waiting for the receipt",
-                lambda: self.committer.wait_for_receipt(signed, timeout=self.config.receipt_timeout),
-            )
-            if receipt is None:
-                log.warning("%s: commit %s not mined after %.0f s; re-sending", label, signed.tx_hash, self.config.receipt_timeout)
-                self.retry("re-sending the commit", lambda: self.committer.send(signed))
+        receipt = self._send_until_mined(signed, label)
         crash_point("after_receipt")
         return receipt, signed
 
@@ -269,16 +390,13 @@ class OracleService:
                 lambda: self.committer.conflicts_since(start, latest, bytes.fromhex(batch_hex[2:])),
             )
             entry["alarmScanBlock"] = latest + 1
+        for alarm in new:
+            log.error(
+                "ALARM: batch %s has a conflicting commitment %s from oracle %s (expected %s), tx %s",
+                alarm["batchId"], alarm["commitment"], alarm["oracle"], alarm["expected"], alarm["tx"],
+            )
         if new:
-            with open(self.alarms_path, "a", encoding="utf-8") as handle:
-                for alarm in new:
-                    log.error(
-                        "ALARM: batch %s has a conflicting commitment %s from oracle %s (expected %s), tx %s",
-                        alarm["batchId"], alarm["commitment"], alarm["oracle"], alarm["expected"], alarm["tx"],
-                    )
-                    handle.write(json.dumps(alarm, sort_keys=True) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+            self._record_alarms([{"kind": "batch-conflict", **alarm} for alarm in new])
         self.checkpoint.save()
         return new
 

@@ -38,7 +38,7 @@ from types import SimpleNamespace  # noqa: E402
 from brownie.network.account import Account as _BrownieAccount  # noqa: E402
 from eth_utils import keccak  # noqa: E402
 
-from govchain.eligibility import Decision, EligibilityLeaf  # noqa: E402
+from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
 
 DAY = 86400
@@ -157,7 +157,7 @@ OUTSIDE_BATCH = {"elsewhere": (OTHER_COUNTY_VILLAGE, Decision.ADMIT)}
 
 def make_leaves(households: dict) -> list[EligibilityLeaf]:
     return [
-        EligibilityLeaf(household_id(name), region, decision, reasons=0b101, score=4200 + i)
+        EligibilityLeaf(household_id(name), region, decision, LeafDetails(0b101, 4200 + i, keccak(text=f"salt:{name}")).commitment())
         for i, (name, (region, decision)) in enumerate(households.items())
     ]
 

@@ -37,7 +37,7 @@ def commitment(eligibility, batch, **changes):
 
 
 def test_leaf_hash_matches_the_python_encoding(eligibility):
-    leaf = (household_id("x"), VILLAGE, int(Decision.ADMIT), 0b1011, 123456)
+    leaf = (household_id("x"), VILLAGE, int(Decision.ADMIT), keccak(text="details"))
     assert eligibility.leafHash(leaf) == "0x" + leaf_hash(*leaf).hex()
 
 
@@ -243,7 +243,7 @@ def test_every_household_of_the_batch_verifies(eligibility, first_batch):
 
 def test_a_tampered_leaf_does_not_verify(eligibility, first_batch):
     leaf, proof = first_batch.proof("admitted")
-    tampered = (leaf[0], leaf[1], int(Decision.EXIT), leaf[3], leaf[4])
+    tampered = (leaf[0], leaf[1], int(Decision.EXIT), leaf[3])
     assert not eligibility.verify(first_batch.id, tampered, proof)
     with brownie.reverts(err("EligibilityInvalidProof", first_batch.id, leaf_hash(*tampered))):
         eligibility.checkLeaf(first_batch.id, tampered, proof)
@@ -280,7 +280,7 @@ def test_a_proof_for_a_region_outside_the_batch_scope_is_refused(eligibility, fi
 
 def test_a_leaf_with_an_invalid_region_is_refused(eligibility, first_batch):
     leaf, proof = first_batch.proof("admitted")
-    bad = (leaf[0], 530102000001, leaf[2], leaf[3], leaf[4])
+    bad = (leaf[0], 530102000001, leaf[2], leaf[3])
     assert not eligibility.verify(first_batch.id, bad, proof)
     with brownie.reverts(err("EligibilityRegionOutsideBatch", first_batch.id, COUNTY, 530102000001)):
         eligibility.checkLeaf(first_batch.id, bad, proof)
@@ -288,7 +288,7 @@ def test_a_leaf_with_an_invalid_region_is_refused(eligibility, first_batch):
 
 def test_a_leaf_moved_to_another_village_of_the_scope_does_not_verify(eligibility, first_batch):
     leaf, proof = first_batch.proof("admitted")
-    moved = (leaf[0], TOWNSHIP + 2, leaf[2], leaf[3], leaf[4])
+    moved = (leaf[0], TOWNSHIP + 2, leaf[2], leaf[3])
     assert not eligibility.verify(first_batch.id, moved, proof)
 
 

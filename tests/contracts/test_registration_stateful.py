@@ -222,7 +222,7 @@ class Registration:
                  "other decision": current[other[decision]]}.get(source, current[decision])
         leaf, proof = batch.proof(name)
         if source == "forged":
-            leaf = leaf[:4] + (leaf[4] + 1,)  # a forged score: the proof no longer holds
+            leaf = leaf[:3] + (bytes(32),)  # forged details: the proof no longer holds
         if leaf[2] != decision:
             return batch.id, leaf, proof, err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
         if source == "not final":

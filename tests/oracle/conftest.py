@@ -16,15 +16,14 @@ OZ_REFERENCE = PROJECT_ROOT / "oracle" / "oz_reference.js"
 
 
 def random_leaves(count: int, seed: int) -> list[EligibilityLeaf]:
-    """Leaves with random pseudonymous ids, 12-digit village codes, decisions, reason masks and scores."""
+    """Leaves with random pseudonymous ids, 12-digit village codes, decisions and details commitments."""
     rng = random.Random(seed)
     return [
         EligibilityLeaf(
             household_id=rng.randbytes(32),
             region=rng.randrange(110000000000, 660000000000),
             decision=Decision(rng.randrange(4)),
-            reasons=rng.randrange(2**32),
-            score=rng.randrange(2**32),
+            details=rng.randbytes(32),
         )
         for _ in range(count)
     ]
@@ -32,7 +31,7 @@ def random_leaves(count: int, seed: int) -> list[EligibilityLeaf]:
 
 def oz_values(leaves: list[EligibilityLeaf]) -> list[list]:
     """Leaf values as the JS library takes them (uint64 as a decimal string)."""
-    return [["0x" + l.household_id.hex(), str(l.region), int(l.decision), l.reasons, l.score] for l in leaves]
+    return [["0x" + l.household_id.hex(), str(l.region), int(l.decision), "0x" + l.details.hex()] for l in leaves]
 
 
 def run_oz_reference(leaves: list[EligibilityLeaf], workdir: Path) -> dict:
@@ -60,9 +59,19 @@ def make_id_number(rng: random.Random, county_prefix: str = "530102") -> str:
 POLICY_HASH = "0x" + "ab" * 32
 
 
-def write_results(path: Path, households: int, seed: int, villages=(530102001001, 530102001002, 530103002001)) -> list[str]:
-    """A results table as the pipeline writes it; returns the raw ID numbers it holds."""
+def write_results(
+    path: Path, households: int, seed: int, villages=(530102001001, 530102001002, 530103002001), decisions=range(5),
+    reasons=None, score=None, metadata: dict[str, str] | None = None,
+) -> list[str]:
+    """A results table as the pipeline writes it; returns the raw ID numbers it holds, in row order.
+
+    Decisions are drawn from ``decisions`` (0-4; only 1-3 get a leaf); ``reasons`` and ``score`` are callables
+    of the random generator (uniform over uint32 by default); ``metadata`` is written as Parquet file-level
+    key-value metadata (as the pipeline marks a file not for publication).
+    """
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from data_pipeline.schemas import Results
 
@@ -79,17 +88,21 @@ def write_results(path: Path, households: int, seed: int, villages=(530102001001
         {
             "household_key": ids,
             "region": pd.array([rng.choice(villages) for _ in ids], dtype="UInt64"),
-            "decision": pd.array([rng.randrange(4) for _ in ids], dtype="UInt8"),
-            "reasons": pd.array([rng.randrange(2**32) for _ in ids], dtype="UInt32"),
-            "score": pd.array([rng.randrange(2**32) for _ in ids], dtype="UInt32"),
+            "decision": pd.array([rng.choice(decisions) for _ in ids], dtype="UInt8"),
+            "reasons": pd.array([(reasons or (lambda r: r.randrange(2**32)))(rng) for _ in ids], dtype="UInt32"),
+            "score": pd.array([(score or (lambda r: r.randrange(2**32)))(rng) for _ in ids], dtype="UInt32"),
             "policy_version": ["2026.1"] * len(ids),
             "policy_hash": [POLICY_HASH] * len(ids),
         }
     ).sort_values(["region", "household_key"], ignore_index=True)
-    Results.validate(table, lazy=True)
+    # Decision 4 (verify) is being added to the pipeline's schema in its own branch; check the other rows.
+    Results.validate(table[table["decision"] != 4], lazy=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(path, index=False)
-    return ids
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if metadata:
+        arrow = arrow.replace_schema_metadata({**arrow.schema.metadata, **metadata})
+    pq.write_table(arrow, path)
+    return table["household_key"].tolist()
 
 
 @pytest.fixture(scope="session")

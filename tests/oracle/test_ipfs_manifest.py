@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pandas as pd
 import psutil
 import pytest
 from multiformats import CID, multihash
 
 from govchain.localnode import free_port
-from oracle.batches import ResultsError, build_batches
-from oracle.ipfs import IpfsClient, IpfsUnavailableError
+from oracle.batches import ResultsError, ResultsNotPublishableError, build_batches
+from oracle.ipfs import IpfsClient, IpfsUnavailableError, api_multiaddr
 from oracle.manifest import Manifest, ManifestError, fetch_manifest, filing_arguments
 from oracle.merkle import verify_proof
 from oracle.pseudonym import PseudonymKey
@@ -69,7 +70,7 @@ def test_a_manifest_published_on_ipfs_reads_back_with_the_same_root(ipfs, tmp_pa
 
 
 def test_a_households_proof_is_found_in_the_fetched_manifest_from_its_id_number(ipfs, tmp_path):
-    ids = write_results(tmp_path / "results.parquet", 50, seed=4, villages=(530102001001,))
+    ids = write_results(tmp_path / "results.parquet", 50, seed=4, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
     fetched = fetch_manifest(ipfs, ipfs.add(manifest.to_bytes()), expected_root=manifest.root)
     leaf, proof = fetched.proof_for(KEY.household_id(ids[7]))
@@ -92,7 +93,7 @@ def test_a_manifest_checked_against_another_root_raises(tmp_path):
 def test_a_manifest_with_an_altered_leaf_raises(tmp_path):
     write_results(tmp_path / "results.parquet", 10, seed=7)
     data = build_batches(tmp_path / "results.parquet", KEY)[0].to_json()
-    data["tree"]["values"][0]["value"][4] += 1
+    data["tree"]["values"][0]["value"][2] = 1 + data["tree"]["values"][0]["value"][2] % 3
     with pytest.raises(ManifestError, match="invalid"):
         Manifest.from_bytes(json.dumps(data).encode())
 
@@ -104,7 +105,7 @@ def test_a_manifest_holds_no_id_number(tmp_path):
 
 
 def test_filing_arguments_carry_the_batch_id_leaf_and_proof(tmp_path):
-    ids = write_results(tmp_path / "results.parquet", 30, seed=9, villages=(530102001001,))
+    ids = write_results(tmp_path / "results.parquet", 30, seed=9, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
     args = filing_arguments(manifest, KEY.household_id(ids[3]))
     batch_id, leaf_values, proof = args.contract_args()
@@ -161,3 +162,96 @@ def test_manifests_built_from_the_pipelines_results_hold_no_id_number(pipeline_r
     ids = pd.read_parquet(pipeline_results)["household_key"].tolist()
     published = b"".join(m.to_bytes() for m in build_batches(pipeline_results, KEY))
     assert ids and not [number for number in ids if number.encode() in published or number[:17].encode() in published]
+
+
+def test_households_with_decision_0_or_4_get_no_leaf(tmp_path):
+    ids = write_results(tmp_path / "results.parquet", 120, seed=13, villages=(530102001001,))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    published = {manifest.tree.leaf(v).household_id for v in range(len(manifest.tree))}
+    expected = {KEY.household_id(i) for i, d in zip(ids, table["decision"]) if d in (1, 2, 3)}
+    assert published == expected and len(expected) < len(ids)
+
+
+def test_a_county_without_any_published_decision_gets_no_batch(tmp_path):
+    write_results(tmp_path / "results.parquet", 30, seed=14, villages=(530102001001, 530103002001))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    table.loc[table["region"] == 530103002001, "decision"] = 0
+    table.to_parquet(tmp_path / "results.parquet", index=False)
+    assert [m.header.scope for m in build_batches(tmp_path / "results.parquet", KEY)] == [530102000000]
+
+
+def test_a_results_file_marked_not_for_publication_is_refused_with_its_failed_gates(tmp_path):
+    gates = '[{"file": "census", "figure": "match_rate", "limit": 0.95}]'
+    write_results(tmp_path / "results.parquet", 10, seed=15, metadata={"govchain.publish": "false", "govchain.quality": gates})
+    with pytest.raises(ResultsNotPublishableError, match="match_rate"):
+        build_batches(tmp_path / "results.parquet", KEY)
+
+
+def test_a_results_file_marked_publishable_is_built(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=15, metadata={"govchain.publish": "true"})
+    assert build_batches(tmp_path / "results.parquet", KEY)
+
+
+def test_a_bad_head_id_number_is_a_results_error_naming_the_county(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=16, villages=(530102001001,), decisions=(1,))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    table.loc[3, "household_key"] = table.loc[3, "household_key"][:17] + ("0" if table.loc[3, "household_key"][17] != "0" else "1")
+    table.to_parquet(tmp_path / "results.parquet", index=False)
+    with pytest.raises(ResultsError, match="county 530102000000: .*check digit"):
+        build_batches(tmp_path / "results.parquet", KEY)
+
+
+def test_a_head_id_twice_in_a_county_is_a_results_error(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=17, villages=(530102001001,), decisions=(1,))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    table.loc[4, "household_key"] = table.loc[2, "household_key"]
+    table.to_parquet(tmp_path / "results.parquet", index=False)
+    with pytest.raises(ResultsError, match="appears twice"):
+        build_batches(tmp_path / "results.parquet", KEY)
+
+
+def test_an_ipfs_client_of_a_node_that_hangs_times_out_as_unavailable():
+    import socket
+
+    with socket.socket() as silent:  # accepts connections and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        with pytest.raises(IpfsUnavailableError):
+            IpfsClient(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=1).cat(local_raw_cid(b"x"))
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [("http://127.0.0.1:5001", "/ip4/127.0.0.1/tcp/5001/http"), ("https://ipfs.gov.example:443/", "/dns/ipfs.gov.example/tcp/443/https")],
+)
+def test_an_api_url_becomes_the_multiaddr_ipfshttpclient_takes(url, expected):
+    assert api_multiaddr(url) == expected
+
+
+def test_the_opening_command_prints_the_households_reasons_and_a_bit_a_contract_can_check(ipfs, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from govchain.config import PROJECT_ROOT
+    from govchain.eligibility import ReasonBitOpening, verify_reason_bit
+
+    ids = write_results(tmp_path / "results.parquet", 20, seed=18, villages=(530102001001,), decisions=(1,))
+    table = pd.read_parquet(tmp_path / "results.parquet")
+    manifest = build_batches(tmp_path / "results.parquet", KEY)[0]
+    cid = ipfs.add(manifest.to_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_PSEUDONYM_KEY=KEY.secret.hex())
+    done = subprocess.run(
+        [sys.executable, "-m", "oracle", "opening", "--cid", cid, "--results", str(tmp_path / "results.parquet"),
+         "--bit", "16", "--ipfs-api", ipfs.api_url],
+        env=env, input=ids[4] + "\n", capture_output=True, text=True, timeout=60,
+    )
+    printed = json.loads(done.stdout)
+    bit = printed["reasonBit"]
+    opening = ReasonBitOpening(16, bit["isSet"], bytes.fromhex(bit["salt"][2:]), tuple(bytes.fromhex(n[2:]) for n in bit["path"]),
+                               bytes.fromhex(bit["scoreCommitment"][2:]))
+    leaf, _ = manifest.proof_for(KEY.household_id(ids[4]))
+    assert (printed["reasons"], printed["score"]) == (table.loc[4, "reasons"], table.loc[4, "score"])
+    assert bit["isSet"] == bool(table.loc[4, "reasons"] >> 16 & 1) and verify_reason_bit(leaf.details, opening)

@@ -20,15 +20,14 @@ RANDOM_SET_SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 31, 33, 100, 255, 257, 1000]
 
 def test_batch_leaf_hashes_equal_the_shared_leaf_hash():
     leaves = random_leaves(500, seed=1) + [
-        EligibilityLeaf(b"\x00" * 32, 0, Decision.NONE, 0, 0),
-        EligibilityLeaf(b"\xff" * 32, 2**64 - 1, Decision.MONITOR, 2**32 - 1, 2**32 - 1),
+        EligibilityLeaf(b"\x00" * 32, 0, Decision.NONE, b"\x00" * 32),
+        EligibilityLeaf(b"\xff" * 32, 2**64 - 1, Decision.MONITOR, b"\xff" * 32),
     ]
     batch = leaf_hashes(
         [l.household_id for l in leaves],
         [l.region for l in leaves],
         [int(l.decision) for l in leaves],
-        [l.reasons for l in leaves],
-        [l.score for l in leaves],
+        [l.details for l in leaves],
     )
     assert [row.tobytes() for row in batch] == [leaf_hash(*l.values()) for l in leaves]
 
@@ -56,7 +55,7 @@ def test_every_proof_leads_from_its_leaf_to_the_root():
 def test_a_proof_of_one_leaf_does_not_prove_a_changed_leaf():
     leaves = random_leaves(50, seed=8)
     tree = EligibilityTree.of(leaves)
-    changed = EligibilityLeaf(leaves[3].household_id, leaves[3].region, Decision.ADMIT, leaves[3].reasons, leaves[3].score + 1)
+    changed = EligibilityLeaf(leaves[3].household_id, leaves[3].region, leaves[3].decision, bytes(32))
     assert not verify_proof(tree.root, changed.hash(), tree.proof(3))
 
 
@@ -119,15 +118,15 @@ def test_a_household_id_twice_in_a_batch_raises():
 
 def test_a_raw_id_number_instead_of_a_pseudonymous_id_raises():
     with pytest.raises(LeafValueError, match="never a raw ID number"):
-        EligibilityTree.from_columns([b"110101199003071234"], [110101001001], [1], [0], [0])
+        EligibilityTree.from_columns([b"110101199003071234"], [110101001001], [1], [b"\x03" * 32])
 
 
 @pytest.mark.parametrize(
     "column, value",
-    [("region", 2**64), ("decision", 4), ("reasons", 2**32), ("score", -1)],
+    [("region", 2**64), ("region", -1), ("decision", 4), ("details", b"\x01" * 31), ("details", 7)],
 )
 def test_a_value_outside_its_abi_type_raises(column, value):
-    columns = {"region": [110101001001], "decision": [1], "reasons": [0], "score": [0]}
+    columns = {"region": [110101001001], "decision": [1], "details": [b"\x03" * 32]}
     columns[column] = [value]
     with pytest.raises(LeafValueError):
         EligibilityTree.from_columns([b"\x02" * 32], **columns)

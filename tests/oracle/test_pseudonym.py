@@ -9,11 +9,13 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+import psutil
 import pytest
 import zxingcpp
 from PIL import Image
 
 from govchain.config import PROJECT_ROOT
+from govchain.localnode import stop_process
 from oracle.pseudonym import (
     CardError,
     IdNumberError,
@@ -182,8 +184,59 @@ def test_the_card_command_uses_a_key_file_made_by_the_key_command(tmp_path):
     oracle = [sys.executable, "-m", "oracle"]
     subprocess.run(oracle + ["key", "new", "--out", str(tmp_path / "authority.key")], env=env, check=True, capture_output=True)
     card = subprocess.run(
-        oracle + ["card", "--id-number", SECRET_ID, "--out", str(tmp_path / "card.png")],
-        env=env, check=True, capture_output=True, text=True,
+        oracle + ["card", "--out", str(tmp_path / "card.png")],
+        env=env, check=True, capture_output=True, text=True, input=SECRET_ID + "\n",
     )
     expected = read_key_file(tmp_path / "authority.key", PASSPHRASE).household_id(SECRET_ID)
     assert card.stdout.strip() == card_text(expected) and (tmp_path / "card.png").exists()
+
+
+def test_the_card_command_refuses_an_id_number_on_the_command_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "oracle", "card", "--id-number", SECRET_ID, "--out", str(tmp_path / "card.png")],
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, capture_output=True, text=True, input="",
+    )
+    assert done.returncode == 2 and "unrecognized arguments: --id-number" in done.stderr
+
+
+def test_the_card_command_never_has_the_id_number_in_its_command_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_PSEUDONYM_KEY_FILE=str(tmp_path / "authority.key"))
+    write_key_file(tmp_path / "authority.key", PseudonymKey.generate(), PASSPHRASE)
+    (tmp_path / "passphrase").write_text(PASSPHRASE)
+    env["GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"] = str(tmp_path / "passphrase")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oracle", "card", "--out", str(tmp_path / "card.png")],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        # Waiting on stdin (the key is loaded first): what `ps` shows of it now is all it ever shows.
+        command_line = " ".join(psutil.Process(process.pid).cmdline())
+        environment = psutil.Process(process.pid).environ()
+        out, _ = process.communicate(SECRET_ID + "\n", timeout=60)
+    finally:
+        stop_process(process)
+    assert process.returncode == 0 and out.startswith("0x")
+    assert SECRET_ID not in command_line and SECRET_ID not in "".join(environment.values())
+
+
+def test_the_passphrase_is_read_from_the_passphrase_file(tmp_path):
+    key = PseudonymKey.generate()
+    write_key_file(tmp_path / "authority.key", key, PASSPHRASE)
+    (tmp_path / "passphrase").write_text(PASSPHRASE + "\n")
+    env = {"GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"), "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+    assert load_key(env).key_id == key.key_id
+
+
+def test_the_key_file_is_preferred_to_a_key_in_the_environment(tmp_path):
+    key = PseudonymKey.generate()
+    write_key_file(tmp_path / "authority.key", key, PASSPHRASE)
+    env = {"GOVCHAIN_PSEUDONYM_KEY": "ab" * 32, "GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"),
+           "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE": PASSPHRASE}
+    assert load_key(env).key_id == key.key_id
+
+
+def test_a_key_from_the_environment_logs_a_warning(caplog):
+    with caplog.at_level("WARNING", logger="oracle"):
+        load_key({"GOVCHAIN_PSEUDONYM_KEY": "ab" * 32})
+    assert "/proc/<pid>/environ" in caplog.text

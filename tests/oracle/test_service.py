@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from types import SimpleNamespace
 
+import pandas as pd
 import psutil
 import pytest
 from eth_utils import keccak
@@ -52,11 +54,16 @@ def commits_by(chain: LocalChain, oracle: str) -> list:
 
 
 def alarmed_batches(alarm_file) -> set[str]:
-    """Batch ids with an alarm in an oracle's alarms.jsonl (a line being written is not counted yet)."""
-    found = set()
+    """Batch ids with a conflict alarm in an oracle's alarms.jsonl (a line being written is not counted yet)."""
+    return {a["batchId"] for a in alarms(alarm_file) if a["kind"] == "batch-conflict"}
+
+
+def alarms(alarm_file) -> list[dict]:
+    """The complete lines of an oracle's alarms.jsonl."""
+    found = []
     for line in alarm_file.read_text().splitlines() if alarm_file.exists() else []:
         try:
-            found.add(json.loads(line)["batchId"])
+            found.append(json.loads(line))
         except json.JSONDecodeError:
             pass
     return found
@@ -116,8 +123,8 @@ def test_the_oracle_with_a_different_root_raises_the_alarm_in_every_oracle(quoru
         "0x" + registry.functions.commitmentOf(m.header.batch_id, odd).call().hex() for m in quorum_run.manifests
     }
     for alarm_file in quorum_run.alarm_files:
-        alarms = [json.loads(line) for line in alarm_file.read_text().splitlines()]
-        assert odd_commitments <= {a["commitment"] for a in alarms} | {a["expected"] for a in alarms}
+        conflicts = [a for a in alarms(alarm_file) if a["kind"] == "batch-conflict"]
+        assert odd_commitments <= {a["commitment"] for a in conflicts} | {a["expected"] for a in conflicts}
 
 
 def test_each_oracle_sent_one_transaction_per_batch(quorum_run):
@@ -176,10 +183,104 @@ def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, 
     assert chain.web3.eth.get_transaction_count(oracle.address) == len(manifests)
 
 
+def all_mined_without_gap(chain: LocalChain, account: str) -> bool:
+    """Every transaction of ``account`` is mined: nothing waits in the node behind a missing nonce."""
+    return chain.web3.eth.get_transaction_count(account, "pending") == chain.web3.eth.get_transaction_count(account, "latest")
+
+
+def final(chain: LocalChain, batch_id: bytes) -> bool:
+    return chain.registry.functions.batch(batch_id).call()[3] > 0
+
+
+@pytest.fixture
+def killed_after_signing(anvil, ipfs_node, tmp_path):
+    """An oracle (k = 1) SIGKILLed between signing its first commit of results/2026-11 and sending it."""
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    pending_file = tmp_path / "results" / "2026-11" / "results.parquet"
+    write_results(pending_file, 30, seed=33, decisions=(1, 2, 3))
+    pending_batches = build_batches(pending_file, PseudonymKey(HONEST_KEY))
+    oracle = chain.new_oracle()
+    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    killed = run(GOVCHAIN_ORACLE_KILL_AT="after_sign")
+    checkpoint = json.loads((tmp_path / "state" / "checkpoint.json").read_text())
+    signed = [b for b, e in checkpoint["batches"].items() if e["status"] == "signed"]
+    assert killed.returncode == -signal.SIGKILL and len(signed) == 1
+    assert chain.web3.eth.get_transaction_count(oracle.address, "pending") == 0
+    return SimpleNamespace(chain=chain, oracle=oracle, run=run, pending_file=pending_file,
+                           pending_batches=pending_batches, pending_batch=bytes.fromhex(signed[0][2:]), work=tmp_path)
+
+
+def test_a_pending_commit_is_sent_before_a_batch_that_sorts_before_it(killed_after_signing):
+    k = killed_after_signing
+    earlier_file = k.work / "results" / "2026-10" / "results.parquet"  # an earlier period, arrived late
+    write_results(earlier_file, 30, seed=34, decisions=(1, 2, 3))
+    batches = [m.header.batch_id for m in build_batches(earlier_file, PseudonymKey(HONEST_KEY)) + k.pending_batches]
+    restarted = k.run(timeout=90)
+    committed = [bytes(e["args"]["batchId"]) for e in commits_by(k.chain, k.oracle.address)]
+    assert restarted.returncode == 0, restarted.stderr
+    assert sorted(committed) == sorted(batches) and all(final(k.chain, b) for b in batches)
+    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) and all_mined_without_gap(k.chain, k.oracle.address)
+
+
+def test_a_pending_commit_of_a_replaced_results_file_is_not_sent_and_its_nonce_is_filled(killed_after_signing):
+    k = killed_after_signing
+    write_results(k.pending_file, 30, seed=35, decisions=(1, 2, 3))  # the pipeline replaced the file
+    batches = [m.header.batch_id for m in build_batches(k.pending_file, PseudonymKey(HONEST_KEY))]
+    restarted = k.run(timeout=90)
+    committed = [bytes(e["args"]["batchId"]) for e in commits_by(k.chain, k.oracle.address)]
+    assert restarted.returncode == 0, restarted.stderr
+    assert sorted(committed) == sorted(batches) and all(final(k.chain, b) for b in batches)
+    # One transaction per batch of the new file, plus the filler of the abandoned nonce; none waits.
+    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) + 1 and all_mined_without_gap(k.chain, k.oracle.address)
+    assert f"nonce 0 is filled with the 0-value transfer" in restarted.stderr and not final(k.chain, k.pending_batch)
+
+
+def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    path = tmp_path / "results" / "2026-11" / "results.parquet"
+    write_results(path, 20, seed=36, decisions=(1, 2, 3), villages=(530102001001,))
+    sent = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
+    oracle = chain.new_oracle()
+    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    killed = run(GOVCHAIN_ORACLE_KILL_AT="after_send")
+    write_results(path, 20, seed=37, decisions=(1, 2, 3), villages=(530102001001,))
+    replacing = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
+    restarted = run()
+    entry = json.loads((tmp_path / "state" / "checkpoint.json").read_text())["batches"]["0x" + sent.hex()]
+    assert (killed.returncode, restarted.returncode) == (-signal.SIGKILL, 0), restarted.stderr
+    assert entry["status"] == "committed" and "filler" not in entry and final(chain, sent) and final(chain, replacing)
+    assert chain.web3.eth.get_transaction_count(oracle.address) == 2 and all_mined_without_gap(chain, oracle.address)
+
+
+def test_a_bad_results_file_is_set_aside_with_an_alarm_and_the_good_ones_commit(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    results = tmp_path / "results"
+    good = [results / "2026-09" / "results.parquet", results / "2026-11" / "results.parquet"]
+    for seed, path in enumerate(good):
+        write_results(path, 20, seed=100 + seed, decisions=(1, 2, 3))
+    bad = results / "2026-10" / "results.parquet"  # sorts between the good ones
+    write_results(bad, 20, seed=102, decisions=(1,), villages=(530102001001,))
+    table = pd.read_parquet(bad)
+    table.loc[5, "household_key"] = table.loc[2, "household_key"]  # a head ID twice in one county
+    table.to_parquet(bad, index=False)
+    batches = [m.header.batch_id for path in good for m in build_batches(path, PseudonymKey(HONEST_KEY))]
+    oracle = chain.new_oracle()
+    done = run_oracle_once(chain, results, tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    again = run_oracle_once(chain, results, tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    committed = sorted(bytes(e["args"]["batchId"]) for e in commits_by(chain, oracle.address))
+    set_aside = [a for a in alarms(tmp_path / "state" / "alarms.jsonl") if a["kind"] == "results-file-set-aside"]
+    assert (done.returncode, again.returncode) == (0, 0), done.stderr
+    assert committed == sorted(batches)
+    assert [(a["file"], "appears twice" in a["reason"]) for a in set_aside] == [("2026-10/results.parquet", True)]
+
+
 def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=41)
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=41, decisions=(1, 2, 3))
     oracle = chain.new_oracle()
     for _ in range(2):
         assert run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY).returncode == 0
@@ -199,7 +300,7 @@ def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node,
 def test_an_account_without_the_oracle_role_stops_with_the_grant_to_ask_for(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.results.parquet", 5, seed=51)
+    write_results(tmp_path / "results" / "a.results.parquet", 5, seed=51, decisions=(1, 2, 3))
     outsider = chain.new_oracle(region=None)
     done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, outsider, HONEST_KEY)
     assert done.returncode == 2 and f"grantRoleIn(keccak256('ORACLE'), {outsider.address}" in done.stderr
@@ -211,7 +312,7 @@ def late_ipfs_run(anvil, tmp_path_factory):
     work = tmp_path_factory.mktemp("late-ipfs")
     chain = LocalChain(anvil, work)
     chain.deploy_registries(quorum=1)
-    write_results(work / "results" / "a.results.parquet", 10, seed=61)
+    write_results(work / "results" / "a.results.parquet", 10, seed=61, decisions=(1, 2, 3))
     oracle = chain.new_oracle()
     port = free_port()
     cmd = oracle_command(chain, work / "results", work / "state", f"http://127.0.0.1:{port}", "--once")
@@ -253,7 +354,7 @@ def test_an_unfunded_account_is_refused_before_anything_is_sent(tmp_path):
         chain = LocalChain(node, tmp_path)
         chain.deploy_registries(quorum=1)
         oracle = chain.new_oracle(fund=False)
-        write_results(tmp_path / "a.parquet", 5, seed=71)
+        write_results(tmp_path / "a.parquet", 5, seed=71, decisions=(1, 2, 3))
         manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
         committer = Committer(Chain(chain.network_config()), oracle)
         with pytest.raises(UnfundedAccountError, match="Fund it"):
@@ -269,7 +370,7 @@ def test_a_checkpoint_of_another_account_is_refused(tmp_path):
 def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "complete.parquet", 10, seed=81)
+    write_results(tmp_path / "complete.parquet", 10, seed=81, decisions=(1, 2, 3))
     target = tmp_path / "results" / "run" / "results.parquet"
     target.parent.mkdir(parents=True)
     target.write_bytes((tmp_path / "complete.parquet").read_bytes()[:500])  # as if the pipeline were mid-write
@@ -280,6 +381,23 @@ def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil
     second = run()
     assert (first.returncode, second.returncode) == (0, 0) and "Cannot read the results file" in first.stderr
     assert chain.web3.eth.get_transaction_count(oracle.address) == 2
+    assert alarms(tmp_path / "state" / "alarms.jsonl") == []  # a file being written raises no alarm
+
+
+def test_an_unreadable_results_file_that_stays_so_is_set_aside_with_an_alarm(anvil, ipfs_node, tmp_path):
+    chain = LocalChain(anvil, tmp_path)
+    chain.deploy_registries(quorum=1)
+    write_results(tmp_path / "complete.parquet", 10, seed=82, decisions=(1, 2, 3))
+    target = tmp_path / "results" / "run" / "results.parquet"
+    target.parent.mkdir(parents=True)
+    target.write_bytes((tmp_path / "complete.parquet").read_bytes()[:500])
+    os.utime(target, (time.time() - 60, time.time() - 60))  # unchanged for a minute: not being written any more
+    oracle = chain.new_oracle()
+    done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    set_aside = alarms(tmp_path / "state" / "alarms.jsonl")
+    assert done.returncode == 0 and [(a["kind"], a["file"], a["error"]) for a in set_aside] == [
+        ("results-file-set-aside", "run/results.parquet", "ResultsUnreadableError")
+    ]
 
 
 def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_run, ipfs_node):
@@ -294,7 +412,7 @@ def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_r
     leaf = printed["leaf"]
     args = (
         bytes.fromhex(printed["batchId"][2:]),
-        (bytes.fromhex(leaf["householdId"][2:]), leaf["region"], leaf["decision"], leaf["reasons"], leaf["score"]),
+        (bytes.fromhex(leaf["householdId"][2:]), leaf["region"], leaf["decision"], bytes.fromhex(leaf["details"][2:])),
         [bytes.fromhex(node[2:]) for node in printed["proof"]],
     )
     assert chain.registry.functions.verify(*args).call()
@@ -303,7 +421,7 @@ def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_r
 def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,))
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "results" / "a.results.parquet", PseudonymKey(HONEST_KEY))[0]
     oracle = chain.new_oracle()
     committer = Committer(Chain(chain.network_config()), oracle)
@@ -316,7 +434,7 @@ def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_
     checkpoint = Checkpoint(tmp_path / "state" / "checkpoint.json", committer.chain_id, oracle.address)
     checkpoint.data["nextNonce"] = 1
     checkpoint.batch(manifest.header.batch_id).update(
-        status="signed", cid=cid, tx={"hash": "0x" + bytes(signed.hash).hex(), "raw": "0x" + bytes(signed.raw_transaction).hex(), "nonce": 0}
+        status="signed", cid=cid, file="a.results.parquet", scope=manifest.header.scope, tx={"hash": "0x" + bytes(signed.hash).hex(), "raw": "0x" + bytes(signed.raw_transaction).hex(), "nonce": 0}
     )
     checkpoint.save()
     done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
@@ -332,7 +450,7 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
     chain = LocalChain(node, tmp_path)
     chain.deploy_registries(quorum=1)
     oracle = chain.new_oracle()
-    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,))
+    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,), decisions=(1, 2, 3))
     cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once")
     node.stop()  # saves the chain to its state file
     log = tmp_path / "oracle.log"
@@ -380,7 +498,7 @@ def committed_once(anvil, ipfs_node, tmp_path):
     """A commit signed, sent and mined by a fresh oracle on a fresh registry (k = 1)."""
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_registries(quorum=1)
-    write_results(tmp_path / "a.parquet", 5, seed=97, villages=(530102001001,))
+    write_results(tmp_path / "a.parquet", 5, seed=97, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
     oracle = chain.new_oracle()
     committer = Committer(Chain(chain.network_config()), oracle)
