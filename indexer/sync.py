@@ -1,0 +1,155 @@
+"""Incremental, crash-safe sync of every deployed platform contract's events into the event index.
+
+- Which contracts: every entry of the deployment registry for the node's chain id whose address holds code;
+  decoded by the ABI of its brownie artifact (a new contract is indexed as soon as it is recorded).
+- Where to start: each contract from its cursor (the last block stored, and its hash) minus a re-scan window,
+  or from its deployment block. If the node's hash of the cursor block differs from the stored one (a reorg
+  deeper than the window, or a reset chain), that contract is re-read from its deployment block.
+- How: block ranges from :func:`govchain.events.fetch_logs` (halved when the node refuses); each range's rows
+  and the cursors that cover it are written in one transaction (:meth:`EventStore.write_range`). Contracts at
+  different cursors are caught up one group at a time until they share a cursor, then read together.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from web3 import Web3
+
+from govchain.chain import Chain, load_artifact
+from govchain.errors import ArtifactMissingError
+from govchain.events import EventDecoder, fetch_logs
+from indexer.store import EventStore
+
+DEFAULT_WINDOW = 12  # blocks re-read on every sync; QBFT is final at once, anvil and PoW-style nodes reorg
+DEFAULT_MAX_RANGE = 5_000  # Besu's default --rpc-max-logs-range
+
+
+@dataclass(frozen=True)
+class PlatformContract:
+    name: str
+    address: str
+    abi: list
+    deployed_at: int
+
+
+@dataclass
+class SyncReport:
+    chain_id: int
+    head: int
+    events_written: int = 0
+    ranges: int = 0
+    rewound: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def platform_contracts(chain: Chain) -> tuple[list[PlatformContract], list[str]]:
+    """The deployed contracts of the registry that hold code and have an artifact; and the names skipped."""
+    found, skipped = [], []
+    for name, deployment in sorted(chain.registry.all(chain.chain_id).items()):
+        try:
+            abi = load_artifact(chain.config.build_dir, name)["abi"]
+        except ArtifactMissingError:
+            skipped.append(f"{name} (no build artifact)")
+            continue
+        address = Web3.to_checksum_address(deployment.address)
+        if not chain.web3.eth.get_code(address):
+            skipped.append(f"{name} (no code at {address})")
+            continue
+        found.append(PlatformContract(name, address, abi, deployment.block))
+    return found, skipped
+
+
+def _block_hash(web3: Web3, number: int) -> str | None:
+    block = web3.eth.get_block(number)
+    return "0x" + bytes(block["hash"]).hex() if block else None
+
+
+def _block_times(web3: Web3, numbers: set[int]) -> dict[int, int]:
+    if not numbers:
+        return {}
+    with web3.batch_requests() as batch:
+        for number in sorted(numbers):
+            batch.add(web3.eth.get_block(number))
+        blocks = batch.execute()
+    return {int(b["number"]): int(b["timestamp"]) for b in blocks}
+
+
+def sync_once(
+    chain: Chain,
+    store: EventStore,
+    window: int = DEFAULT_WINDOW,
+    max_range: int = DEFAULT_MAX_RANGE,
+    on_range: Callable[[int, int, int], None] | None = None,
+) -> SyncReport:
+    """Brings the index up to the node's current head; returns what was done."""
+    web3 = chain.web3
+    chain_id = chain.chain_id
+    head = web3.eth.block_number
+    contracts, skipped = platform_contracts(chain)
+    report = SyncReport(chain_id, head, skipped=skipped)
+    decoder = EventDecoder({c.name: (c.address, c.abi) for c in contracts})
+    cursors = store.cursors(chain_id)
+
+    next_block: dict[str, int] = {}
+    for contract in contracts:
+        cursor = cursors.get(contract.address)
+        if cursor is None:
+            next_block[contract.address] = contract.deployed_at
+        elif cursor.block > head or _block_hash(web3, cursor.block) != cursor.block_hash:
+            report.rewound.append(contract.name)
+            next_block[contract.address] = contract.deployed_at
+        else:
+            next_block[contract.address] = max(contract.deployed_at, cursor.block + 1 - window)
+
+    names = {c.address: c.name for c in contracts}
+    while True:
+        pending = {a: b for a, b in next_block.items() if b <= head}
+        if not pending:
+            break
+        low = min(pending.values())
+        group = {a: names[a] for a, b in pending.items() if b == low}
+        higher = [b for b in pending.values() if b > low]
+        end = min(higher) - 1 if higher else head
+        for first, last, logs in fetch_logs(web3, list(group), low, end, max_range):
+            decoded = [decoder.decode(log) for log in logs]
+            times = _block_times(web3, {d.block_number for d in decoded})
+            report.events_written += store.write_range(chain_id, group, first, last, decoded, times,
+                                                      _block_hash(web3, last))
+            report.ranges += 1
+            if on_range:
+                on_range(first, last, len(decoded))
+        for address in group:
+            next_block[address] = end + 1
+    return report
+
+
+def follow(
+    make_chain: Callable[[], Chain],
+    store: EventStore,
+    poll: float = 2.0,
+    max_backoff: float = 30.0,
+    log: Callable[[str], None] = print,
+    stop: Callable[[], bool] = lambda: False,
+    **options,
+) -> None:
+    """Syncs, waits ``poll`` seconds, syncs again, until ``stop()``. A node that goes away (restart, network)
+    is retried with exponential backoff; the index resumes from its cursors when it is back."""
+    backoff = poll
+    chain = make_chain()
+    while not stop():
+        try:
+            report = sync_once(chain, store, **options)
+        except Exception as exc:  # a node restart surfaces as connection errors of several libraries
+            log(f"sync failed ({type(exc).__name__}: {exc}); retrying in {backoff:.0f} s")
+            time.sleep(backoff)
+            backoff = min(max_backoff, backoff * 2)
+            chain = make_chain()  # a restarted node may come back as another chain (then the id check says so)
+            continue
+        backoff = poll
+        if report.events_written or report.rewound:
+            log(f"block {report.head}: {report.events_written} events in {report.ranges} ranges"
+                + (f"; re-read from deployment: {', '.join(report.rewound)}" if report.rewound else ""))
+        time.sleep(poll)
