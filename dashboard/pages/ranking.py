@@ -1,0 +1,16 @@
+"""脱贫地区排行: townships (or villages) ranked by exits completed on chain, then by the exit rate."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard import ui
+
+st.title(ui.t("ranking"))
+cfg = ui.config()
+level = st.radio("level", ["township", "village"], horizontal=True, label_visibility="collapsed")
+with ui.shown_errors():
+    table = ui.data("ranking", cfg.index, cfg.reports, level)
+    chart = table.assign(area=table.area.astype(str))
+    st.plotly_chart(px.bar(chart, x="area", y="exit_rate", hover_data=["rank", "exits", "exited_on_chain"]),
+                    width="stretch")
+    ui.table(table, f"ranking_{level}")
