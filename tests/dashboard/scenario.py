@@ -32,7 +32,7 @@ ROUTES = {  # as scripts/deploy.py's HOUSEHOLD_ROUTES (that module needs brownie
     EXIT: [("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
 }
 NOTICE_PERIOD, TRANSITION_PERIOD = 7 * DAY, 365 * DAY
-HOSTILE_CID = '<script>alert("x")</script><b>bold</b>=HYPERLINK("http://evil","x")\x07\u202egnp.exe'
+HOSTILE_CID = '=HYPERLINK("http://evil","x")<script>alert("x")</script><b>bold</b>\x07\u202egnp.exe'
 EVIDENCE = "入户核查记录：该户与登记信息不符（测试证据）".encode("utf-8")
 
 

@@ -181,3 +181,16 @@ def test_verify_page_verifies_a_real_item(site, county):
     assert at.success[0].value == "核验通过：与链上及 IPFS 一致"
     (checks,) = frames(at)
     assert checks.ok.all() and "arguments" in set(checks.check)
+
+
+def test_a_hostile_objection_cid_is_shown_inert_and_exported_formula_safe(site, county, synced_index):
+    from dashboard import queries
+    from dashboard.safety import csv_bytes
+
+    at = site("officials.py")
+    objections = frames(at)[-1]
+    shown = [cid for cid in objections.evidence_cid if "script" in cid]
+    assert shown == ['=HYPERLINK("http://evil","x")<script>alert("x")</script><b>bold</b>\\x07\\u202egnp.exe']
+    exported = csv_bytes(queries.open_objections(synced_index)).decode("utf-8-sig")
+    assert "\u202e" not in exported and "\x07" not in exported
+    assert '"\'=HYPERLINK(""http://evil""' in exported  # quoted by csv, led by an apostrophe
