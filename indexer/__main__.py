@@ -34,11 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument("--poll", type=float, default=2.0, help="seconds between syncs when following")
     sync.add_argument("--window", type=int, default=DEFAULT_WINDOW, help="blocks re-read for reorgs")
     sync.add_argument("--max-range", type=int, default=DEFAULT_MAX_RANGE, help="largest eth_getLogs block range")
+    sync.add_argument("--progress", action="store_true", help="print each block range as it is stored")
     args = parser.parse_args(argv)
 
     config = NetworkConfig.from_args(args)
     store = EventStore(index_path(args.db))
     options = {"window": args.window, "max_range": args.max_range}
+    if args.progress:
+        options["on_range"] = lambda first, last, count: print(f"blocks {first}-{last}: {count} events", flush=True)
     try:
         if args.follow:
             follow(lambda: Chain(config), store, poll=args.poll, **options)

@@ -150,6 +150,27 @@ class EventStore:
             )
         return len(logs)
 
+    def event_blocks(self, chain_id: int, address: str, below: int, limit: int = 64) -> list[tuple[int, str]]:
+        """The newest distinct (block number, block hash) holding events of ``address`` at or below ``below``."""
+        return self.db.execute(
+            "SELECT DISTINCT block_number, block_hash FROM events WHERE chain_id = ? AND address = ? "
+            "AND block_number <= ? ORDER BY block_number DESC LIMIT ?",
+            (chain_id, address, below, limit),
+        ).fetchall()
+
+    def rewind(self, chain_id: int, address: str, contract: str, block: int, block_hash: str) -> None:
+        """Forgets ``address``'s events after ``block`` and sets its cursor there, in one transaction (after a
+        reorg or a chain reset replaced the blocks above it)."""
+        with self.db:
+            self.db.execute("DELETE FROM events WHERE chain_id = ? AND address = ? AND block_number > ?",
+                            (chain_id, address, block))
+            self.db.execute(
+                "INSERT INTO cursors (chain_id, address, contract, block_number, block_hash) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (chain_id, address) DO UPDATE SET block_number = excluded.block_number, "
+                "block_hash = excluded.block_hash",
+                (chain_id, address, contract, block, block_hash),
+            )
+
     def save_document(self, cid: str, content: bytes, fetched_at: int) -> None:
         with self.db:
             self.db.execute(

@@ -4,7 +4,9 @@
   decoded by the ABI of its brownie artifact (a new contract is indexed as soon as it is recorded).
 - Where to start: each contract from its cursor (the last block stored, and its hash) minus a re-scan window,
   or from its deployment block. If the node's hash of the cursor block differs from the stored one (a reorg
-  deeper than the window, or a reset chain), that contract is re-read from its deployment block.
+  deeper than the window, or a reset chain), the contract is re-read from just after the newest block of its
+  stored events that the node still has with the same hash (blocks chain by hash, so everything up to it
+  stands), or from its deployment block when none of the newest 64 matches.
 - How: block ranges from :func:`govchain.events.fetch_logs` (halved when the node refuses); each range's rows
   and the cursors that cover it are written in one transaction (:meth:`EventStore.write_range`). Contracts at
   different cursors are caught up one group at a time until they share a cursor, then read together.
@@ -77,6 +79,20 @@ def _block_times(web3: Web3, numbers: set[int]) -> dict[int, int]:
     return {int(b["number"]): int(b["timestamp"]) for b in blocks}
 
 
+def _last_agreeing_block(web3: Web3, store: EventStore, chain_id: int, contract: PlatformContract, below: int) -> int:
+    """Where to re-read a contract from after its cursor block was replaced: see the module docstring."""
+    stored = store.event_blocks(chain_id, contract.address, below)
+    if stored:
+        with web3.batch_requests() as batch:
+            for number, _ in stored:
+                batch.add(web3.eth.get_block(number))
+            blocks = batch.execute()
+        for (number, block_hash), block in zip(stored, blocks):
+            if "0x" + bytes(block["hash"]).hex() == block_hash:
+                return number + 1
+    return contract.deployed_at
+
+
 def sync_once(
     chain: Chain,
     store: EventStore,
@@ -100,7 +116,10 @@ def sync_once(
             next_block[contract.address] = contract.deployed_at
         elif cursor.block > head or _block_hash(web3, cursor.block) != cursor.block_hash:
             report.rewound.append(contract.name)
-            next_block[contract.address] = contract.deployed_at
+            restart = _last_agreeing_block(web3, store, chain_id, contract, min(cursor.block, head))
+            store.rewind(chain_id, contract.address, contract.name, restart - 1,
+                         (_block_hash(web3, restart - 1) if restart > 0 else None) or "")
+            next_block[contract.address] = restart
         else:
             next_block[contract.address] = max(contract.deployed_at, cursor.block + 1 - window)
 
