@@ -1,4 +1,8 @@
-"""The disclosure site's entry point: only the navigation and the language switch (pages in pages/)."""
+"""The disclosure site's entry point: only the navigation and the language switch.
+
+The pages live in views/: a folder named pages/ beside this file would also be picked up by Streamlit's older
+automatic page discovery, which bypasses this navigation when a page's URL is opened directly.
+"""
 
 import sys
 from pathlib import Path
@@ -16,7 +20,7 @@ language = st.sidebar.radio(label("language", st.session_state.get("language", L
 
 
 def page(file: str, key: str, url: str, default: bool = False) -> st.Page:
-    return st.Page(f"pages/{file}", title=label(key, language), url_path=url, default=default)
+    return st.Page(f"views/{file}", title=label(key, language), url_path=url, default=default)
 
 
 navigation = st.navigation({

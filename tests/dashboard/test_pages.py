@@ -28,7 +28,7 @@ def site(monkeypatch, synced_index, county, network):
     def open_page(page: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60).run()
         if page:
-            at.switch_page(f"pages/{page}").run()
+            at.switch_page(f"views/{page}").run()
         assert not at.exception, at.exception
         return at
 
