@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup compile besu-network site clean
+.PHONY: demo test setup compile besu-network clean
 
 demo: setup
 	$(BIN)/python -m govchain.demo
@@ -53,12 +53,6 @@ $(STAMPS)/browser:
 	fi
 	test -x /usr/bin/chromium
 	touch $@
-
-# The disclosure site on the demo's index: `make demo`, then `python -m indexer sync` fills data/index.sqlite.
-site: setup
-	$(BIN)/python -m indexer sync
-	GOVCHAIN_REPORTS=$${GOVCHAIN_REPORTS:-data/demo/results/reports} PYTHONPATH=$(CURDIR) \
-		$(BIN)/python -m streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
 
 # Registers the production network in brownie's network list from BESU_RPC_URL and BESU_CHAIN_ID.
 besu-network: setup

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,8 @@ SUPPRESSED = "<5"
 REGION_MASK = (1 << 40) - 1
 OUTCOMES = ("Submitted", "Approved", "Advanced", "Completed", "Returned", "Resubmitted", "Rejected", "Escalated")
 KINDS = {"RegistrationFiled": "registration", "ExitFiled": "exit"}
+PROCEDURE_EVENTS = (*KINDS, "ApprovalTransition", "NoticeStarted", "ObjectionRaised", "ObjectionResolved",
+                    "ProcedureStopped", "HouseholdRegistered", "HouseholdExited", "RouteDefined", "RouteBandsSet")
 KIND_IDS = {"registration": 1, "exit": 2}  # HouseholdRegistry.ProcedureKind
 STATUS_EVENTS = {"HouseholdRegistered": "Registered", "HouseholdExited": "Exited", "HouseholdMonitored": "Monitoring"}
 
@@ -65,10 +68,10 @@ def open_index(index: Path | str) -> EventStore:
     return EventStore(index, read_only=True)
 
 
-def _events(index, contract: str | None = None, event: str | None = None) -> list[EventRow]:
+def _events(index, contract: str | None = None, event=None, newest: int | None = None) -> list[EventRow]:
     store = open_index(index)
     try:
-        return store.events(contract, event)
+        return store.events(contract, event, newest=newest)
     finally:
         store.close()
 
@@ -84,9 +87,9 @@ def subject_region(subject: int | str) -> int:
 # ---------------------------------------------------------------------------------------------- raw events
 
 
-def event_table(index) -> pd.DataFrame:
-    """Every indexed event, newest first, with a short summary of its arguments (for the verify picker)."""
-    rows = _events(index)
+def event_table(index, newest: int = 500) -> pd.DataFrame:
+    """The ``newest`` indexed events, newest first, with a short summary of their arguments."""
+    rows = _events(index, newest=newest)
     return pd.DataFrame(
         [{"block": r.block_number, "time": pd.Timestamp(r.block_time, unit="s"), "contract": r.contract,
           "event": r.event, "tx_hash": r.tx_hash, "log_index": r.log_index,
@@ -130,9 +133,22 @@ def _routes(rows: list[EventRow]) -> dict[tuple[str, int], list[dict]]:
     return routes
 
 
+def _index_version(index) -> tuple:
+    """Changes whenever the indexer writes (the SQLite file or its write-ahead log)."""
+    paths = [Path(index), Path(f"{index}-wal")]
+    return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
+
+
 def procedures(index) -> pd.DataFrame:
-    """One row per household procedure (registration or exit) with its approval state, notice and objections."""
-    rows = _events(index)
+    """One row per household procedure (registration or exit) with its approval state, notice and objections.
+
+    Several reports derive from it within one page run, so it is kept per index version (do not modify)."""
+    return _procedures(str(index), _index_version(index))
+
+
+@lru_cache(maxsize=4)
+def _procedures(index: str, version: tuple) -> pd.DataFrame:
+    rows = _events(index, event=PROCEDURE_EVENTS)
     found: dict[int, _Procedure] = {}
     for r in rows:
         if r.event in KINDS:
@@ -194,8 +210,8 @@ def procedures(index) -> pd.DataFrame:
 def household_statuses(index) -> pd.DataFrame:
     """Each household's current status on chain (last of Registered / Exited / Monitoring)."""
     latest: dict[str, dict] = {}
-    for r in _events(index):
-        if r.contract == "HouseholdRegistry" and r.event in STATUS_EVENTS:
+    for r in _events(index, "HouseholdRegistry", tuple(STATUS_EVENTS)):
+        if r.event in STATUS_EVENTS:
             latest[_hid(r.args["householdId"])] = {
                 "household_id": _hid(r.args["householdId"]), "region": int(r.args["region"]),
                 "status": STATUS_EVENTS[r.event], "since": r.block_time, "tx_hash": r.tx_hash, "log_index": r.log_index,
@@ -205,7 +221,7 @@ def household_statuses(index) -> pd.DataFrame:
 
 def latest_block(index) -> tuple[int, int]:
     """The newest indexed event's block number and time (0, 0 when empty)."""
-    rows = _events(index)
+    rows = _events(index, newest=1)
     return (rows[-1].block_number, rows[-1].block_time) if rows else (0, 0)
 
 
@@ -323,7 +339,7 @@ def batches(index) -> pd.DataFrame:
     """资格批次: each eligibility batch with its oracle votes, manifest and whether it is final."""
     found: dict[str, dict] = {}
     votes: dict[str, set] = defaultdict(set)
-    for r in _events(index, "EligibilityRegistry"):
+    for r in _events(index, "EligibilityRegistry", ("BatchCommitted", "BatchFinalized")):
         batch_id = _hid(r.args.get("batchId", ""))
         if r.event == "BatchCommitted":
             entry = found.setdefault(batch_id, {
@@ -365,7 +381,7 @@ def pending_by_level(index, now: int) -> pd.DataFrame:
 def open_objections(index) -> pd.DataFrame:
     """Objections raised during public notice and not resolved yet."""
     raised: dict[int, dict] = {}
-    for r in _events(index, "HouseholdRegistry"):
+    for r in _events(index, "HouseholdRegistry", ("ObjectionRaised", "ObjectionResolved")):
         if r.event == "ObjectionRaised":
             raised[int(r.args["objectionId"])] = {
                 "objection_id": int(r.args["objectionId"]), "subject": str(r.args["subject"]),
@@ -409,7 +425,7 @@ def household_history(index, household_id: str) -> pd.DataFrame:
     """Every indexed event about one household: its filings, the approval steps of its procedures, notices,
     objections and status changes, oldest first. Nothing but pseudonymous ids and chain facts."""
     hid = household_id.lower()
-    rows = _events(index, "HouseholdRegistry")
+    rows = _events(index, event=PROCEDURE_EVENTS)
     subjects = {int(r.args["subject"]) for r in rows if r.event in KINDS and _hid(r.args["householdId"]) == hid}
     history = []
     for r in rows:
@@ -429,7 +445,7 @@ def filing_of(index, household_id: str) -> dict | None:
     """The household's latest filing (batch id, subject, kind) or None."""
     hid = household_id.lower()
     last = None
-    for r in _events(index, "HouseholdRegistry"):
+    for r in _events(index, "HouseholdRegistry", tuple(KINDS)):
         if r.event in KINDS and _hid(r.args["householdId"]) == hid:
             last = {"batch_id": _hid(r.args["batchId"]), "subject": str(r.args["subject"]), "kind": KINDS[r.event]}
     return last

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,17 +184,34 @@ class EventStore:
         row = self.db.execute("SELECT content FROM documents WHERE cid = ?", (cid,)).fetchone()
         return bytes(row[0]) if row else None
 
-    def events(self, contract: str | None = None, event: str | None = None, chain_id: int | None = None) -> list[EventRow]:
-        """Indexed events, oldest first, optionally of one contract name and event name."""
+    def events(
+        self,
+        contract: str | None = None,
+        event: str | Sequence[str] | None = None,
+        chain_id: int | None = None,
+        newest: int | None = None,
+    ) -> list[EventRow]:
+        """Indexed events, oldest first, optionally of one contract name and of one or several event names;
+        ``newest=N`` keeps only the N most recent."""
         where, params = [], []
-        for column, value in (("contract", contract), ("event", event), ("chain_id", chain_id)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        if contract is not None:
+            where.append("contract = ?")
+            params.append(contract)
+        if chain_id is not None:
+            where.append("chain_id = ?")
+            params.append(chain_id)
+        if event is not None:
+            names = [event] if isinstance(event, str) else list(event)
+            where.append(f"event IN ({','.join('?' * len(names))})")
+            params.extend(names)
         sql = f"SELECT {_COLUMNS} FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY block_number, log_index"
+        if newest is None:
+            sql += " ORDER BY block_number, log_index"
+        else:
+            sql = f"SELECT * FROM ({sql} ORDER BY block_number DESC, log_index DESC LIMIT {int(newest)}) " \
+                  "ORDER BY block_number, log_index"
         return [self._row(r) for r in self.db.execute(sql, params)]
 
     def event(self, chain_id: int, tx_hash: str, log_index: int) -> EventRow | None:
