@@ -59,9 +59,19 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _uniform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns mixing numbers and text (a suppressed "<5" among counts) as text, which Arrow can carry."""
+    out = frame.copy()
+    for column in out.columns:
+        kinds = set(out[column].dropna().map(type)) if out[column].dtype == object else set()
+        if str in kinds and len(kinds) > 1:
+            out[column] = out[column].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    return out
+
+
 def table(frame: pd.DataFrame, name: str) -> None:
     """The table (text inert, times readable, a verify link per chain row) and its formula-safe CSV."""
-    shown = inert_frame(_readable(frame))
+    shown = _uniform(inert_frame(_readable(frame)))
     column_config = {}
     if {"tx_hash", "log_index"} <= set(shown.columns) and len(shown):
         shown["verify"] = [f"./verify?tx={tx}&log={log}" for tx, log in zip(shown.tx_hash, shown.log_index)]

@@ -2,8 +2,10 @@
 
 - Which contracts: every entry of the deployment registry for the node's chain id whose address holds code;
   decoded by the ABI of its brownie artifact (a new contract is indexed as soon as it is recorded).
-- Where to start: each contract from its cursor (the last block stored, and its hash) minus a re-scan window,
-  or from its deployment block. If the node's hash of the cursor block differs from the stored one (a reorg
+- Where to start: each contract from its cursor (the last block stored, and its hash), or from its deployment
+  block. The last ``window`` blocks up to the cursor are read again and compared with what is stored (by
+  transaction hash, log index and block hash); only a range that differs is decoded and written again, so the
+  re-scan costs one ``eth_getLogs`` when nothing changed. If the node's hash of the cursor block differs from the stored one (a reorg
   deeper than the window, or a reset chain), the contract is re-read from just after the newest block of its
   stored events that the node still has with the same hash (blocks chain by hash, so everything up to it
   stands), or from its deployment block when none of the newest 64 matches.
@@ -93,6 +95,19 @@ def _last_agreeing_block(web3: Web3, store: EventStore, chain_id: int, contract:
     return contract.deployed_at
 
 
+def _rescan(web3: Web3, store: EventStore, decoder: EventDecoder, chain_id: int, group: dict[str, str],
+            first: int, last: int, last_hash: str, max_range: int) -> int:
+    """Re-reads blocks ``first..last`` (already indexed); rewrites them only if the node's logs differ."""
+    logs = [log for _, _, chunk in fetch_logs(web3, list(group), first, last, max_range) for log in chunk]
+    seen = {("0x" + bytes(log["transactionHash"]).hex(), int(log["logIndex"]), "0x" + bytes(log["blockHash"]).hex())
+            for log in logs}
+    if seen == store.log_ids(chain_id, list(group), first, last):
+        return 0
+    decoded = [decoder.decode(log) for log in logs]
+    return store.write_range(chain_id, group, first, last, decoded,
+                             _block_times(web3, {d.block_number for d in decoded}), last_hash)
+
+
 def sync_once(
     chain: Chain,
     store: EventStore,
@@ -121,9 +136,19 @@ def sync_once(
                          (_block_hash(web3, restart - 1) if restart > 0 else None) or "")
             next_block[contract.address] = restart
         else:
-            next_block[contract.address] = max(contract.deployed_at, cursor.block + 1 - window)
+            next_block[contract.address] = cursor.block + 1
 
     names = {c.address: c.name for c in contracts}
+    by_cursor: dict[int, list[PlatformContract]] = {}
+    for contract in contracts:
+        cursor = cursors.get(contract.address)
+        if cursor is not None and contract.name not in report.rewound and window > 0:
+            by_cursor.setdefault(cursor.block, []).append(contract)
+    for block, group in by_cursor.items():
+        first = max(min(c.deployed_at for c in group), block + 1 - window)
+        report.events_written += _rescan(web3, store, decoder, chain_id, {c.address: c.name for c in group}, first,
+                                         block, cursors[group[0].address].block_hash, max_range)
+
     while True:
         pending = {a: b for a, b in next_block.items() if b <= head}
         if not pending:
