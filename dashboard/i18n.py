@@ -69,6 +69,42 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Table columns: shown under these headers (the data and the tests keep the column names).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "region": ("区域代码", "Region"), "county": ("县", "County"), "township": ("乡镇", "Township"),
+    "households": ("户数", "Households"), "persons": ("人数", "Persons"), "registered": ("建档立卡户", "Registered"),
+    "admitted": ("新纳入户", "Admitted"), "admitted_persons": ("新纳入人数", "Admitted persons"),
+    "exits": ("退出户", "Exits"), "exit_rate": ("退出率", "Exit rate"), "monitored": ("监测户", "Monitored"),
+    "filed_on_chain": ("链上已申报", "Filed on chain"), "registered_on_chain": ("链上已建档", "Registered on chain"),
+    "exited_on_chain": ("链上已退出", "Exited on chain"), "monitoring_on_chain": ("链上监测", "Monitoring on chain"),
+    "pending": ("待审批", "Pending"), "returned": ("退回修改", "Returned"), "in_notice": ("公示中", "In notice"),
+    "stopped": ("已终止", "Stopped"), "completed": ("已完成", "Completed"), "rejected": ("已驳回", "Rejected"),
+    "household_id": ("户编号（假名）", "Household id (pseudonymous)"), "status": ("状态", "Status"),
+    "since": ("起始时间", "Since"), "subject": ("事项编号", "Subject"), "kind": ("类型", "Kind"),
+    "level": ("审批层级", "Level"), "role": ("角色", "Role"), "level_region": ("审批区域", "Approving region"),
+    "approvals": ("已批准数", "Approvals"), "threshold": ("所需批准数", "Threshold"), "deadline": ("期限", "Deadline"),
+    "overdue": ("超期", "Overdue"), "escalated": ("已升级", "Escalated"), "objection_id": ("异议编号", "Objection"),
+    "evidence_cid": ("证据 CID", "Evidence CID"), "raised_time": ("提出时间", "Raised"),
+    "batch_id": ("批次编号", "Batch id"), "scope": ("范围", "Scope"), "root": ("默克尔根", "Merkle root"),
+    "leaf_count": ("户数", "Leaves"), "votes": ("预言机投票", "Oracle votes"), "final": ("已生效", "Final"),
+    "manifest_cid": ("清单 CID", "Manifest CID"), "committed_time": ("提交时间", "Committed"),
+    "finalized_time": ("生效时间", "Finalized"), "tx_hash": ("交易哈希", "Transaction"),
+    "log_index": ("日志序号", "Log index"), "block": ("区块", "Block"), "time": ("时间", "Time"),
+    "contract": ("合约", "Contract"), "event": ("事件", "Event"), "args": ("参数", "Arguments"),
+    "detail": ("说明", "Detail"), "check": ("核验项", "Check"), "ok": ("通过", "Passed"),
+    "rank": ("名次", "Rank"), "area": ("地区", "Area"), "cause": ("原因代码", "Cause code"),
+    "cause_label": ("致贫原因", "Root cause"), "poor_or_at_risk_rate": ("贫困及风险户占比", "Poor or at-risk share"),
+    "county_rate": ("全县占比", "County share"), "poverty_prone": ("贫困多发", "Poverty-prone"),
+    "mean_income_per_capita": ("人均收入（元）", "Income per capita (yuan)"),
+}
+
+
+def column_label(name: str, language: str = LANGUAGES[0]) -> str:
+    """The header of a table column (the column's own name when it has no label)."""
+    zh, en = COLUMNS.get(name, (name, name))
+    return en if language == "English" else zh
+
+
 def label(key: str, language: str = LANGUAGES[0]) -> str:
     zh, en = LABELS[key]
     return en if language == "English" else zh

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.geometry import tile_layout
-from dashboard.i18n import LANGUAGES, label
+from dashboard.i18n import LANGUAGES, column_label, label
 from dashboard.safety import csv_bytes, inert_frame
 
 TIME_COLUMNS = ("time", "since", "deadline", "notice_ends", "filed_time", "committed_time", "finalized_time",
@@ -72,7 +72,7 @@ def _uniform(frame: pd.DataFrame) -> pd.DataFrame:
 def table(frame: pd.DataFrame, name: str) -> None:
     """The table (text inert, times readable, a verify link per chain row) and its formula-safe CSV."""
     shown = _uniform(inert_frame(_readable(frame)))
-    column_config = {}
+    column_config = {name: st.column_config.Column(column_label(name, language())) for name in shown.columns}
     if {"tx_hash", "log_index"} <= set(shown.columns) and len(shown):
         shown["verify"] = [f"./verify?tx={tx}&log={log}" for tx, log in zip(shown.tx_hash, shown.log_index)]
         column_config["verify"] = st.column_config.LinkColumn(t("verify_this"), display_text=t("verify"))

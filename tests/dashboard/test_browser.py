@@ -136,3 +136,17 @@ def test_self_check_with_a_real_card_shows_the_proof_verified_in_chromium(browse
     assert "Registered" in page.locator('[data-testid="stMetric"]').inner_text()
     shot(page, "self-check-result")
     assert page.dialogs == []
+
+
+def test_self_check_reads_a_photographed_card_qr_code_in_chromium(browser_page, site_url, county, tmp_path):
+    from oracle.pseudonym import write_card_png
+
+    card = write_card_png(tmp_path / "card.png", county.registered.household_id, county.registered.region)
+    page = visit(browser_page, f"{site_url}/self_check", "self_check")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(card))
+    page.get_by_text("card.png").wait_for(timeout=15_000)
+    page.wait_for_selector(READY)
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.get_by_text("资格证明已在链上验证").wait_for(timeout=30_000)
+    assert page.get_by_text("0x" + county.registered.household_id.hex()).count() >= 1
+    shot(page, "self-check-qr")
