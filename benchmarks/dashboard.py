@@ -197,7 +197,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="govchain-dashboard-bench-"))
-    node = AnvilNode(extra_args=("--gas-limit", "1000000000", "--order", "fifo"))
+    node = AnvilNode(extra_args=("--order", "fifo"))  # default 30M gas blocks: a few hundred transactions each
     node.start()
     try:
         started = time.perf_counter()

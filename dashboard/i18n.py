@@ -65,7 +65,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Values below 5 are suppressed (<5) to protect privacy."),
     "no_data": ("暂无数据", "No data yet"),
     "not_built": ("尚未上线", "Not available yet"),
-    "all_events": ("全部链上记录", "All chain records"),
+    "all_events": ("最新链上记录", "Latest chain records"),
+    "by_township": ("按乡镇", "By township"),
+    "by_village": ("按村", "By village"),
 }
 
 

@@ -158,6 +158,17 @@ class EventDecoder:
         return {name: values[name] for name in spec.order}
 
 
+@dataclass(frozen=True)
+class LogRange:
+    """The logs of blocks ``first..last``, and the hash block ``last`` had just before they were asked for: if
+    it still has it afterwards, the logs came from that chain (a reorg in between changes the hash)."""
+
+    first: int
+    last: int
+    logs: list
+    last_hash: str
+
+
 def fetch_logs(
     web3: Web3,
     addresses: list[str],
@@ -165,8 +176,8 @@ def fetch_logs(
     to_block: int,
     max_range: int = 5_000,
     initial_range: int | None = None,
-) -> Iterator[tuple[int, int, list]]:
-    """Yields ``(first, last, logs)`` for consecutive block ranges covering ``from_block..to_block``.
+) -> Iterator[LogRange]:
+    """Yields a :class:`LogRange` for each of the consecutive block ranges covering ``from_block..to_block``.
 
     A range the node refuses (an RPC error, a timeout, a dropped connection) is halved and asked again; after
     each success the range doubles again up to ``max_range``. A single block still refused raises
@@ -178,6 +189,7 @@ def fetch_logs(
     while first <= to_block:
         last = min(to_block, first + span - 1)
         try:
+            last_hash = _hex(web3.eth.get_block(last)["hash"])
             logs = web3.eth.get_logs({"address": addresses, "fromBlock": first, "toBlock": last})
         except Exception as exc:  # nodes refuse with RPC errors, timeouts or closed connections alike
             if last == first:
@@ -185,6 +197,6 @@ def fetch_logs(
             span = max(1, (last - first + 1) // 2)
             time.sleep(0.05)
             continue
-        yield first, last, list(logs)
+        yield LogRange(first, last, list(logs), last_hash)
         first = last + 1
         span = min(max_range, span * 2)

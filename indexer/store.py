@@ -158,13 +158,6 @@ class EventStore:
             (chain_id, address, below, limit),
         ).fetchall()
 
-    def log_ids(self, chain_id: int, addresses: list[str], first: int, last: int) -> set[tuple[str, int, str]]:
-        """(tx hash, log index, block hash) of the stored events of ``addresses`` in blocks ``first..last``."""
-        marks = ",".join("?" * len(addresses))
-        return set(self.db.execute(
-            f"SELECT tx_hash, log_index, block_hash FROM events WHERE chain_id = ? AND address IN ({marks}) "
-            "AND block_number BETWEEN ? AND ?", (chain_id, *addresses, first, last)))
-
     def rewind(self, chain_id: int, address: str, contract: str, block: int, block_hash: str) -> None:
         """Forgets ``address``'s events after ``block`` and sets its cursor there, in one transaction (after a
         reorg or a chain reset replaced the blocks above it)."""

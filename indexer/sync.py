@@ -3,9 +3,12 @@
 - Which contracts: every entry of the deployment registry for the node's chain id whose address holds code;
   decoded by the ABI of its brownie artifact (a new contract is indexed as soon as it is recorded).
 - Where to start: each contract from its cursor (the last block stored, and its hash), or from its deployment
-  block. The last ``window`` blocks up to the cursor are read again and compared with what is stored (by
-  transaction hash, log index and block hash); only a range that differs is decoded and written again, so the
-  re-scan costs one ``eth_getLogs`` when nothing changed. If the node's hash of the cursor block differs from the stored one (a reorg
+  block. The re-scan window: the stored blocks among the last ``window`` up to the cursor are checked against
+  the node's block hashes, and re-read from the first that differs (one batched header request when nothing
+  changed, however many events those blocks hold).
+- Each range is read between two looks at its last block's hash (before ``eth_getLogs``, and with the block
+  times after); every log's block hash must match too. A chain that moved in between makes the sync start over,
+  so a cursor is never stored with a hash from another branch than its rows. If the node's hash of the cursor block differs from the stored one (a reorg
   deeper than the window, or a reset chain), the contract is re-read from just after the newest block of its
   stored events that the node still has with the same hash (blocks chain by hash, so everything up to it
   stands), or from its deployment block when none of the newest 64 matches.
@@ -25,7 +28,7 @@ from web3 import Web3
 from govchain.chain import Chain, load_artifact
 from govchain.errors import ArtifactMissingError
 from govchain.events import EventDecoder, fetch_logs
-from indexer.store import EventStore
+from indexer.store import Cursor, EventStore
 
 DEFAULT_WINDOW = 12  # blocks re-read on every sync; QBFT is final at once, anvil and PoW-style nodes reorg
 DEFAULT_MAX_RANGE = 5_000  # Besu's default --rpc-max-logs-range
@@ -46,6 +49,7 @@ class SyncReport:
     events_written: int = 0
     ranges: int = 0
     rewound: list[str] = field(default_factory=list)
+    rescanned: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -71,41 +75,40 @@ def _block_hash(web3: Web3, number: int) -> str | None:
     return "0x" + bytes(block["hash"]).hex() if block else None
 
 
-def _block_times(web3: Web3, numbers: set[int]) -> dict[int, int]:
+def _blocks(web3: Web3, numbers: set[int]) -> dict[int, tuple[str, int]]:
+    """(hash, timestamp) of each block, asked in one JSON-RPC batch."""
     if not numbers:
         return {}
     with web3.batch_requests() as batch:
         for number in sorted(numbers):
             batch.add(web3.eth.get_block(number))
         blocks = batch.execute()
-    return {int(b["number"]): int(b["timestamp"]) for b in blocks}
+    return {int(b["number"]): ("0x" + bytes(b["hash"]).hex(), int(b["timestamp"])) for b in blocks}
+
+
+class ChainMovedError(Exception):
+    """Raised inside a sync when the node's chain changed while a range was read; the sync starts over."""
 
 
 def _last_agreeing_block(web3: Web3, store: EventStore, chain_id: int, contract: PlatformContract, below: int) -> int:
     """Where to re-read a contract from after its cursor block was replaced: see the module docstring."""
     stored = store.event_blocks(chain_id, contract.address, below)
-    if stored:
-        with web3.batch_requests() as batch:
-            for number, _ in stored:
-                batch.add(web3.eth.get_block(number))
-            blocks = batch.execute()
-        for (number, block_hash), block in zip(stored, blocks):
-            if "0x" + bytes(block["hash"]).hex() == block_hash:
-                return number + 1
+    hashes = _blocks(web3, {number for number, _ in stored})
+    for number, block_hash in stored:
+        if hashes[number][0] == block_hash:
+            return number + 1
     return contract.deployed_at
 
 
-def _rescan(web3: Web3, store: EventStore, decoder: EventDecoder, chain_id: int, group: dict[str, str],
-            first: int, last: int, last_hash: str, max_range: int) -> int:
-    """Re-reads blocks ``first..last`` (already indexed); rewrites them only if the node's logs differ."""
-    logs = [log for _, _, chunk in fetch_logs(web3, list(group), first, last, max_range) for log in chunk]
-    seen = {("0x" + bytes(log["transactionHash"]).hex(), int(log["logIndex"]), "0x" + bytes(log["blockHash"]).hex())
-            for log in logs}
-    if seen == store.log_ids(chain_id, list(group), first, last):
-        return 0
-    decoded = [decoder.decode(log) for log in logs]
-    return store.write_range(chain_id, group, first, last, decoded,
-                             _block_times(web3, {d.block_number for d in decoded}), last_hash)
+def _window_mismatch(web3: Web3, store: EventStore, chain_id: int, contract: PlatformContract, cursor: Cursor,
+                     window: int) -> int | None:
+    """The re-scan window: the stored blocks of ``contract`` among the last ``window`` up to its cursor, checked
+    against the node's hashes; the first block that differs, or None."""
+    stored = [(n, h) for n, h in store.event_blocks(chain_id, contract.address, cursor.block, limit=window)
+              if n > cursor.block - window]
+    hashes = _blocks(web3, {n for n, _ in stored})
+    differing = [n for n, h in stored if hashes[n][0] != h]
+    return min(differing) if differing else None
 
 
 def sync_once(
@@ -114,8 +117,21 @@ def sync_once(
     window: int = DEFAULT_WINDOW,
     max_range: int = DEFAULT_MAX_RANGE,
     on_range: Callable[[int, int, int], None] | None = None,
+    attempts: int = 3,
 ) -> SyncReport:
-    """Brings the index up to the node's current head; returns what was done."""
+    """Brings the index up to the node's current head; returns what was done. A sync that saw the chain move
+    under it (a reorg while a range was read) starts over, up to ``attempts`` times."""
+    for attempt in range(attempts):
+        try:
+            return _sync(chain, store, window, max_range, on_range)
+        except ChainMovedError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _sync(chain: Chain, store: EventStore, window: int, max_range: int,
+          on_range: Callable[[int, int, int], None] | None) -> SyncReport:
     web3 = chain.web3
     chain_id = chain.chain_id
     head = web3.eth.block_number
@@ -136,19 +152,12 @@ def sync_once(
                          (_block_hash(web3, restart - 1) if restart > 0 else None) or "")
             next_block[contract.address] = restart
         else:
-            next_block[contract.address] = cursor.block + 1
+            differs = _window_mismatch(web3, store, chain_id, contract, cursor, window) if window > 0 else None
+            if differs is not None:
+                report.rescanned.append(contract.name)
+            next_block[contract.address] = cursor.block + 1 if differs is None else differs
 
     names = {c.address: c.name for c in contracts}
-    by_cursor: dict[int, list[PlatformContract]] = {}
-    for contract in contracts:
-        cursor = cursors.get(contract.address)
-        if cursor is not None and contract.name not in report.rewound and window > 0:
-            by_cursor.setdefault(cursor.block, []).append(contract)
-    for block, group in by_cursor.items():
-        first = max(min(c.deployed_at for c in group), block + 1 - window)
-        report.events_written += _rescan(web3, store, decoder, chain_id, {c.address: c.name for c in group}, first,
-                                         block, cursors[group[0].address].block_hash, max_range)
-
     while True:
         pending = {a: b for a, b in next_block.items() if b <= head}
         if not pending:
@@ -157,14 +166,17 @@ def sync_once(
         group = {a: names[a] for a, b in pending.items() if b == low}
         higher = [b for b in pending.values() if b > low]
         end = min(higher) - 1 if higher else head
-        for first, last, logs in fetch_logs(web3, list(group), low, end, max_range):
-            decoded = [decoder.decode(log) for log in logs]
-            times = _block_times(web3, {d.block_number for d in decoded})
-            report.events_written += store.write_range(chain_id, group, first, last, decoded, times,
-                                                      _block_hash(web3, last))
+        for part in fetch_logs(web3, list(group), low, end, max_range):
+            decoded = [decoder.decode(log) for log in part.logs]
+            blocks = _blocks(web3, {d.block_number for d in decoded} | {part.last})
+            if blocks[part.last][0] != part.last_hash or any(blocks[d.block_number][0] != d.block_hash for d in decoded):
+                raise ChainMovedError(f"blocks {part.first}-{part.last} changed while they were read")
+            times = {number: timestamp for number, (_, timestamp) in blocks.items()}
+            report.events_written += store.write_range(chain_id, group, part.first, part.last, decoded, times,
+                                                      part.last_hash)
             report.ranges += 1
             if on_range:
-                on_range(first, last, len(decoded))
+                on_range(part.first, part.last, len(decoded))
         for address in group:
             next_block[address] = end + 1
     return report

@@ -7,7 +7,8 @@ from dashboard import ui
 
 st.title(ui.t("ranking"))
 cfg = ui.config()
-level = st.radio("level", ["township", "village"], horizontal=True, label_visibility="collapsed")
+level = st.radio(ui.t("ranking"), ["township", "village"], horizontal=True, label_visibility="collapsed",
+                 format_func=lambda value: ui.t(f"by_{value}"), key="ranking_level")
 with ui.shown_errors():
     table = ui.data("ranking", cfg.index, cfg.reports, level)
     chart = table.assign(area=table.area.astype(str))

@@ -194,3 +194,10 @@ def test_a_hostile_objection_cid_is_shown_inert_and_exported_formula_safe(site, 
     exported = csv_bytes(queries.open_objections(synced_index)).decode("utf-8-sig")
     assert "\u202e" not in exported and "\x07" not in exported
     assert '"\'=HYPERLINK(""http://evil""' in exported  # quoted by csv, led by an apostrophe
+
+
+def test_ranking_by_village_ranks_every_village(site, county):
+    at = site("ranking.py")
+    at.radio(key="ranking_level").set_value("village").run()
+    (table,) = frames(at)
+    assert sorted(table.area) == sorted(county.villages)
