@@ -12,27 +12,29 @@
 from __future__ import annotations
 
 import html
-import unicodedata
+import re
 
 import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# Bidirectional formatting characters (Unicode category Cf that reorders text) and other invisible marks.
-_INVISIBLE = {0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D,
-              0x202E, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF}
+# What is escaped: C0 and C1 controls, the bidirectional formatting marks and isolates, zero-width and other
+# invisible format characters, line and paragraph separators, interlinear annotation marks, lone surrogates
+# and private-use characters (which fonts may draw as anything).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
 
 
 def inert(value: object) -> str:
     """``value`` as text with every control, bidirectional and invisible character written as an escape."""
     text = "" if value is None else str(value)
-    out = []
-    for char in text:
-        code = ord(char)
-        if code in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co") or (0xFFF9 <= code <= 0xFFFB):
-            out.append(f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _UNSAFE.sub(_escape, text)
 
 
 def html_escape(value: object) -> str:

@@ -79,8 +79,9 @@ def table(frame: pd.DataFrame, name: str) -> None:
     if shown.empty:
         st.caption(t("no_data"))
     st.dataframe(shown, hide_index=True, column_config=column_config, width="stretch")
-    st.download_button(t("download_csv"), csv_bytes(_readable(frame)), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"csv-{name}")
+    # Made only when clicked (a callable), so a page with large tables renders without building their CSVs.
+    st.download_button(t("download_csv"), lambda: csv_bytes(_readable(frame)), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"csv-{name}", on_click="ignore")
 
 
 def tile_map(frame: pd.DataFrame, value: str, title: str) -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from web3 import Web3
 
@@ -53,12 +55,19 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=64)
+def _abi(build_dir: Path, name: str, modified: int) -> list:
+    """A contract's ABI, parsed once per artifact version (artifacts are large; `--follow` syncs every poll)."""
+    return load_artifact(build_dir, name)["abi"]
+
+
 def platform_contracts(chain: Chain) -> tuple[list[PlatformContract], list[str]]:
     """The deployed contracts of the registry that hold code and have an artifact; and the names skipped."""
     found, skipped = [], []
     for name, deployment in sorted(chain.registry.all(chain.chain_id).items()):
+        artifact = Path(chain.config.build_dir) / "contracts" / f"{name}.json"
         try:
-            abi = load_artifact(chain.config.build_dir, name)["abi"]
+            abi = _abi(Path(chain.config.build_dir), name, artifact.stat().st_mtime_ns if artifact.exists() else 0)
         except ArtifactMissingError:
             skipped.append(f"{name} (no build artifact)")
             continue
