@@ -42,6 +42,16 @@ def html_escape(value: object) -> str:
     return html.escape(inert(value), quote=True)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
+
+
+def markdown_text(value: object) -> str:
+    """Inert text with every Markdown and HTML character backslash-escaped, for the widgets whose body is
+    Markdown (``st.success``, ``st.error``, ``st.caption``): a chain string can then make no link, image or
+    formatting there."""
+    return _MARKDOWN.sub(r"\\\1", inert(value))
+
+
 def formula_safe(value: object) -> object:
     """A cell value a spreadsheet will not run: text starting with a formula trigger gets a leading ``'``."""
     if not isinstance(value, str):

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.geometry import tile_layout
 from dashboard.i18n import LANGUAGES, column_label, label
-from dashboard.safety import csv_bytes, inert_frame
+from dashboard.safety import csv_bytes, inert_frame, markdown_text
 
 TIME_COLUMNS = ("time", "since", "deadline", "notice_ends", "filed_time", "committed_time", "finalized_time",
                 "raised_time")
@@ -48,7 +48,7 @@ def shown_errors():
     try:
         yield
     except queries.SiteDataError as exc:
-        st.info(str(exc))
+        st.info(markdown_text(exc))
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:

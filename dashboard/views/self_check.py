@@ -1,11 +1,11 @@
 """户查询: a household checks its own record with its card: status history and its eligibility proof verified
 on chain. Only the pseudonymous id is used; nothing personal is shown or asked."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import ui
 from dashboard.cards import card_from_image, card_from_text
+from dashboard.safety import markdown_text
 from dashboard.verify import check_household
 from oracle.pseudonym import CardError
 
@@ -17,7 +17,7 @@ if st.button(ui.t("check"), key="check", type="primary") and (typed or upload):
     try:
         household_id = card_from_image(upload.getvalue()) if upload and not typed else card_from_text(typed)
     except CardError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
         st.stop()
     hid = "0x" + household_id.hex()
     st.code(hid, language=None)
@@ -33,7 +33,7 @@ if st.button(ui.t("check"), key="check", type="primary") and (typed or upload):
         ui.table(history, "household_history")
         proof = check_household(cfg.index, cfg.network, cfg.ipfs_api, household_id)
         if proof.proven:
-            st.success(f"{ui.t('proof_ok')}: {proof.decision} · {proof.region} · batch {proof.batch_id}")
+            st.success(f"{ui.t('proof_ok')}: " + markdown_text(f"{proof.decision} · {proof.region} · batch {proof.batch_id}"))
         else:
-            st.error(f"{ui.t('proof_failed')}: {proof.detail}")
+            st.error(f"{ui.t('proof_failed')}: {markdown_text(proof.detail)}")
         st.caption(ui.t("support_later"))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.safety import inert
+from dashboard.safety import inert, markdown_text
 from dashboard.verify import verify_item
 
 st.title(ui.t("verify"))
@@ -32,5 +32,5 @@ with ui.shown_errors():
         ui.table(checks, "verification")
         for document in verdict.documents:
             if document.content is not None:
-                st.caption(f"IPFS {document.cid}")
+                st.caption(f"IPFS {markdown_text(document.cid)}")
                 st.code(inert(document.content[:2000].decode("utf-8", errors="replace")), language=None)

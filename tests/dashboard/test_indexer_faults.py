@@ -188,3 +188,43 @@ def test_an_indexer_killed_at_random_moments_ends_equal_to_an_uninterrupted_run(
     assert finished.returncode == 0, finished.stderr
     store = EventStore(tmp_path / "killed.sqlite")
     assert store.dump() == reference
+
+
+def test_a_following_indexer_rides_out_a_node_restart(busy, tmp_path):
+    config = busy.network_config()
+    index = tmp_path / "followed.sqlite"
+    command = [sys.executable, "-m", "indexer", "sync", "--follow", "--poll", "0.2", "--db", str(index),
+               "--rpc-url", config.rpc_url, "--chain-id", str(config.chain_id),
+               "--deployments", str(config.deployments_path)]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def indexed_grants() -> int:
+        if not index.exists():
+            return 0
+        store = EventStore(index, read_only=True)
+        try:
+            return store.counts().get(("RoleRegistry", "RegionalRoleGranted"), 0)
+        finally:
+            store.close()
+
+    def wait_for(count: int) -> None:
+        deadline = time.monotonic() + 60
+        while indexed_grants() < count:
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, f"fewer than {count} grants indexed after 60 s"
+            time.sleep(0.2)
+
+    try:
+        wait_for(GRANTS)
+        start = indexed_grants()
+        busy.node.stop()
+        time.sleep(1)  # the follower meets a dead node and backs off
+        busy.node.start()
+        grant_many(busy, 3)
+        wait_for(start + 3)
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    assert EventStore(index).dump() == clean_sync(busy, tmp_path / "clean.sqlite")

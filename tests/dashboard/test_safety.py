@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from dashboard.safety import csv_bytes, html_escape, inert
+from dashboard.safety import csv_bytes, html_escape, inert, markdown_text
 
 HOSTILE = {
     "script": '<script>alert("x")</script>',
@@ -55,3 +55,8 @@ def test_every_formula_trigger_is_neutralised_in_the_csv_export():
 def test_a_hostile_column_name_is_neutralised_too():
     rows = _read_back(csv_bytes(pd.DataFrame({"=cmd()": [1]})))
     assert list(rows[0]) == ["'=cmd()"]
+
+
+def test_markdown_bodies_get_no_link_image_or_markup_from_chain_text():
+    escaped = markdown_text("![x](http://evil) [a](javascript:alert(1)) <b>hi</b>")
+    assert escaped == "\\!\\[x\\]\\(http\\://evil\\) \\[a\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>hi\\</b\\>"
