@@ -98,13 +98,35 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cause_label": ("致贫原因", "Root cause"), "poor_or_at_risk_rate": ("贫困及风险户占比", "Poor or at-risk share"),
     "county_rate": ("全县占比", "County share"), "poverty_prone": ("贫困多发", "Poverty-prone"),
     "mean_income_per_capita": ("人均收入（元）", "Income per capita (yuan)"),
+    "value": ("数量", "Count"), "variable": ("指标", "Measure"), "procedures": ("程序数", "Procedures"),
+    "stage": ("阶段", "Stage"),
+}
+
+
+# The pipeline's reason columns (data_pipeline/README.md, reason-code bits), alone or as "admitted_<reason>".
+REASONS: dict[str, tuple[str, str]] = {
+    "income_below_line": ("收入低于标准", "income below the line"),
+    "food_clothing_insecure": ("吃穿未保障", "food or clothing insecure"),
+    "compulsory_education_not_met": ("义务教育未保障", "compulsory education not met"),
+    "basic_medical_not_insured": ("基本医疗未保障", "basic medical care not insured"),
+    "housing_unsafe": ("住房不安全", "housing unsafe"),
+    "drinking_water_unsafe": ("饮水不安全", "drinking water unsafe"),
+    "income_below_monitoring_line": ("收入低于监测线", "income below the monitoring line"),
+    "rigid_expenditure_above_income": ("刚性支出超收入", "rigid spending above income"),
+    "sudden_hardship": ("突发困难", "sudden hardship"),
 }
 
 
 def column_label(name: str, language: str = LANGUAGES[0]) -> str:
     """The header of a table column (the column's own name when it has no label)."""
-    zh, en = COLUMNS.get(name, (name, name))
-    return en if language == "English" else zh
+    english = language == "English"
+    if name in COLUMNS:
+        return COLUMNS[name][english]
+    reason = name.removeprefix("admitted_")
+    if reason in REASONS:
+        text = REASONS[reason][english]
+        return text if reason == name else (f"新纳入：{text}" if not english else f"admitted: {text}")
+    return name
 
 
 def label(key: str, language: str = LANGUAGES[0]) -> str:

@@ -23,7 +23,7 @@ from dashboard.safety import inert
 from govchain import regions
 from govchain.config import NetworkConfig
 from govchain.roles import ROLE_BY_ID
-from indexer.store import EventRow, EventStore
+from indexer.store import EventRow, EventStore, IndexNotReadyError
 
 SMALL_CELL = 5  # counts below this (and above zero) are suppressed on public aggregate pages
 SUPPRESSED = "<5"
@@ -63,9 +63,10 @@ class SiteConfig:
 
 
 def open_index(index: Path | str) -> EventStore:
-    if not Path(index).exists():
-        raise SiteDataError(f"No event index at {index}: run `python -m indexer sync --db {index}` first.")
-    return EventStore(index, read_only=True)
+    try:
+        return EventStore(index, read_only=True)
+    except IndexNotReadyError as exc:
+        raise SiteDataError(str(exc)) from None
 
 
 def _events(index, contract: str | None = None, event=None, newest: int | None = None) -> list[EventRow]:
@@ -129,7 +130,9 @@ def _routes(rows: list[EventRow]) -> dict[tuple[str, int], list[dict]]:
     routes = {}
     for r in rows:
         if r.event == "RouteBandsSet" and r.args["bands"]:
-            routes[(r.address, int(r.args["kind"]))] = defined.get((r.address, int(r.args["bands"][0]["routeId"])), [])
+            levels = defined.get((r.address, int(r.args["bands"][0]["routeId"])), [])
+            routes[(r.address, int(r.args["kind"]))] = levels
+            routes[(None, int(r.args["kind"]))] = levels  # routes kept by another contract (the approval hub)
     return routes
 
 
@@ -186,7 +189,7 @@ def _procedures(index: str, version: tuple) -> pd.DataFrame:
     routes = _routes(rows)
     table = []
     for p in found.values():
-        levels = routes.get((p.address, KIND_IDS[p.kind]), [])
+        levels = routes.get((p.address, KIND_IDS[p.kind])) or routes.get((None, KIND_IDS[p.kind]), [])
         level = levels[p.level] if p.state == "Pending" and p.level < len(levels) else None
         region = subject_region(p.subject)
         stage = ("completed" if p.completed else "stopped" if p.stopped else

@@ -84,6 +84,16 @@ def table(frame: pd.DataFrame, name: str) -> None:
                        mime="text/csv", key=f"csv-{name}", on_click="ignore")
 
 
+def categories(figure: go.Figure) -> go.Figure:
+    """Region codes and areas on the x axis are names, not numbers (plotly would scale 12-digit codes)."""
+    return figure.update_xaxes(type="category")
+
+
+def axis_labels(*columns: str) -> dict[str, str]:
+    """Chart labels for data columns, in the chosen language (plotly's ``labels=``)."""
+    return {column: column_label(column, language()) for column in columns}
+
+
 def tile_map(frame: pd.DataFrame, value: str, title: str) -> None:
     """Villages as tiles (dashboard.geometry), coloured by ``value``; suppressed cells are left grey."""
     layout = tile_layout(frame["region"]).merge(frame[["region", value]], on="region", how="left")

@@ -20,8 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govchain.errors import GovchainError
 from govchain.events import DecodedLog
 
+# The tables are created in this order; the last one existing means the schema is complete.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     chain_id     INTEGER NOT NULL,
@@ -82,13 +84,27 @@ class EventRow:
 _COLUMNS = "chain_id, tx_hash, log_index, contract, address, event, args, block_number, block_hash, block_time"
 
 
+class IndexNotReadyError(GovchainError):
+    """Raised when an index is opened for reading before the indexer created it."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"No event index at {path} yet: run `python -m indexer sync --db {path}` first.")
+        self.path = path
+
+
 class EventStore:
     """The event index in one SQLite file."""
 
     def __init__(self, path: Path | str, read_only: bool = False):
         self.path = Path(path)
         if read_only:
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                ready = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone()
+            except sqlite3.OperationalError:
+                ready = None
+            if not ready:
+                raise IndexNotReadyError(self.path)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, check_same_thread=False)

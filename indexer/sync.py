@@ -8,10 +8,11 @@
   changed, however many events those blocks hold).
 - Each range is read between two looks at its last block's hash (before ``eth_getLogs``, and with the block
   times after); every log's block hash must match too. A chain that moved in between makes the sync start over,
-  so a cursor is never stored with a hash from another branch than its rows. If the node's hash of the cursor block differs from the stored one (a reorg
-  deeper than the window, or a reset chain), the contract is re-read from just after the newest block of its
-  stored events that the node still has with the same hash (blocks chain by hash, so everything up to it
-  stands), or from its deployment block when none of the newest 64 matches.
+  so a cursor is never stored with a hash from another branch than its rows.
+- If the node's hash of a cursor block differs from the stored one (a reorg deeper than the window, or a reset
+  chain), the contract is re-read from just after the newest block of its stored events that the node still
+  has with the same hash (blocks chain by hash, so everything up to it stands), or from its deployment block
+  when none of the newest 64 matches.
 - How: block ranges from :func:`govchain.events.fetch_logs` (halved when the node refuses); each range's rows
   and the cursors that cover it are written in one transaction (:meth:`EventStore.write_range`). Contracts at
   different cursors are caught up one group at a time until they share a cursor, then read together.

@@ -10,6 +10,7 @@ cfg = ui.config()
 with ui.shown_errors():
     table = ui.data("exits", cfg.index, cfg.reports)
     chart = table.assign(region=table.region.astype(str))
-    st.plotly_chart(px.bar(chart, x="region", y=["registered", "exits", "exited_on_chain"], barmode="group"),
-                    width="stretch")
+    figure = px.bar(chart, x="region", y=["registered", "exits", "exited_on_chain"], barmode="group",
+                    labels=ui.axis_labels("region", "value", "variable"))
+    st.plotly_chart(ui.categories(figure), width="stretch")
     ui.table(table, "exits")

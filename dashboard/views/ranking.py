@@ -12,6 +12,7 @@ level = st.radio(ui.t("ranking"), ["township", "village"], horizontal=True, labe
 with ui.shown_errors():
     table = ui.data("ranking", cfg.index, cfg.reports, level)
     chart = table.assign(area=table.area.astype(str))
-    st.plotly_chart(px.bar(chart, x="area", y="exit_rate", hover_data=["rank", "exits", "exited_on_chain"]),
-                    width="stretch")
+    figure = px.bar(chart, x="area", y="exit_rate", hover_data=["rank", "exits", "exited_on_chain"],
+                    labels=ui.axis_labels("area", "exit_rate", "rank", "exits", "exited_on_chain"))
+    st.plotly_chart(ui.categories(figure), width="stretch")
     ui.table(table, f"ranking_{level}")

@@ -13,8 +13,9 @@ with ui.shown_errors():
         long = table.melt(id_vars="region", value_vars=["pending", "in_notice", "completed"], var_name="stage",
                           value_name="procedures")
         long["region"] = long["region"].astype(str)
-        st.plotly_chart(px.bar(long, x="region", y="procedures", color="stage", barmode="stack"),
-                        width="stretch")
+        figure = px.bar(long, x="region", y="procedures", color="stage", barmode="stack",
+                        labels=ui.axis_labels("region", "procedures", "stage"))
+        st.plotly_chart(ui.categories(figure), width="stretch")
     ui.table(table, "registrations")
     st.subheader(ui.t("status"))
     ui.table(ui.data("household_statuses", cfg.index), "household_statuses")

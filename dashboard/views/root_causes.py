@@ -10,7 +10,8 @@ cfg = ui.config()
 with ui.shown_errors():
     totals = ui.data("root_cause_totals", cfg.reports)
     shown = totals[totals.households != "<5"]
-    st.plotly_chart(px.pie(shown, names="cause_label", values="households"), width="stretch")
+    st.plotly_chart(px.pie(shown, names="cause_label", values="households",
+                           labels=ui.axis_labels("cause_label", "households")), width="stretch")
     ui.table(totals, "root_cause_totals")
     ui.table(ui.data("root_causes", cfg.reports), "root_causes")
     st.caption(ui.t("suppressed_note"))
