@@ -81,6 +81,11 @@ def visit(page, url: str, name: str):
 
 
 def shot(page, name: str) -> None:
+    """A full-page screenshot once the run finished and its tables and charts are painted."""
+    page.wait_for_selector(READY, timeout=30_000)
+    for element in page.locator('[data-testid="stDataFrame"], .js-plotly-plot').all():
+        element.wait_for(state="visible", timeout=15_000)
+    page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -150,3 +155,14 @@ def test_self_check_reads_a_photographed_card_qr_code_in_chromium(browser_page, 
     page.get_by_text("资格证明已在链上验证").wait_for(timeout=30_000)
     assert page.get_by_text("0x" + county.registered.household_id.hex()).count() >= 1
     shot(page, "self-check-qr")
+
+
+def test_a_verify_link_from_a_table_opens_the_panel_filled_in_chromium(browser_page, site_url, county):
+    tx = county.objection_txs[0]
+    page = visit(browser_page, f"{site_url}/verify?tx={tx}&log=0", "verify")
+    assert page.get_by_label("交易哈希").input_value() == tx
+    page.get_by_role("button", name="核验", exact=True).click()
+    page.get_by_text("核验通过：与链上及 IPFS 一致").wait_for(timeout=30_000)
+    shot(page, "verify-deep-link")
+    # the evidence document, fetched from IPFS and its CID recomputed, shown as plain text
+    assert "入户核查记录" in page.locator('[data-testid="stCode"]').inner_text()
