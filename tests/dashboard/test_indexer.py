@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from govchain.chain import Chain
 from indexer.store import EventStore
-from indexer.sync import sync_once
 
 
 def test_sync_indexes_every_event_of_the_registrations(synced_index, county):
