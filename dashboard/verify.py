@@ -132,7 +132,6 @@ def check_household(index, network: NetworkConfig, ipfs_api: str, household_id: 
     """Finds the household's leaf in the batch it was filed under (else in the newest final batch holding it),
     takes its proof from the manifest on IPFS (CID and root checked) and asks the registry to verify it."""
     from oracle.ipfs import IpfsClient
-    from oracle.manifest import Manifest, ManifestError
 
     hid = "0x" + household_id.hex()
     result = HouseholdProof(hid)
@@ -144,21 +143,33 @@ def check_household(index, network: NetworkConfig, ipfs_api: str, household_id: 
     ipfs = IpfsClient(ipfs_api, timeout=20)
     chain = Chain(network)
     registry = chain.contract("EligibilityRegistry")
-    for batch in candidates.itertuples():
-        document = fetch_document(None, ipfs, batch.manifest_cid)
-        if not document.matches:
-            result.detail = f"manifest {batch.manifest_cid}: {document.error or 'CID mismatch'}"
-            continue
-        try:
-            manifest = Manifest.from_bytes(document.content, expected_root=bytes.fromhex(batch.root[2:]))
-            leaf, proof = manifest.proof_for(household_id)
-        except ManifestError as exc:
-            result.detail = str(exc)
-            continue
-        result.batch_id, result.region = batch.batch_id, leaf.region
-        result.decision = Decision(int(leaf.decision)).name.lower()
-        result.proven = bool(registry.functions.verify(bytes.fromhex(batch.batch_id[2:]), leaf.values(), proof).call())
-        result.detail = "EligibilityRegistry.verify returned " + str(result.proven).lower()
-        return result
+    store = queries.open_index(index)  # manifests the indexer fetched and checked (--ipfs-api) are read from it
+    try:
+        for batch in candidates.itertuples():
+            if _prove_in(batch, store, ipfs, registry, household_id, result):
+                return result
+    finally:
+        store.close()
     result.detail = result.detail or "no final batch holds this household"
     return result
+
+
+def _prove_in(batch, store, ipfs, registry, household_id: bytes, result: HouseholdProof) -> bool:
+    """Fills ``result`` from ``batch`` if its manifest holds the household; False (with the reason) if not."""
+    from oracle.manifest import Manifest, ManifestError
+
+    document = fetch_document(store, ipfs, batch.manifest_cid)
+    if not document.matches:
+        result.detail = f"manifest {batch.manifest_cid}: {document.error or 'CID mismatch'}"
+        return False
+    try:
+        manifest = Manifest.from_bytes(document.content, expected_root=bytes.fromhex(batch.root[2:]))
+        leaf, proof = manifest.proof_for(household_id)
+    except ManifestError as exc:
+        result.detail = str(exc)
+        return False
+    result.batch_id, result.region = batch.batch_id, leaf.region
+    result.decision = Decision(int(leaf.decision)).name.lower()
+    result.proven = bool(registry.functions.verify(bytes.fromhex(batch.batch_id[2:]), leaf.values(), proof).call())
+    result.detail = "EligibilityRegistry.verify returned " + str(result.proven).lower()
+    return True

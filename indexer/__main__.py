@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument("--window", type=int, default=DEFAULT_WINDOW, help="blocks re-read for reorgs")
     sync.add_argument("--max-range", type=int, default=DEFAULT_MAX_RANGE, help="largest eth_getLogs block range")
     sync.add_argument("--progress", action="store_true", help="print each block range as it is stored")
+    sync.add_argument("--ipfs-api", help="also fetch the documents the events name (CIDs checked) from this IPFS "
+                                         "node (env GOVCHAIN_IPFS_API); once mode only")
     args = parser.parse_args(argv)
 
     config = NetworkConfig.from_args(args)
@@ -49,6 +51,15 @@ def main(argv: list[str] | None = None) -> int:
             report = sync_once(Chain(config), store, **options)
             print(f"chain {report.chain_id} block {report.head}: {report.events_written} events in "
                   f"{report.ranges} ranges" + (f"; skipped {', '.join(report.skipped)}" if report.skipped else ""))
+            ipfs_api = args.ipfs_api or os.environ.get("GOVCHAIN_IPFS_API")
+            if ipfs_api:
+                from indexer.documents import fetch_referenced
+                from oracle.ipfs import IpfsClient
+
+                documents = fetch_referenced(store, IpfsClient(ipfs_api))
+                print(f"documents: {documents.fetched} fetched and checked, {len(documents.failed)} refused")
+                for cid, reason in documents.failed.items():
+                    print(f"  refused {cid!r}: {reason}")
     except GovchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -82,3 +82,37 @@ def fetch_document(store: EventStore | None, ipfs: IpfsClient, cid_text: str, re
         except Exception:  # a read-only index (the site's) keeps nothing; the check itself stands
             pass
     return document
+
+
+@dataclass
+class DocumentReport:
+    fetched: int = 0
+    failed: dict[str, str] | None = None
+
+
+def referenced_cids(store: EventStore) -> list[str]:
+    """Every CID-named string argument of the indexed events (``evidenceCid``, ``manifestCid``, ``cid``, ...)."""
+    found = []
+    for row in store.events():
+        for name, value in row.args.items():
+            if name.lower().endswith("cid") and isinstance(value, str) and value not in found:
+                found.append(value)
+    return found
+
+
+def fetch_referenced(store: EventStore, ipfs: IpfsClient) -> DocumentReport:
+    """Fetches every referenced document not in the index yet and keeps those whose CID matches; the others
+    are reported with the reason (not a CID, unavailable, or content that does not hash to the CID)."""
+    report = DocumentReport(failed={})
+    for text in referenced_cids(store):
+        try:
+            if store.document(parse_cid(text).encode()) is not None:
+                continue
+        except ValueError:
+            pass
+        document = fetch_document(store, ipfs, text)
+        if document.matches:
+            report.fetched += 1
+        else:
+            report.failed[text] = document.error or f"content hashes to {document.recomputed}"
+    return report

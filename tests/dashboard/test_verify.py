@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 
 from dashboard.verify import check_household, verify_item
-from tests.dashboard.scenario import HOSTILE_CID
+from tests.dashboard.scenario import EVIDENCE, HOSTILE_CID
 
 
 def test_a_registration_event_is_verified_against_the_node(synced_index, county, network):
@@ -57,3 +57,26 @@ def test_a_registered_household_proves_its_admission_against_the_registry(synced
     proof = check_household(synced_index, network, county.ipfs_api, county.registered.household_id)
     assert proof.proven, proof.detail
     assert proof.decision == "admit" and proof.region == county.registered.region
+
+
+def test_documents_named_by_events_are_kept_only_when_their_cid_matches(synced_index, county, tmp_path):
+    import shutil as _shutil
+
+    from indexer.documents import fetch_referenced
+    from indexer.store import EventStore
+    from oracle.ipfs import IpfsClient
+
+    copy = tmp_path / "index.sqlite"
+    _shutil.copy(synced_index, copy)
+    store = EventStore(copy)
+    report = fetch_referenced(store, IpfsClient(county.ipfs_api))
+    assert report.fetched == 2  # the batch manifest and the real evidence
+    assert list(report.failed) == [HOSTILE_CID] and "not a CID" in report.failed[HOSTILE_CID]
+    assert store.document(county.evidence_cid) == EVIDENCE
+    assert fetch_referenced(store, IpfsClient(county.ipfs_api)).fetched == 0  # kept: not fetched again
+
+
+def test_a_household_in_no_batch_gets_a_clear_no(synced_index, county, network):
+    proof = check_household(synced_index, network, county.ipfs_api, b"\x07" * 32)
+    assert not proof.proven and proof.batch_id is None
+    assert proof.detail.startswith(f"Household 0x{'07' * 32} has no leaf in this batch")
