@@ -1,6 +1,6 @@
 # The two commands of README.md: `make demo` (the platform on a local chain) and `make test`.
 # Each installs what is missing: .venv from requirements.txt, node_modules from package-lock.json,
-# and the offline solc wrapper. Re-runs reuse the installs (stamps in .make/).
+# the offline solc wrapper, and Debian's chromium (with CJK fonts) for the site's real-browser test. Re-runs reuse the installs (stamps in .make/).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,6 +12,11 @@ export PATH := $(CURDIR)/$(STAMPS)/bin:$(BIN):$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 PYTEST_ARGS ?=
 
+# Debian packages the dashboard's browser test needs: chromium (driven by Playwright for Python) and CJK fonts
+# (without them every Chinese label renders as boxes in the screenshots). Installed with apt-get when missing.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: demo test setup compile besu-network clean
 
 demo: setup
@@ -20,7 +25,7 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/solc
+setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/solc $(STAMPS)/browser
 
 compile: setup
 	$(BIN)/brownie compile
@@ -39,6 +44,14 @@ $(STAMPS)/npm: package-lock.json
 
 $(STAMPS)/solc: $(STAMPS)/npm tools/solc/install-wrapper.sh tools/solc/solcjs-standard-json.js
 	tools/solc/install-wrapper.sh $(SOLCX_BINARY_PATH)
+	touch $@
+
+$(STAMPS)/browser:
+	@mkdir -p $(STAMPS)
+	if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); \
+	fi
+	test -x /usr/bin/chromium
 	touch $@
 
 # Registers the production network in brownie's network list from BESU_RPC_URL and BESU_CHAIN_ID.

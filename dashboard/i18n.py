@@ -1,0 +1,134 @@
+"""Labels of the site: Chinese first, English on the switch. One entry per label: key → (中文, English)."""
+
+from __future__ import annotations
+
+LANGUAGES = ("中文", "English")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "site": ("政务链乡村振兴平台 · 公开披露", "GovChain Rural Revitalization · Public disclosure"),
+    "language": ("语言", "Language"),
+    "section_overview": ("概览", "Overview"),
+    "section_reports": ("综合报表", "Reports"),
+    "section_disclosure": ("数据披露", "Disclosures"),
+    "section_analysis": ("整体分析", "Analysis"),
+    "section_check": ("查询与核验", "Check and verify"),
+    "section_officials": ("办理情况", "For officials"),
+    "overview": ("概览", "Overview"),
+    "registrations": ("建档立卡报表", "Household registration"),
+    "newly_poor": ("新增贫困报表", "Newly poor"),
+    "exits": ("贫困退出报表", "Exits"),
+    "ranking": ("脱贫地区排行", "Ranking of areas by exits"),
+    "poverty_prone": ("贫困多发分布", "Poverty-prone areas"),
+    "batches": ("资格批次", "Eligibility batches"),
+    "self_check": ("户查询", "Household self-check"),
+    "verify": ("核验", "Verify"),
+    "officials": ("待办审批与异议", "Pending approvals and objections"),
+    "portraits": ("乡村画像", "Village portraits"),
+    "root_causes": ("根因分析", "Root causes"),
+    "registered": ("已建档立卡户", "Registered households"),
+    "exited": ("已退出户", "Exited households"),
+    "monitoring": ("监测户", "Households under monitoring"),
+    "pending": ("待审批程序", "Procedures pending approval"),
+    "in_notice": ("公示中", "In public notice"),
+    "open_objections": ("未处理异议", "Open objections"),
+    "final_batches": ("已生效资格批次", "Final eligibility batches"),
+    "latest_block": ("最新索引区块", "Latest indexed block"),
+    "pipeline_households": ("数据中心户数", "Households in the data"),
+    "pipeline_persons": ("数据中心人数", "Persons in the data"),
+    "pipeline_admitted": ("模型建议纳入", "Admitted by the model"),
+    "pipeline_monitored": ("模型建议监测", "Monitored by the model"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "verify_this": ("核验此项", "Verify this item"),
+    "tx_hash": ("交易哈希", "Transaction hash"),
+    "log_index": ("日志序号", "Log index"),
+    "pick_item": ("选择要核验的记录", "Pick an item to verify"),
+    "run_verify": ("核验", "Verify"),
+    "verified": ("核验通过：与链上及 IPFS 一致", "Verified: matches the chain and IPFS"),
+    "not_verified": ("核验未通过", "Not verified"),
+    "card_value": ("户卡编号（0x 开头 64 位十六进制）", "Household card value (0x and 64 hex digits)"),
+    "card_image": ("或上传户卡二维码图片", "or upload a photo of the card's QR code"),
+    "check": ("查询", "Check"),
+    "status": ("当前状态", "Current status"),
+    "history": ("办理记录", "History"),
+    "proof_ok": ("资格证明已在链上验证", "Eligibility proof verified on chain"),
+    "proof_failed": ("资格证明未能验证", "Eligibility proof could not be verified"),
+    "support_later": ("资金与物资扶持记录将在资金、物资合约上线后显示。",
+                      "Funds and materials received will appear once those contracts are deployed."),
+    "no_household": ("链上没有该户的记录", "No record of this household on chain"),
+    "pending_by_level": ("按层级和区域的待审批", "Pending approvals by level and region"),
+    "overdue": ("超期与已升级", "Overdue and escalated"),
+    "objections": ("未处理异议", "Open objections"),
+    "freezes_later": ("冻结与监督事件将在监督合约上线后显示。",
+                      "Freezes and supervision flags will appear once the supervision contract is deployed."),
+    "map": ("分布图（示意布局，非真实边界）", "Map (schematic tile layout, not real boundaries)"),
+    "suppressed_note": ("小于 5 的数值已隐去（<5），以保护个人隐私。",
+                        "Values below 5 are suppressed (<5) to protect privacy."),
+    "no_data": ("暂无数据", "No data yet"),
+    "not_built": ("尚未上线", "Not available yet"),
+    "all_events": ("最新链上记录", "Latest chain records"),
+    "by_township": ("按乡镇", "By township"),
+    "by_village": ("按村", "By village"),
+}
+
+
+# Table columns: shown under these headers (the data and the tests keep the column names).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "region": ("区域代码", "Region"), "county": ("县", "County"), "township": ("乡镇", "Township"),
+    "households": ("户数", "Households"), "persons": ("人数", "Persons"), "registered": ("建档立卡户", "Registered"),
+    "admitted": ("新纳入户", "Admitted"), "admitted_persons": ("新纳入人数", "Admitted persons"),
+    "exits": ("退出户", "Exits"), "exit_rate": ("退出率", "Exit rate"), "monitored": ("监测户", "Monitored"),
+    "filed_on_chain": ("链上已申报", "Filed on chain"), "registered_on_chain": ("链上已建档", "Registered on chain"),
+    "exited_on_chain": ("链上已退出", "Exited on chain"), "monitoring_on_chain": ("链上监测", "Monitoring on chain"),
+    "pending": ("待审批", "Pending"), "returned": ("退回修改", "Returned"), "in_notice": ("公示中", "In notice"),
+    "stopped": ("已终止", "Stopped"), "completed": ("已完成", "Completed"), "rejected": ("已驳回", "Rejected"),
+    "household_id": ("户编号（假名）", "Household id (pseudonymous)"), "status": ("状态", "Status"),
+    "since": ("起始时间", "Since"), "subject": ("事项编号", "Subject"), "kind": ("类型", "Kind"),
+    "level": ("审批层级", "Level"), "role": ("角色", "Role"), "level_region": ("审批区域", "Approving region"),
+    "approvals": ("已批准数", "Approvals"), "threshold": ("所需批准数", "Threshold"), "deadline": ("期限", "Deadline"),
+    "overdue": ("超期", "Overdue"), "escalated": ("已升级", "Escalated"), "objection_id": ("异议编号", "Objection"),
+    "evidence_cid": ("证据 CID", "Evidence CID"), "raised_time": ("提出时间", "Raised"),
+    "batch_id": ("批次编号", "Batch id"), "scope": ("范围", "Scope"), "root": ("默克尔根", "Merkle root"),
+    "leaf_count": ("户数", "Leaves"), "votes": ("预言机投票", "Oracle votes"), "final": ("已生效", "Final"),
+    "manifest_cid": ("清单 CID", "Manifest CID"), "committed_time": ("提交时间", "Committed"),
+    "finalized_time": ("生效时间", "Finalized"), "tx_hash": ("交易哈希", "Transaction"),
+    "log_index": ("日志序号", "Log index"), "block": ("区块", "Block"), "time": ("时间", "Time"),
+    "contract": ("合约", "Contract"), "event": ("事件", "Event"), "args": ("参数", "Arguments"),
+    "detail": ("说明", "Detail"), "check": ("核验项", "Check"), "ok": ("通过", "Passed"),
+    "rank": ("名次", "Rank"), "area": ("地区", "Area"), "cause": ("原因代码", "Cause code"),
+    "cause_label": ("致贫原因", "Root cause"), "poor_or_at_risk_rate": ("贫困及风险户占比", "Poor or at-risk share"),
+    "county_rate": ("全县占比", "County share"), "poverty_prone": ("贫困多发", "Poverty-prone"),
+    "mean_income_per_capita": ("人均收入（元）", "Income per capita (yuan)"),
+    "value": ("数量", "Count"), "variable": ("指标", "Measure"), "procedures": ("程序数", "Procedures"),
+    "stage": ("阶段", "Stage"),
+}
+
+
+# The pipeline's reason columns (data_pipeline/README.md, reason-code bits), alone or as "admitted_<reason>".
+REASONS: dict[str, tuple[str, str]] = {
+    "income_below_line": ("收入低于标准", "income below the line"),
+    "food_clothing_insecure": ("吃穿未保障", "food or clothing insecure"),
+    "compulsory_education_not_met": ("义务教育未保障", "compulsory education not met"),
+    "basic_medical_not_insured": ("基本医疗未保障", "basic medical care not insured"),
+    "housing_unsafe": ("住房不安全", "housing unsafe"),
+    "drinking_water_unsafe": ("饮水不安全", "drinking water unsafe"),
+    "income_below_monitoring_line": ("收入低于监测线", "income below the monitoring line"),
+    "rigid_expenditure_above_income": ("刚性支出超收入", "rigid spending above income"),
+    "sudden_hardship": ("突发困难", "sudden hardship"),
+}
+
+
+def column_label(name: str, language: str = LANGUAGES[0]) -> str:
+    """The header of a table column (the column's own name when it has no label)."""
+    english = language == "English"
+    if name in COLUMNS:
+        return COLUMNS[name][english]
+    reason = name.removeprefix("admitted_")
+    if reason in REASONS:
+        text = REASONS[reason][english]
+        return text if reason == name else (f"新纳入：{text}" if not english else f"admitted: {text}")
+    return name
+
+
+def label(key: str, language: str = LANGUAGES[0]) -> str:
+    zh, en = LABELS[key]
+    return en if language == "English" else zh
