@@ -8,7 +8,6 @@ raw leaves) is hashed here; a ``dag-pb`` CID (larger files, chunked) is recomput
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 
@@ -50,11 +49,7 @@ def recompute_cid(content: bytes, cid: CID, ipfs: IpfsClient | None) -> tuple[st
         return CID(cid.base, cid.version, "raw", digest).encode(), LOCAL
     if ipfs is None:
         raise ValueError(f"a {cid.codec.name} CID needs an IPFS node to recompute")
-    params = {"only-hash": "true", "cid-version": str(cid.version), "raw-leaves": str(cid.version == 1).lower()}
-    answer = ipfs._post("add", params, files={"file": ("document", content, "application/octet-stream")})
-    last = [line for line in answer.text.splitlines() if line.strip()][-1]
-
-    recomputed = CID.decode(json.loads(last)["Hash"]).set(base=cid.base)
+    recomputed = CID.decode(ipfs.cid_of(content, cid_version=cid.version)).set(base=cid.base)
     return recomputed.encode(), NODE
 
 

@@ -102,6 +102,21 @@ class IpfsClient:
             raise IpfsError(f"IPFS add returned no CID: {str(result)[:300]}")
         return normalize_cid(result["Hash"])
 
+    def cid_of(self, content: bytes, cid_version: int = 1) -> str:
+        """The CID the node gives ``content`` (chunked as it chunks, nothing stored); for content too large for
+        a local raw CID. Raw leaves go with CIDv1, as :meth:`add` stores them."""
+        stream = io.BytesIO(content)
+        stream.name = "document"
+        result = self._call(
+            "add",
+            lambda: self.client.add(stream, cid_version=cid_version, raw_leaves=cid_version == 1, only_hash=True),
+        )
+        if isinstance(result, list):
+            result = result[-1]
+        if "Hash" not in result:
+            raise IpfsError(f"IPFS add returned no CID: {str(result)[:300]}")
+        return result["Hash"]
+
     def cat(self, cid: str) -> bytes:
         return self._call("cat", lambda: self.client.cat(normalize_cid(cid)))
 

@@ -9,7 +9,8 @@ st.title(ui.t("root_causes"))
 cfg = ui.config()
 with ui.shown_errors():
     totals = ui.data("root_cause_totals", cfg.reports)
-    shown = totals[totals.households != "<5"]
+    # A suppressed total has no size to draw, and a cause no household has is no slice.
+    shown = totals[(totals.households != "<5") & (totals.households != 0)]
     st.plotly_chart(px.pie(shown, names="cause_label", values="households",
                            labels=ui.axis_labels("cause_label", "households")), width="stretch")
     ui.table(totals, "root_cause_totals")
