@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {Governed} from "../access/Governed.sol";
+import {Roles} from "../access/Roles.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
@@ -18,8 +19,6 @@ import {EligibilityLeaf, EligibilityLeafHash} from "./EligibilityLeaf.sol";
 /// the leaf count. A proof check reads the two-slot record only.
 contract EligibilityRegistry is IEligibilityRegistry, Governed {
     using EligibilityLeafHash for EligibilityLeaf;
-
-    bytes32 private constant ORACLE = keccak256("ORACLE");
 
     /// @inheritdoc IEligibilityRegistry
     uint8 public quorum;
@@ -52,7 +51,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         uint64 leafCount
     ) external {
         if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
-        if (!roles.hasRoleIn(ORACLE, msg.sender, scope)) revert EligibilityUnauthorizedOracle(msg.sender, scope);
+        if (!roles.hasRoleIn(Roles.ORACLE, msg.sender, scope)) revert EligibilityUnauthorizedOracle(msg.sender, scope);
         if (root == bytes32(0) || leafCount == 0) revert EligibilityEmptyBatch(batchId);
         // Each oracle counts once towards the quorum of a batch.
         if (_commitmentOf[batchId][msg.sender] != bytes32(0)) revert EligibilityAlreadyCommitted(batchId, msg.sender);

@@ -19,7 +19,7 @@ interface IHouseholdRegistry {
         Monitoring
     }
 
-    /// @notice The procedure kinds, used as route kinds of this registry's approval engine.
+    /// @notice The procedure kinds, used as this registry's subject kinds on the approval hub.
     enum ProcedureKind {
         None,
         Registration,

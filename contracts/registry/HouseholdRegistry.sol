@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ApprovalEngine} from "../approval/ApprovalEngine.sol";
+import {Governed} from "../access/Governed.sol";
+import {Roles} from "../access/Roles.sol";
+import {ApprovalClient} from "../approval/ApprovalClient.sol";
+import {SubjectId} from "../approval/SubjectId.sol";
 import {EligibilityDecision, EligibilityLeaf, EligibilityLeafHash} from "../eligibility/EligibilityLeaf.sol";
+import {IApprovalHub} from "../interfaces/IApprovalHub.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
@@ -10,17 +14,16 @@ import {RegionCode} from "../utils/RegionCode.sol";
 
 /// @title HouseholdRegistry
 /// @notice The household register (建档立卡) with public notice (公示) and objections (异议), exit with a
-/// transition period (脱贫不脱政策) and return-to-poverty monitoring (防返贫). Approvals run on the inherited
-/// {ApprovalEngine}; governance defines routes of kind Registration (1) and Exit (2) with support type 0 and
-/// amount 0.
-/// @dev A procedure's subject id is keccak256(householdId, household.procedures) over its region, so a first
-/// filing writes nothing but the subject; the household record is written when a procedure completes.
+/// transition period (脱贫不脱政策) and return-to-poverty monitoring (防返贫). Approvals run on the
+/// {ApprovalHub}, of which this registry is a client: governance registers it for kinds Registration (1) and
+/// Exit (2) and defines their routes with support type 0 and amount 0.
+/// @dev A procedure's subject key is the low 56 bits of keccak256(householdId, household.procedures), in its
+/// region, so a first filing writes nothing here but opens the subject on the hub; the household record is
+/// written when a procedure completes.
 /// Stores no personal data: the pseudonymous id, the village code, the status and timestamps.
-contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
+contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     using EligibilityLeafHash for EligibilityLeaf;
 
-    bytes32 private constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
-    bytes32 private constant REVIEWER = keccak256("REVIEWER");
     uint32 private constant MIN_NOTICE_PERIOD = 5 days;
 
     struct Notice {
@@ -44,14 +47,16 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @param roleRegistry regional roles (INTAKE_CLERK, REVIEWER, the routes' roles) and governance
     /// @param eligibilityRegistry final eligibility batches the proofs are checked against
+    /// @param hub the approval hub the procedures are approved on
     /// @param initialNoticePeriod public notice in seconds, at least 5 days
     /// @param initialTransitionPeriod how long designated policies last after an exit, in seconds
     constructor(
         IRoleRegistry roleRegistry,
         IEligibilityRegistry eligibilityRegistry,
+        IApprovalHub hub,
         uint32 initialNoticePeriod,
         uint32 initialTransitionPeriod
-    ) ApprovalEngine(roleRegistry, "GovChain HouseholdRegistry", "1") {
+    ) Governed(roleRegistry) ApprovalClient(hub) {
         eligibility = eligibilityRegistry;
         _setNoticePeriod(initialNoticePeriod);
         transitionPeriod = initialTransitionPeriod;
@@ -121,11 +126,12 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         Objection storage raised = _objections[objectionId];
         if (raised.state != ObjectionState.Open) revert HouseholdObjectionNotOpen(objectionId);
         uint256 subject = raised.subject;
-        uint64 region = subjectRegion(subject);
-        (uint32 reviewer, bool authorized) = roles.officialIn(REVIEWER, msg.sender, region);
-        if (!authorized) revert HouseholdUnauthorized(msg.sender, REVIEWER, region);
+        uint64 region = SubjectId.region(subject);
+        (uint32 reviewer, bool authorized) = roles.officialIn(Roles.REVIEWER, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.REVIEWER, region);
+        (,, uint32 submitter,) = IApprovalHub(approvalHub).subjectStatus(subject);
         // Whoever filed a procedure does not judge objections against it.
-        if (reviewer == _subject(subject).submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+        if (reviewer == submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
 
         raised.state = upheld ? ObjectionState.Upheld : ObjectionState.Dismissed;
         Notice storage notice = _notices[subject];
@@ -152,8 +158,11 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
         record.region = region;
         record.since = uint32(block.timestamp);
+        // The status tells the procedure's kind: a registration is filed only for a household not registered,
+        // an exit only for a registered one, and nothing else changes a status while a procedure is open.
+        bool registration = record.status != Status.Registered;
         record.procedures += 1;
-        if (ProcedureKind(_routeKind(_subject(subject).routeId)) == ProcedureKind.Registration) {
+        if (registration) {
             record.status = Status.Registered;
             record.transitionEndsAt = 0;
             _households[householdId] = record;
@@ -204,8 +213,8 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     function noticeEndsAt(uint256 subject) external view returns (uint256) {
-        StoredSubject storage stored = _subject(subject);
-        return stored.state == SubjectState.Approved ? uint256(stored.since) + noticePeriod : 0;
+        (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        return state == IApprovalHub.SubjectState.Approved ? uint256(since) + noticePeriod : 0;
     }
 
     /// @inheritdoc IHouseholdRegistry
@@ -229,9 +238,9 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     // ---------------------------------------------------------------- approval hooks
 
-    /// @dev The public notice starts when the last level approves.
+    /// @dev The public notice starts when the last level approves: now.
     function _onApproved(uint256 subject) internal override {
-        emit NoticeStarted(subject, uint256(_subject(subject).since) + noticePeriod);
+        emit NoticeStarted(subject, block.timestamp + noticePeriod);
     }
 
     /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
@@ -254,18 +263,22 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         if (registration ? record.status == Status.Registered : record.status != Status.Registered) {
             revert HouseholdWrongStatus(householdId, record.status);
         }
-        bytes32 key = _procedureKey(householdId, record.procedures);
-        subject = _subjectId(key, region);
-        SubjectState previous = _subject(subject).state;
-        if (previous != SubjectState.None) {
-            if (previous != SubjectState.Rejected && !_notices[subject].stopped) {
+        bool opened;
+        (opened, subject) =
+            _tryOpenSubject(_procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender, clerk);
+        if (!opened) {
+            // The household's current procedure exists: only a closed one (rejected, or stopped by an upheld
+            // objection) makes way for the next.
+            (IApprovalHub.SubjectState previous,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+            if (previous != IApprovalHub.SubjectState.Rejected && !_notices[subject].stopped) {
                 revert HouseholdProcedureOpen(householdId, subject);
             }
             record.procedures += 1;
             _households[householdId].procedures = record.procedures;
-            key = _procedureKey(householdId, record.procedures);
+            subject = _openSubject(
+                _procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender, clerk
+            );
         }
-        subject = _openSubject(key, region, uint8(kind), 0, 0, msg.sender, clerk);
         if (registration) emit RegistrationFiled(householdId, subject, batchId);
         else emit ExitFiled(householdId, subject, batchId);
     }
@@ -285,8 +298,8 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
             revert HouseholdNotVillage(region);
         }
         bool authorized;
-        (clerk, authorized) = roles.officialIn(INTAKE_CLERK, msg.sender, region);
-        if (!authorized) revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, region);
+        (clerk, authorized) = roles.officialIn(Roles.INTAKE_CLERK, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.INTAKE_CLERK, region);
         bytes32 root = eligibility.provenRoot(batchId, region);
         bytes32 hashed = leaf.hash();
         if (_processProof(proof, hashed) != root) {
@@ -300,9 +313,9 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @dev When the public notice of `subject` ends; reverts unless its approvals passed.
     function _noticeEnd(uint256 subject) private view returns (uint256) {
-        StoredSubject storage stored = _subject(subject);
-        if (stored.state != SubjectState.Approved) revert HouseholdNotApproved(subject);
-        return uint256(stored.since) + noticePeriod;
+        (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        if (state != IApprovalHub.SubjectState.Approved) revert HouseholdNotApproved(subject);
+        return uint256(since) + noticePeriod;
     }
 
     /// @dev The root that `proof` leads to from `leaf`: OpenZeppelin's `MerkleProof.processProofCalldata` (each
@@ -327,12 +340,14 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         }
     }
 
-    function _procedureId(bytes32 householdId, uint16 procedures, uint64 region) private pure returns (uint256) {
+    function _procedureId(bytes32 householdId, uint16 procedures, uint64 region) private view returns (uint256) {
         return _subjectId(_procedureKey(householdId, procedures), region);
     }
 
-    function _procedureKey(bytes32 householdId, uint16 procedures) private pure returns (bytes32) {
-        return keccak256(abi.encode(householdId, procedures));
+    /// @dev 56 bits of a hash: a clash needs two procedures of one village among some 2^28 (the hub then refuses
+    /// the second filing with {IApprovalHub-ApprovalSubjectExists}).
+    function _procedureKey(bytes32 householdId, uint16 procedures) private pure returns (uint56) {
+        return uint56(uint256(keccak256(abi.encode(householdId, procedures))));
     }
 
     function _setNoticePeriod(uint32 period) private {

@@ -42,6 +42,12 @@ def registry(household_registry):
     return household_registry
 
 
+@pytest.fixture(scope="module")
+def hub(approval_hub):
+    """Where the registry's procedures are approved."""
+    return approval_hub
+
+
 @pytest.fixture
 def next_batch(eligibility, officials):
     """next_batch(households) commits a newer final county batch (superseding the current one)."""
@@ -59,16 +65,16 @@ def file_registration(registry, batch, name, clerk):
     return registry.fileRegistration(batch.id, leaf, proof, {"from": clerk})
 
 
-def approve_registration(registry, subject, officials):
-    registry.approve(subject, 0, {"from": officials.village_leader})
+def approve_registration(hub, subject, officials):
+    hub.approve(subject, 0, {"from": officials.village_leader})
     for leader in officials.township_leaders:
-        registry.approve(subject, 1, {"from": leader})
-    return registry.approve(subject, 2, {"from": officials.county_leader})
+        hub.approve(subject, 1, {"from": leader})
+    return hub.approve(subject, 2, {"from": officials.county_leader})
 
 
-def approve_exit(registry, subject, officials):
-    registry.approve(subject, 0, {"from": officials.reviewer})
-    return registry.approve(subject, 1, {"from": officials.county_leader})
+def approve_exit(hub, subject, officials):
+    hub.approve(subject, 0, {"from": officials.reviewer})
+    return hub.approve(subject, 1, {"from": officials.county_leader})
 
 
 @pytest.fixture
@@ -78,9 +84,9 @@ def filed(registry, first_batch, officials):
 
 
 @pytest.fixture
-def in_notice(registry, filed, officials):
+def in_notice(registry, hub, filed, officials):
     """The registration of "admitted" in public notice (all levels approved)."""
-    approve_registration(registry, filed, officials)
+    approve_registration(hub, filed, officials)
     return filed
 
 
@@ -96,12 +102,12 @@ def raise_objection(registry, subject, who, cid="bafkreievidence"):
     return registry.raiseObjection(subject, cid, {"from": who})
 
 
-def exit_household(registry, next_batch, officials, chain, name="admitted"):
+def exit_household(registry, hub, next_batch, officials, chain, name="admitted"):
     """Files, approves and completes the exit of registered household `name`."""
     batch = next_batch({name: (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof(name)
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
-    approve_exit(registry, subject, officials)
+    approve_exit(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     return subject, registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
 
@@ -116,9 +122,9 @@ def test_constructor_sets_the_periods_and_links(registry, eligibility, role_regi
     assert registry.roles() == role_registry
 
 
-def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin):
+def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin, approval_hub):
     with brownie.reverts(err("HouseholdNoticeTooShort", 5 * DAY - 1, 5 * DAY)):
-        HouseholdRegistry.deploy(role_registry, eligibility, 5 * DAY - 1, 0, {"from": admin})
+        HouseholdRegistry.deploy(role_registry, eligibility, approval_hub, 5 * DAY - 1, 0, {"from": admin})
 
 
 def test_governance_sets_the_notice_period(registry, admin):
@@ -162,18 +168,18 @@ def test_only_governance_designates_policies(registry, officials):
 # --- filing a registration ---------------------------------------------------------------------------------
 
 
-def test_a_clerk_files_a_candidate_proven_by_an_admit_leaf(registry, first_batch, officials):
+def test_a_clerk_files_a_candidate_proven_by_an_admit_leaf(registry, hub, first_batch, officials):
     tx = file_registration(registry, first_batch, "admitted", officials.clerk)
     subject = tx.return_value
     assert subject == registry.procedureOf(HID, VILLAGE)
-    assert registry.subjectRegion(subject) == VILLAGE
+    assert hub.subjectRegion(subject) == VILLAGE
     transition = tx.events["ApprovalTransition"]
     assert (transition["subject"], transition["level"], transition["actor"], transition["outcome"]) == (
         subject, 0, officials.clerk, SUBMITTED)
     filed = tx.events["RegistrationFiled"]
     assert (filed["householdId"], filed["subject"], filed["batchId"]) == (
         "0x" + HID.hex(), subject, "0x" + first_batch.id.hex())
-    assert registry.subjectOf(subject)["state"] == PENDING
+    assert hub.subjectOf(subject)["state"] == PENDING
     assert registry.household(HID)["status"] == H_NONE
 
 
@@ -198,9 +204,9 @@ def test_a_clerk_of_another_village_cannot_file(registry, first_batch, officials
         file_registration(registry, first_batch, "admitted", officials.other_clerk)
 
 
-def test_the_clerk_of_the_households_village_files_it(registry, first_batch, officials):
+def test_the_clerk_of_the_households_village_files_it(registry, hub, first_batch, officials):
     tx = file_registration(registry, first_batch, "neighbour", officials.other_clerk)
-    assert registry.subjectRegion(tx.return_value) == OTHER_VILLAGE_SAME_TOWNSHIP
+    assert hub.subjectRegion(tx.return_value) == OTHER_VILLAGE_SAME_TOWNSHIP
 
 
 def test_a_leaf_whose_region_is_not_a_village_is_refused(registry, first_batch, officials):
@@ -282,19 +288,19 @@ def test_a_household_in_public_notice_cannot_be_filed_again(registry, first_batc
         file_registration(registry, first_batch, "admitted", officials.clerk)
 
 
-def test_a_returned_filing_stays_open(registry, first_batch, officials, filed):
-    registry.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
+def test_a_returned_filing_stays_open(registry, hub, first_batch, officials, filed):
+    hub.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
     with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
         file_registration(registry, first_batch, "admitted", officials.clerk)
 
 
-def test_after_a_rejection_a_new_filing_opens_a_fresh_procedure(registry, first_batch, officials, filed):
-    registry.reject(filed, "bafkreiwhy", {"from": officials.village_leader})
+def test_after_a_rejection_a_new_filing_opens_a_fresh_procedure(registry, hub, first_batch, officials, filed):
+    hub.reject(filed, "bafkreiwhy", {"from": officials.village_leader})
     subject = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
     assert subject != filed
     assert registry.household(HID)["procedures"] == 1
     assert registry.procedureOf(HID, VILLAGE) == subject
-    assert registry.subjectOf(subject)["state"] == PENDING
+    assert hub.subjectOf(subject)["state"] == PENDING
 
 
 def test_a_registered_household_cannot_be_registered_again(registry, first_batch, next_batch, officials, registered):
@@ -306,32 +312,32 @@ def test_a_registered_household_cannot_be_registered_again(registry, first_batch
 # --- approvals and the start of the notice ------------------------------------------------------------------
 
 
-def test_the_submitting_clerk_cannot_approve_even_holding_the_role(registry, filed, officials, admin,
+def test_the_submitting_clerk_cannot_approve_even_holding_the_role(registry, hub, filed, officials, admin,
                                                                       role_registry, role):
     role_registry.grantRoleIn(role["LEADER"], officials.clerk, VILLAGE, {"from": admin})
     with brownie.reverts(err("ApprovalBySubmitter", filed, officials.clerk)):
-        registry.approve(filed, 0, {"from": officials.clerk})
+        hub.approve(filed, 0, {"from": officials.clerk})
 
 
-def test_a_second_approval_by_the_same_account_is_refused(registry, filed, officials):
-    registry.approve(filed, 0, {"from": officials.village_leader})
-    registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+def test_a_second_approval_by_the_same_account_is_refused(registry, hub, filed, officials):
+    hub.approve(filed, 0, {"from": officials.village_leader})
+    hub.approve(filed, 1, {"from": officials.township_leaders[0]})
     with brownie.reverts(err("ApprovalAlreadyApproved", filed, officials.township_leaders[0])):
-        registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+        hub.approve(filed, 1, {"from": officials.township_leaders[0]})
 
 
-def test_the_last_approval_starts_the_public_notice(registry, filed, officials, chain):
-    tx = approve_registration(registry, filed, officials)
+def test_the_last_approval_starts_the_public_notice(registry, hub, filed, officials, chain):
+    tx = approve_registration(hub, filed, officials)
     assert tx.events["ApprovalTransition"]["outcome"] == COMPLETED
     assert tx.events["NoticeStarted"]["subject"] == filed
     assert tx.events["NoticeStarted"]["endsAt"] == chain[-1].timestamp + NOTICE_PERIOD
     assert registry.noticeEndsAt(filed) == chain[-1].timestamp + NOTICE_PERIOD
 
 
-def test_each_level_passes_in_turn(registry, filed, officials):
-    tx = registry.approve(filed, 0, {"from": officials.village_leader})
+def test_each_level_passes_in_turn(registry, hub, filed, officials):
+    tx = hub.approve(filed, 0, {"from": officials.village_leader})
     assert tx.events["ApprovalTransition"]["outcome"] == ADVANCED
-    assert registry.subjectOf(filed)["level"] == 1
+    assert hub.subjectOf(filed)["level"] == 1
 
 
 def test_a_pending_filing_has_no_notice_end(registry, filed):
@@ -493,8 +499,8 @@ def test_a_pending_filing_cannot_be_completed(registry, filed, officials):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
 
 
-def test_a_rejected_filing_cannot_be_completed(registry, filed, officials, chain):
-    registry.reject(filed, "r", {"from": officials.village_leader})
+def test_a_rejected_filing_cannot_be_completed(registry, hub, filed, officials, chain):
+    hub.reject(filed, "r", {"from": officials.village_leader})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdNotApproved", filed)):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
@@ -537,7 +543,7 @@ def test_an_exit_proof_for_another_region_than_the_registered_one_is_refused(reg
         registry.fileExit(batch.id, leaf, proof, {"from": officials.other_clerk})
 
 
-def test_an_exit_is_filed_on_its_own_route(registry, registered, next_batch, officials):
+def test_an_exit_is_filed_on_its_own_route(registry, hub, registered, next_batch, officials):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
     tx = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk})
@@ -545,11 +551,11 @@ def test_an_exit_is_filed_on_its_own_route(registry, registered, next_batch, off
     assert tx.events["ExitFiled"]["householdId"] == "0x" + HID.hex()
     assert tx.events["ExitFiled"]["subject"] == subject
     assert tx.events["ExitFiled"]["batchId"] == "0x" + batch.id.hex()
-    assert registry.subjectOf(subject)["routeId"] == 2
+    assert hub.subjectOf(subject)["routeId"] == 2
 
 
-def test_a_household_exits_after_approvals_and_a_clean_notice(registry, registered, next_batch, officials, chain):
-    subject, tx = exit_household(registry, next_batch, officials, chain)
+def test_a_household_exits_after_approvals_and_a_clean_notice(registry, hub, registered, next_batch, officials, chain):
+    subject, tx = exit_household(registry, hub, next_batch, officials, chain)
     event = tx.events["HouseholdExited"]
     assert (event["householdId"], event["region"], event["subject"]) == ("0x" + HID.hex(), VILLAGE, subject)
     assert event["transitionEndsAt"] == chain[-1].timestamp + TRANSITION_PERIOD
@@ -557,11 +563,11 @@ def test_a_household_exits_after_approvals_and_a_clean_notice(registry, register
         VILLAGE, H_EXITED, chain[-1].timestamp, chain[-1].timestamp + TRANSITION_PERIOD, 2)
 
 
-def test_an_exit_can_be_objected_to_and_stopped(registry, registered, next_batch, officials, chain):
+def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_batch, officials, chain):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
-    approve_exit(registry, subject, officials)
+    approve_exit(hub, subject, officials)
     raise_objection(registry, subject, officials.outsider)
     registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
     chain.sleep(NOTICE_PERIOD)
@@ -580,36 +586,36 @@ def test_an_unregistered_household_is_covered_by_nothing(registry, filed, admin)
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_an_exited_household_keeps_designated_policies_during_the_transition(registry, registered, next_batch,
+def test_an_exited_household_keeps_designated_policies_during_the_transition(registry, hub, registered, next_batch,
                                                                            officials, chain, admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     assert registry.isCovered(HID, POLICY)
     assert not registry.isCovered(HID, OTHER_POLICY)
 
 
-def test_designated_policies_end_with_the_transition_period(registry, registered, next_batch, officials, chain,
+def test_designated_policies_end_with_the_transition_period(registry, hub, registered, next_batch, officials, chain,
                                                             admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     chain.sleep(TRANSITION_PERIOD)
     chain.mine()
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_undesignating_a_policy_ends_it_for_exited_households(registry, registered, next_batch, officials, chain,
+def test_undesignating_a_policy_ends_it_for_exited_households(registry, hub, registered, next_batch, officials, chain,
                                                               admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     registry.setPolicyDesignated(POLICY, False, {"from": admin})
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_an_exited_household_can_be_readmitted(registry, registered, next_batch, officials, chain):
-    exit_household(registry, next_batch, officials, chain)
+def test_an_exited_household_can_be_readmitted(registry, hub, registered, next_batch, officials, chain):
+    exit_household(registry, hub, next_batch, officials, chain)
     batch = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
     subject = file_registration(registry, batch, "admitted", officials.clerk).return_value
-    approve_registration(registry, subject, officials)
+    approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
     assert "HouseholdRegistered" in tx.events
@@ -655,10 +661,10 @@ def test_a_monitored_household_is_not_monitored_twice(registry, first_batch, off
         registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
 
 
-def test_an_exited_household_moves_into_monitoring_keeping_its_transition(registry, registered, next_batch,
+def test_an_exited_household_moves_into_monitoring_keeping_its_transition(registry, hub, registered, next_batch,
                                                                         officials, chain, admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     ends = registry.household(HID)["transitionEndsAt"]
     batch = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
     leaf, proof = batch.proof("admitted")
@@ -668,14 +674,14 @@ def test_an_exited_household_moves_into_monitoring_keeping_its_transition(regist
     assert registry.isCovered(HID, POLICY)
 
 
-def test_a_monitored_household_is_readmitted_through_registration(registry, first_batch, next_batch, officials,
+def test_a_monitored_household_is_readmitted_through_registration(registry, hub, first_batch, next_batch, officials,
                                                                   chain):
     watched = household_id("watched")
     leaf, proof = first_batch.proof("watched")
     registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
     batch = next_batch({"watched": (VILLAGE, Decision.ADMIT)})
     subject = file_registration(registry, batch, "watched", officials.clerk).return_value
-    approve_registration(registry, subject, officials)
+    approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     tx = registry.completeProcedure(watched, VILLAGE, {"from": officials.outsider})
     assert tx.events["HouseholdRegistered"]["subject"] == subject
@@ -691,14 +697,14 @@ def test_a_monitored_household_stays_in_its_village(registry, first_batch, next_
         file_registration(registry, batch, "watched", officials.other_clerk)
 
 
-def test_approved_subjects_report_their_state(registry, in_notice):
-    assert registry.subjectOf(in_notice)["state"] == APPROVED
+def test_approved_subjects_report_their_state(registry, hub, in_notice):
+    assert hub.subjectOf(in_notice)["state"] == APPROVED
 
 
-def test_an_overdue_registration_level_is_escalated_to_the_next_levels_leaders(registry, filed, officials, chain):
+def test_an_overdue_registration_level_is_escalated_to_the_next_levels_leaders(registry, hub, filed, officials, chain):
     chain.sleep(3 * DAY + 1)
-    tx = registry.escalate(filed, {"from": officials.township_leaders[0]})
+    tx = hub.escalate(filed, {"from": officials.township_leaders[0]})
     event = tx.events["ApprovalTransition"]
     assert (event["subject"], event["level"], event["actor"], event["outcome"]) == (
         filed, 0, officials.township_leaders[0], ESCALATED)
-    assert registry.subjectOf(filed)["level"] == 1
+    assert hub.subjectOf(filed)["level"] == 1

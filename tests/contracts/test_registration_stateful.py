@@ -127,8 +127,9 @@ class Registration:
     # Up to a registration and an exit (6 and 5 steps) in one go, so exits and transitions are common.
     st_steps = st.integers(1, 12)
 
-    def __init__(cls, registry, batches, officials, chain):
+    def __init__(cls, registry, hub, batches, officials, chain):
         cls.registry = registry
+        cls.hub = hub
         cls.batches = batches
         cls.chain = chain
         cls.clerk = officials.clerk
@@ -282,7 +283,7 @@ class Registration:
             return
         approver, level = self.actors[st_actor], max(0, proc.level + st_level)
         allowed = self._may_approve(proc, approver, level)
-        if self._send(allowed, self.registry.approve, proc.subject, level, {"from": approver}):
+        if self._send(allowed, self.hub.approve, proc.subject, level, {"from": approver}):
             self._approved(proc, approver)
 
     def rule_approve_as_an_eligible_official(self, st_household, st_actor):
@@ -294,7 +295,7 @@ class Registration:
         approver = candidates[st_actor % len(candidates)]
         allowed = self._may_approve(proc, approver, proc.level)
         error = None if allowed or approver == self.clerk else err("ApprovalAlreadyApproved", proc.subject, approver)
-        if proc.state == "pending" and self._send(allowed, self.registry.approve, proc.subject, proc.level,
+        if proc.state == "pending" and self._send(allowed, self.hub.approve, proc.subject, proc.level,
                                                   {"from": approver}, error=error):
             self._approved(proc, approver)
 
@@ -320,27 +321,27 @@ class Registration:
                 candidates = [actor for actor in self.actors if self._may_approve(proc, actor, proc.level)]
                 if not candidates:
                     return
-                self._send(True, self.registry.approve, proc.subject, proc.level, {"from": candidates[0]})
+                self._send(True, self.hub.approve, proc.subject, proc.level, {"from": candidates[0]})
                 self._approved(proc, candidates[0])
 
     def rule_approve_by_relay(self, st_household):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        nonce = self.registry.nonces(self.signer)
+        nonce = self.hub.nonces(self.signer)
         deadline = self.chain.time() + 30 * DAY
-        signature = approval_signature(self.signer, self.registry, proc.subject, proc.level, nonce, deadline,
-                                       self.chain.id, "GovChain HouseholdRegistry")
+        signature = approval_signature(self.signer, self.hub, proc.subject, proc.level, nonce, deadline,
+                                       self.chain.id, "GovChain ApprovalHub")
         signed = (proc.subject, proc.level, self.signer.address, nonce, deadline, *compact(signature))
         allowed = self._may_approve(proc, self.signer.address, proc.level)
-        if self._send(allowed, self.registry.approveBySig, [signed], {"from": self.relayer}):
+        if self._send(allowed, self.hub.approveBySig, [signed], {"from": self.relayer}):
             self.signatures.append(signed)
             self._approved(proc, self.signer.address)
 
     def rule_replay_a_relayed_approval(self, st_objection):
         if self.signatures:
             signed = self.signatures[st_objection % len(self.signatures)]
-            self._send(False, self.registry.approveBySig, [signed], {"from": self.relayer})
+            self._send(False, self.hub.approveBySig, [signed], {"from": self.relayer})
 
     def rule_return_for_revision(self, st_household, st_actor):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
@@ -348,14 +349,14 @@ class Registration:
             return
         actor = self.actors[st_actor]
         allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
-        if self._send(allowed, self.registry.returnForRevision, proc.subject, "bafkreiwhy", {"from": actor}):
+        if self._send(allowed, self.hub.returnForRevision, proc.subject, "bafkreiwhy", {"from": actor}):
             proc.state = "returned"
 
     def rule_resubmit(self, st_household):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        if self._send(proc.state == "returned", self.registry.resubmit, proc.subject, "bafkreirev",
+        if self._send(proc.state == "returned", self.hub.resubmit, proc.subject, "bafkreirev",
                       {"from": self.clerk}):
             proc.state = "pending"
 
@@ -365,7 +366,7 @@ class Registration:
             return
         actor = self.actors[st_actor]
         allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
-        if self._send(allowed, self.registry.reject, proc.subject, "bafkreino", {"from": actor}):
+        if self._send(allowed, self.hub.reject, proc.subject, "bafkreino", {"from": actor}):
             proc.state = "rejected"
 
     def rule_object(self, st_household, st_actor):
@@ -479,9 +480,10 @@ class Registration:
         record = self.registry.household(household_id(name))
         # The completed procedure is the one before the household's current procedure counter.
         key = keccak(household_id(name) + (record["procedures"] - 1).to_bytes(32, "big"))
-        return (int.from_bytes(key, "big") << 40) % 2**256 | VILLAGE
+        # The subject id names the registry (its client on the hub) and the key's low 56 bits.
+        return int(self.registry.address, 16) << 96 | int.from_bytes(key[-7:], "big") << 40 | VILLAGE
 
 
-def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, stateful_batches,
+def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, approval_hub, stateful_batches,
                                                            officials, chain, clerk_also_leader, designated_policy):
-    state_machine(Registration, household_registry, stateful_batches, officials, chain, settings=SETTINGS)
+    state_machine(Registration, household_registry, approval_hub, stateful_batches, officials, chain, settings=SETTINGS)

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @title IApprovalEngine
-/// @notice Multi-level approvals for any subject (registration, exit, plan, tranche, payment batch,
-/// procurement). A route is a list of levels; each level names a role, the region level at which its holders
-/// act (village, township, county, ...) and a threshold M. Routes are chosen by subject kind, support type and
-/// amount band. A subject id carries its region in its low 40 bits (see {subjectRegion}).
-interface IApprovalEngine {
+/// @title IApprovalHub
+/// @notice Multi-level approvals for every subject of the platform (registration, exit, plan, milestone,
+/// payment batch, procurement), deployed once, in the shape of OpenZeppelin's AccessManager: governance
+/// registers each owning contract (client) with the subject kinds it may open; a client opens a subject with
+/// {open} and hears the final decision through {IApprovalClient-onApprovalDecided}, called last. Approvers act
+/// here, for every client alike: one EIP-712 domain, one nonce space by official id, one {ApprovalTransition}
+/// stream. A route is a list of levels; each level names a role, the region level at which its holders act
+/// (village, township, county, ...) and a threshold M. Routes are chosen by subject kind, support type and amount
+/// band. A subject id is `client << 96 | key << 40 | region` (see {subjectId}): it names its client, so a client
+/// never reaches another client's subjects. A supervision contract chosen by governance may freeze a subject:
+/// nothing then moves it.
+interface IApprovalHub {
     /// @notice One level of a route: `threshold` distinct holders of `role` over the subject's region at
     /// `regionLevel` (RegionCode levels: 1 province ... 5 village) must approve; `timeout` seconds after the
     /// level started it may be escalated (0: never).
@@ -23,7 +29,7 @@ interface IApprovalEngine {
         uint16 routeId;
     }
 
-    /// @notice Where a subject stands. Approved is final for the engine; the owning contract carries on.
+    /// @notice Where a subject stands. Approved is final for the hub; the client carries on.
     enum SubjectState {
         None,
         Pending,
@@ -32,7 +38,8 @@ interface IApprovalEngine {
         Rejected
     }
 
-    /// @notice A subject's progress: `since` is when its current level (or final state) began.
+    /// @notice A subject's progress: `since` is when its current level (or final state) began; a frozen subject
+    /// cannot be approved, rejected, returned, resubmitted or escalated.
     struct Subject {
         address submitter;
         uint32 since;
@@ -40,6 +47,7 @@ interface IApprovalEngine {
         uint8 level;
         uint8 approvals;
         SubjectState state;
+        bool frozen;
     }
 
     /// @notice What a transition did.
@@ -55,7 +63,7 @@ interface IApprovalEngine {
     }
 
     /// @notice An approval signed off-chain (EIP-712 `Approval(uint256 subject,uint8 level,uint256 nonce,
-    /// uint256 deadline)`, domain: the owning contract's name, version "1", chain id, contract address) and
+    /// uint256 deadline)`, domain: "GovChain ApprovalHub", version "1", chain id, the hub's address) and
     /// relayed by anyone. `nonce` is the signer's next nonce (`nonces(signer)`); the signature is in EIP-2098
     /// compact form (r, vs).
     struct SignedApproval {
@@ -83,6 +91,15 @@ interface IApprovalEngine {
     /// @notice Governance set the amount bands choosing routes for (`kind`, `supportType`).
     event RouteBandsSet(uint8 indexed kind, uint8 indexed supportType, Band[] bands);
 
+    /// @notice Governance registered `client` to open subjects of `kinds` (an empty list: none any more).
+    event ClientRegistered(address indexed client, uint8[] kinds);
+
+    /// @notice Governance made `supervision` the one contract that may freeze subjects.
+    event SupervisionSet(address indexed supervision);
+
+    /// @notice The supervision contract froze (or unfroze) `subject`.
+    event SubjectFrozen(uint256 indexed subject, bool frozen);
+
     /// @notice No band of (`kind`, `supportType`) covers `amount`.
     error ApprovalNoRoute(uint8 kind, uint8 supportType, uint256 amount);
 
@@ -95,6 +112,21 @@ interface IApprovalEngine {
 
     /// @notice Band `index` names an unknown route, a route of another kind, or is not above the band before.
     error ApprovalInvalidBand(uint256 index);
+
+    /// @notice `client` is the zero address or holds no code.
+    error ApprovalInvalidClient(address client);
+
+    /// @notice `client` is not registered for subjects of `kind`.
+    error ApprovalKindNotAllowed(address client, uint8 kind);
+
+    /// @notice A subject's region must fit in 40 bits; `region` does not.
+    error ApprovalInvalidRegion(uint64 region);
+
+    /// @notice Only the supervision contract freezes subjects; `account` is not it.
+    error ApprovalNotSupervision(address account);
+
+    /// @notice `subject` is frozen by supervision: nothing moves it until it is unfrozen.
+    error ApprovalSubjectFrozen(uint256 subject);
 
     /// @notice `account` holds no official id (it never held a regional role), so it cannot submit subjects.
     error ApprovalSubmitterNotOfficial(address account);
@@ -141,6 +173,28 @@ interface IApprovalEngine {
     /// @notice Sets the bands (ascending `maxAmount`) that choose a route for (`kind`, `supportType`).
     function setRouteBands(uint8 kind, uint8 supportType, Band[] calldata bands) external;
 
+    /// @notice Registers `client` (a contract) to open subjects of `kinds`, replacing its earlier kinds.
+    function registerClient(address client, uint8[] calldata kinds) external;
+
+    /// @notice Makes `supervision` the one contract that may freeze subjects (the zero address: none).
+    function setSupervision(address supervision) external;
+
+    /// @notice Freezes or unfreezes `subject` (supervision only).
+    function setSubjectFrozen(uint256 subject, bool frozen) external;
+
+    /// @notice Opens a subject of the calling client: key `key` in `region`, on the route chosen by (`kind`,
+    /// `supportType`, `amount`), submitted by `submitter`, whose official id `submitterOfficial` the client has
+    /// from its own role check. Returns the subject id (see {subjectId}).
+    function open(
+        uint56 key,
+        uint64 region,
+        uint8 kind,
+        uint8 supportType,
+        uint256 amount,
+        address submitter,
+        uint32 submitterOfficial
+    ) external returns (uint256 subject);
+
     /// @notice Approves `subject` at `level` (its current level) as the caller.
     function approve(uint256 subject, uint8 level) external;
 
@@ -166,6 +220,19 @@ interface IApprovalEngine {
     /// @notice The progress of `subject`.
     function subjectOf(uint256 subject) external view returns (Subject memory);
 
+    /// @notice What a client needs of `subject`, in one storage read: its state, when it entered it (or its
+    /// current level), its submitter's official id and whether it is frozen.
+    function subjectStatus(uint256 subject)
+        external
+        view
+        returns (SubjectState state, uint32 since, uint32 submitter, bool frozen);
+
+    /// @notice The kinds `client` may open, as a bitmap (bit `kind` set: allowed).
+    function clientKinds(address client) external view returns (uint256);
+
+    /// @notice The contract that may freeze subjects.
+    function supervision() external view returns (address);
+
     /// @notice Whether `account` approved `subject`.
     function hasApproved(uint256 subject, address account) external view returns (bool);
 
@@ -180,6 +247,12 @@ interface IApprovalEngine {
 
     /// @notice The bands of (`kind`, `supportType`).
     function routeBands(uint8 kind, uint8 supportType) external view returns (Band[] memory);
+
+    /// @notice The id of `client`'s subject `key` in `region`.
+    function subjectId(address client, uint56 key, uint64 region) external pure returns (uint256);
+
+    /// @notice The client a subject id names.
+    function subjectClient(uint256 subject) external pure returns (address);
 
     /// @notice The region a subject id carries.
     function subjectRegion(uint256 subject) external pure returns (uint64);
