@@ -9,8 +9,10 @@ hub with their subject kinds, and the kinds' routes defined.
 
 To add a contract: append a :class:`ContractSpec` to :data:`CONTRACTS` (its constructor arguments are built
 from the addresses deployed before it and the :class:`Settings`; list in ``after`` the contracts it is built
-on, so it is redeployed when they are). An approval client also names its subject ``kinds`` (a new number each,
-see :data:`SUBJECT_KINDS`) and puts its routes in :data:`DEFAULT_ROUTES` (or the caller's ``Settings.routes``).
+on, so it is redeployed when they are; ``setup`` lists the calls that wire it in once deployed, such as
+``("ApprovalHub", "setSupervision", (address,))``). An approval client also names its subject ``kinds`` (a new
+number each, see :data:`SUBJECT_KINDS`) and puts its routes in :data:`DEFAULT_ROUTES` (or the caller's
+``Settings.routes``).
 """
 
 from __future__ import annotations
@@ -84,15 +86,21 @@ class Settings:
         )
 
 
+# A wiring call: (contract name, function, arguments).
+Call = tuple[str, str, tuple]
+
+
 @dataclass(frozen=True)
 class ContractSpec:
-    """One contract of the platform: how to build its constructor arguments, what it is built on, and (for an
-    approval client) the subject kinds it opens on the hub."""
+    """One contract of the platform: how to build its constructor arguments, what it is built on, (for an
+    approval client) the subject kinds it opens on the hub, and the calls that wire it in when it is deployed
+    afresh (given the addresses of every contract and the settings)."""
 
     name: str
     args: Callable[[Mapping[str, str], Settings, str], tuple]
     after: tuple[str, ...] = ()
     kinds: tuple[int, ...] = ()
+    setup: Callable[[Mapping[str, str], Settings], list[Call]] = lambda at, settings: []
 
 
 # In deploy order. `args` gets the addresses deployed so far, the settings and the deployer's address.
@@ -233,6 +241,13 @@ def _wiring_steps(platform: Platform, settings: Settings):
     hub = platform.addresses["ApprovalHub"]
     steps = []
     for spec in CONTRACTS:
+        if spec.name in platform.fresh:
+            for name, function, args in spec.setup(platform.addresses, settings):
+                steps.append((
+                    lambda sender, name=name, function=function, args=args: sender.send(
+                        name, platform.addresses[name], function, args),
+                    f"{name}.{function}{args} for {spec.name}",
+                ))
         if spec.kinds and (spec.name in platform.fresh or "ApprovalHub" in platform.fresh):
             client = platform.addresses[spec.name]
             steps.append((

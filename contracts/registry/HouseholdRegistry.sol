@@ -107,7 +107,7 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     /// @dev Requirements: `subject` passed its approvals, was not stopped, and its notice has not ended;
     /// `evidenceCid` is not empty. Anyone may object. Emits an {ObjectionRaised} event.
     function raiseObjection(uint256 subject, string calldata evidenceCid) external returns (uint256 objectionId) {
-        uint256 endsAt = _noticeEnd(subject);
+        (uint256 endsAt,) = _notice(subject);
         if (block.timestamp >= endsAt) revert HouseholdNoticeClosed(subject, endsAt);
         Notice storage notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
@@ -145,13 +145,15 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: the household's current procedure in `region` passed its approvals; its notice has
-    /// ended; no objection is open and none was upheld. Anyone may complete.
+    /// ended; supervision has not frozen it; no objection is open and none was upheld. Anyone may complete.
     /// Emits a {HouseholdRegistered} or {HouseholdExited} event.
     function completeProcedure(bytes32 householdId, uint64 region) external {
         Household memory record = _households[householdId];
         uint256 subject = _procedureId(householdId, record.procedures, region);
-        uint256 endsAt = _noticeEnd(subject);
+        (uint256 endsAt, bool frozen) = _notice(subject);
         if (block.timestamp < endsAt) revert HouseholdNoticeRunning(subject, endsAt);
+        // A procedure frozen by supervision does not complete until it is unfrozen.
+        if (frozen) revert IApprovalHub.ApprovalSubjectFrozen(subject);
         Notice memory notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
         if (notice.openObjections != 0) revert HouseholdObjectionsOpen(subject, notice.openObjections);
@@ -311,11 +313,13 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         }
     }
 
-    /// @dev When the public notice of `subject` ends; reverts unless its approvals passed.
-    function _noticeEnd(uint256 subject) private view returns (uint256) {
-        (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+    /// @dev When the public notice of `subject` ends and whether supervision froze it; reverts unless its approvals
+    /// passed.
+    function _notice(uint256 subject) private view returns (uint256 endsAt, bool frozen) {
+        (IApprovalHub.SubjectState state, uint32 since,, bool isFrozen) =
+            IApprovalHub(approvalHub).subjectStatus(subject);
         if (state != IApprovalHub.SubjectState.Approved) revert HouseholdNotApproved(subject);
-        return uint256(since) + noticePeriod;
+        return (uint256(since) + noticePeriod, isFrozen);
     }
 
     /// @dev The root that `proof` leads to from `leaf`: OpenZeppelin's `MerkleProof.processProofCalldata` (each

@@ -456,6 +456,31 @@ def test_after_a_clean_notice_anyone_completes_the_registration(registry, in_not
     assert tuple(registry.household(HID)) == (VILLAGE, H_REGISTERED, chain[-1].timestamp, 0, 1)
 
 
+@pytest.fixture
+def supervision(hub, accounts, admin):
+    """An account standing in for the supervision contract, set on the hub by governance."""
+    account = accounts.add()
+    admin.transfer(account, "1 ether")
+    hub.setSupervision(account, {"from": admin})
+    return account
+
+
+def test_a_procedure_frozen_by_supervision_does_not_complete(registry, hub, in_notice, officials, chain, supervision):
+    hub.setSubjectFrozen(in_notice, True, {"from": supervision})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("ApprovalSubjectFrozen", in_notice)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert tuple(registry.household(HID))[1] == H_NONE
+
+
+def test_an_unfrozen_procedure_completes(registry, hub, in_notice, officials, chain, supervision):
+    hub.setSubjectFrozen(in_notice, True, {"from": supervision})
+    hub.setSubjectFrozen(in_notice, False, {"from": supervision})
+    chain.sleep(NOTICE_PERIOD)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert tuple(registry.household(HID))[1] == H_REGISTERED
+
+
 def test_the_registration_cannot_complete_before_the_notice_ends(registry, in_notice, officials):
     ends = registry.noticeEndsAt(in_notice)
     with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
