@@ -383,7 +383,8 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    submitter, _, route_id, level, _, state, _ = hub.functions.subjectOf(subject).call()
+    # IApprovalHub.Subject: submitter, since, routeId, level, approvals, state, frozen, escalations.
+    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
     _, levels = hub.functions.route(route_id).call()
     while state == SUBJECT_PENDING:
         role, region_level = bytes(levels[level][0]), levels[level][1]
@@ -399,7 +400,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
                             f"{level} of procedure {subject}.")
         done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
             web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        _, _, _, level, _, state, _ = hub.functions.subjectOf(subject).call()
+        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
     if state != SUBJECT_APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
 

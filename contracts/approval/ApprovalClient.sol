@@ -30,6 +30,11 @@ abstract contract ApprovalClient is IApprovalClient {
         else _onRejected(subject);
     }
 
+    /// @inheritdoc IApprovalClient
+    function submitterRole(uint256 subject) external view returns (bytes32) {
+        return _submitterRole(subject);
+    }
+
     /// @dev Opens this client's subject `key` in `region` on the hub (see {IApprovalHub-open}); reverts with the
     /// hub's errors ({IApprovalHub-ApprovalKindNotAllowed}, {IApprovalHub-ApprovalNoRoute},
     /// {IApprovalHub-ApprovalSubjectExists}, ...).
@@ -75,6 +80,9 @@ abstract contract ApprovalClient is IApprovalClient {
     function _subjectId(uint56 key, uint64 region) internal view returns (uint256) {
         return SubjectId.compose(address(this), key, region);
     }
+
+    /// @dev The role the submitter of `subject` holds over its region (the one the client checks when opening it).
+    function _submitterRole(uint256 subject) internal view virtual returns (bytes32);
 
     /// @dev Called once when `subject` passes the last level of its route.
     function _onApproved(uint256 subject) internal virtual;

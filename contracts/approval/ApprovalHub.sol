@@ -53,7 +53,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         bool last;
     }
 
-    /// @dev A {Subject} as stored, in one slot (248 bits); officials by their role registry ids.
+    /// @dev A {Subject} as stored, in one slot; officials by their role registry ids.
     struct StoredSubject {
         uint32 submitter;
         uint32 since;
@@ -64,6 +64,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         uint8 approverCount; // at all levels; a route's thresholds add up to at most 255
         uint128 approvers; // the first four approvers' ids, 32 bits each, the first in the lowest bits
         bool frozen; // by supervision
+        uint8 escalations; // region levels the current level's decision was handed up (see {escalate})
     }
 
     /// @dev The last role check passed in a call, so a batch of one official's signatures asks the role registry
@@ -278,7 +279,10 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         StoredSubject storage stored = _subjects[subject];
         if (stored.frozen) revert ApprovalSubjectFrozen(subject);
         if (stored.state != SubjectState.Returned) revert ApprovalWrongState(subject, stored.state);
-        if (roles.officialOf(msg.sender) != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
+        (uint32 official, bool holdsRole) = _submitterNow(subject, msg.sender);
+        if (official != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
+        // The submitter acts only while still holding the role they submitted with.
+        if (!holdsRole) _revertSubmitterLacksRole(subject, msg.sender);
         stored.state = SubjectState.Pending;
         stored.since = uint32(block.timestamp);
         emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted);
@@ -286,28 +290,36 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     }
 
     /// @inheritdoc IApprovalHub
-    /// @dev Requirements: `subject` is pending; its level has a timeout that has passed; a next level exists;
-    /// the caller is the submitter or may approve at the next level. The waiting level is skipped: its
-    /// approvals so far do not count towards the next one, but their approvers still may not approve again.
-    /// Emits an {ApprovalTransition} event with outcome Escalated and the overdue level.
+    /// @dev Requirements: `subject` is pending and not frozen; its level has a timeout that has passed; a region
+    /// level above the one now deciding exists; the caller is the submitter (still holding the role they submitted
+    /// with) or holds the level's role one region level above the one now deciding. The level stays: its
+    /// approvals so far count, its threshold still applies, and from now on only officials one region level
+    /// higher decide it (recorded by {ApprovalStandingIn} as they approve), so escalating never lowers the number
+    /// of distinct approvals a route requires. The level's deadline starts again.
+    /// Emits an {ApprovalTransition} event with outcome Escalated.
     function escalate(uint256 subject) external {
         StoredSubject memory current = _subjects[subject];
         if (current.frozen) revert ApprovalSubjectFrozen(subject);
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         uint256 deadline = _deadline(current);
         if (deadline == 0 || block.timestamp <= deadline) revert ApprovalNotOverdue(subject, deadline);
-        uint8 overdue = current.level;
-        if (_levels[current.routeId][overdue].last) revert ApprovalNoHigherLevel(subject, overdue);
-        uint8 next = overdue + 1;
-        (uint32 official, bool authorized) = _officialAt(subject, current.routeId, next, msg.sender);
-        if (official != current.submitter && !authorized) {
-            _revertUnauthorized(subject, current.routeId, next, msg.sender);
+        StoredLevel storage rule = _levels[current.routeId][current.level];
+        // Handing up stops at the province.
+        if (rule.regionLevel - current.escalations <= RegionCode.PROVINCE) {
+            revert ApprovalNoHigherLevel(subject, current.level);
+        }
+        uint8 escalations = current.escalations + 1;
+        (bytes32 role, uint64 region) = _levelRole(subject, rule, escalations);
+        (uint32 official, bool authorized) = roles.officialIn(role, msg.sender, region);
+        if (!authorized) {
+            if (official != current.submitter) revert ApprovalUnauthorized(subject, current.level, msg.sender, role, region);
+            (, bool holdsRole) = _submitterNow(subject, msg.sender);
+            if (!holdsRole) _revertSubmitterLacksRole(subject, msg.sender);
         }
         current.since = uint32(block.timestamp);
-        current.level = next;
-        current.approvals = 0;
+        current.escalations = escalations;
         _subjects[subject] = current;
-        emit ApprovalTransition(subject, overdue, msg.sender, Outcome.Escalated);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Escalated);
     }
 
     // ---------------------------------------------------------------- views
@@ -328,7 +340,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
             level: stored.level,
             approvals: stored.approvals,
             state: stored.state,
-            frozen: stored.frozen
+            frozen: stored.frozen,
+            escalations: stored.escalations
         });
     }
 
@@ -429,6 +442,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
         StoredLevel storage rule = _levels[current.routeId][level];
         uint32 official = _checkApprover(subject, current, level, rule, approver, nonce, checked);
+        uint8 escalations = current.escalations;
 
         if (current.approverCount < INLINE_APPROVERS) {
             current.approvers |= uint128(official) << uint128(OFFICIAL_BITS * current.approverCount);
@@ -444,6 +458,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
             current.since = uint32(block.timestamp);
             current.level = level + 1;
             current.approvals = 0;
+            current.escalations = 0;
             outcome = Outcome.Advanced;
         } else {
             current.since = uint32(block.timestamp);
@@ -453,6 +468,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         }
         _subjects[subject] = current;
         emit ApprovalTransition(subject, level, approver, outcome);
+        if (escalations != 0) emit ApprovalStandingIn(subject, level, approver, rule.regionLevel - escalations);
         if (outcome == Outcome.Completed) _callBack(subject, true);
     }
 
@@ -475,7 +491,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         uint256 nonce,
         CheckedRole memory checked
     ) private returns (uint32 official) {
-        (bytes32 role, uint64 region) = _levelRole(subject, rule);
+        (bytes32 role, uint64 region) = _levelRole(subject, rule, current.escalations);
         official = checked.official;
         bool authorized = true;
         if (checked.account != approver || checked.role != role || checked.region != region) {
@@ -510,30 +526,33 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         current = _subjects[subject];
         if (current.frozen) revert ApprovalSubjectFrozen(subject);
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
-        (uint32 official, bool authorized) = _officialAt(subject, current.routeId, current.level, account);
+        (bytes32 role, uint64 region) =
+            _levelRole(subject, _levels[current.routeId][current.level], current.escalations);
+        (uint32 official, bool authorized) = roles.officialIn(role, account, region);
         if (official == current.submitter) revert ApprovalBySubmitter(subject, account);
-        if (!authorized) _revertUnauthorized(subject, current.routeId, current.level, account);
+        if (!authorized) revert ApprovalUnauthorized(subject, current.level, account, role, region);
     }
 
-    /// @dev The official id of `account`, and whether it holds the role of `level` of route `routeId` over the
-    /// region of `subject` at that level's region level.
-    function _officialAt(uint256 subject, uint16 routeId, uint8 level, address account)
+    /// @dev The role a level of `subject`'s route needs (`rule`), and the region over which it must be held: at
+    /// the level's region level, or `escalations` region levels above it after escalation.
+    function _levelRole(uint256 subject, StoredLevel storage rule, uint8 escalations)
         private
         view
-        returns (uint32 official, bool authorized)
+        returns (bytes32 role, uint64 region)
     {
-        (bytes32 role, uint64 region) = _levelRole(subject, _levels[routeId][level]);
-        return roles.officialIn(role, account, region);
+        return (rule.role, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel - escalations));
     }
 
-    function _revertUnauthorized(uint256 subject, uint16 routeId, uint8 level, address account) private view {
-        (bytes32 role, uint64 region) = _levelRole(subject, _levels[routeId][level]);
-        revert ApprovalUnauthorized(subject, level, account, role, region);
+    /// @dev The official id of `account` and whether it holds, now, the role the submitter of `subject` needs
+    /// (its client's {IApprovalClient-submitterRole}) over the subject's region.
+    function _submitterNow(uint256 subject, address account) private view returns (uint32 official, bool holdsRole) {
+        bytes32 role = IApprovalClient(SubjectId.client(subject)).submitterRole(subject);
+        return roles.officialIn(role, account, subjectRegion(subject));
     }
 
-    /// @dev The role a level of `subject`'s route needs (`rule`), and the region over which it must be held.
-    function _levelRole(uint256 subject, StoredLevel storage rule) private view returns (bytes32 role, uint64 region) {
-        return (rule.role, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel));
+    function _revertSubmitterLacksRole(uint256 subject, address account) private view {
+        bytes32 role = IApprovalClient(SubjectId.client(subject)).submitterRole(subject);
+        revert ApprovalSubmitterLacksRole(subject, account, role, subjectRegion(subject));
     }
 
     /// @dev Uses up the next nonce of `signer` (official id `official`) after checking that `nonce` is it.

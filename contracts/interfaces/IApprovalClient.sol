@@ -13,6 +13,10 @@ interface IApprovalClient {
     /// emitted; only the hub may call it.
     function onApprovalDecided(uint256 subject, bool approved) external;
 
+    /// @notice The role the submitter of `subject` (one of this client's) must hold, now, over the subject's region
+    /// to resubmit or escalate it; the client checked it when it opened the subject.
+    function submitterRole(uint256 subject) external view returns (bytes32);
+
     /// @notice The hub this client's subjects are decided on.
     function approvalHub() external view returns (address);
 }

@@ -38,8 +38,9 @@ interface IApprovalHub {
         Rejected
     }
 
-    /// @notice A subject's progress: `since` is when its current level (or final state) began; a frozen subject
-    /// cannot be approved, rejected, returned, resubmitted or escalated.
+    /// @notice A subject's progress: `since` is when its current level (or final state) began, or was last
+    /// escalated; a frozen subject cannot be approved, rejected, returned, resubmitted or escalated;
+    /// `escalations` is how many region levels above its own the current level is decided (see {escalate}).
     struct Subject {
         address submitter;
         uint32 since;
@@ -48,6 +49,7 @@ interface IApprovalHub {
         uint8 approvals;
         SubjectState state;
         bool frozen;
+        uint8 escalations;
     }
 
     /// @notice What a transition did.
@@ -78,9 +80,13 @@ interface IApprovalHub {
 
     /// @notice `subject`, standing at `level`, went through a transition by `actor`. An approval emits one
     /// event: Approved while the level needs more approvals, Advanced when it clears the level (the subject moves
-    /// to `level + 1`), Completed when it clears the last level. Escalated: the subject moved from `level` to
-    /// `level + 1` without its approvals.
+    /// to `level + 1`), Completed when it clears the last level. Escalated: `level` was overdue and its decision
+    /// passed to officials one region level higher (see {escalate}).
     event ApprovalTransition(uint256 indexed subject, uint8 level, address indexed actor, Outcome indexed outcome);
+
+    /// @notice `approver` approved `subject` at `level` standing in, after escalation, for the level's officials:
+    /// as a holder of the level's role at region level `regionLevel`.
+    event ApprovalStandingIn(uint256 indexed subject, uint8 level, address indexed approver, uint8 regionLevel);
 
     /// @notice The comment (Returned, Rejected) or revision (Resubmitted) document of `actor` on `subject`.
     event ApprovalComment(uint256 indexed subject, address indexed actor, Outcome outcome, string cid);
@@ -152,10 +158,15 @@ interface IApprovalHub {
     /// @notice Only the submitter of `subject` may resubmit it; `account` is not.
     error ApprovalNotSubmitter(uint256 subject, address account);
 
+    /// @notice `account` submitted `subject` but no longer holds `role` over `region`, which its client requires
+    /// of a submitter (see {IApprovalClient-submitterRole}).
+    error ApprovalSubmitterLacksRole(uint256 subject, address account, bytes32 role, uint64 region);
+
     /// @notice The current level of `subject` may be escalated only after `deadline` (0: never).
     error ApprovalNotOverdue(uint256 subject, uint256 deadline);
 
-    /// @notice `subject` stands at its last level `level`: there is no level to escalate to.
+    /// @notice Level `level` of `subject` is decided at province level already: there is no higher region to hand
+    /// it to.
     error ApprovalNoHigherLevel(uint256 subject, uint8 level);
 
     /// @notice The signature of `signer` expired at `deadline`.
@@ -210,7 +221,7 @@ interface IApprovalHub {
     /// @notice Resubmits a returned `subject` with its revision document `revisionCid`.
     function resubmit(uint256 subject, string calldata revisionCid) external;
 
-    /// @notice Moves an overdue `subject` to the next level of its route.
+    /// @notice Hands the overdue current level of `subject` to officials one region level higher.
     function escalate(uint256 subject) external;
 
     /// @notice The nonce the next signature of `signer` must carry (0 for an account that never held a regional

@@ -248,6 +248,11 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
     function _onRejected(uint256) internal override {}
 
+    /// @dev Procedures are filed by intake clerks of their village.
+    function _submitterRole(uint256) internal pure override returns (bytes32) {
+        return Roles.INTAKE_CLERK;
+    }
+
     // ---------------------------------------------------------------- internals
 
     /// @dev Requirements: as {_checkFiling} for `kind`'s decision; the household's status allows `kind`; no

@@ -14,9 +14,12 @@ contract ApprovalClientHarness is ApprovalClient {
     event Decided(uint256 indexed subject, bool approved);
 
     IRoleRegistry private immutable _roles;
+    bytes32 private immutable _submitter;
 
-    constructor(IApprovalHub hub, IRoleRegistry roleRegistry) ApprovalClient(hub) {
+    /// @param submitter the role a submitter must keep to resubmit or escalate
+    constructor(IApprovalHub hub, IRoleRegistry roleRegistry, bytes32 submitter) ApprovalClient(hub) {
         _roles = roleRegistry;
+        _submitter = submitter;
     }
 
     function open(uint56 key, uint64 region, uint8 kind, uint8 supportType, uint256 amount)
@@ -36,5 +39,9 @@ contract ApprovalClientHarness is ApprovalClient {
 
     function _onRejected(uint256 subject) internal override {
         emit Decided(subject, false);
+    }
+
+    function _submitterRole(uint256) internal view override returns (bytes32) {
+        return _submitter;
     }
 }

@@ -59,9 +59,9 @@ def hub(approval_hub, officials, admin, role):
 
 
 @pytest.fixture(scope="module")
-def client(ApprovalClientHarness, hub, role_registry, admin):
+def client(ApprovalClientHarness, hub, role_registry, admin, role):
     """A test client registered for PLAN subjects."""
-    harness = ApprovalClientHarness.deploy(hub, role_registry, {"from": admin})
+    harness = ApprovalClientHarness.deploy(hub, role_registry, role["INTAKE_CLERK"], {"from": admin})
     hub.registerClient(harness, [PLAN], {"from": admin})
     return harness
 
@@ -193,7 +193,7 @@ def test_opening_a_subject_emits_submitted_and_records_the_route(hub, client, of
     tx = client.open(KEY, VILLAGE, PLAN, FUND, 50_000, {"from": officials.clerk})
     subject = tx.return_value
     assert transitions(tx) == [(subject, 0, officials.clerk, SUBMITTED)]
-    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 0, 0, PENDING, False)
+    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 0, 0, PENDING, False, 0)
 
 
 def test_a_subject_id_carries_its_region(hub, client, subject):
@@ -218,7 +218,7 @@ def test_an_account_that_never_held_a_regional_role_cannot_submit(hub, client, o
 def test_the_last_approval_of_a_level_advances_the_subject(hub, officials, subject, chain):
     tx = hub.approve(subject, 0, {"from": officials.village_leader})
     assert transitions(tx) == [(subject, 0, officials.village_leader, ADVANCED)]
-    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 0, PENDING, False)
+    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 0, PENDING, False, 0)
 
 
 def test_an_approval_below_the_threshold_is_counted(hub, officials, at_township):
@@ -365,7 +365,7 @@ def test_resubmission_resumes_at_the_returning_level_keeping_its_approvals(hub, 
     tx = hub.resubmit(at_township, "bafkreirevision", {"from": officials.clerk})
     assert transitions(tx) == [(at_township, 1, officials.clerk, RESUBMITTED)]
     assert comment(tx) == (at_township, officials.clerk, RESUBMITTED, "bafkreirevision")
-    assert tuple(hub.subjectOf(at_township)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 1, PENDING, False)
+    assert tuple(hub.subjectOf(at_township)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 1, PENDING, False, 0)
 
 
 def test_after_resubmission_an_earlier_approver_still_cannot_approve_again(hub, officials, at_township):
@@ -408,11 +408,13 @@ def test_a_level_cannot_be_escalated_before_its_deadline(hub, officials, subject
         hub.escalate(subject, {"from": officials.township_leaders[0]})
 
 
-def test_an_overdue_level_is_escalated_to_the_next_levels_leaders(hub, officials, subject, chain):
+def test_an_overdue_level_is_handed_to_officials_one_region_level_up(hub, officials, subject, chain):
     chain.sleep(LEVEL_TIMEOUT + 1)
     tx = hub.escalate(subject, {"from": officials.township_leaders[0]})
     assert transitions(tx) == [(subject, 0, officials.township_leaders[0], ESCALATED)]
-    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 0, PENDING, False)
+    # The level stays; its deadline starts again.
+    assert tuple(hub.subjectOf(subject)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 0, 0, PENDING, False, 1)
+    assert hub.levelDeadline(subject) == chain[-1].timestamp + LEVEL_TIMEOUT
 
 
 def test_the_submitter_may_escalate_an_overdue_level(hub, officials, subject, chain):
@@ -421,28 +423,95 @@ def test_the_submitter_may_escalate_an_overdue_level(hub, officials, subject, ch
     assert tx.events["ApprovalTransition"]["outcome"] == ESCALATED
 
 
-def test_an_account_not_at_the_next_level_cannot_escalate(hub, officials, subject, chain, role):
+def test_an_account_not_one_region_level_up_cannot_escalate(hub, officials, subject, chain, role):
     chain.sleep(LEVEL_TIMEOUT + 1)
-    with brownie.reverts(err("ApprovalUnauthorized", subject, 1, officials.village_leader, role["LEADER"],
+    with brownie.reverts(err("ApprovalUnauthorized", subject, 0, officials.village_leader, role["LEADER"],
                              TOWNSHIP)):
         hub.escalate(subject, {"from": officials.village_leader})
+    assert hub.subjectOf(subject)["escalations"] == 0
 
 
-def test_an_approver_of_an_escalated_level_cannot_approve_at_the_next(hub, officials, at_township, chain):
-    # The county leader's grant covers the township: it approved there (1 of 2) before the level was skipped.
+def test_after_escalation_the_levels_own_officials_no_longer_decide(hub, officials, subject, chain, role):
+    chain.sleep(LEVEL_TIMEOUT + 1)
+    hub.escalate(subject, {"from": officials.clerk})
+    with brownie.reverts(err("ApprovalUnauthorized", subject, 0, officials.village_leader, role["LEADER"],
+                             TOWNSHIP)):
+        hub.approve(subject, 0, {"from": officials.village_leader})
+
+
+def test_an_approval_after_escalation_is_recorded_as_standing_in(hub, officials, subject, chain):
+    chain.sleep(LEVEL_TIMEOUT + 1)
+    hub.escalate(subject, {"from": officials.clerk})
+    tx = hub.approve(subject, 0, {"from": officials.township_leaders[0]})
+    assert transitions(tx) == [(subject, 0, officials.township_leaders[0], ADVANCED)]
+    standing_in = tx.events["ApprovalStandingIn"]
+    assert (standing_in["subject"], standing_in["level"], standing_in["approver"], standing_in["regionLevel"]) == (
+        subject, 0, officials.township_leaders[0], TOWNSHIP_LEVEL)
+    # The next level is decided by its own officials again.
+    assert (hub.subjectOf(subject)["level"], hub.subjectOf(subject)["escalations"]) == (1, 0)
+
+
+def test_escalating_twice_never_lowers_the_number_of_approvals_a_route_needs(hub, officials, subject, chain):
+    # The attack of old: the submitter escalates twice and a county leader alone approves. Now each escalation
+    # only hands the village level further up: the county leader's approval clears the village level, and the
+    # township level still needs its two approvals.
+    for _ in range(2):
+        chain.sleep(LEVEL_TIMEOUT + 1)
+        hub.escalate(subject, {"from": officials.clerk})
+    assert (hub.subjectOf(subject)["level"], hub.subjectOf(subject)["escalations"]) == (0, 2)
+    hub.approve(subject, 0, {"from": officials.county_leader})
+    assert hub.subjectOf(subject)["level"] == 1
+    for leader in officials.township_leaders:
+        hub.approve(subject, 1, {"from": leader})
+    with brownie.reverts(err("ApprovalAlreadyApproved", subject, officials.county_leader)):
+        hub.approve(subject, 2, {"from": officials.county_leader})
+    assert hub.subjectOf(subject)["state"] == PENDING
+
+
+def test_a_level_handed_up_to_the_province_cannot_be_escalated_further(hub, officials, subject, chain):
+    # Village → township → county → city → province: four escalations, no fifth.
+    for _ in range(4):
+        chain.sleep(LEVEL_TIMEOUT + 1)
+        hub.escalate(subject, {"from": officials.clerk})
+    chain.sleep(LEVEL_TIMEOUT + 1)
+    with brownie.reverts(err("ApprovalNoHigherLevel", subject, 0)):
+        hub.escalate(subject, {"from": officials.clerk})
+    assert hub.subjectOf(subject)["escalations"] == 4
+
+
+def test_an_official_who_approved_a_level_cannot_approve_it_again_after_escalation(hub, officials, at_township,
+                                                                                    chain):
+    # The county leader's grant covers the township: it approved there (1 of 2) before the level was handed up.
     hub.approve(at_township, 1, {"from": officials.county_leader})
     chain.sleep(LEVEL_TIMEOUT + 1)
     hub.escalate(at_township, {"from": officials.clerk})
     with brownie.reverts(err("ApprovalAlreadyApproved", at_township, officials.county_leader)):
-        hub.approve(at_township, 2, {"from": officials.county_leader})
+        hub.approve(at_township, 1, {"from": officials.county_leader})
 
 
-def test_the_last_level_cannot_be_escalated(hub, client, officials, chain):
+def test_the_last_level_may_be_escalated(hub, client, officials, chain):
     small = client.open(KEY, VILLAGE, PLAN, FUND, 1, {"from": officials.clerk}).return_value
     hub.approve(small, 0, {"from": officials.village_leader})
     chain.sleep(LEVEL_TIMEOUT + 1)
-    with brownie.reverts(err("ApprovalNoHigherLevel", small, 1)):
-        hub.escalate(small, {"from": officials.clerk})
+    hub.escalate(small, {"from": officials.clerk})
+    assert (hub.subjectOf(small)["level"], hub.subjectOf(small)["escalations"]) == (1, 1)
+
+
+def test_a_submitter_whose_role_was_revoked_cannot_escalate(hub, role_registry, officials, subject, chain, admin,
+                                                            role):
+    chain.sleep(LEVEL_TIMEOUT + 1)
+    role_registry.revokeRoleIn(role["INTAKE_CLERK"], officials.clerk, VILLAGE, {"from": admin})
+    with brownie.reverts(err("ApprovalSubmitterLacksRole", subject, officials.clerk, role["INTAKE_CLERK"], VILLAGE)):
+        hub.escalate(subject, {"from": officials.clerk})
+    assert hub.subjectOf(subject)["escalations"] == 0
+
+
+def test_a_submitter_whose_role_was_revoked_cannot_resubmit(hub, role_registry, officials, subject, admin, role):
+    hub.returnForRevision(subject, "c", {"from": officials.village_leader})
+    role_registry.revokeRoleIn(role["INTAKE_CLERK"], officials.clerk, VILLAGE, {"from": admin})
+    with brownie.reverts(err("ApprovalSubmitterLacksRole", subject, officials.clerk, role["INTAKE_CLERK"], VILLAGE)):
+        hub.resubmit(subject, "r", {"from": officials.clerk})
+    assert hub.subjectOf(subject)["state"] == RETURNED
 
 
 def test_a_level_without_timeout_cannot_be_escalated(hub, officials, at_township, chain):
@@ -696,9 +765,9 @@ def test_a_route_of_six_approvals_completes_with_six_distinct_approvers(hub, off
 
 
 @pytest.fixture(scope="module")
-def other_client(ApprovalClientHarness, hub, role_registry, admin):
+def other_client(ApprovalClientHarness, hub, role_registry, admin, role):
     """A second test client, also registered for PLAN subjects."""
-    harness = ApprovalClientHarness.deploy(hub, role_registry, {"from": admin})
+    harness = ApprovalClientHarness.deploy(hub, role_registry, role["INTAKE_CLERK"], {"from": admin})
     hub.registerClient(harness, [PLAN], {"from": admin})
     return harness
 
@@ -711,8 +780,8 @@ def complete(hub, subject, officials):
     return hub.approve(subject, 2, {"from": officials.county_leader})
 
 
-def test_governance_registers_a_client_with_its_kinds(hub, ApprovalClientHarness, role_registry, admin):
-    harness = ApprovalClientHarness.deploy(hub, role_registry, {"from": admin})
+def test_governance_registers_a_client_with_its_kinds(hub, ApprovalClientHarness, role_registry, admin, role):
+    harness = ApprovalClientHarness.deploy(hub, role_registry, role["INTAKE_CLERK"], {"from": admin})
     tx = hub.registerClient(harness, [PLAN, 9], {"from": admin})
     assert tx.events["ClientRegistered"]["client"] == harness
     assert list(tx.events["ClientRegistered"]["kinds"]) == [PLAN, 9]
@@ -743,8 +812,9 @@ def test_a_test_client_cannot_open_household_registrations(hub, client, official
         client.open(KEY, VILLAGE, 1, 0, 0, {"from": officials.clerk})
 
 
-def test_an_unregistered_contract_cannot_open_subjects(hub, ApprovalClientHarness, role_registry, admin, officials):
-    stranger = ApprovalClientHarness.deploy(hub, role_registry, {"from": admin})
+def test_an_unregistered_contract_cannot_open_subjects(hub, ApprovalClientHarness, role_registry, admin, officials,
+                                                     role):
+    stranger = ApprovalClientHarness.deploy(hub, role_registry, role["INTAKE_CLERK"], {"from": admin})
     with brownie.reverts(err("ApprovalKindNotAllowed", stranger, PLAN)):
         stranger.open(KEY, VILLAGE, PLAN, FUND, 1, {"from": officials.clerk})
 
