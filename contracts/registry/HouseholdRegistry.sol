@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+
 import {Governed} from "../access/Governed.sol";
 import {Roles} from "../access/Roles.sol";
 import {ApprovalClient} from "../approval/ApprovalClient.sol";
@@ -23,8 +25,13 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// Stores no personal data: the pseudonymous id, the village code, the status and timestamps.
 contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     using EligibilityLeafHash for EligibilityLeaf;
+    using Checkpoints for Checkpoints.Trace224;
 
     uint32 private constant MIN_NOTICE_PERIOD = 5 days;
+    // A notice longer than a quarter only delays households; a transition period longer than ten years would
+    // also bring a transition's end (a uint32 timestamp) near its limit.
+    uint32 private constant MAX_NOTICE_PERIOD = 90 days;
+    uint32 private constant MAX_TRANSITION_PERIOD = 3650 days;
 
     struct Notice {
         uint16 openObjections;
@@ -38,12 +45,23 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     uint32 public noticePeriod;
     /// @inheritdoc IHouseholdRegistry
     uint32 public transitionPeriod;
+    // When `noticePeriod` took effect, and the period before it with its own start. Beside the two periods in one
+    // slot, they give the period of any notice of the last two periods (the callback's, always) with one read;
+    // `_noticePeriods` holds the whole history for older notices.
+    uint32 private _noticePeriodFrom;
+    uint32 private _previousNoticePeriod;
+    uint32 private _previousNoticePeriodFrom;
 
     uint256 private _objectionCount;
     mapping(bytes32 householdId => Household) private _households;
     mapping(uint256 subject => Notice) private _notices;
     mapping(uint256 objectionId => Objection) private _objections;
     mapping(bytes32 policy => bool) private _designated;
+    // The notice period in force for notices starting at or after each key (a timestamp): a notice keeps the
+    // period it started with, whatever governance sets later.
+    Checkpoints.Trace224 private _noticePeriods;
+    // subject => objector => their open objection (one at a time per account and procedure).
+    mapping(uint256 subject => mapping(address objector => uint256 objectionId)) private _openObjectionOf;
 
     /// @param roleRegistry regional roles (INTAKE_CLERK, REVIEWER, the routes' roles) and governance
     /// @param eligibilityRegistry final eligibility batches the proofs are checked against
@@ -58,9 +76,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         uint32 initialTransitionPeriod
     ) Governed(roleRegistry) ApprovalClient(hub) {
         eligibility = eligibilityRegistry;
-        _setNoticePeriod(initialNoticePeriod);
-        transitionPeriod = initialTransitionPeriod;
-        emit TransitionPeriodChanged(initialTransitionPeriod);
+        _setNoticePeriod(initialNoticePeriod, 0);
+        _setTransitionPeriod(initialTransitionPeriod);
     }
 
     // ---------------------------------------------------------------- filing
@@ -105,22 +122,28 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: `subject` passed its approvals, was not stopped, and its notice has not ended;
-    /// `evidenceCid` is not empty. Anyone may object. Emits an {ObjectionRaised} event.
+    /// `evidenceCid` is not empty; the caller has no open objection against it; fewer than 65,535 are open.
+    /// Anyone may object. Emits an {ObjectionRaised} event.
     function raiseObjection(uint256 subject, string calldata evidenceCid) external returns (uint256 objectionId) {
         (uint256 endsAt,) = _notice(subject);
         if (block.timestamp >= endsAt) revert HouseholdNoticeClosed(subject, endsAt);
         Notice storage notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
         if (bytes(evidenceCid).length == 0) revert HouseholdEvidenceRequired();
+        // One open objection per account: more would only add to the reviewers' queue.
+        uint256 open = _openObjectionOf[subject][msg.sender];
+        if (open != 0) revert HouseholdObjectionAlreadyOpen(subject, msg.sender, open);
+        if (notice.openObjections == type(uint16).max) revert HouseholdTooManyObjections(subject, type(uint16).max);
         objectionId = ++_objectionCount;
-        _objections[objectionId] = Objection({subject: subject, state: ObjectionState.Open});
+        _objections[objectionId] = Objection({subject: subject, state: ObjectionState.Open, objector: msg.sender});
+        _openObjectionOf[subject][msg.sender] = objectionId;
         ++notice.openObjections;
         emit ObjectionRaised(objectionId, subject, msg.sender, evidenceCid);
     }
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the objection is open; the caller is a REVIEWER over the procedure's region and did
-    /// not file it. Upholding stops the procedure for good. Emits an {ObjectionResolved} event, and a
+    /// @dev Requirements: the objection is open; the caller is a REVIEWER over the procedure's region and neither
+    /// filed nor approved it. Upholding stops the procedure for good. Emits an {ObjectionResolved} event, and a
     /// {ProcedureStopped} event when upheld.
     function resolveObjection(uint256 objectionId, bool upheld, string calldata reasonCid) external {
         Objection storage raised = _objections[objectionId];
@@ -130,10 +153,14 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         (uint32 reviewer, bool authorized) = roles.officialIn(Roles.REVIEWER, msg.sender, region);
         if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.REVIEWER, region);
         (,, uint32 submitter,) = IApprovalHub(approvalHub).subjectStatus(subject);
-        // Whoever filed a procedure does not judge objections against it.
+        // Whoever filed or approved a procedure does not judge objections against it.
         if (reviewer == submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+        if (IApprovalHub(approvalHub).hasApproved(subject, msg.sender)) {
+            revert HouseholdReviewerIsApprover(subject, msg.sender);
+        }
 
         raised.state = upheld ? ObjectionState.Upheld : ObjectionState.Dismissed;
+        delete _openObjectionOf[subject][raised.objector];
         Notice storage notice = _notices[subject];
         --notice.openObjections;
         emit ObjectionResolved(objectionId, subject, msg.sender, upheld, reasonCid);
@@ -180,18 +207,19 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the caller governs; `period` is at least 5 days. Applies to notices already running.
-    /// Emits a {NoticePeriodChanged} event.
+    /// @dev Requirements: the caller governs; `period` is 5 to 90 days. Applies to notices starting after this
+    /// block; a notice keeps the period it started with. Emits a {NoticePeriodChanged} event.
     function setNoticePeriod(uint32 period) external onlyGovernance {
-        _setNoticePeriod(period);
+        // From the next second on: a notice starting in this very second, before or after this call, keeps the
+        // period it was announced with.
+        _setNoticePeriod(period, uint32(block.timestamp) + 1);
     }
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the caller governs. Applies to exits completed from now on.
-    /// Emits a {TransitionPeriodChanged} event.
+    /// @dev Requirements: the caller governs; `period` is at most ten years. Applies to exits completed from now
+    /// on. Emits a {TransitionPeriodChanged} event.
     function setTransitionPeriod(uint32 period) external onlyGovernance {
-        transitionPeriod = period;
-        emit TransitionPeriodChanged(period);
+        _setTransitionPeriod(period);
     }
 
     /// @inheritdoc IHouseholdRegistry
@@ -216,7 +244,7 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     /// @inheritdoc IHouseholdRegistry
     function noticeEndsAt(uint256 subject) external view returns (uint256) {
         (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
-        return state == IApprovalHub.SubjectState.Approved ? uint256(since) + noticePeriod : 0;
+        return state == IApprovalHub.SubjectState.Approved ? uint256(since) + _noticePeriodAt(since) : 0;
     }
 
     /// @inheritdoc IHouseholdRegistry
@@ -240,9 +268,9 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     // ---------------------------------------------------------------- approval hooks
 
-    /// @dev The public notice starts when the last level approves: now.
+    /// @dev The public notice starts when the last level approves: now, with the period in force now.
     function _onApproved(uint256 subject) internal override {
-        emit NoticeStarted(subject, block.timestamp + noticePeriod);
+        emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
     }
 
     /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
@@ -324,7 +352,7 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         (IApprovalHub.SubjectState state, uint32 since,, bool isFrozen) =
             IApprovalHub(approvalHub).subjectStatus(subject);
         if (state != IApprovalHub.SubjectState.Approved) revert HouseholdNotApproved(subject);
-        return (uint256(since) + noticePeriod, isFrozen);
+        return (uint256(since) + _noticePeriodAt(since), isFrozen);
     }
 
     /// @dev The root that `proof` leads to from `leaf`: OpenZeppelin's `MerkleProof.processProofCalldata` (each
@@ -359,10 +387,27 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         return uint56(uint256(keccak256(abi.encode(householdId, procedures))));
     }
 
-    function _setNoticePeriod(uint32 period) private {
+    /// @dev Sets the notice period of notices starting at `from` or later.
+    function _setNoticePeriod(uint32 period, uint32 from) private {
         // The public must get at least five days to object.
         if (period < MIN_NOTICE_PERIOD) revert HouseholdNoticeTooShort(period, MIN_NOTICE_PERIOD);
-        noticePeriod = period;
+        if (period > MAX_NOTICE_PERIOD) revert HouseholdNoticeTooLong(period, MAX_NOTICE_PERIOD);
+        (_previousNoticePeriod, _previousNoticePeriodFrom) = (noticePeriod, _noticePeriodFrom);
+        (noticePeriod, _noticePeriodFrom) = (period, from);
+        _noticePeriods.push(from, period);
         emit NoticePeriodChanged(period);
+    }
+
+    function _setTransitionPeriod(uint32 period) private {
+        if (period > MAX_TRANSITION_PERIOD) revert HouseholdTransitionTooLong(period, MAX_TRANSITION_PERIOD);
+        transitionPeriod = period;
+        emit TransitionPeriodChanged(period);
+    }
+
+    /// @dev The notice period of a notice that started at `start`.
+    function _noticePeriodAt(uint256 start) private view returns (uint256) {
+        if (start >= _noticePeriodFrom) return noticePeriod;
+        if (start >= _previousNoticePeriodFrom) return _previousNoticePeriod;
+        return _noticePeriods.upperLookupRecent(uint32(start));
     }
 }

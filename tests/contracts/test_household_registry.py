@@ -353,7 +353,7 @@ def test_anyone_may_object_during_the_notice_with_evidence(registry, in_notice, 
     assert (event["objectionId"], event["subject"], event["objector"], event["evidenceCid"]) == (
         1, in_notice, officials.outsider, "bafkreievidence")
     assert tx.return_value == 1
-    assert tuple(registry.objection(1)) == (in_notice, OPEN)
+    assert tuple(registry.objection(1)) == (in_notice, OPEN, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (1, False)
 
 
@@ -389,7 +389,7 @@ def test_a_reviewer_dismisses_an_objection(registry, in_notice, officials):
     assert (event["objectionId"], event["subject"], event["reviewer"], event["upheld"], event["reasonCid"]) == (
         1, in_notice, officials.reviewer, False, "bafkreireason")
     assert "ProcedureStopped" not in tx.events
-    assert tuple(registry.objection(1)) == (in_notice, DISMISSED)
+    assert tuple(registry.objection(1)) == (in_notice, DISMISSED, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (0, False)
 
 
@@ -399,7 +399,7 @@ def test_an_upheld_objection_stops_the_procedure(registry, in_notice, officials)
     assert tx.events["ObjectionResolved"]["upheld"] is True
     assert tx.events["ProcedureStopped"]["subject"] == in_notice
     assert tx.events["ProcedureStopped"]["objectionId"] == 1
-    assert tuple(registry.objection(1)) == (in_notice, UPHELD)
+    assert tuple(registry.objection(1)) == (in_notice, UPHELD, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (0, True)
 
 
@@ -588,13 +588,16 @@ def test_a_household_exits_after_approvals_and_a_clean_notice(registry, hub, reg
         VILLAGE, H_EXITED, chain[-1].timestamp, chain[-1].timestamp + TRANSITION_PERIOD, 2)
 
 
-def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_batch, officials, chain):
+def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_batch, officials, chain,
+                                               role_registry, role, admin):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
     approve_exit(hub, subject, officials)
     raise_objection(registry, subject, officials.outsider)
-    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    # The township reviewer approved the exit: another reviewer of the township judges the objection.
+    role_registry.grantRoleIn(role["REVIEWER"], officials.other_clerk, TOWNSHIP, {"from": admin})
+    registry.resolveObjection(1, True, "r", {"from": officials.other_clerk})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdProcedureStopped", subject)):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
@@ -733,3 +736,145 @@ def test_an_overdue_registration_level_is_handed_to_the_township(registry, hub, 
     assert (event["subject"], event["level"], event["actor"], event["outcome"]) == (
         filed, 0, officials.township_leaders[0], ESCALATED)
     assert (hub.subjectOf(filed)["level"], hub.subjectOf(filed)["escalations"]) == (0, 1)
+
+
+# --- issue 15: notice periods fixed at the start, bounded setters, objections --------------------------------
+
+
+def mine_next_at(web3, timestamp):
+    """The next transaction is mined in a block of exactly `timestamp` (anvil refuses brownie's mine(timestamp))."""
+    response = web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+    assert "error" not in response, response
+
+
+def test_lengthening_the_notice_period_does_not_reopen_a_completed_registration(registry, registered, officials,
+                                                                                 admin):
+    ends = registry.noticeEndsAt(registered)
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    with brownie.reverts(err("HouseholdNoticeClosed", registered, ends)):
+        raise_objection(registry, registered, officials.outsider)
+    assert registry.noticeEndsAt(registered) == ends
+    assert tuple(registry.noticeOf(registered)) == (0, False)
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_a_running_notice_keeps_the_period_it_started_with(registry, in_notice, officials, admin, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    assert registry.noticeEndsAt(in_notice) == ends
+    chain.sleep(NOTICE_PERIOD)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_a_notice_starting_after_a_change_takes_the_new_period(registry, hub, filed, officials, admin, chain):
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    chain.sleep(1)  # a change applies to notices starting from the next second on
+    tx = approve_registration(hub, filed, officials)
+    assert tx.events["NoticeStarted"]["endsAt"] == chain[-1].timestamp + 30 * DAY
+    assert registry.noticeEndsAt(filed) == chain[-1].timestamp + 30 * DAY
+
+
+def test_the_notice_period_cannot_exceed_ninety_days(registry, admin):
+    with brownie.reverts(err("HouseholdNoticeTooLong", 91 * DAY, 90 * DAY)):
+        registry.setNoticePeriod(91 * DAY, {"from": admin})
+    assert registry.noticePeriod() == NOTICE_PERIOD
+
+
+def test_a_transition_period_near_the_uint32_limit_is_refused(registry, admin):
+    with brownie.reverts(err("HouseholdTransitionTooLong", 2**32 - 1, 3650 * DAY)):
+        registry.setTransitionPeriod(2**32 - 1, {"from": admin})
+    assert registry.transitionPeriod() == TRANSITION_PERIOD
+
+
+def test_a_transition_period_of_ten_years_is_accepted(registry, admin):
+    registry.setTransitionPeriod(3650 * DAY, {"from": admin})
+    assert registry.transitionPeriod() == 3650 * DAY
+
+
+def test_a_registration_cannot_complete_one_second_before_its_notice_ends(registry, in_notice, officials, web3):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends - 1)
+    with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_NONE
+
+
+def test_a_registration_completes_at_the_second_its_notice_ends(registry, in_notice, officials, web3, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert chain[-1].timestamp == ends
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_an_objection_is_accepted_one_second_before_the_notice_ends(registry, in_notice, officials, web3, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends - 1)
+    raise_objection(registry, in_notice, officials.outsider)
+    assert chain[-1].timestamp == ends - 1
+    assert tuple(registry.noticeOf(in_notice)) == (1, False)
+
+
+def test_an_objection_at_the_second_the_notice_ends_is_refused(registry, in_notice, officials, web3):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends)
+    with brownie.reverts(err("HouseholdNoticeClosed", in_notice, ends)):
+        raise_objection(registry, in_notice, officials.outsider)
+    assert tuple(registry.noticeOf(in_notice)) == (0, False)
+
+
+def test_an_account_has_one_open_objection_per_procedure(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    with brownie.reverts(err("HouseholdObjectionAlreadyOpen", in_notice, officials.outsider, 1)):
+        raise_objection(registry, in_notice, officials.outsider, cid="bafkreimore")
+    assert tuple(registry.noticeOf(in_notice)) == (1, False)
+
+
+def test_after_a_dismissal_the_same_account_may_object_again(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
+    tx = raise_objection(registry, in_notice, officials.outsider, cid="bafkreinew")
+    assert tx.return_value == 2
+
+
+NOTICES_SLOT = 3  # storage slot of HouseholdRegistry._notices (after the periods, _objectionCount, _households)
+
+
+def notice_slot(subject: int) -> int:
+    from eth_abi import encode
+
+    return int.from_bytes(keccak(encode(["uint256", "uint256"], [subject, NOTICES_SLOT])), "big")
+
+
+def test_the_open_objection_count_at_its_limit_is_refused_by_name(registry, in_notice, officials, web3):
+    # 65,535 objectors cannot be made in a test: the count is set in storage (after checking the slot is it).
+    raise_objection(registry, in_notice, officials.outsider)
+    slot = notice_slot(in_notice)
+    assert int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big") == 1
+    web3.provider.make_request("anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()])
+    assert tuple(registry.noticeOf(in_notice)) == (0xFFFF, False)
+    with brownie.reverts(err("HouseholdTooManyObjections", in_notice, 0xFFFF)):
+        raise_objection(registry, in_notice, officials.other_clerk)
+
+
+def test_an_approver_of_the_procedure_cannot_judge_objections_against_it(registry, hub, registered, next_batch,
+                                                                         officials):
+    # The township reviewer approves the exit (its first level), then tries to dismiss an objection to it.
+    batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
+    leaf, proof = batch.proof("admitted")
+    subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
+    approve_exit(hub, subject, officials)
+    raise_objection(registry, subject, officials.outsider)
+    with brownie.reverts(err("HouseholdReviewerIsApprover", subject, officials.reviewer)):
+        registry.resolveObjection(1, False, "bafkreiwhitewash", {"from": officials.reviewer})
+    assert tuple(registry.objection(1)) == (subject, OPEN, officials.outsider)
+    assert tuple(registry.noticeOf(subject)) == (1, False)
+
+
+def test_a_notice_keeps_its_period_through_several_later_changes(registry, in_notice, admin, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    for days in (10, 20, 6):
+        chain.sleep(1)
+        registry.setNoticePeriod(days * DAY, {"from": admin})
+    assert registry.noticeEndsAt(in_notice) == ends
