@@ -157,9 +157,11 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
         return RegionCode.isValid(code);
     }
 
-    /// @dev Regional roles are granted with a region only (see {grantRoleIn}).
+    /// @dev Regional roles are granted with a region only (see {grantRoleIn}); no role goes to the zero address,
+    /// which nobody can use: an administrator "shared" with it could renounce and leave the registry locked.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (_regional[role]) revert RoleRegistryRegionRequired(role);
+        if (account == address(0)) revert RoleRegistryZeroAccount();
         return super._grantRole(role, account);
     }
 

@@ -55,7 +55,7 @@ interface IEligibilityRegistry {
     /// @notice `oracle` already committed for `batchId`; each oracle counts once.
     error EligibilityAlreadyCommitted(bytes32 batchId, address oracle);
 
-    /// @notice A quorum must be at least one oracle.
+    /// @notice A quorum is 1 to 7 oracles (the voters the registry rechecks when a batch finalizes).
     error EligibilityInvalidQuorum(uint8 quorum);
 
     /// @notice `batchId` is not final (not enough agreeing oracles, or unknown).
@@ -110,7 +110,7 @@ interface IEligibilityRegistry {
     /// @notice The commitment `oracle` made for `batchId` (0 if none).
     function commitmentOf(bytes32 batchId, address oracle) external view returns (bytes32);
 
-    /// @notice How many oracles committed `commitment` for `batchId`.
+    /// @notice How many oracles committed `commitment` for `batchId` (whether or not they still hold ORACLE).
     function votes(bytes32 batchId, bytes32 commitment) external view returns (uint256);
 
     /// @notice The commitment hash of a tuple, as {commitBatch} computes it.

@@ -226,6 +226,49 @@ def test_governance_cannot_set_a_zero_quorum(eligibility, admin):
         eligibility.setQuorum(0, {"from": admin})
 
 
+def test_governance_cannot_set_a_quorum_above_seven(eligibility, admin):
+    with brownie.reverts(err("EligibilityInvalidQuorum", 8)):
+        eligibility.setQuorum(8, {"from": admin})
+    assert eligibility.quorum() == 2
+
+
+def test_a_quorum_of_seven_is_accepted(eligibility, admin):
+    eligibility.setQuorum(7, {"from": admin})
+    assert eligibility.quorum() == 7
+
+
+# --- votes of revoked oracles (issue 15 #6) -----------------------------------------------------------------
+
+
+def test_the_vote_of_an_oracle_revoked_before_finality_does_not_count(eligibility, officials, batch, role_registry,
+                                                                       role, admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert "BatchFinalized" not in tx.events
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+    assert eligibility.currentBatch(COUNTY) != "0x" + BATCH_ID.hex()
+    # Both votes stay on record; the registry counts the standing ones.
+    assert eligibility.votes(BATCH_ID, commitment(eligibility, batch)) == 2
+
+
+def test_a_batch_finalizes_once_enough_standing_oracles_agree(eligibility, officials, batch, role_registry, role,
+                                                              admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[2]})
+    assert tx.events["BatchFinalized"]["batchId"] == "0x" + BATCH_ID.hex()
+
+
+def test_an_oracle_granted_again_counts_again(eligibility, officials, batch, role_registry, role, admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    role_registry.grantRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert "BatchFinalized" in tx.events
+
+
 # --- verification ------------------------------------------------------------------------------------------
 
 
