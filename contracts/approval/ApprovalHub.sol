@@ -31,6 +31,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     bytes32 private constant APPROVAL_TYPEHASH =
         keccak256("Approval(uint256 subject,uint8 level,uint256 nonce,uint256 deadline)");
     uint256 private constant MAX_LEVELS = 8;
+    uint32 private constant MIN_RETURN_TIMEOUT = 1 days;
+    uint32 private constant MAX_RETURN_TIMEOUT = 365 days;
     uint256 private constant MAX_REGION = (1 << SubjectId.REGION_BITS) - 1;
     uint256 private constant INLINE_APPROVERS = 4;
     uint256 private constant OFFICIAL_BITS = 32;
@@ -79,6 +81,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// @inheritdoc IApprovalHub
     address public supervision;
     uint16 private _routeCount;
+    /// @inheritdoc IApprovalHub
+    uint32 public returnTimeout;
     // client => bitmap of the kinds it may open (bit `kind`).
     mapping(address client => uint256 kinds) private _clientKinds;
     mapping(uint16 routeId => RouteHeader) private _routes;
@@ -93,7 +97,9 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     mapping(uint256 slot => uint256 counters) private _nonceSlots;
 
     /// @param roleRegistry regional roles of the routes' levels, official ids and governance
-    constructor(IRoleRegistry roleRegistry) Governed(roleRegistry) EIP712("GovChain ApprovalHub", "1") {}
+    constructor(IRoleRegistry roleRegistry) Governed(roleRegistry) EIP712("GovChain ApprovalHub", "1") {
+        _setReturnTimeout(30 days);
+    }
 
     // ---------------------------------------------------------------- clients and supervision (governance)
 
@@ -114,6 +120,13 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     function setSupervision(address newSupervision) external onlyGovernance {
         supervision = newSupervision;
         emit SupervisionSet(newSupervision);
+    }
+
+    /// @inheritdoc IApprovalHub
+    /// @dev Requirements: the caller governs; `timeout` is 1 to 365 days. Applies to subjects returned already.
+    /// Emits a {ReturnTimeoutSet} event.
+    function setReturnTimeout(uint32 timeout) external onlyGovernance {
+        _setReturnTimeout(timeout);
     }
 
     /// @inheritdoc IApprovalHub
@@ -235,7 +248,6 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         CheckedRole memory checked;
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata signed = approvals[i];
-            if (block.timestamp > signed.deadline) revert ApprovalSignatureExpired(signed.signer, signed.deadline);
             bytes32 digest = _hashTypedDataV4(
                 keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
             );
@@ -243,8 +255,25 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
             if (recoverError != ECDSA.RecoverError.NoError || recovered != signed.signer) {
                 revert ApprovalInvalidSignature(signed.signer);
             }
-            _approve(signed.subject, signed.level, signed.signer, signed.nonce, checked);
+            // A stale signature (expired, or its nonce used up: relayed already, front-run, or cancelled) is
+            // skipped and reported, so one of them never holds back the rest of the batch.
+            if (block.timestamp > signed.deadline) {
+                emit ApprovalSignatureSkipped(signed.subject, signed.signer, signed.nonce, SkipReason.Expired);
+            } else if (!_approve(signed.subject, signed.level, signed.signer, signed.nonce, checked)) {
+                emit ApprovalSignatureSkipped(signed.subject, signed.signer, signed.nonce, SkipReason.NonceUsed);
+            }
         }
+    }
+
+    /// @inheritdoc IApprovalHub
+    /// @dev Requirements: `nonce` is the caller's next nonce. Emits an {ApprovalSignatureCancelled} event.
+    function cancelSignature(uint256 nonce) external {
+        uint32 official = roles.officialOf(msg.sender);
+        // An account without an official id has no nonce to use up.
+        if (official == 0 || !_useNonce(msg.sender, official, nonce)) {
+            revert ApprovalInvalidNonce(msg.sender, nonce, _nonceOf(official));
+        }
+        emit ApprovalSignatureCancelled(msg.sender, nonce);
     }
 
     /// @inheritdoc IApprovalHub
@@ -252,7 +281,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// level. Emits an {ApprovalTransition} event with outcome Rejected and an {ApprovalComment} event; then calls
     /// back the subject's client.
     function reject(uint256 subject, string calldata commentCid) external {
-        StoredSubject memory current = _decidable(subject, msg.sender);
+        StoredSubject memory current = _decidable(subject, msg.sender, SubjectState.Pending);
         _subjects[subject].state = SubjectState.Rejected;
         _subjects[subject].since = uint32(block.timestamp);
         emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Rejected);
@@ -264,11 +293,28 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// @dev Requirements: as {reject}. Emits an {ApprovalTransition} event with outcome Returned and an
     /// {ApprovalComment} event.
     function returnForRevision(uint256 subject, string calldata commentCid) external {
-        StoredSubject memory current = _decidable(subject, msg.sender);
+        StoredSubject memory current = _decidable(subject, msg.sender, SubjectState.Pending);
         _subjects[subject].state = SubjectState.Returned;
         _subjects[subject].since = uint32(block.timestamp);
         emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Returned);
         emit ApprovalComment(subject, msg.sender, Outcome.Returned, commentCid);
+    }
+
+    /// @inheritdoc IApprovalHub
+    /// @dev The way out of a returned subject its submitter never revises (the client may refuse a new one while
+    /// it is open). Requirements: `subject` is not frozen and has been returned for longer than the return
+    /// timeout; the caller is not its submitter and may decide its current level (as for {reject}).
+    /// Emits an {ApprovalTransition} event with outcome Closed and an {ApprovalComment} event; then calls back
+    /// the subject's client (rejected).
+    function closeReturned(uint256 subject, string calldata commentCid) external {
+        StoredSubject memory current = _decidable(subject, msg.sender, SubjectState.Returned);
+        uint256 closableAt = uint256(current.since) + returnTimeout;
+        if (block.timestamp <= closableAt) revert ApprovalReturnNotStale(subject, closableAt + 1);
+        _subjects[subject].state = SubjectState.Rejected;
+        _subjects[subject].since = uint32(block.timestamp);
+        emit ApprovalTransition(subject, current.level, msg.sender, Outcome.Closed);
+        emit ApprovalComment(subject, msg.sender, Outcome.Closed, commentCid);
+        _callBack(subject, false);
     }
 
     /// @inheritdoc IApprovalHub
@@ -279,10 +325,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         StoredSubject storage stored = _subjects[subject];
         if (stored.frozen) revert ApprovalSubjectFrozen(subject);
         if (stored.state != SubjectState.Returned) revert ApprovalWrongState(subject, stored.state);
-        (uint32 official, bool holdsRole) = _submitterNow(subject, msg.sender);
-        if (official != stored.submitter) revert ApprovalNotSubmitter(subject, msg.sender);
-        // The submitter acts only while still holding the role they submitted with.
-        if (!holdsRole) _revertSubmitterLacksRole(subject, msg.sender);
+        _requireSubmitter(subject, msg.sender, stored.submitter);
         stored.state = SubjectState.Pending;
         stored.since = uint32(block.timestamp);
         emit ApprovalTransition(subject, stored.level, msg.sender, Outcome.Resubmitted);
@@ -313,8 +356,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         (uint32 official, bool authorized) = roles.officialIn(role, msg.sender, region);
         if (!authorized) {
             if (official != current.submitter) revert ApprovalUnauthorized(subject, current.level, msg.sender, role, region);
-            (, bool holdsRole) = _submitterNow(subject, msg.sender);
-            if (!holdsRole) _revertSubmitterLacksRole(subject, msg.sender);
+            _requireSubmitter(subject, msg.sender, official);
         }
         current.since = uint32(block.timestamp);
         current.escalations = escalations;
@@ -326,8 +368,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
 
     /// @inheritdoc IApprovalHub
     function nonces(address signer) external view returns (uint256) {
-        uint32 official = roles.officialOf(signer);
-        return uint32(_nonceSlots[official / NONCES_PER_SLOT] >> _nonceShift(official));
+        return _nonceOf(roles.officialOf(signer));
     }
 
     /// @inheritdoc IApprovalHub
@@ -417,10 +458,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         return SubjectId.client(subject);
     }
 
-    /// @inheritdoc IApprovalHub
-    function subjectId(address client, uint56 key, uint64 region) external pure returns (uint256) {
-        return SubjectId.compose(client, key, region);
-    }
+
 
     /// @inheritdoc IApprovalHub
     // solhint-disable-next-line func-name-mixedcase
@@ -430,18 +468,25 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Requirements: `subject` is pending at `level`; a relayed approval carries the approver's next `nonce`
-    /// (NOT_RELAYED for a direct one); `approver` is not the submitter, has not approved the subject before and
-    /// holds the level's role over the subject's region at the level's region level.
+    /// @dev Requirements: `subject` is not frozen and is pending at `level`; a relayed approval carries the
+    /// approver's next `nonce` (NOT_RELAYED for a direct one); `approver` is not the submitter, has not approved
+    /// the subject before and holds the level's role over the subject's region at the level's region level (or
+    /// higher after escalation). Returns false, changing nothing, for a relayed approval whose nonce is used up.
     function _approve(uint256 subject, uint8 level, address approver, uint256 nonce, CheckedRole memory checked)
         private
+        returns (bool applied)
     {
         StoredSubject memory current = _subjects[subject];
         if (current.frozen) revert ApprovalSubjectFrozen(subject);
+        if (current.state != SubjectState.Pending || level != current.level) {
+            // A signature relayed before moved the subject on: report it as used rather than revert.
+            if (nonce != NOT_RELAYED && nonce < _nonceOf(roles.officialOf(approver))) return false;
+        }
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         if (level != current.level) revert ApprovalLevelMismatch(subject, level, current.level);
         StoredLevel storage rule = _levels[current.routeId][level];
-        uint32 official = _checkApprover(subject, current, level, rule, approver, nonce, checked);
+        (uint32 official, bool fresh) = _checkApprover(subject, current, level, rule, approver, nonce, checked);
+        if (!fresh) return false;
         uint8 escalations = current.escalations;
 
         if (current.approverCount < INLINE_APPROVERS) {
@@ -470,6 +515,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         emit ApprovalTransition(subject, level, approver, outcome);
         if (escalations != 0) emit ApprovalStandingIn(subject, level, approver, rule.regionLevel - escalations);
         if (outcome == Outcome.Completed) _callBack(subject, true);
+        return true;
     }
 
     /// @dev Tells the client `subject` names of its final decision. Called last, after this contract's state is
@@ -490,7 +536,7 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         address approver,
         uint256 nonce,
         CheckedRole memory checked
-    ) private returns (uint32 official) {
+    ) private returns (uint32 official, bool fresh) {
         (bytes32 role, uint64 region) = _levelRole(subject, rule, current.escalations);
         official = checked.official;
         bool authorized = true;
@@ -498,13 +544,14 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
             (official, authorized) = roles.officialIn(role, approver, region);
         }
         // A signature is good for one use: it carries the signer's next nonce, which this uses up.
-        if (nonce != NOT_RELAYED) _useNonce(approver, official, nonce);
+        if (nonce != NOT_RELAYED && !_useNonce(approver, official, nonce)) return (official, false);
         // The submitter never approves their own subject.
         if (official == current.submitter) revert ApprovalBySubmitter(subject, approver);
         // One account approves a subject at most once, across all levels.
         if (_hasApproved(subject, current, official)) revert ApprovalAlreadyApproved(subject, approver);
         if (!authorized) revert ApprovalUnauthorized(subject, level, approver, role, region);
         (checked.account, checked.role, checked.region, checked.official) = (approver, role, region, official);
+        return (official, true);
     }
 
     /// @dev Whether official `official` (not 0) approved `subject`, whose stored record is `current`.
@@ -521,11 +568,16 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         return count > INLINE_APPROVERS && _laterApprovers[subject][official];
     }
 
-    /// @dev The pending `subject`, after checking that `account` may reject or return it.
-    function _decidable(uint256 subject, address account) private view returns (StoredSubject memory current) {
+    /// @dev `subject`, in `state`, after checking that `account` may decide its current level (reject, return,
+    /// close it).
+    function _decidable(uint256 subject, address account, SubjectState state)
+        private
+        view
+        returns (StoredSubject memory current)
+    {
         current = _subjects[subject];
         if (current.frozen) revert ApprovalSubjectFrozen(subject);
-        if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
+        if (current.state != state) revert ApprovalWrongState(subject, current.state);
         (bytes32 role, uint64 region) =
             _levelRole(subject, _levels[current.routeId][current.level], current.escalations);
         (uint32 official, bool authorized) = roles.officialIn(role, account, region);
@@ -543,36 +595,49 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         return (rule.role, RegionCode.ancestorAt(subjectRegion(subject), rule.regionLevel - escalations));
     }
 
-    /// @dev The official id of `account` and whether it holds, now, the role the submitter of `subject` needs
-    /// (its client's {IApprovalClient-submitterRole}) over the subject's region.
-    function _submitterNow(uint256 subject, address account) private view returns (uint32 official, bool holdsRole) {
+    /// @dev Reverts unless `account` is the submitter of `subject` (official id `submitter`) and holds, now, the
+    /// role its client requires of a submitter ({IApprovalClient-submitterRole}) over the subject's region: a
+    /// submitter acts only while still holding the role they submitted with.
+    function _requireSubmitter(uint256 subject, address account, uint32 submitter) private view {
         bytes32 role = IApprovalClient(SubjectId.client(subject)).submitterRole(subject);
-        return roles.officialIn(role, account, subjectRegion(subject));
+        uint64 region = subjectRegion(subject);
+        (uint32 official, bool holdsRole) = roles.officialIn(role, account, region);
+        if (official != submitter) revert ApprovalNotSubmitter(subject, account);
+        if (!holdsRole) revert ApprovalSubmitterLacksRole(subject, account, role, region);
     }
 
-    function _revertSubmitterLacksRole(uint256 subject, address account) private view {
-        bytes32 role = IApprovalClient(SubjectId.client(subject)).submitterRole(subject);
-        revert ApprovalSubmitterLacksRole(subject, account, role, subjectRegion(subject));
-    }
-
-    /// @dev Uses up the next nonce of `signer` (official id `official`) after checking that `nonce` is it.
-    /// Counters sit eight to a slot by official id: ids are given in order, so a new official's first signature
-    /// mostly lands in a slot already written (5,000 gas rather than 22,100). An account without an id keeps
-    /// nonce 0 and writes nothing: holding no role, its approval fails the role check.
-    function _useNonce(address signer, uint32 official, uint256 nonce) private {
+    /// @dev Uses up the next nonce of `signer` (official id `official`) if `nonce` is it; false for a nonce used
+    /// up already; reverts for a later one. Counters sit eight to a slot by official id: ids are given in order,
+    /// so a new official's first signature mostly lands in a slot already written (5,000 gas rather than 22,100).
+    /// An account without an id keeps nonce 0 and writes nothing: holding no role, its approval fails the role
+    /// check.
+    function _useNonce(address signer, uint32 official, uint256 nonce) private returns (bool) {
         uint256 slot = official / NONCES_PER_SLOT;
         uint256 shift = _nonceShift(official);
         uint256 counters = _nonceSlots[slot];
         uint32 expected = uint32(counters >> shift);
+        if (nonce < expected) return false;
         if (nonce != expected) revert ApprovalInvalidNonce(signer, nonce, expected);
         // Id 0's counter stays 0: it is not an official's.
-        if (official == 0) return;
+        if (official == 0) return true;
         // `expected + 1` is checked: after 2^32 - 1 signatures the counter panics rather than spill into the next.
         _nonceSlots[slot] = counters - (uint256(expected) << shift) + (uint256(expected + 1) << shift);
+        return true;
+    }
+
+    /// @dev The next nonce of official `official`.
+    function _nonceOf(uint32 official) private view returns (uint256) {
+        return uint32(_nonceSlots[official / NONCES_PER_SLOT] >> _nonceShift(official));
     }
 
     function _nonceShift(uint32 official) private pure returns (uint256) {
         return (official % NONCES_PER_SLOT) * NONCE_BITS;
+    }
+
+    function _setReturnTimeout(uint32 timeout) private {
+        if (timeout < MIN_RETURN_TIMEOUT || timeout > MAX_RETURN_TIMEOUT) revert ApprovalInvalidReturnTimeout(timeout);
+        returnTimeout = timeout;
+        emit ReturnTimeoutSet(timeout);
     }
 
     function _deadline(StoredSubject memory current) private view returns (uint256) {

@@ -52,7 +52,8 @@ interface IApprovalHub {
         uint8 escalations;
     }
 
-    /// @notice What a transition did.
+    /// @notice What a transition did. Closed: a subject left returned past the hub's return timeout was closed by
+    /// an official of its level, which ends it as Rejected (see {closeReturned}).
     enum Outcome {
         Submitted,
         Approved,
@@ -61,7 +62,14 @@ interface IApprovalHub {
         Returned,
         Resubmitted,
         Rejected,
-        Escalated
+        Escalated,
+        Closed
+    }
+
+    /// @notice Why a relayed signature was skipped.
+    enum SkipReason {
+        Expired,
+        NonceUsed
     }
 
     /// @notice An approval signed off-chain (EIP-712 `Approval(uint256 subject,uint8 level,uint256 nonce,
@@ -88,7 +96,17 @@ interface IApprovalHub {
     /// as a holder of the level's role at region level `regionLevel`.
     event ApprovalStandingIn(uint256 indexed subject, uint8 level, address indexed approver, uint8 regionLevel);
 
-    /// @notice The comment (Returned, Rejected) or revision (Resubmitted) document of `actor` on `subject`.
+    /// @notice A relayed signature of `signer` for `subject` carrying `nonce` was skipped: expired, or its nonce used
+    /// up (relayed before, front-run, or cancelled). The rest of its batch went on.
+    event ApprovalSignatureSkipped(uint256 indexed subject, address indexed signer, uint256 nonce, SkipReason reason);
+
+    /// @notice `signer` cancelled its signature carrying `nonce` (its next nonce) before anyone relayed it.
+    event ApprovalSignatureCancelled(address indexed signer, uint256 nonce);
+
+    /// @notice Governance set how long a subject may stay returned before an official of its level may close it.
+    event ReturnTimeoutSet(uint32 timeout);
+
+    /// @notice The comment (Returned, Rejected, Closed) or revision (Resubmitted) document of `actor` on `subject`.
     event ApprovalComment(uint256 indexed subject, address indexed actor, Outcome outcome, string cid);
 
     /// @notice Governance defined route `routeId` for subjects of `kind`.
@@ -169,8 +187,11 @@ interface IApprovalHub {
     /// it to.
     error ApprovalNoHigherLevel(uint256 subject, uint8 level);
 
-    /// @notice The signature of `signer` expired at `deadline`.
-    error ApprovalSignatureExpired(address signer, uint256 deadline);
+    /// @notice `subject` was returned; it can be closed from `closableAt` on, if still unrevised.
+    error ApprovalReturnNotStale(uint256 subject, uint256 closableAt);
+
+    /// @notice A return timeout must be 1 to 365 days; `timeout` is not.
+    error ApprovalInvalidReturnTimeout(uint32 timeout);
 
     /// @notice `signer`'s signature carries nonce `nonce`, but the next unused one is `expected` (replay).
     error ApprovalInvalidNonce(address signer, uint256 nonce, uint256 expected);
@@ -209,8 +230,22 @@ interface IApprovalHub {
     /// @notice Approves `subject` at `level` (its current level) as the caller.
     function approve(uint256 subject, uint8 level) external;
 
-    /// @notice Relays approvals signed off-chain; all or nothing.
+    /// @notice Relays approvals signed off-chain; expired and used-up signatures are skipped and reported
+    /// ({ApprovalSignatureSkipped}), any other refusal reverts the batch.
     function approveBySig(SignedApproval[] calldata approvals) external;
+
+    /// @notice Cancels the caller's signature carrying `nonce`, its next nonce, before anyone relays it.
+    function cancelSignature(uint256 nonce) external;
+
+    /// @notice Closes `subject`, returned and left unrevised past the return timeout, as rejected, with a comment
+    /// document `commentCid`.
+    function closeReturned(uint256 subject, string calldata commentCid) external;
+
+    /// @notice Sets how long a subject may stay returned before it can be closed (1 to 365 days).
+    function setReturnTimeout(uint32 timeout) external;
+
+    /// @notice How long a subject may stay returned before an official of its level may close it.
+    function returnTimeout() external view returns (uint32);
 
     /// @notice Rejects `subject` for good, with a comment document `commentCid`.
     function reject(uint256 subject, string calldata commentCid) external;
@@ -258,9 +293,6 @@ interface IApprovalHub {
 
     /// @notice The bands of (`kind`, `supportType`).
     function routeBands(uint8 kind, uint8 supportType) external view returns (Band[] memory);
-
-    /// @notice The id of `client`'s subject `key` in `region`.
-    function subjectId(address client, uint56 key, uint64 region) external pure returns (uint256);
 
     /// @notice The client a subject id names.
     function subjectClient(uint256 subject) external pure returns (address);

@@ -565,20 +565,63 @@ def test_a_batch_of_relayed_approvals_clears_a_level(hub, officials, at_township
     assert hub.subjectOf(at_township)["level"] == 2
 
 
-def test_a_replayed_signature_is_refused(hub, officials, at_township, sign):
-    signed = sign(officials.signers[0], at_township, 1)
+def skipped(tx):
+    return [(e["subject"], e["signer"], e["nonce"], e["reason"]) for e in tx.events["ApprovalSignatureSkipped"]]
+
+
+EXPIRED, NONCE_USED = 0, 1  # IApprovalHub.SkipReason
+
+
+def test_a_replayed_signature_is_skipped_and_reported(hub, officials, at_township, sign):
+    signer = officials.signers[0]
+    signed = sign(signer, at_township, 1)
     hub.approveBySig([signed], {"from": officials.outsider})
-    with brownie.reverts(err("ApprovalInvalidNonce", officials.signers[0].address, 0, 1)):
-        hub.approveBySig([signed], {"from": officials.outsider})
+    tx = hub.approveBySig([signed], {"from": officials.outsider})
+    assert skipped(tx) == [(at_township, signer.address, 0, NONCE_USED)]
+    assert "ApprovalTransition" not in tx.events
+    assert (hub.subjectOf(at_township)["approvals"], hub.nonces(signer)) == (1, 1)
 
 
-def test_a_signature_replayed_after_its_level_cleared_is_refused_by_the_subjects_state(hub, officials,
-                                                                                        at_township, sign):
+def test_a_signature_replayed_after_its_level_cleared_is_skipped(hub, officials, at_township, sign):
     signed = sign(officials.signers[0], at_township, 1)
     hub.approveBySig([signed], {"from": officials.outsider})
     hub.approve(at_township, 1, {"from": officials.township_leaders[0]})
-    with brownie.reverts(err("ApprovalLevelMismatch", at_township, 1, 2)):
-        hub.approveBySig([signed], {"from": officials.outsider})
+    tx = hub.approveBySig([signed], {"from": officials.outsider})
+    assert skipped(tx) == [(at_township, officials.signers[0].address, 0, NONCE_USED)]
+    assert hub.subjectOf(at_township)["level"] == 2
+
+
+def test_a_front_run_signature_does_not_hold_back_the_rest_of_its_batch(hub, officials, at_township, sign):
+    # Someone relays one signature of a batch on its own first; the batch still applies the others.
+    first = sign(officials.signers[0], at_township, 1)
+    second = sign(officials.signers[1], at_township, 1)
+    hub.approveBySig([first], {"from": officials.township_leaders[0]})
+    tx = hub.approveBySig([first, second], {"from": officials.outsider})
+    assert skipped(tx) == [(at_township, officials.signers[0].address, 0, NONCE_USED)]
+    assert transitions(tx) == [(at_township, 1, officials.signers[1].address, ADVANCED)]
+
+
+def test_an_official_cancels_a_signature_before_anyone_relays_it(hub, officials, at_township, sign):
+    signer = officials.signers[0]
+    signed = sign(signer, at_township, 1)
+    officials.outsider.transfer(signer, "1 ether")  # signers only sign; this one sends its cancellation
+    tx = hub.cancelSignature(0, {"from": signer})
+    assert (tx.events["ApprovalSignatureCancelled"]["signer"], tx.events["ApprovalSignatureCancelled"]["nonce"]) == (
+        signer.address, 0)
+    relayed = hub.approveBySig([signed], {"from": officials.outsider})
+    assert skipped(relayed) == [(at_township, signer.address, 0, NONCE_USED)]
+    assert not hub.hasApproved(at_township, signer) and hub.nonces(signer) == 1
+
+
+def test_only_the_next_nonce_can_be_cancelled(hub, officials):
+    with brownie.reverts(err("ApprovalInvalidNonce", officials.county_leader, 3, 0)):
+        hub.cancelSignature(3, {"from": officials.county_leader})
+    assert hub.nonces(officials.county_leader) == 0
+
+
+def test_an_account_without_an_official_id_has_nothing_to_cancel(hub, officials):
+    with brownie.reverts(err("ApprovalInvalidNonce", officials.outsider, 0, 0)):
+        hub.cancelSignature(0, {"from": officials.outsider})
 
 
 def test_a_signature_replayed_on_another_subject_is_refused(hub, client, officials, at_township, sign):
@@ -609,12 +652,15 @@ def test_a_signature_by_someone_else_than_the_named_signer_is_refused(hub, offic
         hub.approveBySig([tuple(forged)], {"from": officials.outsider})
 
 
-def test_an_expired_signature_is_refused(hub, officials, at_township, sign, chain):
+def test_an_expired_signature_is_skipped_and_reported(hub, officials, at_township, sign, chain):
     deadline = chain[-1].timestamp + 60
-    signed = sign(officials.signers[0], at_township, 1, deadline=deadline)
+    expired = sign(officials.signers[0], at_township, 1, deadline=deadline)
     chain.sleep(120)
-    with brownie.reverts(err("ApprovalSignatureExpired", officials.signers[0].address, deadline)):
-        hub.approveBySig([signed], {"from": officials.outsider})
+    fresh = sign(officials.signers[1], at_township, 1)
+    tx = hub.approveBySig([expired, fresh], {"from": officials.outsider})
+    assert skipped(tx) == [(at_township, officials.signers[0].address, 0, EXPIRED)]
+    assert transitions(tx) == [(at_township, 1, officials.signers[1].address, O_APPROVED)]
+    assert not hub.hasApproved(at_township, officials.signers[0]) and hub.nonces(officials.signers[0]) == 0
 
 
 def test_a_signature_with_a_future_nonce_is_refused(hub, officials, at_township, sign):
@@ -828,7 +874,7 @@ def test_registering_a_client_again_replaces_its_kinds(hub, client, admin, offic
 
 def test_a_subject_id_names_its_client(hub, client, subject):
     assert hub.subjectClient(subject) == client
-    assert hub.subjectId(client, KEY, VILLAGE) == subject == client.subjectIdOf(KEY, VILLAGE)
+    assert subject == client.subjectIdOf(KEY, VILLAGE)
 
 
 def test_two_clients_opening_the_same_key_get_two_subjects(hub, client, other_client, officials, subject):
@@ -970,3 +1016,68 @@ def test_an_unfrozen_subject_moves_again(hub, officials, frozen, supervision):
     assert tx.events["SubjectFrozen"]["frozen"] is False
     hub.approve(frozen, 1, {"from": officials.township_leaders[0]})
     assert hub.subjectOf(frozen)["approvals"] == 1
+
+
+# --- closing a subject left returned (issue 15 #3) -----------------------------------------------------------
+
+CLOSED = 8  # IApprovalHub.Outcome.Closed
+RETURN_TIMEOUT = 30 * 86400
+
+
+@pytest.fixture
+def returned(hub, officials, at_township):
+    """The subject returned for revision at its township level."""
+    hub.returnForRevision(at_township, "bafkreiwhy", {"from": officials.township_leaders[0]})
+    return at_township
+
+
+def test_a_subject_left_returned_past_the_timeout_is_closed_by_an_official_of_its_level(hub, officials, returned,
+                                                                                         chain):
+    chain.sleep(RETURN_TIMEOUT + 1)
+    tx = hub.closeReturned(returned, "bafkreistale", {"from": officials.township_leaders[1]})
+    assert transitions(tx) == [(returned, 1, officials.township_leaders[1], CLOSED)]
+    assert comment(tx) == (returned, officials.township_leaders[1], CLOSED, "bafkreistale")
+    assert (tx.events["Decided"]["subject"], tx.events["Decided"]["approved"]) == (returned, False)
+    assert hub.subjectOf(returned)["state"] == REJECTED
+
+
+def test_a_returned_subject_cannot_be_closed_before_the_timeout(hub, officials, returned, chain):
+    since = hub.subjectOf(returned)["since"]
+    with brownie.reverts(err("ApprovalReturnNotStale", returned, since + RETURN_TIMEOUT + 1)):
+        hub.closeReturned(returned, "c", {"from": officials.township_leaders[1]})
+    assert hub.subjectOf(returned)["state"] == RETURNED
+
+
+def test_the_submitter_cannot_close_its_own_returned_subject(hub, officials, returned, chain, role_registry, role,
+                                                            admin):
+    role_registry.grantRoleIn(role["LEADER"], officials.clerk, TOWNSHIP, {"from": admin})
+    chain.sleep(RETURN_TIMEOUT + 1)
+    with brownie.reverts(err("ApprovalBySubmitter", returned, officials.clerk)):
+        hub.closeReturned(returned, "c", {"from": officials.clerk})
+
+
+def test_an_official_of_another_level_cannot_close(hub, officials, returned, chain, role):
+    chain.sleep(RETURN_TIMEOUT + 1)
+    with brownie.reverts(err("ApprovalUnauthorized", returned, 1, officials.village_leader, role["LEADER"],
+                             TOWNSHIP)):
+        hub.closeReturned(returned, "c", {"from": officials.village_leader})
+
+
+def test_a_pending_subject_cannot_be_closed(hub, officials, at_township, chain):
+    chain.sleep(RETURN_TIMEOUT + 1)
+    with brownie.reverts(err("ApprovalWrongState", at_township, PENDING)):
+        hub.closeReturned(at_township, "c", {"from": officials.township_leaders[1]})
+
+
+def test_governance_sets_the_return_timeout_within_bounds(hub, admin):
+    tx = hub.setReturnTimeout(7 * 86400, {"from": admin})
+    assert tx.events["ReturnTimeoutSet"]["timeout"] == 7 * 86400 == hub.returnTimeout()
+    for bad in (86400 - 1, 365 * 86400 + 1):
+        with brownie.reverts(err("ApprovalInvalidReturnTimeout", bad)):
+            hub.setReturnTimeout(bad, {"from": admin})
+    assert hub.returnTimeout() == 7 * 86400
+
+
+def test_only_governance_sets_the_return_timeout(hub, officials):
+    with brownie.reverts(err("GovernanceUnauthorized", officials.county_leader)):
+        hub.setReturnTimeout(86400, {"from": officials.county_leader})

@@ -878,3 +878,17 @@ def test_a_notice_keeps_its_period_through_several_later_changes(registry, in_no
         chain.sleep(1)
         registry.setNoticePeriod(days * DAY, {"from": admin})
     assert registry.noticeEndsAt(in_notice) == ends
+
+
+def test_a_returned_filing_left_unrevised_is_closed_and_the_household_filed_afresh(registry, hub, filed, first_batch,
+                                                                                 officials, chain):
+    # The way out of issue 15 #3: a filing returned and never revised blocks the household until an official of
+    # its level closes it, after the hub's return timeout.
+    hub.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
+    chain.sleep(hub.returnTimeout() + 1)
+    with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+    tx = hub.closeReturned(filed, "bafkreistale", {"from": officials.village_leader})
+    assert tx.events["ApprovalTransition"]["outcome"] == 8  # Closed
+    fresh = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
+    assert fresh != filed and hub.subjectOf(fresh)["state"] == PENDING
