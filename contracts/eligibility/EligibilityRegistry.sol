@@ -29,6 +29,9 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
 
     /// @inheritdoc IEligibilityRegistry
     uint8 public quorum;
+    // Bit `level` (RegionCode: 1 province ... 5 village) set once a batch of a scope at that level finalized, so a
+    // proof checks for newer batches only at levels in use. Beside the quorum: one slot.
+    uint8 private _scopeLevels;
 
     mapping(bytes32 batchId => Batch) private _batches;
     // The first commitment seen for a batch, replaced by the final one when they differ.
@@ -74,6 +77,9 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         bytes32 expected = _reference[batchId];
         if (expected == bytes32(0)) {
             _reference[batchId] = commitment;
+            // The first commitment dates the batch: batches are ordered by when they were first committed, so
+            // one finalized late (a lagging oracle completing its quorum) never replaces a newer one.
+            _batches[batchId].firstCommittedAt = uint32(block.timestamp);
         } else if (expected != commitment) {
             // A disagreement is kept and raised, never resolved silently.
             ++_batches[batchId].conflicts;
@@ -102,11 +108,32 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         record.leafCount = leafCount;
         record.finalizedAt = uint40(block.timestamp);
         if (expected != commitment) _reference[batchId] = commitment;
-        bytes32 superseded = _current[scope];
+        _scopeLevels |= uint8(1 << RegionCode.level(scope));
+        bytes32 current = _current[scope];
+        if (current != bytes32(0) && _batches[current].firstCommittedAt > record.firstCommittedAt) {
+            // Older than the scope's current batch: final, but it proves nothing.
+            record.supersededAt = uint40(block.timestamp);
+            emit BatchFinalized(batchId, scope, root, bytes32(0));
+            emit BatchOutdated(batchId, current);
+            return;
+        }
         _current[scope] = batchId;
         // Only the newest final batch of a scope proves anything: mark the one it replaces.
-        if (superseded != bytes32(0)) _batches[superseded].supersededAt = uint40(block.timestamp);
-        emit BatchFinalized(batchId, scope, root, superseded);
+        if (current != bytes32(0)) _batches[current].supersededAt = uint40(block.timestamp);
+        emit BatchFinalized(batchId, scope, root, current);
+    }
+
+    /// @dev A current batch of another scope covering valid `region` (one of its ancestors or itself, at a level in
+    /// use) first committed after `firstCommittedAt`, the date of a batch of `scope`; zero if none.
+    function _newerCovering(uint64 region, uint64 scope, uint32 firstCommittedAt) private view returns (bytes32) {
+        uint256 levels = _scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+        uint8 deepest = RegionCode.level(region);
+        for (uint8 lvl = RegionCode.PROVINCE; levels >> lvl != 0 && lvl <= deepest; ++lvl) {
+            if ((levels >> lvl) & 1 == 0) continue;
+            bytes32 head = _current[RegionCode.ancestorAt(region, lvl)];
+            if (head != bytes32(0) && _batches[head].firstCommittedAt > firstCommittedAt) return head;
+        }
+        return bytes32(0);
     }
 
     /// @dev The official id of `account`, which must hold ORACLE over `scope`.
@@ -142,6 +169,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         Batch storage record = _batches[batchId];
         return record.finalizedAt != 0 && record.supersededAt == 0 && RegionCode.isValid(leaf.region)
             && RegionCode.covers(record.scope, leaf.region)
+            && _newerCovering(leaf.region, record.scope, record.firstCommittedAt) == bytes32(0)
             && MerkleProof.verifyCalldata(proof, record.root, leaf.hash());
     }
 
@@ -150,14 +178,17 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// {EligibilityRegionOutsideBatch}.
     function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
-        // Read together, the three fields of the record's second slot cost one storage read.
-        (uint40 finalizedAt, uint40 supersededAt, uint64 scope) =
-            (record.finalizedAt, record.supersededAt, record.scope);
+        // Read together, the fields of the record's second slot cost one storage read.
+        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 firstCommittedAt) =
+            (record.finalizedAt, record.supersededAt, record.scope, record.firstCommittedAt);
         if (finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
         if (supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
         if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
             revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
+        // A proof counts only against the newest final batch covering the region, whatever its scope.
+        bytes32 newer = _newerCovering(region, scope, firstCommittedAt);
+        if (newer != bytes32(0)) revert EligibilityBatchSuperseded(batchId, newer);
         return record.root;
     }
 

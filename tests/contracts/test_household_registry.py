@@ -892,3 +892,21 @@ def test_a_returned_filing_left_unrevised_is_closed_and_the_household_filed_afre
     assert tx.events["ApprovalTransition"]["outcome"] == 8  # Closed
     fresh = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
     assert fresh != filed and hub.subjectOf(fresh)["state"] == PENDING
+
+
+def test_a_filing_on_an_older_batch_of_another_scope_is_refused(registry, hub, first_batch, officials, chain,
+                                                                eligibility):
+    # Proof shopping (issue 15 #1): an older township batch said ADMIT, a newer county batch says NONE; the clerk
+    # files with the township proof.
+    chain.sleep(1)
+    township = CommittedBatch(keccak(text="shop-township"), TOWNSHIP,
+                              make_leaves({"admitted": (VILLAGE, Decision.ADMIT)})).commit(eligibility,
+                                                                                          officials.oracles[:2])
+    chain.sleep(1)
+    county = CommittedBatch(keccak(text="shop-county"), COUNTY,
+                            make_leaves({"admitted": (VILLAGE, Decision.NONE)})).commit(eligibility,
+                                                                                       officials.oracles[:2])
+    with brownie.reverts(err("EligibilityBatchSuperseded", township.id, county.id)):
+        file_registration(registry, township, "admitted", officials.clerk)
+    assert registry.household(HID)["status"] == H_NONE
+    assert hub.subjectOf(registry.procedureOf(HID, VILLAGE))["state"] == 0
