@@ -1,11 +1,15 @@
-"""Stateful properties of the household register (brownie + hypothesis): over random sequences of registration
-and exit filings (with proofs from the current final batch, forged, superseded, non-final or carrying another
-decision), entries into monitoring, approvals by anyone at any level (direct and relayed, relays replayed),
+"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility
+batches published at county, township or village scope (final at once, or started by one oracle and finalized
+late, after newer ones), registration and exit filings (with proofs from the newest final batch covering the
+village, forged, from an older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed, relays replayed),
 returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant of the
 clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions
 and the passing of days (past notice periods and to either side of the end of a transition period),
 
-- no household becomes registered (or exited) without a valid admit (exit) proof in a current final batch,
+- no household is admitted (or exited, or monitored) on a proof that a newer final batch covering its village
+  contradicts: a filing counts only on the newest final batch covering the village, whatever its scope, and a
+  batch finalized late never displaces a newer one;
+- no household becomes registered (or exited) without a valid admit (exit) proof in such a batch,
   every level's threshold of distinct approvers, and a completed notice period with no upheld objection;
 - a household enters monitoring only on a valid monitor proof, and only from none or exited;
 - designated policies stay covered for an exited household exactly until its transition period ends, other
@@ -64,10 +68,11 @@ THRESHOLDS = {kind: [threshold for _, _, threshold, _ in levels] for kind, level
 # Escalation is tried only this far from a level's deadline, so the block's second never decides it.
 MARGIN = 120
 NOTICE_DAYS = NOTICE_PERIOD // DAY
-# Where a filing's proof comes from: the current final batch of the needed decision (twice as likely), the same
-# with a forged leaf, a superseded or a non-final batch (both of exit leaves), or a current batch of another
-# decision.
-PROOFS = ["current", "current", "forged", "superseded", "not final", "other decision"]
+# Where a filing's proof comes from: the newest final batch covering the village (three times as likely), the same
+# with a forged leaf, an older final batch (of any scope), or a batch that is not final.
+PROOFS = ["current", "current", "current", "forged", "older", "not final"]
+SCOPES = [COUNTY, TOWNSHIP, VILLAGE]
+DECISIONS = [Decision.ADMIT, Decision.EXIT, Decision.MONITOR, Decision.NONE]
 DESIGNATED_POLICY = keccak(text="policy:medical-insurance")
 OTHER_POLICY = keccak(text="policy:housing-grant")
 SETTINGS = {
@@ -79,23 +84,32 @@ SETTINGS = {
 }
 
 
-def _batch(eligibility, officials, name, scope, decision, oracles=2):
-    batch = CommittedBatch(keccak(text=name), scope, make_leaves({h: (VILLAGE, decision) for h in HOUSEHOLDS}))
-    return batch.commit(eligibility, officials.oracles[:oracles])
+def _batch(eligibility, officials, name, scope, decisions, oracles=2):
+    """A batch of `decisions` (one per household, all of VILLAGE) committed by `oracles` oracles."""
+    leaves = make_leaves({h: (VILLAGE, decision) for h, decision in zip(HOUSEHOLDS, decisions)})
+    return CommittedBatch(keccak(text=name), scope, leaves).commit(eligibility, officials.oracles[:oracles])
 
 
 @pytest.fixture(scope="module")
-def stateful_batches(eligibility, officials):
-    """One current final batch per decision, at scopes that all cover VILLAGE (a newer final batch supersedes
-    only those of its own scope); a superseded and a non-final batch of exit leaves."""
-    superseded = _batch(eligibility, officials, "stateful-exit-old", TOWNSHIP, Decision.EXIT)
-    return SimpleNamespace(
-        admit=_batch(eligibility, officials, "stateful-batch", COUNTY, Decision.ADMIT),
-        exit=_batch(eligibility, officials, "stateful-exit", TOWNSHIP, Decision.EXIT),
-        monitor=_batch(eligibility, officials, "stateful-monitor", VILLAGE, Decision.MONITOR),
-        superseded=superseded,
-        not_final=_batch(eligibility, officials, "stateful-exit-pending", VILLAGE, Decision.EXIT, oracles=1),
-    )
+def stateful_batches(eligibility, officials, chain):
+    """A county batch admitting every household (final), and a village batch of exit leaves that never becomes
+    final (one oracle)."""
+    chain.sleep(1)
+    initial = _batch(eligibility, officials, "stateful-initial", COUNTY, [Decision.ADMIT] * len(HOUSEHOLDS))
+    chain.sleep(1)
+    not_final = _batch(eligibility, officials, "stateful-not-final", VILLAGE, [Decision.EXIT] * len(HOUSEHOLDS),
+                       oracles=1)
+    return SimpleNamespace(initial=initial, not_final=not_final)
+
+
+class Published:
+    """A batch as the model knows it: its scope, decisions, date (first commitment) and whether it is final."""
+
+    def __init__(self, batch, decisions, dated, final):
+        self.batch = batch
+        self.decisions = dict(zip(HOUSEHOLDS, decisions))
+        self.dated = dated
+        self.final = final
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +159,13 @@ class Registration:
     st_objection = st.integers(0, 5)
     # Up to a registration and an exit (6 and 5 steps) in one go, so exits and transitions are common.
     st_steps = st.integers(1, 12)
+    st_scope = st.sampled_from(SCOPES)
+    st_decisions = st.tuples(*[st.sampled_from(DECISIONS) for _ in HOUSEHOLDS])
 
-    def __init__(cls, registry, hub, batches, officials, chain, role_registry, admin):
+    def __init__(cls, registry, hub, batches, officials, chain, role_registry, admin, eligibility):
+        cls.eligibility = eligibility
+        cls.oracles = officials.oracles
+        cls.officials_for_batches = officials
         cls.registry = registry
         cls.hub = hub
         cls.roles = role_registry
@@ -188,6 +207,13 @@ class Registration:
         self.objections = []  # (objection id, procedure, objector)
         self.revoked = set()  # indexes into `toggled` currently revoked
         self.kind_of = {}  # subject -> "registration" or "exit"
+        initial = self.batches.initial
+        self.published = [Published(initial, [Decision.ADMIT] * len(HOUSEHOLDS),
+                                    self.eligibility.batch(initial.id)["firstCommittedAt"], True)]
+        self.heads = {COUNTY: self.published[0]}  # scope -> its current final batch
+        self.levels_in_use = {COUNTY}  # scopes of every batch ever final (outdated ones too)
+        self.pending = []  # batches committed by one oracle
+        self.newest_at_filing = {}  # subject or household id -> the newest covering batch when it was filed
         self.signatures = []  # relayed approvals already sent
         self.resolved = set()  # objection ids resolved
 
@@ -252,26 +278,48 @@ class Registration:
         return (proc.state == "pending" and level == proc.level and approver != self.clerk
                 and str(approver) not in proc.approvers and self._eligible(proc, approver))
 
+    def _newest(self):
+        """The newest final batch covering VILLAGE, whatever its scope."""
+        return max(self.heads.values(), key=lambda published: published.dated)
+
+    def _refusal(self, published):
+        """The custom error the eligibility registry gives a proof of VILLAGE from `published` (None: it proves).
+        The rules: final; the current batch of its own scope; no current batch of another scope in use that
+        covers the village is dated later (looked for from the province down)."""
+        batch = published.batch
+        if not published.final:
+            return err("EligibilityBatchNotFinal", batch.id)
+        scope = next(scope for scope in SCOPES if batch.scope == scope)
+        if self.heads.get(scope) is not published:
+            return err("EligibilityBatchSuperseded", batch.id, self.heads[scope].batch.id)
+        for other in SCOPES:  # province down: COUNTY, TOWNSHIP, VILLAGE
+            head = self.heads.get(other)
+            if other != scope and other in self.levels_in_use and head and head.dated > published.dated:
+                return err("EligibilityBatchSuperseded", batch.id, head.batch.id)
+        return None
+
     def _proof(self, name, decision, source):
-        """(batch id, leaf, proof, error) for a filing by `name` needing `decision` with a proof from `source`
-        (see PROOFS); `error` is the custom error the proof alone earns (None: the proof is good)."""
-        current = {Decision.ADMIT: self.batches.admit, Decision.EXIT: self.batches.exit,
-                   Decision.MONITOR: self.batches.monitor}
-        other = {Decision.ADMIT: Decision.EXIT, Decision.EXIT: Decision.MONITOR, Decision.MONITOR: Decision.ADMIT}
-        batch = {"superseded": self.batches.superseded, "not final": self.batches.not_final,
-                 "other decision": current[other[decision]]}.get(source, current[decision])
+        """(batch id, leaf, proof, error, newest) for a filing by `name` needing `decision` with a proof from
+        `source` (see PROOFS); `error` is the custom error the proof alone earns (None: the proof is good);
+        `newest` the newest final batch covering the village now."""
+        newest = self._newest()
+        published = newest
+        if source == "older":
+            older = [p for p in self.published if p.final and p is not newest]
+            published = older[-1] if older else newest
+        elif source == "not final":
+            published = Published(self.batches.not_final, [Decision.EXIT] * len(HOUSEHOLDS), 0, False)
+        batch = published.batch
         leaf, proof = batch.proof(name)
         if source == "forged":
             leaf = leaf[:4] + (leaf[4] + 1,)  # a forged score: the proof no longer holds
         if leaf[2] != decision:
-            return batch.id, leaf, proof, err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
-        if source == "not final":
-            return batch.id, leaf, proof, err("EligibilityBatchNotFinal", batch.id)
-        if source == "superseded":
-            return batch.id, leaf, proof, err("EligibilityBatchSuperseded", batch.id, self.batches.exit.id)
-        if source == "forged":
-            return batch.id, leaf, proof, err("HouseholdInvalidProof", batch.id, leaf_hash(*leaf))
-        return batch.id, leaf, proof, None
+            error = err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
+        else:
+            error = self._refusal(published)
+            if error is None and source == "forged":
+                error = err("HouseholdInvalidProof", batch.id, leaf_hash(*leaf))
+        return batch.id, leaf, proof, error, newest
 
     def _file(self, name, kind, source):
         """Files a registration or an exit of `name`; the rules: a good proof of the kind's decision, the status
@@ -280,7 +328,7 @@ class Registration:
             "registration": (Decision.ADMIT, self.registry.fileRegistration, lambda status: status != H_REGISTERED),
             "exit": (Decision.EXIT, self.registry.fileExit, lambda status: status == H_REGISTERED),
         }[kind]
-        batch_id, leaf, proof, error = self._proof(name, decision, source)
+        batch_id, leaf, proof, error, newest = self._proof(name, decision, source)
         current = self.procedures.get(name)
         if error is None and not needs(self.status[name]):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
@@ -294,6 +342,7 @@ class Registration:
             self.procedures[name] = Procedure(tx.return_value, kind)
             self.procedures[name].since = tx.timestamp
             self.kind_of[tx.return_value] = kind
+            self.newest_at_filing[tx.return_value] = newest.batch.id
 
     def _latest_block(self):
         block = self.chain[-1]
@@ -306,6 +355,42 @@ class Registration:
         for index in range(len(HOUSEHOLDS)):
             self.rule_file(index, "current")
 
+    def _commit(self, scope, decisions, oracles):
+        """A new batch, dated a second after every batch before it, committed by `oracles` oracles."""
+        self.chain.sleep(1)
+        name = f"stateful-{len(self.published)}-{len(self.pending)}-{self.chain.time()}"
+        batch = _batch(self.eligibility, self.officials_for_batches, name, scope, decisions, oracles)
+        return Published(batch, decisions, self.eligibility.batch(batch.id)["firstCommittedAt"], oracles >= 2)
+
+    def _finalized(self, published):
+        """The model's rules for a batch reaching the quorum: it becomes its scope's current batch unless that
+        one is dated later (then it is outdated and proves nothing)."""
+        published.final = True
+        scope = published.batch.scope
+        self.levels_in_use.add(scope)
+        self.published.append(published)
+        head = self.heads.get(scope)
+        if head is None or head.dated <= published.dated:
+            self.heads[scope] = published
+        else:
+            assert self.eligibility.currentBatch(scope) == "0x" + head.batch.id.hex()
+
+    def rule_publish(self, st_scope, st_decisions):
+        """A new batch at any scope covering the village, final at once."""
+        self._finalized(self._commit(st_scope, list(st_decisions), 2))
+
+    def rule_start_a_batch(self, st_scope, st_decisions):
+        """A new batch committed by one oracle only: it waits for a lagging second oracle."""
+        if len(self.pending) < 2:
+            self.pending.append(self._commit(st_scope, list(st_decisions), 1))
+
+    def rule_finish_a_late_batch(self, st_objection):
+        """The lagging oracle commits a waiting batch, which finalizes now, possibly after newer ones."""
+        if self.pending:
+            published = self.pending.pop(st_objection % len(self.pending))
+            self.eligibility.commitBatch(*published.batch.commit_args(), {"from": self.oracles[1]})
+            self._finalized(published)
+
     def rule_file(self, st_household, st_proof):
         self._file(HOUSEHOLDS[st_household], "registration", st_proof)
 
@@ -314,7 +399,7 @@ class Registration:
 
     def rule_enter_monitoring(self, st_household, st_proof):
         name = HOUSEHOLDS[st_household]
-        batch_id, leaf, proof, error = self._proof(name, Decision.MONITOR, st_proof)
+        batch_id, leaf, proof, error, newest = self._proof(name, Decision.MONITOR, st_proof)
         if error is None and self.status[name] not in (H_NONE, H_EXITED):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
         if not self._holds(self.clerk, "INTAKE_CLERK", 5) and not _wrong_decision(error):
@@ -322,6 +407,7 @@ class Registration:
         if self._send(error is None, self.registry.enterMonitoring, batch_id, leaf, proof, {"from": self.clerk},
                       error=error):
             self.status[name] = H_MONITORING  # the transition period of an exit runs on
+            self.newest_at_filing[household_id(name)] = newest.batch.id
 
     def rule_approve(self, st_household, st_actor, st_level):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
@@ -359,6 +445,8 @@ class Registration:
             if proc is None or proc.closed:
                 if self.status[name] != H_REGISTERED:
                     return
+                if self._newest().decisions[name] != Decision.EXIT:
+                    self.rule_publish(COUNTY, [Decision.EXIT] * len(HOUSEHOLDS))
                 self._file(name, "exit", "current")
             elif proc.state == "returned":
                 if not self._holds(self.clerk, "INTAKE_CLERK", 5):
@@ -535,6 +623,14 @@ class Registration:
             approvers = [approver for _, approver, _ in approvals]
             assert len(approvers) == len(set(approvers)), f"subject {subject} approved twice by one account"
 
+    def invariant_no_filing_counts_on_a_batch_a_newer_one_covering_the_village_contradicts(self):
+        for subject, batch_id in self.filed_with.items():
+            assert batch_id == self.newest_at_filing[subject], f"subject {subject} filed on an outdated batch"
+
+    def invariant_the_registry_agrees_on_each_scopes_current_batch(self):
+        for scope, head in self.heads.items():
+            assert self.eligibility.currentBatch(scope) == "0x" + head.batch.id.hex()
+
     def invariant_no_subject_completes_with_fewer_distinct_approvers_than_its_route_requires(self):
         for subject in self.completed_at:
             approvers = {approver for _, approver, _ in self.approvals[subject]}
@@ -550,10 +646,9 @@ class Registration:
             proc, completed_at = self.completed[name]
             assert proc.kind == ("registration" if record["status"] == H_REGISTERED else "exit")
             # Only a filing with a valid proof opens a procedure; its subject is the one that completed, and it
-            # was filed on the current final batch of the decision.
+            # was filed on the newest final batch covering the village at the time.
             assert proc.subject == self._completed_subject(name)
-            batch = self.batches.admit if proc.kind == "registration" else self.batches.exit
-            assert self.filed_with[proc.subject] == batch.id
+            assert self.filed_with[proc.subject] == self.newest_at_filing[proc.subject]
             by_level = defaultdict(set)
             for level, approver, _ in self.approvals[proc.subject]:
                 by_level[level].add(approver)
@@ -564,7 +659,8 @@ class Registration:
     def invariant_monitored_only_on_a_current_monitor_proof(self):
         for name in HOUSEHOLDS:
             if self.status[name] == H_MONITORING:
-                assert self.monitored_with[household_id(name)] == self.batches.monitor.id
+                hid = household_id(name)
+                assert self.monitored_with[hid] == self.newest_at_filing[hid]
 
     def invariant_designated_policies_cover_until_the_transition_ends(self):
         self._check_coverage()
@@ -589,6 +685,6 @@ class Registration:
 
 def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, approval_hub,
                                                            stateful_batches, officials, chain, role_registry, admin,
-                                                           clerk_also_leader, designated_policy):
+                                                           eligibility, clerk_also_leader, designated_policy):
     state_machine(Registration, household_registry, approval_hub, stateful_batches, officials, chain, role_registry,
-                  admin, settings=SETTINGS)
+                  admin, eligibility, settings=SETTINGS)
