@@ -71,6 +71,10 @@ interface IHouseholdRegistry {
         uint256 indexed objectionId, uint256 indexed subject, address indexed reviewer, bool upheld, string reasonCid
     );
 
+    /// @notice Procedure `subject` stopped because `batchId`, the newest final batch covering its village, gives
+    /// its household `decision`, which no longer supports it.
+    event ProcedureLapsed(uint256 indexed subject, bytes32 batchId, uint8 decision);
+
     /// @notice Procedure `subject` stopped because objection `objectionId` was upheld.
     event ProcedureStopped(uint256 indexed subject, uint256 objectionId);
 
@@ -140,6 +144,13 @@ interface IHouseholdRegistry {
     /// @notice The notice period `period` is below the minimum `minimum` (5 days).
     error HouseholdNoticeTooShort(uint32 period, uint32 minimum);
 
+    /// @notice `householdId` has no open procedure (its current one, `subject`, is not filed, rejected, stopped or
+    /// completed).
+    error HouseholdNoOpenProcedure(bytes32 householdId, uint256 subject);
+
+    /// @notice `batchId` still gives `householdId` the decision `decision` its procedure needs.
+    error HouseholdStillEligible(bytes32 householdId, bytes32 batchId, uint8 decision);
+
     /// @notice The notice period `period` is above the maximum `maximum` (90 days).
     error HouseholdNoticeTooLong(uint32 period, uint32 maximum);
 
@@ -173,6 +184,10 @@ interface IHouseholdRegistry {
 
     /// @notice Upholds or dismisses an open objection.
     function resolveObjection(uint256 objectionId, bool upheld, string calldata reasonCid) external;
+
+    /// @notice Stops the open procedure of the leaf's household when the newest final batch covering its village
+    /// (`batchId`, proven by `proof`) no longer gives the decision the procedure needs.
+    function lapseProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external;
 
     /// @notice Completes the procedure of `householdId` in `region` after a clean public notice.
     function completeProcedure(bytes32 householdId, uint64 region) external;

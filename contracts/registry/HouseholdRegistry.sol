@@ -171,6 +171,31 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     }
 
     /// @inheritdoc IHouseholdRegistry
+    /// @dev Eligibility is proven at filing; this stops a procedure whose household a newer batch no longer
+    /// supports, before it completes. Requirements: the household's current procedure in the leaf's region is open
+    /// (filed, not rejected, stopped or completed); the leaf is proven in `batchId`, the newest final batch
+    /// covering the village; its decision is not the one the procedure needs (admit for a registration, exit for
+    /// an exit). Anyone may. Emits a {ProcedureLapsed} event.
+    function lapseProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external {
+        bytes32 householdId = leaf.householdId;
+        Household memory record = _households[householdId];
+        uint256 subject = _procedureId(householdId, record.procedures, leaf.region);
+        (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        Notice storage notice = _notices[subject];
+        if (state == IApprovalHub.SubjectState.None || state == IApprovalHub.SubjectState.Rejected || notice.stopped) {
+            revert HouseholdNoOpenProcedure(householdId, subject);
+        }
+        bytes32 root = eligibility.provenRoot(batchId, leaf.region);
+        bytes32 hashed = leaf.hash();
+        if (_processProof(proof, hashed) != root) revert HouseholdInvalidProof(batchId, hashed);
+        // The status tells the procedure's kind (see {completeProcedure}).
+        uint8 needed = record.status == Status.Registered ? EligibilityDecision.EXIT : EligibilityDecision.ADMIT;
+        if (leaf.decision == needed) revert HouseholdStillEligible(householdId, batchId, needed);
+        notice.stopped = true;
+        emit ProcedureLapsed(subject, batchId, leaf.decision);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: the household's current procedure in `region` passed its approvals; its notice has
     /// ended; supervision has not frozen it; no objection is open and none was upheld. Anyone may complete.
     /// Emits a {HouseholdRegistered} or {HouseholdExited} event.

@@ -910,3 +910,56 @@ def test_a_filing_on_an_older_batch_of_another_scope_is_refused(registry, hub, f
         file_registration(registry, township, "admitted", officials.clerk)
     assert registry.household(HID)["status"] == H_NONE
     assert hub.subjectOf(registry.procedureOf(HID, VILLAGE))["state"] == 0
+
+
+# --- eligibility lapsing before completion (issue 15) --------------------------------------------------------
+
+
+def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(
+        registry, in_notice, next_batch, officials, chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    leaf, proof = newer.proof("admitted")
+    tx = registry.lapseProcedure(newer.id, leaf, proof, {"from": officials.outsider})
+    event = tx.events["ProcedureLapsed"]
+    assert (event["subject"], event["batchId"], event["decision"]) == (in_notice, "0x" + newer.id.hex(),
+                                                                        int(Decision.MONITOR))
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_NONE
+
+
+def test_a_lapsed_household_is_filed_afresh_once_admitted_again(registry, hub, in_notice, next_batch, officials,
+                                                                 chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    registry.lapseProcedure(newer.id, *newer.proof("admitted"), {"from": officials.outsider})
+    chain.sleep(1)
+    again = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    fresh = file_registration(registry, again, "admitted", officials.clerk).return_value
+    assert fresh != in_notice and hub.subjectOf(fresh)["state"] == PENDING
+
+
+def test_a_household_still_admitted_does_not_lapse(registry, in_notice, first_batch, officials):
+    with brownie.reverts(err("HouseholdStillEligible", HID, first_batch.id, int(Decision.ADMIT))):
+        registry.lapseProcedure(first_batch.id, *first_batch.proof("admitted"), {"from": officials.outsider})
+    assert tuple(registry.noticeOf(in_notice)) == (0, False)
+
+
+def test_a_lapse_counts_only_on_the_newest_batch(registry, in_notice, first_batch, next_batch, officials, chain):
+    # An older batch saying otherwise proves nothing once a newer one (here: still admitting) is final.
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.ADMIT), "unchanged": (VILLAGE, Decision.NONE)})
+    leaf, proof = first_batch.proof("unchanged")
+    leaf = (HID,) + tuple(leaf[1:])  # not even a real leaf of the old batch: the batch is refused first
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, newer.id)):
+        registry.lapseProcedure(first_batch.id, leaf, proof, {"from": officials.outsider})
+
+
+def test_a_household_without_an_open_procedure_cannot_lapse(registry, registered, next_batch, officials, chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    subject = registry.procedureOf(HID, VILLAGE)
+    with brownie.reverts(err("HouseholdNoOpenProcedure", HID, subject)):
+        registry.lapseProcedure(newer.id, *newer.proof("admitted"), {"from": officials.outsider})
