@@ -1,4 +1,5 @@
-"""Gas of eligibility commits, candidate filing, approval steps and relayed approvals, on a local anvil.
+"""Gas of eligibility commits, candidate filing, approval steps and relayed approvals, and the size of every
+contract, on a local anvil with the platform deployed by govchain.deploy (approvals on the ApprovalHub).
 
 usage: python benchmarks/gas_registration.py [--leaves N] [--seed S]
 
@@ -7,9 +8,10 @@ three oracles, files candidates with real proofs of that tree (depth 20 for a mi
 through their approval route and relays EIP-712 approvals in a batch of 10. Figures are the gas used by the
 whole transaction (21,000 base included), as the receipt reports it.
 
-Targets (issue 3): file_candidate_gas <= 90,000; approval_step_gas <= 75,000;
-relayed_approval_gas_per_sig <= 45,000 (batch of 10); commit_batch_gas <= 150,000.
-The last line printed is one JSON object with those four keys and every individual measurement under
+Targets (issue 9, with the hub): file_candidate_gas <= 95,000; approval_step_gas <= 60,000;
+relayed_approval_gas_per_sig <= 40,000 (batch of 10); commit_batch_gas <= 150,000; every deployed contract
+<= 20,480 bytes (max_contract_bytes; each under "contract_bytes").
+The last line printed is one JSON object with those keys and every individual measurement under
 "details". approval_step_gas is the worst of the four steps of a route; relayed_approval_gas_per_sig the worst
 of three batches of ten: one official over ten subjects, ten officials' very first signatures on this contract
 (their nonces' first writes), and the same ten officials again. commit_batch_gas is the commit that reaches the
@@ -33,6 +35,7 @@ from brownie import project  # noqa: E402
 from brownie._config import CONFIG  # noqa: E402
 
 from govchain.brownie_session import connected  # noqa: E402
+from govchain.deploy import REGISTRATION, NodeAccountSender, Settings, deploy_platform  # noqa: E402
 from govchain.eligibility import Decision  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
 from govchain.roles import ROLE_IDS  # noqa: E402
@@ -93,7 +96,7 @@ def main() -> None:
     proj.load_config()
     CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
     with connected("development"):
-        figures = measure(proj, tree, picks)
+        figures, sizes = measure(proj, tree, picks)
 
     summary = {
         "file_candidate_gas": figures["file_candidate"],
@@ -103,6 +106,8 @@ def main() -> None:
             figures["relayed_ten_officials_10_subjects"],
         ),
         "commit_batch_gas": max(figures["commit_first_vote"], figures["commit_finalizing_vote"]),
+        "max_contract_bytes": max(sizes.values()),
+        "contract_bytes": sizes,
         "leaves": len(tree),
         "proof_depth": len(tree.proof(picks[0])),
         "details": figures,
@@ -110,8 +115,8 @@ def main() -> None:
     progress(json.dumps(summary))
 
 
-def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
-    from brownie import accounts, chain
+def measure(proj, tree: EligibilityTree, picks: list[int]) -> tuple[dict[str, int], dict[str, int]]:
+    from brownie import accounts, chain, web3
 
     figures: dict[str, int] = {}
 
@@ -121,7 +126,18 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
 
     admin, oracle_a, oracle_b, clerk, village_leader, county_leader, relayer = accounts[:7]
     township_leaders = [accounts[7], accounts[8]]
-    roles = proj.RoleRegistry.deploy(admin, {"from": admin})
+    # The registration route of the tests: village LEADER, 2 of the township LEADERs, a county LEADER.
+    routes = {REGISTRATION: [("LEADER", 5, 1, 3 * DAY), ("LEADER", 4, 2, 3 * DAY), ("LEADER", 3, 1, 3 * DAY)]}
+    platform = deploy_platform(web3, NodeAccountSender(web3, admin.address),
+                               Settings(oracle_quorum=2, notice_period=5 * DAY, transition_period=365 * DAY,
+                                        routes=routes))
+    sizes = {name: len(web3.eth.get_code(address)) for name, address in platform.addresses.items()}
+    for name, size in sizes.items():
+        progress(f"{name + ' size':<34} {size:>9,} bytes")
+    roles, eligibility, hub, registry = (
+        getattr(proj, name).at(platform.addresses[name])
+        for name in ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry")
+    )
     signers = [accounts.add() for _ in range(RELAY_BATCH + 1)]
     # Grant order gives the official ids. The relaying official (signers[0]) comes first, so the ten others
     # (ids 9 to 18) find no nonce slot written yet (nonces sit eight to a slot by official id): their first
@@ -133,13 +149,6 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
     for name, account, region in grants:
         roles.grantRoleIn(ROLE_IDS[name], account, region, {"from": admin})
 
-    eligibility = proj.EligibilityRegistry.deploy(roles, 2, {"from": admin})
-    registry = proj.HouseholdRegistry.deploy(roles, eligibility, 5 * DAY, 365 * DAY, {"from": admin})
-    leader = ROLE_IDS["LEADER"]
-    # The registration route of the tests: village LEADER, 2 of the township LEADERs, a county LEADER.
-    route = registry.defineRoute(1, [(leader, 5, 1, 3 * DAY), (leader, 4, 2, 3 * DAY), (leader, 3, 1, 3 * DAY)],
-                                 {"from": admin}).return_value
-    registry.setRouteBands(1, 0, [(0, route)], {"from": admin})
 
     batch_id = b"\x42" * 32
     commit_args = (batch_id, COUNTY, tree.root, "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
@@ -157,35 +166,35 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
     subject = tx.return_value
     record("file_candidate", tx.gas_used, f"(proof of {len(tree.proof(picks[0]))} nodes)")
 
-    record("approval_advancing_level", registry.approve(subject, 0, {"from": village_leader}).gas_used,
+    record("approval_advancing_level", hub.approve(subject, 0, {"from": village_leader}).gas_used,
            "(village LEADER, 1 of 1: moves to the next level)")
-    record("approval_below_threshold", registry.approve(subject, 1, {"from": township_leaders[0]}).gas_used,
+    record("approval_below_threshold", hub.approve(subject, 1, {"from": township_leaders[0]}).gas_used,
            "(township LEADER, 1 of 2)")
-    record("approval_advancing_threshold", registry.approve(subject, 1, {"from": township_leaders[1]}).gas_used,
+    record("approval_advancing_threshold", hub.approve(subject, 1, {"from": township_leaders[1]}).gas_used,
            "(township LEADER, 2 of 2: moves to the next level)")
-    record("approval_last_level", registry.approve(subject, 2, {"from": county_leader}).gas_used,
+    record("approval_last_level", hub.approve(subject, 2, {"from": county_leader}).gas_used,
            "(county LEADER: completes, public notice starts)")
 
     # Relayed approvals, in batches of RELAY_BATCH signatures on filings waiting at the township level.
     deadline = chain[-1].timestamp + 30 * DAY
-    name = "GovChain HouseholdRegistry"
+    name = "GovChain ApprovalHub"
     leftover = iter(picks[1:])
 
     def waiting_at_township(count: int) -> list[int]:
         subjects = []
         for _ in range(count):
             pending = file(next(leftover)).return_value
-            registry.approve(pending, 0, {"from": village_leader})
+            hub.approve(pending, 0, {"from": village_leader})
             subjects.append(pending)
         return subjects
 
     def signed(signer, pending):
-        nonce = registry.nonces(signer) + sum(1 for s in queued if s[2] == signer.address)
-        signature = approval_signature(signer, registry, pending, 1, nonce, deadline, chain.id, name)
+        nonce = hub.nonces(signer) + sum(1 for s in queued if s[2] == signer.address)
+        signature = approval_signature(signer, hub, pending, 1, nonce, deadline, chain.id, name)
         queued.append((pending, 1, signer.address, nonce, deadline, *compact(signature)))
 
     def relay(label: str, note: str) -> None:
-        tx = registry.approveBySig(queued, {"from": relayer})
+        tx = hub.approveBySig(queued, {"from": relayer})
         record(label, tx.gas_used // len(queued), f"(per signature; batch of {len(queued)}: {tx.gas_used:,}) {note}")
         queued.clear()
 
@@ -206,7 +215,7 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> dict[str, int]:
     for signer, pending in zip(signers[1:], waiting_at_township(RELAY_BATCH)):
         signed(signer, pending)
     relay("relayed_ten_officials_10_subjects", "ten officials with nonces in use, ten subjects")
-    return figures
+    return figures, sizes
 
 
 if __name__ == "__main__":

@@ -61,14 +61,3 @@ class Chain:
         abi = load_artifact(self.config.build_dir, name)["abi"]
         return self.web3.eth.contract(address=self.address_of(name), abi=abi)
 
-
-def deploy_contract(web3: Web3, build_dir: Path, name: str, *args, sender: str):
-    """Deploys contract ``name`` from its build artifact with web3.py, sent by the unlocked ``sender``.
-
-    Returns the contract handle and the deployment receipt. For local chains and tests; production deploys go
-    through scripts/deploy.py.
-    """
-    artifact = load_artifact(build_dir, name)
-    factory = web3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-    receipt = web3.eth.wait_for_transaction_receipt(factory.constructor(*args).transact({"from": sender}))
-    return web3.eth.contract(address=receipt.contractAddress, abi=artifact["abi"]), receipt

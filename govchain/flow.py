@@ -15,7 +15,7 @@ IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the 
 
 Accounts are anvil's default ones (unlocked, funded; derived from its well-known development mnemonic): the
 first deploys and administers, the others are the oracles and the officials, all distinct, so the separation
-of duties of the approval engine holds (the submitter never approves, no one approves twice).
+of duties of the approval hub holds (the submitter never approves, no one approves twice).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 DEMO_PEOPLE = 2000
 DEMO_SEED = 7
 
-# IHouseholdRegistry.Status and IApprovalEngine.SubjectState
+# IHouseholdRegistry.Status and IApprovalHub.SubjectState
 STATUS_NAMES = ("None", "Registered", "Exited", "Monitoring")
 REGISTERED = 1
 SUBJECT_NONE, SUBJECT_PENDING, SUBJECT_RETURNED, SUBJECT_APPROVED, SUBJECT_REJECTED = range(5)
@@ -308,7 +308,8 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
     from oracle.batches import batch_id_for, snapshot_hash
 
     batch_id = batch_id_for(snapshot_hash(table), county)
-    root, scope, leaf_count, finalized_at, superseded_at, _ = registry.functions.batch(batch_id).call()
+    # IEligibilityRegistry.Batch: root, scope, leafCount, finalizedAt, supersededAt, conflicts, firstCommittedAt.
+    root, scope, leaf_count, finalized_at, superseded_at = registry.functions.batch(batch_id).call()[:5]
     if finalized_at == 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")
     if superseded_at != 0:
@@ -346,12 +347,12 @@ class Registration:
     note: str = ""
 
 
-def register_household(web3: Web3, households, roles, manifest, actors: Actors, log: Log = print) -> Registration:
+def register_household(web3: Web3, households, hub, roles, manifest, actors: Actors, log: Log = print) -> Registration:
     """Registers the first admitted household of ``manifest`` not registered yet, or carries on its procedure.
 
-    File (intake clerk, with the manifest's filing arguments) → one approval per level of the registration
-    route, each by the official holding the level's role → the chain's clock past the public notice →
-    complete. Returns what was done; when every admitted household is registered already, the last one.
+    File (intake clerk, with the manifest's filing arguments, on the household registry) → one approval per level
+    of the registration route on the approval hub, each by the official holding the level's role → the chain's
+    clock past the public notice → complete. Returns what was done; when every admitted household is registered already, the last one.
     """
     from oracle.manifest import filing_arguments
 
@@ -364,7 +365,7 @@ def register_household(web3: Web3, households, roles, manifest, actors: Actors, 
         if status == REGISTERED:
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        state = households.functions.subjectOf(subject).call()[5]
+        state = hub.functions.subjectOf(subject).call()[5]
         if state in (SUBJECT_RETURNED, SUBJECT_REJECTED):
             continue  # someone else's procedure to finish; the demo takes the next household
         break
@@ -384,14 +385,15 @@ def register_household(web3: Web3, households, roles, manifest, actors: Actors, 
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    submitter, _, route_id, level, _, state = households.functions.subjectOf(subject).call()
-    _, levels = households.functions.route(route_id).call()
+    # IApprovalHub.Subject: submitter, since, routeId, level, approvals, state, frozen, escalations.
+    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
+    _, levels = hub.functions.route(route_id).call()
     while state == SUBJECT_PENDING:
         role, region_level = bytes(levels[level][0]), levels[level][1]
         region = regions.ancestor_at(leaf.region, regions.RegionLevel(region_level))
         approver = next(
             (a for a in actors.officials()
-             if a != submitter and not households.functions.hasApproved(subject, a).call()
+             if a != submitter and not hub.functions.hasApproved(subject, a).call()
              and roles.functions.hasRoleIn(role, a, region).call()),
             None,
         )
@@ -399,8 +401,8 @@ def register_household(web3: Web3, households, roles, manifest, actors: Actors, 
             raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role, role.hex())} over {region} for level "
                             f"{level} of procedure {subject}.")
         done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
-            web3, households.functions.approve(subject, level), approver, f"approval at level {level}")
-        _, _, _, level, _, state = households.functions.subjectOf(subject).call()
+            web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
+        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
     if state != SUBJECT_APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
 
@@ -438,7 +440,8 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     actors = actors or Actors.anvil_defaults()
     chain = Chain(network)
     web3 = chain.web3
-    roles, eligibility, households = (chain.contract(n) for n in ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry"))
+    roles, eligibility, hub, households = (
+        chain.contract(n) for n in ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry"))
     seconds: dict[str, float] = {}
     county, villages = results_regions(table)
 
@@ -460,9 +463,9 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     if not ipfs.is_pinned(batch.manifest_cid):
         republish_manifest(ipfs, table, batch, key_env, log)
     manifest = fetch_manifest(ipfs, batch.manifest_cid, expected_root=batch.root)
-    registration = register_household(web3, households, roles, manifest, actors, log)
+    registration = register_household(web3, households, hub, roles, manifest, actors, log)
     seconds["registration"] = time.perf_counter() - started
-    addresses = {n: chain.address_of(n) for n in ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry")}
+    addresses = {n: chain.address_of(n) for n in ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry")}
     return FlowResult(addresses, county, batch, registration, len(granted), seconds)
 
 

@@ -5,13 +5,12 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 
 import {IGoverned} from "../interfaces/IGoverned.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title Governed
 /// @notice Base of the platform's contracts: one role registry answers both "who may act where" and "who
 /// governs" (its DEFAULT_ADMIN_ROLE holders), so handing the registry to a multisig hands over everything.
 abstract contract Governed is IGoverned {
-    bytes32 private constant DEFAULT_ADMIN_ROLE = 0x00;
-
     /// @inheritdoc IGoverned
     IRoleRegistry public immutable roles;
 
@@ -20,7 +19,7 @@ abstract contract Governed is IGoverned {
     }
 
     modifier onlyGovernance() {
-        if (!IAccessControl(address(roles)).hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+        if (!IAccessControl(address(roles)).hasRole(Roles.DEFAULT_ADMIN, msg.sender)) {
             revert GovernanceUnauthorized(msg.sender);
         }
         _;

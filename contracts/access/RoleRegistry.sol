@@ -7,6 +7,7 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
+import {Roles} from "./Roles.sol";
 
 /// @title RoleRegistry
 /// @notice Who may act where. Every other contract of the platform asks this registry whether an account
@@ -19,21 +20,21 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     using EnumerableSet for EnumerableSet.UintSet;
     using EnumerableSet for EnumerableSet.AddressSet;
 
-    bytes32 public constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
-    bytes32 public constant HANDLER = keccak256("HANDLER");
-    bytes32 public constant REVIEWER = keccak256("REVIEWER");
-    bytes32 public constant DISPATCHER = keccak256("DISPATCHER");
-    bytes32 public constant GRID_WORKER = keccak256("GRID_WORKER");
-    bytes32 public constant LEADER = keccak256("LEADER");
-    bytes32 public constant DEPARTMENT = keccak256("DEPARTMENT");
-    bytes32 public constant SUPERVISOR = keccak256("SUPERVISOR");
-    bytes32 public constant ASSESSOR = keccak256("ASSESSOR");
-    bytes32 public constant ANALYST = keccak256("ANALYST");
-    bytes32 public constant TREASURY = keccak256("TREASURY");
-    bytes32 public constant ORACLE = keccak256("ORACLE");
-    bytes32 public constant BANK = keccak256("BANK");
-    bytes32 public constant SUPPLIER = keccak256("SUPPLIER");
-    bytes32 public constant ENTERPRISE = keccak256("ENTERPRISE");
+    bytes32 public constant INTAKE_CLERK = Roles.INTAKE_CLERK;
+    bytes32 public constant HANDLER = Roles.HANDLER;
+    bytes32 public constant REVIEWER = Roles.REVIEWER;
+    bytes32 public constant DISPATCHER = Roles.DISPATCHER;
+    bytes32 public constant GRID_WORKER = Roles.GRID_WORKER;
+    bytes32 public constant LEADER = Roles.LEADER;
+    bytes32 public constant DEPARTMENT = Roles.DEPARTMENT;
+    bytes32 public constant SUPERVISOR = Roles.SUPERVISOR;
+    bytes32 public constant ASSESSOR = Roles.ASSESSOR;
+    bytes32 public constant ANALYST = Roles.ANALYST;
+    bytes32 public constant TREASURY = Roles.TREASURY;
+    bytes32 public constant ORACLE = Roles.ORACLE;
+    bytes32 public constant BANK = Roles.BANK;
+    bytes32 public constant SUPPLIER = Roles.SUPPLIER;
+    bytes32 public constant ENTERPRISE = Roles.ENTERPRISE;
 
     /// @notice A regional role was given to `grantRole`, which only knows global roles.
     error RoleRegistryRegionRequired(bytes32 role);
@@ -54,10 +55,7 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     constructor(address admin) {
         if (admin == address(0)) revert RoleRegistryZeroAccount();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        bytes32[15] memory roles = [
-            INTAKE_CLERK, HANDLER, REVIEWER, DISPATCHER, GRID_WORKER, LEADER, DEPARTMENT, SUPERVISOR,
-            ASSESSOR, ANALYST, TREASURY, ORACLE, BANK, SUPPLIER, ENTERPRISE
-        ];
+        bytes32[15] memory roles = Roles.regional();
         for (uint256 i = 0; i < roles.length; ++i) {
             _regional[roles[i]] = true;
         }
@@ -159,9 +157,11 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
         return RegionCode.isValid(code);
     }
 
-    /// @dev Regional roles are granted with a region only (see {grantRoleIn}).
+    /// @dev Regional roles are granted with a region only (see {grantRoleIn}); no role goes to the zero address,
+    /// which nobody can use: an administrator "shared" with it could renounce and leave the registry locked.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (_regional[role]) revert RoleRegistryRegionRequired(role);
+        if (account == address(0)) revert RoleRegistryZeroAccount();
         return super._grantRole(role, account);
     }
 

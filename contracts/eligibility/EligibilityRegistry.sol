@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {Governed} from "../access/Governed.sol";
+import {Roles} from "../access/Roles.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
@@ -19,16 +20,24 @@ import {EligibilityLeaf, EligibilityLeafHash} from "./EligibilityLeaf.sol";
 contract EligibilityRegistry is IEligibilityRegistry, Governed {
     using EligibilityLeafHash for EligibilityLeaf;
 
-    bytes32 private constant ORACLE = keccak256("ORACLE");
+    // The votes for one commitment in one slot: the count in the low 8 bits, then the official ids (32 bits
+    // each) of the first seven voters, so the commit reaching the quorum can check they still hold ORACLE.
+    uint256 private constant VOTER_BITS = 32;
+    uint256 private constant MAX_RECORDED_VOTERS = 7;
+    /// @dev A quorum is counted from recorded voters only (see above).
+    uint8 private constant MAX_QUORUM = uint8(MAX_RECORDED_VOTERS);
 
     /// @inheritdoc IEligibilityRegistry
     uint8 public quorum;
+    // Bit `level` (RegionCode: 1 province ... 5 village) set once a batch of a scope at that level finalized, so a
+    // proof checks for newer batches only at levels in use. Beside the quorum: one slot.
+    uint8 private _scopeLevels;
 
     mapping(bytes32 batchId => Batch) private _batches;
     // The first commitment seen for a batch, replaced by the final one when they differ.
     mapping(bytes32 batchId => bytes32) private _reference;
     mapping(bytes32 batchId => mapping(address oracle => bytes32)) private _commitmentOf;
-    mapping(bytes32 batchId => mapping(bytes32 commitment => uint256)) private _votes;
+    mapping(bytes32 batchId => mapping(bytes32 commitment => uint256 votes)) private _votes; // packed, see above
     mapping(uint64 scope => bytes32 batchId) private _current;
 
     /// @param roleRegistry grants ORACLE per region and governs (its administrators set the quorum)
@@ -41,7 +50,8 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// @dev Requirements: `scope` is a valid region; the caller holds ORACLE over it; root and leaf count are
     /// non-zero; the caller has not committed for `batchId` yet.
     /// Emits a {BatchCommitted} event, a {BatchConflict} event when the tuple differs from the batch's
-    /// reference commitment, and a {BatchFinalized} event when this commit reaches the quorum.
+    /// reference commitment, and a {BatchFinalized} event when this commit reaches the quorum: votes count only
+    /// from oracles that hold ORACLE over the scope now, when the batch would finalize.
     function commitBatch(
         bytes32 batchId,
         uint64 scope,
@@ -52,21 +62,24 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         uint64 leafCount
     ) external {
         if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
-        if (!roles.hasRoleIn(ORACLE, msg.sender, scope)) revert EligibilityUnauthorizedOracle(msg.sender, scope);
+        uint32 oracle = _oracleOf(msg.sender, scope);
         if (root == bytes32(0) || leafCount == 0) revert EligibilityEmptyBatch(batchId);
         // Each oracle counts once towards the quorum of a batch.
         if (_commitmentOf[batchId][msg.sender] != bytes32(0)) revert EligibilityAlreadyCommitted(batchId, msg.sender);
 
         bytes32 commitment = commitmentHash(scope, root, manifestCid, modelVersion, snapshotHash, leafCount);
         _commitmentOf[batchId][msg.sender] = commitment;
-        uint256 votesNow = ++_votes[batchId][commitment];
+        uint256 tally = _vote(batchId, commitment, oracle);
         emit BatchCommitted(
-            batchId, msg.sender, commitment, scope, root, manifestCid, modelVersion, snapshotHash, leafCount, votesNow
+            batchId, msg.sender, commitment, scope, root, manifestCid, modelVersion, snapshotHash, leafCount, tally & 0xff
         );
 
         bytes32 expected = _reference[batchId];
         if (expected == bytes32(0)) {
             _reference[batchId] = commitment;
+            // The first commitment dates the batch: batches are ordered by when they were first committed, so
+            // one finalized late (a lagging oracle completing its quorum) never replaces a newer one.
+            _batches[batchId].firstCommittedAt = uint32(block.timestamp);
         } else if (expected != commitment) {
             // A disagreement is kept and raised, never resolved silently.
             ++_batches[batchId].conflicts;
@@ -74,22 +87,75 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         }
 
         Batch storage record = _batches[batchId];
-        if (votesNow >= quorum && record.finalizedAt == 0) {
-            record.root = root;
-            record.scope = scope;
-            record.leafCount = leafCount;
-            record.finalizedAt = uint40(block.timestamp);
-            if (expected != commitment) _reference[batchId] = commitment;
-            bytes32 superseded = _current[scope];
-            _current[scope] = batchId;
-            // Only the newest final batch of a scope proves anything: mark the one it replaces.
-            if (superseded != bytes32(0)) _batches[superseded].supersededAt = uint40(block.timestamp);
-            emit BatchFinalized(batchId, scope, root, superseded);
+        if ((tally & 0xff) >= quorum && record.finalizedAt == 0 && _standingVotes(tally, scope, oracle) >= quorum) {
+            _finalize(batchId, record, scope, root, leafCount, commitment, expected);
         }
     }
 
+    /// @dev Records `batchId` as final with the agreed tuple, its commitment as the reference, and as the current
+    /// batch of `scope` (superseding the one before). Emits a {BatchFinalized} event.
+    function _finalize(
+        bytes32 batchId,
+        Batch storage record,
+        uint64 scope,
+        bytes32 root,
+        uint64 leafCount,
+        bytes32 commitment,
+        bytes32 expected
+    ) private {
+        record.root = root;
+        record.scope = scope;
+        record.leafCount = leafCount;
+        record.finalizedAt = uint40(block.timestamp);
+        if (expected != commitment) _reference[batchId] = commitment;
+        _scopeLevels |= uint8(1 << RegionCode.level(scope));
+        bytes32 current = _current[scope];
+        if (current != bytes32(0) && _batches[current].firstCommittedAt > record.firstCommittedAt) {
+            // Older than the scope's current batch: final, but it proves nothing.
+            record.supersededAt = uint40(block.timestamp);
+            emit BatchFinalized(batchId, scope, root, bytes32(0));
+            emit BatchOutdated(batchId, current);
+            return;
+        }
+        _current[scope] = batchId;
+        // Only the newest final batch of a scope proves anything: mark the one it replaces.
+        if (current != bytes32(0)) _batches[current].supersededAt = uint40(block.timestamp);
+        emit BatchFinalized(batchId, scope, root, current);
+    }
+
+    /// @dev A current batch of another scope covering valid `region` (one of its ancestors or itself, at a level in
+    /// use) first committed after `firstCommittedAt`, the date of a batch of `scope`; zero if none.
+    function _newerCovering(uint64 region, uint64 scope, uint32 firstCommittedAt) private view returns (bytes32) {
+        uint256 levels = _scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+        uint8 deepest = RegionCode.level(region);
+        for (uint8 lvl = RegionCode.PROVINCE; levels >> lvl != 0 && lvl <= deepest; ++lvl) {
+            if ((levels >> lvl) & 1 == 0) continue;
+            bytes32 head = _current[RegionCode.ancestorAt(region, lvl)];
+            if (head != bytes32(0) && _batches[head].firstCommittedAt > firstCommittedAt) return head;
+        }
+        return bytes32(0);
+    }
+
+    /// @dev The official id of `account`, which must hold ORACLE over `scope`.
+    function _oracleOf(address account, uint64 scope) private view returns (uint32 oracle) {
+        bool authorized;
+        (oracle, authorized) = roles.officialIn(Roles.ORACLE, account, scope);
+        if (!authorized) revert EligibilityUnauthorizedOracle(account, scope);
+    }
+
+    /// @dev Counts the vote of official `oracle` for `commitment` of `batchId`, recording its id among the first
+    /// seven; returns the packed tally (the vote count in its low 8 bits).
+    function _vote(bytes32 batchId, bytes32 commitment, uint32 oracle) private returns (uint256 tally) {
+        tally = _votes[batchId][commitment];
+        uint256 votesNow = (tally & 0xff) + 1;
+        if (votesNow <= MAX_RECORDED_VOTERS) tally |= uint256(oracle) << (8 + VOTER_BITS * (votesNow - 1));
+        // `votesNow` stays below 256: each vote is a distinct ORACLE holder of the scope.
+        tally = (tally & ~uint256(0xff)) | votesNow;
+        _votes[batchId][commitment] = tally;
+    }
+
     /// @inheritdoc IEligibilityRegistry
-    /// @dev Requirements: the caller governs; `newQuorum` is at least 1. Emits a {QuorumChanged} event.
+    /// @dev Requirements: the caller governs; `newQuorum` is 1 to 7. Emits a {QuorumChanged} event.
     function setQuorum(uint8 newQuorum) external onlyGovernance {
         _setQuorum(newQuorum);
     }
@@ -103,6 +169,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         Batch storage record = _batches[batchId];
         return record.finalizedAt != 0 && record.supersededAt == 0 && RegionCode.isValid(leaf.region)
             && RegionCode.covers(record.scope, leaf.region)
+            && _newerCovering(leaf.region, record.scope, record.firstCommittedAt) == bytes32(0)
             && MerkleProof.verifyCalldata(proof, record.root, leaf.hash());
     }
 
@@ -111,14 +178,17 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// {EligibilityRegionOutsideBatch}.
     function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
-        // Read together, the three fields of the record's second slot cost one storage read.
-        (uint40 finalizedAt, uint40 supersededAt, uint64 scope) =
-            (record.finalizedAt, record.supersededAt, record.scope);
+        // Read together, the fields of the record's second slot cost one storage read.
+        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 firstCommittedAt) =
+            (record.finalizedAt, record.supersededAt, record.scope, record.firstCommittedAt);
         if (finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
         if (supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
         if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
             revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
+        // A proof counts only against the newest final batch covering the region, whatever its scope.
+        bytes32 newer = _newerCovering(region, scope, firstCommittedAt);
+        if (newer != bytes32(0)) revert EligibilityBatchSuperseded(batchId, newer);
         return record.root;
     }
 
@@ -152,7 +222,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
 
     /// @inheritdoc IEligibilityRegistry
     function votes(bytes32 batchId, bytes32 commitment) external view returns (uint256) {
-        return _votes[batchId][commitment];
+        return _votes[batchId][commitment] & 0xff;
     }
 
     /// @inheritdoc IEligibilityRegistry
@@ -167,8 +237,23 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         return keccak256(abi.encode(scope, root, keccak256(bytes(manifestCid)), modelVersion, snapshotHash, leafCount));
     }
 
+    /// @dev How many of the recorded voters of `tally` hold ORACLE over `scope` now, stopping at the quorum.
+    /// `committer` (official id) holds it: its commit was just checked.
+    function _standingVotes(uint256 tally, uint64 scope, uint32 committer) private view returns (uint256 standing) {
+        uint256 recorded = tally & 0xff;
+        if (recorded > MAX_RECORDED_VOTERS) {
+            // The committer is past the recorded seven; later voters than those are not counted again.
+            recorded = MAX_RECORDED_VOTERS;
+            standing = 1;
+        }
+        for (uint256 i = 0; i < recorded && standing < quorum; ++i) {
+            uint32 voter = uint32(tally >> (8 + VOTER_BITS * i));
+            if (voter == committer || roles.hasRoleIn(Roles.ORACLE, roles.accountOf(voter), scope)) ++standing;
+        }
+    }
+
     function _setQuorum(uint8 newQuorum) private {
-        if (newQuorum == 0) revert EligibilityInvalidQuorum(newQuorum);
+        if (newQuorum == 0 || newQuorum > MAX_QUORUM) revert EligibilityInvalidQuorum(newQuorum);
         emit QuorumChanged(quorum, newQuorum);
         quorum = newQuorum;
     }

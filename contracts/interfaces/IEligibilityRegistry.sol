@@ -5,11 +5,13 @@ import {EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
 
 /// @title IEligibilityRegistry
 /// @notice ORACLE nodes commit eligibility batches (Merkle root of household results, manifest on IPFS). A batch
-/// is final once `quorum` distinct oracles committed the same tuple; the newest final batch of a scope region
-/// supersedes the older ones. Proofs verify against current final batches only.
+/// is final once `quorum` distinct oracles committed the same tuple. Batches are ordered by their first commitment:
+/// the newest final batch of a scope supersedes the older ones, and a proof counts only against the newest final
+/// batch covering its region, whatever that batch's scope.
 interface IEligibilityRegistry {
     /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final, `supersededAt` 0 while
-    /// no newer batch of its scope is final; `conflicts` counts commits that disagreed with the reference.
+    /// no newer batch of its scope is final; `conflicts` counts commits that disagreed with the reference;
+    /// `firstCommittedAt` dates the batch (its first commitment), which orders batches.
     struct Batch {
         bytes32 root;
         uint64 scope;
@@ -17,6 +19,7 @@ interface IEligibilityRegistry {
         uint40 finalizedAt;
         uint40 supersededAt;
         uint16 conflicts;
+        uint32 firstCommittedAt;
     }
 
     /// @notice `oracle` committed `commitment` (hash of the whole tuple) for `batchId`; it now has `votes` votes.
@@ -43,6 +46,10 @@ interface IEligibilityRegistry {
     /// @notice Governance set the number of agreeing oracles a batch needs.
     event QuorumChanged(uint8 previous, uint8 quorum);
 
+    /// @notice `batchId` finalized after `newer`, the current batch of its scope first committed later: it proves
+    /// nothing (batches are ordered by their first commitment, not by when they reach the quorum).
+    event BatchOutdated(bytes32 indexed batchId, bytes32 indexed newer);
+
     /// @notice `account` lacks the ORACLE role over `scope`.
     error EligibilityUnauthorizedOracle(address account, uint64 scope);
 
@@ -55,13 +62,14 @@ interface IEligibilityRegistry {
     /// @notice `oracle` already committed for `batchId`; each oracle counts once.
     error EligibilityAlreadyCommitted(bytes32 batchId, address oracle);
 
-    /// @notice A quorum must be at least one oracle.
+    /// @notice A quorum is 1 to 7 oracles (the voters the registry rechecks when a batch finalizes).
     error EligibilityInvalidQuorum(uint8 quorum);
 
     /// @notice `batchId` is not final (not enough agreeing oracles, or unknown).
     error EligibilityBatchNotFinal(bytes32 batchId);
 
-    /// @notice `batchId` was superseded by `current`, a newer final batch of the same scope.
+    /// @notice `batchId` was superseded by `current`, a newer final batch of the same scope, or of another scope
+    /// covering the region proven.
     error EligibilityBatchSuperseded(bytes32 batchId, bytes32 current);
 
     /// @notice The leaf's `region` is not under the scope `scope` of `batchId`.
@@ -110,7 +118,7 @@ interface IEligibilityRegistry {
     /// @notice The commitment `oracle` made for `batchId` (0 if none).
     function commitmentOf(bytes32 batchId, address oracle) external view returns (bytes32);
 
-    /// @notice How many oracles committed `commitment` for `batchId`.
+    /// @notice How many oracles committed `commitment` for `batchId` (whether or not they still hold ORACLE).
     function votes(bytes32 batchId, bytes32 commitment) external view returns (uint256);
 
     /// @notice The commitment hash of a tuple, as {commitBatch} computes it.

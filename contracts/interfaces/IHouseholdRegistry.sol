@@ -19,7 +19,7 @@ interface IHouseholdRegistry {
         Monitoring
     }
 
-    /// @notice The procedure kinds, used as route kinds of this registry's approval engine.
+    /// @notice The procedure kinds, used as this registry's subject kinds on the approval hub.
     enum ProcedureKind {
         None,
         Registration,
@@ -44,10 +44,11 @@ interface IHouseholdRegistry {
         Dismissed
     }
 
-    /// @notice An objection against the procedure `subject`.
+    /// @notice An objection against the procedure `subject`, raised by `objector`.
     struct Objection {
         uint256 subject;
         ObjectionState state;
+        address objector;
     }
 
     /// @notice An intake clerk (the actor of the subject's Submitted transition) filed the registration
@@ -69,6 +70,10 @@ interface IHouseholdRegistry {
     event ObjectionResolved(
         uint256 indexed objectionId, uint256 indexed subject, address indexed reviewer, bool upheld, string reasonCid
     );
+
+    /// @notice Procedure `subject` stopped because `batchId`, the newest final batch covering its village, gives
+    /// its household `decision`, which no longer supports it.
+    event ProcedureLapsed(uint256 indexed subject, bytes32 batchId, uint8 decision);
 
     /// @notice Procedure `subject` stopped because objection `objectionId` was upheld.
     event ProcedureStopped(uint256 indexed subject, uint256 objectionId);
@@ -139,6 +144,28 @@ interface IHouseholdRegistry {
     /// @notice The notice period `period` is below the minimum `minimum` (5 days).
     error HouseholdNoticeTooShort(uint32 period, uint32 minimum);
 
+    /// @notice `householdId` has no open procedure (its current one, `subject`, is not filed, rejected, stopped or
+    /// completed).
+    error HouseholdNoOpenProcedure(bytes32 householdId, uint256 subject);
+
+    /// @notice `batchId` still gives `householdId` the decision `decision` its procedure needs.
+    error HouseholdStillEligible(bytes32 householdId, bytes32 batchId, uint8 decision);
+
+    /// @notice The notice period `period` is above the maximum `maximum` (90 days).
+    error HouseholdNoticeTooLong(uint32 period, uint32 maximum);
+
+    /// @notice The transition period `period` is above the maximum `maximum` (ten years).
+    error HouseholdTransitionTooLong(uint32 period, uint32 maximum);
+
+    /// @notice `account` approved `subject` and may not judge objections against it.
+    error HouseholdReviewerIsApprover(uint256 subject, address account);
+
+    /// @notice `account` already has objection `objectionId` open against `subject`.
+    error HouseholdObjectionAlreadyOpen(uint256 subject, address account, uint256 objectionId);
+
+    /// @notice `subject` has `limit` objections open, the most it can hold.
+    error HouseholdTooManyObjections(uint256 subject, uint256 limit);
+
     /// @notice Files a registration (or re-admission) on an `admit` leaf proven in `batchId`.
     function fileRegistration(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof)
         external
@@ -158,10 +185,14 @@ interface IHouseholdRegistry {
     /// @notice Upholds or dismisses an open objection.
     function resolveObjection(uint256 objectionId, bool upheld, string calldata reasonCid) external;
 
+    /// @notice Stops the open procedure of the leaf's household when the newest final batch covering its village
+    /// (`batchId`, proven by `proof`) no longer gives the decision the procedure needs.
+    function lapseProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external;
+
     /// @notice Completes the procedure of `householdId` in `region` after a clean public notice.
     function completeProcedure(bytes32 householdId, uint64 region) external;
 
-    /// @notice Sets the public notice period (at least 5 days).
+    /// @notice Sets the public notice period (5 to 90 days) for notices starting from the next block on.
     function setNoticePeriod(uint32 period) external;
 
     /// @notice Sets the post-exit transition period.
@@ -189,7 +220,7 @@ interface IHouseholdRegistry {
     /// transition period for a designated policy.
     function isCovered(bytes32 householdId, bytes32 policy) external view returns (bool);
 
-    /// @notice The public notice period in seconds.
+    /// @notice The public notice period in seconds, for notices starting from the next block on.
     function noticePeriod() external view returns (uint32);
 
     /// @notice The post-exit transition period in seconds.

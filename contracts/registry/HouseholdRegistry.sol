@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ApprovalEngine} from "../approval/ApprovalEngine.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+
+import {Governed} from "../access/Governed.sol";
+import {Roles} from "../access/Roles.sol";
+import {ApprovalClient} from "../approval/ApprovalClient.sol";
+import {SubjectId} from "../approval/SubjectId.sol";
 import {EligibilityDecision, EligibilityLeaf, EligibilityLeafHash} from "../eligibility/EligibilityLeaf.sol";
+import {IApprovalHub} from "../interfaces/IApprovalHub.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
@@ -10,18 +16,22 @@ import {RegionCode} from "../utils/RegionCode.sol";
 
 /// @title HouseholdRegistry
 /// @notice The household register (建档立卡) with public notice (公示) and objections (异议), exit with a
-/// transition period (脱贫不脱政策) and return-to-poverty monitoring (防返贫). Approvals run on the inherited
-/// {ApprovalEngine}; governance defines routes of kind Registration (1) and Exit (2) with support type 0 and
-/// amount 0.
-/// @dev A procedure's subject id is keccak256(householdId, household.procedures) over its region, so a first
-/// filing writes nothing but the subject; the household record is written when a procedure completes.
+/// transition period (脱贫不脱政策) and return-to-poverty monitoring (防返贫). Approvals run on the
+/// {ApprovalHub}, of which this registry is a client: governance registers it for kinds Registration (1) and
+/// Exit (2) and defines their routes with support type 0 and amount 0.
+/// @dev A procedure's subject key is the low 56 bits of keccak256(householdId, household.procedures), in its
+/// region, so a first filing writes nothing here but opens the subject on the hub; the household record is
+/// written when a procedure completes.
 /// Stores no personal data: the pseudonymous id, the village code, the status and timestamps.
-contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
+contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     using EligibilityLeafHash for EligibilityLeaf;
+    using Checkpoints for Checkpoints.Trace224;
 
-    bytes32 private constant INTAKE_CLERK = keccak256("INTAKE_CLERK");
-    bytes32 private constant REVIEWER = keccak256("REVIEWER");
     uint32 private constant MIN_NOTICE_PERIOD = 5 days;
+    // A notice longer than a quarter only delays households; a transition period longer than ten years would
+    // also bring a transition's end (a uint32 timestamp) near its limit.
+    uint32 private constant MAX_NOTICE_PERIOD = 90 days;
+    uint32 private constant MAX_TRANSITION_PERIOD = 3650 days;
 
     struct Notice {
         uint16 openObjections;
@@ -35,27 +45,39 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
     uint32 public noticePeriod;
     /// @inheritdoc IHouseholdRegistry
     uint32 public transitionPeriod;
+    // When `noticePeriod` took effect, and the period before it with its own start. Beside the two periods in one
+    // slot, they give the period of any notice of the last two periods (the callback's, always) with one read;
+    // `_noticePeriods` holds the whole history for older notices.
+    uint32 private _noticePeriodFrom;
+    uint32 private _previousNoticePeriod;
+    uint32 private _previousNoticePeriodFrom;
 
     uint256 private _objectionCount;
     mapping(bytes32 householdId => Household) private _households;
     mapping(uint256 subject => Notice) private _notices;
     mapping(uint256 objectionId => Objection) private _objections;
     mapping(bytes32 policy => bool) private _designated;
+    // The notice period in force for notices starting at or after each key (a timestamp): a notice keeps the
+    // period it started with, whatever governance sets later.
+    Checkpoints.Trace224 private _noticePeriods;
+    // subject => objector => their open objection (one at a time per account and procedure).
+    mapping(uint256 subject => mapping(address objector => uint256 objectionId)) private _openObjectionOf;
 
     /// @param roleRegistry regional roles (INTAKE_CLERK, REVIEWER, the routes' roles) and governance
     /// @param eligibilityRegistry final eligibility batches the proofs are checked against
+    /// @param hub the approval hub the procedures are approved on
     /// @param initialNoticePeriod public notice in seconds, at least 5 days
     /// @param initialTransitionPeriod how long designated policies last after an exit, in seconds
     constructor(
         IRoleRegistry roleRegistry,
         IEligibilityRegistry eligibilityRegistry,
+        IApprovalHub hub,
         uint32 initialNoticePeriod,
         uint32 initialTransitionPeriod
-    ) ApprovalEngine(roleRegistry, "GovChain HouseholdRegistry", "1") {
+    ) Governed(roleRegistry) ApprovalClient(hub) {
         eligibility = eligibilityRegistry;
-        _setNoticePeriod(initialNoticePeriod);
-        transitionPeriod = initialTransitionPeriod;
-        emit TransitionPeriodChanged(initialTransitionPeriod);
+        _setNoticePeriod(initialNoticePeriod, 0);
+        _setTransitionPeriod(initialTransitionPeriod);
     }
 
     // ---------------------------------------------------------------- filing
@@ -100,34 +122,45 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: `subject` passed its approvals, was not stopped, and its notice has not ended;
-    /// `evidenceCid` is not empty. Anyone may object. Emits an {ObjectionRaised} event.
+    /// `evidenceCid` is not empty; the caller has no open objection against it; fewer than 65,535 are open.
+    /// Anyone may object. Emits an {ObjectionRaised} event.
     function raiseObjection(uint256 subject, string calldata evidenceCid) external returns (uint256 objectionId) {
-        uint256 endsAt = _noticeEnd(subject);
+        (uint256 endsAt,) = _notice(subject);
         if (block.timestamp >= endsAt) revert HouseholdNoticeClosed(subject, endsAt);
         Notice storage notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
         if (bytes(evidenceCid).length == 0) revert HouseholdEvidenceRequired();
+        // One open objection per account: more would only add to the reviewers' queue.
+        uint256 open = _openObjectionOf[subject][msg.sender];
+        if (open != 0) revert HouseholdObjectionAlreadyOpen(subject, msg.sender, open);
+        if (notice.openObjections == type(uint16).max) revert HouseholdTooManyObjections(subject, type(uint16).max);
         objectionId = ++_objectionCount;
-        _objections[objectionId] = Objection({subject: subject, state: ObjectionState.Open});
+        _objections[objectionId] = Objection({subject: subject, state: ObjectionState.Open, objector: msg.sender});
+        _openObjectionOf[subject][msg.sender] = objectionId;
         ++notice.openObjections;
         emit ObjectionRaised(objectionId, subject, msg.sender, evidenceCid);
     }
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the objection is open; the caller is a REVIEWER over the procedure's region and did
-    /// not file it. Upholding stops the procedure for good. Emits an {ObjectionResolved} event, and a
+    /// @dev Requirements: the objection is open; the caller is a REVIEWER over the procedure's region and neither
+    /// filed nor approved it. Upholding stops the procedure for good. Emits an {ObjectionResolved} event, and a
     /// {ProcedureStopped} event when upheld.
     function resolveObjection(uint256 objectionId, bool upheld, string calldata reasonCid) external {
         Objection storage raised = _objections[objectionId];
         if (raised.state != ObjectionState.Open) revert HouseholdObjectionNotOpen(objectionId);
         uint256 subject = raised.subject;
-        uint64 region = subjectRegion(subject);
-        (uint32 reviewer, bool authorized) = roles.officialIn(REVIEWER, msg.sender, region);
-        if (!authorized) revert HouseholdUnauthorized(msg.sender, REVIEWER, region);
-        // Whoever filed a procedure does not judge objections against it.
-        if (reviewer == _subject(subject).submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+        uint64 region = SubjectId.region(subject);
+        (uint32 reviewer, bool authorized) = roles.officialIn(Roles.REVIEWER, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.REVIEWER, region);
+        (,, uint32 submitter,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        // Whoever filed or approved a procedure does not judge objections against it.
+        if (reviewer == submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
+        if (IApprovalHub(approvalHub).hasApproved(subject, msg.sender)) {
+            revert HouseholdReviewerIsApprover(subject, msg.sender);
+        }
 
         raised.state = upheld ? ObjectionState.Upheld : ObjectionState.Dismissed;
+        delete _openObjectionOf[subject][raised.objector];
         Notice storage notice = _notices[subject];
         --notice.openObjections;
         emit ObjectionResolved(objectionId, subject, msg.sender, upheld, reasonCid);
@@ -138,22 +171,52 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
     }
 
     /// @inheritdoc IHouseholdRegistry
+    /// @dev Eligibility is proven at filing; this stops a procedure whose household a newer batch no longer
+    /// supports, before it completes. Requirements: the household's current procedure in the leaf's region is open
+    /// (filed, not rejected, stopped or completed); the leaf is proven in `batchId`, the newest final batch
+    /// covering the village; its decision is not the one the procedure needs (admit for a registration, exit for
+    /// an exit). Anyone may. Emits a {ProcedureLapsed} event.
+    function lapseProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external {
+        bytes32 householdId = leaf.householdId;
+        Household memory record = _households[householdId];
+        uint256 subject = _procedureId(householdId, record.procedures, leaf.region);
+        (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        Notice storage notice = _notices[subject];
+        if (state == IApprovalHub.SubjectState.None || state == IApprovalHub.SubjectState.Rejected || notice.stopped) {
+            revert HouseholdNoOpenProcedure(householdId, subject);
+        }
+        bytes32 root = eligibility.provenRoot(batchId, leaf.region);
+        bytes32 hashed = leaf.hash();
+        if (_processProof(proof, hashed) != root) revert HouseholdInvalidProof(batchId, hashed);
+        // The status tells the procedure's kind (see {completeProcedure}).
+        uint8 needed = record.status == Status.Registered ? EligibilityDecision.EXIT : EligibilityDecision.ADMIT;
+        if (leaf.decision == needed) revert HouseholdStillEligible(householdId, batchId, needed);
+        notice.stopped = true;
+        emit ProcedureLapsed(subject, batchId, leaf.decision);
+    }
+
+    /// @inheritdoc IHouseholdRegistry
     /// @dev Requirements: the household's current procedure in `region` passed its approvals; its notice has
-    /// ended; no objection is open and none was upheld. Anyone may complete.
+    /// ended; supervision has not frozen it; no objection is open and none was upheld. Anyone may complete.
     /// Emits a {HouseholdRegistered} or {HouseholdExited} event.
     function completeProcedure(bytes32 householdId, uint64 region) external {
         Household memory record = _households[householdId];
         uint256 subject = _procedureId(householdId, record.procedures, region);
-        uint256 endsAt = _noticeEnd(subject);
+        (uint256 endsAt, bool frozen) = _notice(subject);
         if (block.timestamp < endsAt) revert HouseholdNoticeRunning(subject, endsAt);
+        // A procedure frozen by supervision does not complete until it is unfrozen.
+        if (frozen) revert IApprovalHub.ApprovalSubjectFrozen(subject);
         Notice memory notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
         if (notice.openObjections != 0) revert HouseholdObjectionsOpen(subject, notice.openObjections);
 
         record.region = region;
         record.since = uint32(block.timestamp);
+        // The status tells the procedure's kind: a registration is filed only for a household not registered,
+        // an exit only for a registered one, and nothing else changes a status while a procedure is open.
+        bool registration = record.status != Status.Registered;
         record.procedures += 1;
-        if (ProcedureKind(_routeKind(_subject(subject).routeId)) == ProcedureKind.Registration) {
+        if (registration) {
             record.status = Status.Registered;
             record.transitionEndsAt = 0;
             _households[householdId] = record;
@@ -169,18 +232,19 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the caller governs; `period` is at least 5 days. Applies to notices already running.
-    /// Emits a {NoticePeriodChanged} event.
+    /// @dev Requirements: the caller governs; `period` is 5 to 90 days. Applies to notices starting after this
+    /// block; a notice keeps the period it started with. Emits a {NoticePeriodChanged} event.
     function setNoticePeriod(uint32 period) external onlyGovernance {
-        _setNoticePeriod(period);
+        // From the next second on: a notice starting in this very second, before or after this call, keeps the
+        // period it was announced with.
+        _setNoticePeriod(period, uint32(block.timestamp) + 1);
     }
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the caller governs. Applies to exits completed from now on.
-    /// Emits a {TransitionPeriodChanged} event.
+    /// @dev Requirements: the caller governs; `period` is at most ten years. Applies to exits completed from now
+    /// on. Emits a {TransitionPeriodChanged} event.
     function setTransitionPeriod(uint32 period) external onlyGovernance {
-        transitionPeriod = period;
-        emit TransitionPeriodChanged(period);
+        _setTransitionPeriod(period);
     }
 
     /// @inheritdoc IHouseholdRegistry
@@ -204,8 +268,8 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     /// @inheritdoc IHouseholdRegistry
     function noticeEndsAt(uint256 subject) external view returns (uint256) {
-        StoredSubject storage stored = _subject(subject);
-        return stored.state == SubjectState.Approved ? uint256(stored.since) + noticePeriod : 0;
+        (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+        return state == IApprovalHub.SubjectState.Approved ? uint256(since) + _noticePeriodAt(since) : 0;
     }
 
     /// @inheritdoc IHouseholdRegistry
@@ -229,13 +293,18 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
 
     // ---------------------------------------------------------------- approval hooks
 
-    /// @dev The public notice starts when the last level approves.
+    /// @dev The public notice starts when the last level approves: now, with the period in force now.
     function _onApproved(uint256 subject) internal override {
-        emit NoticeStarted(subject, uint256(_subject(subject).since) + noticePeriod);
+        emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
     }
 
     /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
     function _onRejected(uint256) internal override {}
+
+    /// @dev Procedures are filed by intake clerks of their village.
+    function _submitterRole(uint256) internal pure override returns (bytes32) {
+        return Roles.INTAKE_CLERK;
+    }
 
     // ---------------------------------------------------------------- internals
 
@@ -254,18 +323,22 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         if (registration ? record.status == Status.Registered : record.status != Status.Registered) {
             revert HouseholdWrongStatus(householdId, record.status);
         }
-        bytes32 key = _procedureKey(householdId, record.procedures);
-        subject = _subjectId(key, region);
-        SubjectState previous = _subject(subject).state;
-        if (previous != SubjectState.None) {
-            if (previous != SubjectState.Rejected && !_notices[subject].stopped) {
+        bool opened;
+        (opened, subject) =
+            _tryOpenSubject(_procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender, clerk);
+        if (!opened) {
+            // The household's current procedure exists: only a closed one (rejected, or stopped by an upheld
+            // objection) makes way for the next.
+            (IApprovalHub.SubjectState previous,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
+            if (previous != IApprovalHub.SubjectState.Rejected && !_notices[subject].stopped) {
                 revert HouseholdProcedureOpen(householdId, subject);
             }
             record.procedures += 1;
             _households[householdId].procedures = record.procedures;
-            key = _procedureKey(householdId, record.procedures);
+            subject = _openSubject(
+                _procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender, clerk
+            );
         }
-        subject = _openSubject(key, region, uint8(kind), 0, 0, msg.sender, clerk);
         if (registration) emit RegistrationFiled(householdId, subject, batchId);
         else emit ExitFiled(householdId, subject, batchId);
     }
@@ -285,8 +358,8 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
             revert HouseholdNotVillage(region);
         }
         bool authorized;
-        (clerk, authorized) = roles.officialIn(INTAKE_CLERK, msg.sender, region);
-        if (!authorized) revert HouseholdUnauthorized(msg.sender, INTAKE_CLERK, region);
+        (clerk, authorized) = roles.officialIn(Roles.INTAKE_CLERK, msg.sender, region);
+        if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.INTAKE_CLERK, region);
         bytes32 root = eligibility.provenRoot(batchId, region);
         bytes32 hashed = leaf.hash();
         if (_processProof(proof, hashed) != root) {
@@ -298,11 +371,13 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         }
     }
 
-    /// @dev When the public notice of `subject` ends; reverts unless its approvals passed.
-    function _noticeEnd(uint256 subject) private view returns (uint256) {
-        StoredSubject storage stored = _subject(subject);
-        if (stored.state != SubjectState.Approved) revert HouseholdNotApproved(subject);
-        return uint256(stored.since) + noticePeriod;
+    /// @dev When the public notice of `subject` ends and whether supervision froze it; reverts unless its approvals
+    /// passed.
+    function _notice(uint256 subject) private view returns (uint256 endsAt, bool frozen) {
+        (IApprovalHub.SubjectState state, uint32 since,, bool isFrozen) =
+            IApprovalHub(approvalHub).subjectStatus(subject);
+        if (state != IApprovalHub.SubjectState.Approved) revert HouseholdNotApproved(subject);
+        return (uint256(since) + _noticePeriodAt(since), isFrozen);
     }
 
     /// @dev The root that `proof` leads to from `leaf`: OpenZeppelin's `MerkleProof.processProofCalldata` (each
@@ -327,18 +402,37 @@ contract HouseholdRegistry is IHouseholdRegistry, ApprovalEngine {
         }
     }
 
-    function _procedureId(bytes32 householdId, uint16 procedures, uint64 region) private pure returns (uint256) {
+    function _procedureId(bytes32 householdId, uint16 procedures, uint64 region) private view returns (uint256) {
         return _subjectId(_procedureKey(householdId, procedures), region);
     }
 
-    function _procedureKey(bytes32 householdId, uint16 procedures) private pure returns (bytes32) {
-        return keccak256(abi.encode(householdId, procedures));
+    /// @dev 56 bits of a hash: a clash needs two procedures of one village among some 2^28 (the hub then refuses
+    /// the second filing with {IApprovalHub-ApprovalSubjectExists}).
+    function _procedureKey(bytes32 householdId, uint16 procedures) private pure returns (uint56) {
+        return uint56(uint256(keccak256(abi.encode(householdId, procedures))));
     }
 
-    function _setNoticePeriod(uint32 period) private {
+    /// @dev Sets the notice period of notices starting at `from` or later.
+    function _setNoticePeriod(uint32 period, uint32 from) private {
         // The public must get at least five days to object.
         if (period < MIN_NOTICE_PERIOD) revert HouseholdNoticeTooShort(period, MIN_NOTICE_PERIOD);
-        noticePeriod = period;
+        if (period > MAX_NOTICE_PERIOD) revert HouseholdNoticeTooLong(period, MAX_NOTICE_PERIOD);
+        (_previousNoticePeriod, _previousNoticePeriodFrom) = (noticePeriod, _noticePeriodFrom);
+        (noticePeriod, _noticePeriodFrom) = (period, from);
+        _noticePeriods.push(from, period);
         emit NoticePeriodChanged(period);
+    }
+
+    function _setTransitionPeriod(uint32 period) private {
+        if (period > MAX_TRANSITION_PERIOD) revert HouseholdTransitionTooLong(period, MAX_TRANSITION_PERIOD);
+        transitionPeriod = period;
+        emit TransitionPeriodChanged(period);
+    }
+
+    /// @dev The notice period of a notice that started at `start`.
+    function _noticePeriodAt(uint256 start) private view returns (uint256) {
+        if (start >= _noticePeriodFrom) return noticePeriod;
+        if (start >= _previousNoticePeriodFrom) return _previousNoticePeriod;
+        return _noticePeriods.upperLookupRecent(uint32(start));
     }
 }

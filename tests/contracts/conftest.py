@@ -2,6 +2,7 @@
 
 import pytest
 
+from govchain.deploy import NodeAccountSender, Settings, deploy_platform
 from govchain.roles import ROLE_IDS
 
 # Region codes of a small county used throughout the contract tests (12-digit statistical codes).
@@ -21,8 +22,21 @@ def admin(accounts):
 
 
 @pytest.fixture(scope="module")
-def role_registry(RoleRegistry, admin):
-    return RoleRegistry.deploy(admin, {"from": admin})
+def platform(admin, web3):
+    """The platform as govchain.deploy deploys it, with the tests' periods and routes (see TEST_ROUTES)."""
+    settings = Settings(oracle_quorum=2, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD,
+                        routes=TEST_ROUTES)
+    return deploy_platform(web3, NodeAccountSender(web3, admin.address), settings)
+
+
+@pytest.fixture(scope="module")
+def role_registry(RoleRegistry, platform):
+    return RoleRegistry.at(platform.addresses["RoleRegistry"])
+
+
+@pytest.fixture(scope="module")
+def approval_hub(ApprovalHub, platform):
+    return ApprovalHub.at(platform.addresses["ApprovalHub"])
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +63,14 @@ LEVEL_TIMEOUT = 3 * DAY
 COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
 # Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
 REGISTRATION, EXIT = 1, 2
-# IApprovalEngine.SubjectState and Outcome; IHouseholdRegistry.Status.
+# Registration: village LEADER 1, township LEADER 2 of 2, county LEADER 1; exit: township REVIEWER 1, county
+# LEADER 1 (no timeout). Route ids 1 and 2 on the hub.
+TEST_ROUTES = {
+    REGISTRATION: [("LEADER", VILLAGE_LEVEL, 1, LEVEL_TIMEOUT), ("LEADER", TOWNSHIP_LEVEL, 2, LEVEL_TIMEOUT),
+                   ("LEADER", COUNTY_LEVEL, 1, LEVEL_TIMEOUT)],
+    EXIT: [("REVIEWER", TOWNSHIP_LEVEL, 1, LEVEL_TIMEOUT), ("LEADER", COUNTY_LEVEL, 1, 0)],
+}
+# IApprovalHub.SubjectState and Outcome; IHouseholdRegistry.Status.
 NONE, PENDING, RETURNED, APPROVED, REJECTED = range(5)
 SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED = range(8)
 H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = range(4)
@@ -136,9 +157,9 @@ def officials(accounts, admin, role_registry, role):
 
 
 @pytest.fixture(scope="module")
-def eligibility(EligibilityRegistry, role_registry, admin, officials):
-    """An eligibility registry needing 2 of the 3 county oracles."""
-    return EligibilityRegistry.deploy(role_registry, 2, {"from": admin})
+def eligibility(EligibilityRegistry, platform, officials):
+    """The eligibility registry, needing 2 of the 3 county oracles."""
+    return EligibilityRegistry.at(platform.addresses["EligibilityRegistry"])
 
 
 # Households of the first batch (all in the county): name → (village, decision).
@@ -170,22 +191,9 @@ def first_batch(eligibility, officials):
 
 
 @pytest.fixture(scope="module")
-def household_registry(HouseholdRegistry, role_registry, eligibility, first_batch, admin, role):
-    """The registry with its two routes: registration (village LEADER 1, township LEADER 2 of 2, county LEADER
-    1) and exit (township REVIEWER 1, county LEADER 1)."""
-    registry = HouseholdRegistry.deploy(role_registry, eligibility, NOTICE_PERIOD, TRANSITION_PERIOD, {"from": admin})
-    registration = registry.defineRoute(REGISTRATION, [
-        (role["LEADER"], VILLAGE_LEVEL, 1, LEVEL_TIMEOUT),
-        (role["LEADER"], TOWNSHIP_LEVEL, 2, LEVEL_TIMEOUT),
-        (role["LEADER"], COUNTY_LEVEL, 1, LEVEL_TIMEOUT),
-    ], {"from": admin}).return_value
-    exit_route = registry.defineRoute(EXIT, [
-        (role["REVIEWER"], TOWNSHIP_LEVEL, 1, LEVEL_TIMEOUT),
-        (role["LEADER"], COUNTY_LEVEL, 1, 0),
-    ], {"from": admin}).return_value
-    registry.setRouteBands(REGISTRATION, 0, [(0, registration)], {"from": admin})
-    registry.setRouteBands(EXIT, 0, [(0, exit_route)], {"from": admin})
-    return registry
+def household_registry(HouseholdRegistry, platform, first_batch):
+    """The registry, a client of the hub with the routes of TEST_ROUTES."""
+    return HouseholdRegistry.at(platform.addresses["HouseholdRegistry"])
 
 
 # brownie 1.22.2's `state_machine` fixture fails on every run (its compiled brownie/test/stateful module rejects

@@ -9,6 +9,7 @@ from tests.contracts.conftest import (
     COUNTY,
     FIRST_BATCH,
     OTHER_COUNTY_VILLAGE,
+    OTHER_TOWNSHIP_VILLAGE,
     TOWNSHIP,
     VILLAGE,
     CommittedBatch,
@@ -226,6 +227,49 @@ def test_governance_cannot_set_a_zero_quorum(eligibility, admin):
         eligibility.setQuorum(0, {"from": admin})
 
 
+def test_governance_cannot_set_a_quorum_above_seven(eligibility, admin):
+    with brownie.reverts(err("EligibilityInvalidQuorum", 8)):
+        eligibility.setQuorum(8, {"from": admin})
+    assert eligibility.quorum() == 2
+
+
+def test_a_quorum_of_seven_is_accepted(eligibility, admin):
+    eligibility.setQuorum(7, {"from": admin})
+    assert eligibility.quorum() == 7
+
+
+# --- votes of revoked oracles (issue 15 #6) -----------------------------------------------------------------
+
+
+def test_the_vote_of_an_oracle_revoked_before_finality_does_not_count(eligibility, officials, batch, role_registry,
+                                                                       role, admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert "BatchFinalized" not in tx.events
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+    assert eligibility.currentBatch(COUNTY) != "0x" + BATCH_ID.hex()
+    # Both votes stay on record; the registry counts the standing ones.
+    assert eligibility.votes(BATCH_ID, commitment(eligibility, batch)) == 2
+
+
+def test_a_batch_finalizes_once_enough_standing_oracles_agree(eligibility, officials, batch, role_registry, role,
+                                                              admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[2]})
+    assert tx.events["BatchFinalized"]["batchId"] == "0x" + BATCH_ID.hex()
+
+
+def test_an_oracle_granted_again_counts_again(eligibility, officials, batch, role_registry, role, admin):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    role_registry.revokeRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    role_registry.grantRoleIn(role["ORACLE"], officials.oracles[0], COUNTY, {"from": admin})
+    tx = eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert "BatchFinalized" in tx.events
+
+
 # --- verification ------------------------------------------------------------------------------------------
 
 
@@ -313,10 +357,63 @@ def test_proven_root_refuses_a_region_outside_the_scope(eligibility, first_batch
         eligibility.provenRoot(first_batch.id, OTHER_COUNTY_VILLAGE)
 
 
-def test_a_batch_of_a_narrower_scope_does_not_supersede_the_county_batch(eligibility, officials, first_batch):
-    township = CommittedBatch(keccak(text="township-batch"), TOWNSHIP, make_leaves(FIRST_BATCH))
-    township.commit(eligibility, officials.oracles[:2])
+def newer_batch(eligibility, officials, chain, name, scope, households, oracles=2):
+    """A batch first committed a second after everything before it (batches are dated by their first commit)."""
+    chain.sleep(1)
+    return CommittedBatch(keccak(text=name), scope, make_leaves(households)).commit(eligibility, officials.oracles[:oracles])
+
+
+def test_a_newer_batch_of_a_narrower_scope_takes_over_its_villages(eligibility, officials, first_batch, chain):
+    # Issue 15 #1: a newer township batch says NONE for "admitted"; the older county batch that said ADMIT no
+    # longer proves anything for the township's villages.
+    township = newer_batch(eligibility, officials, chain, "township-newer", TOWNSHIP,
+                           {"admitted": (VILLAGE, Decision.NONE)})
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, township.id)):
+        eligibility.provenRoot(first_batch.id, VILLAGE)
     leaf, proof = first_batch.proof("admitted")
-    assert eligibility.verify(first_batch.id, leaf, proof)
+    assert not eligibility.verify(first_batch.id, leaf, proof)
     leaf, proof = township.proof("admitted")
     assert eligibility.verify(township.id, leaf, proof)
+    assert eligibility.batch(first_batch.id)["supersededAt"] == 0
+
+
+def test_the_wider_batch_still_proves_villages_outside_a_newer_narrower_one(eligibility, officials, first_batch,
+                                                                           chain):
+    newer_batch(eligibility, officials, chain, "township-newer", TOWNSHIP, {"admitted": (VILLAGE, Decision.NONE)})
+    assert eligibility.provenRoot(first_batch.id, OTHER_TOWNSHIP_VILLAGE) == "0x" + first_batch.root.hex()
+
+
+def test_a_newer_batch_of_a_wider_scope_overrides_an_older_narrower_one(eligibility, officials, first_batch, chain):
+    township = newer_batch(eligibility, officials, chain, "township-older", TOWNSHIP,
+                           {"admitted": (VILLAGE, Decision.ADMIT)})
+    county = newer_batch(eligibility, officials, chain, "county-newer", COUNTY, {"admitted": (VILLAGE, Decision.NONE)})
+    with brownie.reverts(err("EligibilityBatchSuperseded", township.id, county.id)):
+        eligibility.provenRoot(township.id, VILLAGE)
+    leaf, proof = township.proof("admitted")
+    assert not eligibility.verify(township.id, leaf, proof)
+
+
+def test_an_older_batch_finalized_late_does_not_roll_eligibility_back(eligibility, officials, first_batch, chain):
+    # Issue 15 #2: November is committed by one oracle, December becomes final, then a lagging oracle completes
+    # November's quorum. November is final but outdated: December stays current and November proves nothing.
+    november = CommittedBatch(keccak(text="batch-nov"), COUNTY, make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}))
+    chain.sleep(1)
+    november.commit(eligibility, officials.oracles[:1])
+    december = newer_batch(eligibility, officials, chain, "batch-dec", COUNTY, {"admitted": (VILLAGE, Decision.NONE)})
+    tx = eligibility.commitBatch(*november.commit_args(), {"from": officials.oracles[1]})
+    assert tx.events["BatchFinalized"]["superseded"] == "0x" + bytes(32).hex()
+    assert (tx.events["BatchOutdated"]["batchId"], tx.events["BatchOutdated"]["newer"]) == (
+        "0x" + november.id.hex(), "0x" + december.id.hex())
+    assert eligibility.currentBatch(COUNTY) == "0x" + december.id.hex()
+    assert eligibility.batch(december.id)["supersededAt"] == 0
+    with brownie.reverts(err("EligibilityBatchSuperseded", november.id, december.id)):
+        eligibility.provenRoot(november.id, VILLAGE)
+    assert eligibility.provenRoot(december.id, VILLAGE) == "0x" + december.root.hex()
+
+
+def test_a_batch_is_dated_by_its_first_commit(eligibility, officials, batch, chain):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    first = chain[-1].timestamp
+    chain.sleep(5)
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
+    assert eligibility.batch(BATCH_ID)["firstCommittedAt"] == first

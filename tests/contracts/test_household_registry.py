@@ -42,6 +42,12 @@ def registry(household_registry):
     return household_registry
 
 
+@pytest.fixture(scope="module")
+def hub(approval_hub):
+    """Where the registry's procedures are approved."""
+    return approval_hub
+
+
 @pytest.fixture
 def next_batch(eligibility, officials):
     """next_batch(households) commits a newer final county batch (superseding the current one)."""
@@ -59,16 +65,16 @@ def file_registration(registry, batch, name, clerk):
     return registry.fileRegistration(batch.id, leaf, proof, {"from": clerk})
 
 
-def approve_registration(registry, subject, officials):
-    registry.approve(subject, 0, {"from": officials.village_leader})
+def approve_registration(hub, subject, officials):
+    hub.approve(subject, 0, {"from": officials.village_leader})
     for leader in officials.township_leaders:
-        registry.approve(subject, 1, {"from": leader})
-    return registry.approve(subject, 2, {"from": officials.county_leader})
+        hub.approve(subject, 1, {"from": leader})
+    return hub.approve(subject, 2, {"from": officials.county_leader})
 
 
-def approve_exit(registry, subject, officials):
-    registry.approve(subject, 0, {"from": officials.reviewer})
-    return registry.approve(subject, 1, {"from": officials.county_leader})
+def approve_exit(hub, subject, officials):
+    hub.approve(subject, 0, {"from": officials.reviewer})
+    return hub.approve(subject, 1, {"from": officials.county_leader})
 
 
 @pytest.fixture
@@ -78,9 +84,9 @@ def filed(registry, first_batch, officials):
 
 
 @pytest.fixture
-def in_notice(registry, filed, officials):
+def in_notice(registry, hub, filed, officials):
     """The registration of "admitted" in public notice (all levels approved)."""
-    approve_registration(registry, filed, officials)
+    approve_registration(hub, filed, officials)
     return filed
 
 
@@ -96,12 +102,12 @@ def raise_objection(registry, subject, who, cid="bafkreievidence"):
     return registry.raiseObjection(subject, cid, {"from": who})
 
 
-def exit_household(registry, next_batch, officials, chain, name="admitted"):
+def exit_household(registry, hub, next_batch, officials, chain, name="admitted"):
     """Files, approves and completes the exit of registered household `name`."""
     batch = next_batch({name: (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof(name)
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
-    approve_exit(registry, subject, officials)
+    approve_exit(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     return subject, registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
 
@@ -116,9 +122,9 @@ def test_constructor_sets_the_periods_and_links(registry, eligibility, role_regi
     assert registry.roles() == role_registry
 
 
-def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin):
+def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin, approval_hub):
     with brownie.reverts(err("HouseholdNoticeTooShort", 5 * DAY - 1, 5 * DAY)):
-        HouseholdRegistry.deploy(role_registry, eligibility, 5 * DAY - 1, 0, {"from": admin})
+        HouseholdRegistry.deploy(role_registry, eligibility, approval_hub, 5 * DAY - 1, 0, {"from": admin})
 
 
 def test_governance_sets_the_notice_period(registry, admin):
@@ -162,18 +168,18 @@ def test_only_governance_designates_policies(registry, officials):
 # --- filing a registration ---------------------------------------------------------------------------------
 
 
-def test_a_clerk_files_a_candidate_proven_by_an_admit_leaf(registry, first_batch, officials):
+def test_a_clerk_files_a_candidate_proven_by_an_admit_leaf(registry, hub, first_batch, officials):
     tx = file_registration(registry, first_batch, "admitted", officials.clerk)
     subject = tx.return_value
     assert subject == registry.procedureOf(HID, VILLAGE)
-    assert registry.subjectRegion(subject) == VILLAGE
+    assert hub.subjectRegion(subject) == VILLAGE
     transition = tx.events["ApprovalTransition"]
     assert (transition["subject"], transition["level"], transition["actor"], transition["outcome"]) == (
         subject, 0, officials.clerk, SUBMITTED)
     filed = tx.events["RegistrationFiled"]
     assert (filed["householdId"], filed["subject"], filed["batchId"]) == (
         "0x" + HID.hex(), subject, "0x" + first_batch.id.hex())
-    assert registry.subjectOf(subject)["state"] == PENDING
+    assert hub.subjectOf(subject)["state"] == PENDING
     assert registry.household(HID)["status"] == H_NONE
 
 
@@ -198,9 +204,9 @@ def test_a_clerk_of_another_village_cannot_file(registry, first_batch, officials
         file_registration(registry, first_batch, "admitted", officials.other_clerk)
 
 
-def test_the_clerk_of_the_households_village_files_it(registry, first_batch, officials):
+def test_the_clerk_of_the_households_village_files_it(registry, hub, first_batch, officials):
     tx = file_registration(registry, first_batch, "neighbour", officials.other_clerk)
-    assert registry.subjectRegion(tx.return_value) == OTHER_VILLAGE_SAME_TOWNSHIP
+    assert hub.subjectRegion(tx.return_value) == OTHER_VILLAGE_SAME_TOWNSHIP
 
 
 def test_a_leaf_whose_region_is_not_a_village_is_refused(registry, first_batch, officials):
@@ -282,19 +288,19 @@ def test_a_household_in_public_notice_cannot_be_filed_again(registry, first_batc
         file_registration(registry, first_batch, "admitted", officials.clerk)
 
 
-def test_a_returned_filing_stays_open(registry, first_batch, officials, filed):
-    registry.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
+def test_a_returned_filing_stays_open(registry, hub, first_batch, officials, filed):
+    hub.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
     with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
         file_registration(registry, first_batch, "admitted", officials.clerk)
 
 
-def test_after_a_rejection_a_new_filing_opens_a_fresh_procedure(registry, first_batch, officials, filed):
-    registry.reject(filed, "bafkreiwhy", {"from": officials.village_leader})
+def test_after_a_rejection_a_new_filing_opens_a_fresh_procedure(registry, hub, first_batch, officials, filed):
+    hub.reject(filed, "bafkreiwhy", {"from": officials.village_leader})
     subject = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
     assert subject != filed
     assert registry.household(HID)["procedures"] == 1
     assert registry.procedureOf(HID, VILLAGE) == subject
-    assert registry.subjectOf(subject)["state"] == PENDING
+    assert hub.subjectOf(subject)["state"] == PENDING
 
 
 def test_a_registered_household_cannot_be_registered_again(registry, first_batch, next_batch, officials, registered):
@@ -306,32 +312,32 @@ def test_a_registered_household_cannot_be_registered_again(registry, first_batch
 # --- approvals and the start of the notice ------------------------------------------------------------------
 
 
-def test_the_submitting_clerk_cannot_approve_even_holding_the_role(registry, filed, officials, admin,
+def test_the_submitting_clerk_cannot_approve_even_holding_the_role(registry, hub, filed, officials, admin,
                                                                       role_registry, role):
     role_registry.grantRoleIn(role["LEADER"], officials.clerk, VILLAGE, {"from": admin})
     with brownie.reverts(err("ApprovalBySubmitter", filed, officials.clerk)):
-        registry.approve(filed, 0, {"from": officials.clerk})
+        hub.approve(filed, 0, {"from": officials.clerk})
 
 
-def test_a_second_approval_by_the_same_account_is_refused(registry, filed, officials):
-    registry.approve(filed, 0, {"from": officials.village_leader})
-    registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+def test_a_second_approval_by_the_same_account_is_refused(registry, hub, filed, officials):
+    hub.approve(filed, 0, {"from": officials.village_leader})
+    hub.approve(filed, 1, {"from": officials.township_leaders[0]})
     with brownie.reverts(err("ApprovalAlreadyApproved", filed, officials.township_leaders[0])):
-        registry.approve(filed, 1, {"from": officials.township_leaders[0]})
+        hub.approve(filed, 1, {"from": officials.township_leaders[0]})
 
 
-def test_the_last_approval_starts_the_public_notice(registry, filed, officials, chain):
-    tx = approve_registration(registry, filed, officials)
+def test_the_last_approval_starts_the_public_notice(registry, hub, filed, officials, chain):
+    tx = approve_registration(hub, filed, officials)
     assert tx.events["ApprovalTransition"]["outcome"] == COMPLETED
     assert tx.events["NoticeStarted"]["subject"] == filed
     assert tx.events["NoticeStarted"]["endsAt"] == chain[-1].timestamp + NOTICE_PERIOD
     assert registry.noticeEndsAt(filed) == chain[-1].timestamp + NOTICE_PERIOD
 
 
-def test_each_level_passes_in_turn(registry, filed, officials):
-    tx = registry.approve(filed, 0, {"from": officials.village_leader})
+def test_each_level_passes_in_turn(registry, hub, filed, officials):
+    tx = hub.approve(filed, 0, {"from": officials.village_leader})
     assert tx.events["ApprovalTransition"]["outcome"] == ADVANCED
-    assert registry.subjectOf(filed)["level"] == 1
+    assert hub.subjectOf(filed)["level"] == 1
 
 
 def test_a_pending_filing_has_no_notice_end(registry, filed):
@@ -347,7 +353,7 @@ def test_anyone_may_object_during_the_notice_with_evidence(registry, in_notice, 
     assert (event["objectionId"], event["subject"], event["objector"], event["evidenceCid"]) == (
         1, in_notice, officials.outsider, "bafkreievidence")
     assert tx.return_value == 1
-    assert tuple(registry.objection(1)) == (in_notice, OPEN)
+    assert tuple(registry.objection(1)) == (in_notice, OPEN, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (1, False)
 
 
@@ -383,7 +389,7 @@ def test_a_reviewer_dismisses_an_objection(registry, in_notice, officials):
     assert (event["objectionId"], event["subject"], event["reviewer"], event["upheld"], event["reasonCid"]) == (
         1, in_notice, officials.reviewer, False, "bafkreireason")
     assert "ProcedureStopped" not in tx.events
-    assert tuple(registry.objection(1)) == (in_notice, DISMISSED)
+    assert tuple(registry.objection(1)) == (in_notice, DISMISSED, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (0, False)
 
 
@@ -393,7 +399,7 @@ def test_an_upheld_objection_stops_the_procedure(registry, in_notice, officials)
     assert tx.events["ObjectionResolved"]["upheld"] is True
     assert tx.events["ProcedureStopped"]["subject"] == in_notice
     assert tx.events["ProcedureStopped"]["objectionId"] == 1
-    assert tuple(registry.objection(1)) == (in_notice, UPHELD)
+    assert tuple(registry.objection(1)) == (in_notice, UPHELD, officials.outsider)
     assert tuple(registry.noticeOf(in_notice)) == (0, True)
 
 
@@ -450,6 +456,31 @@ def test_after_a_clean_notice_anyone_completes_the_registration(registry, in_not
     assert tuple(registry.household(HID)) == (VILLAGE, H_REGISTERED, chain[-1].timestamp, 0, 1)
 
 
+@pytest.fixture
+def supervision(hub, accounts, admin):
+    """An account standing in for the supervision contract, set on the hub by governance."""
+    account = accounts.add()
+    admin.transfer(account, "1 ether")
+    hub.setSupervision(account, {"from": admin})
+    return account
+
+
+def test_a_procedure_frozen_by_supervision_does_not_complete(registry, hub, in_notice, officials, chain, supervision):
+    hub.setSubjectFrozen(in_notice, True, {"from": supervision})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("ApprovalSubjectFrozen", in_notice)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert tuple(registry.household(HID))[1] == H_NONE
+
+
+def test_an_unfrozen_procedure_completes(registry, hub, in_notice, officials, chain, supervision):
+    hub.setSubjectFrozen(in_notice, True, {"from": supervision})
+    hub.setSubjectFrozen(in_notice, False, {"from": supervision})
+    chain.sleep(NOTICE_PERIOD)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert tuple(registry.household(HID))[1] == H_REGISTERED
+
+
 def test_the_registration_cannot_complete_before_the_notice_ends(registry, in_notice, officials):
     ends = registry.noticeEndsAt(in_notice)
     with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
@@ -493,8 +524,8 @@ def test_a_pending_filing_cannot_be_completed(registry, filed, officials):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
 
 
-def test_a_rejected_filing_cannot_be_completed(registry, filed, officials, chain):
-    registry.reject(filed, "r", {"from": officials.village_leader})
+def test_a_rejected_filing_cannot_be_completed(registry, hub, filed, officials, chain):
+    hub.reject(filed, "r", {"from": officials.village_leader})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdNotApproved", filed)):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
@@ -537,7 +568,7 @@ def test_an_exit_proof_for_another_region_than_the_registered_one_is_refused(reg
         registry.fileExit(batch.id, leaf, proof, {"from": officials.other_clerk})
 
 
-def test_an_exit_is_filed_on_its_own_route(registry, registered, next_batch, officials):
+def test_an_exit_is_filed_on_its_own_route(registry, hub, registered, next_batch, officials):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
     tx = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk})
@@ -545,11 +576,11 @@ def test_an_exit_is_filed_on_its_own_route(registry, registered, next_batch, off
     assert tx.events["ExitFiled"]["householdId"] == "0x" + HID.hex()
     assert tx.events["ExitFiled"]["subject"] == subject
     assert tx.events["ExitFiled"]["batchId"] == "0x" + batch.id.hex()
-    assert registry.subjectOf(subject)["routeId"] == 2
+    assert hub.subjectOf(subject)["routeId"] == 2
 
 
-def test_a_household_exits_after_approvals_and_a_clean_notice(registry, registered, next_batch, officials, chain):
-    subject, tx = exit_household(registry, next_batch, officials, chain)
+def test_a_household_exits_after_approvals_and_a_clean_notice(registry, hub, registered, next_batch, officials, chain):
+    subject, tx = exit_household(registry, hub, next_batch, officials, chain)
     event = tx.events["HouseholdExited"]
     assert (event["householdId"], event["region"], event["subject"]) == ("0x" + HID.hex(), VILLAGE, subject)
     assert event["transitionEndsAt"] == chain[-1].timestamp + TRANSITION_PERIOD
@@ -557,13 +588,16 @@ def test_a_household_exits_after_approvals_and_a_clean_notice(registry, register
         VILLAGE, H_EXITED, chain[-1].timestamp, chain[-1].timestamp + TRANSITION_PERIOD, 2)
 
 
-def test_an_exit_can_be_objected_to_and_stopped(registry, registered, next_batch, officials, chain):
+def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_batch, officials, chain,
+                                               role_registry, role, admin):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
-    approve_exit(registry, subject, officials)
+    approve_exit(hub, subject, officials)
     raise_objection(registry, subject, officials.outsider)
-    registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
+    # The township reviewer approved the exit: another reviewer of the township judges the objection.
+    role_registry.grantRoleIn(role["REVIEWER"], officials.other_clerk, TOWNSHIP, {"from": admin})
+    registry.resolveObjection(1, True, "r", {"from": officials.other_clerk})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdProcedureStopped", subject)):
         registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
@@ -580,36 +614,36 @@ def test_an_unregistered_household_is_covered_by_nothing(registry, filed, admin)
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_an_exited_household_keeps_designated_policies_during_the_transition(registry, registered, next_batch,
+def test_an_exited_household_keeps_designated_policies_during_the_transition(registry, hub, registered, next_batch,
                                                                            officials, chain, admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     assert registry.isCovered(HID, POLICY)
     assert not registry.isCovered(HID, OTHER_POLICY)
 
 
-def test_designated_policies_end_with_the_transition_period(registry, registered, next_batch, officials, chain,
+def test_designated_policies_end_with_the_transition_period(registry, hub, registered, next_batch, officials, chain,
                                                             admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     chain.sleep(TRANSITION_PERIOD)
     chain.mine()
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_undesignating_a_policy_ends_it_for_exited_households(registry, registered, next_batch, officials, chain,
+def test_undesignating_a_policy_ends_it_for_exited_households(registry, hub, registered, next_batch, officials, chain,
                                                               admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     registry.setPolicyDesignated(POLICY, False, {"from": admin})
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_an_exited_household_can_be_readmitted(registry, registered, next_batch, officials, chain):
-    exit_household(registry, next_batch, officials, chain)
+def test_an_exited_household_can_be_readmitted(registry, hub, registered, next_batch, officials, chain):
+    exit_household(registry, hub, next_batch, officials, chain)
     batch = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
     subject = file_registration(registry, batch, "admitted", officials.clerk).return_value
-    approve_registration(registry, subject, officials)
+    approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
     assert "HouseholdRegistered" in tx.events
@@ -655,10 +689,10 @@ def test_a_monitored_household_is_not_monitored_twice(registry, first_batch, off
         registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
 
 
-def test_an_exited_household_moves_into_monitoring_keeping_its_transition(registry, registered, next_batch,
+def test_an_exited_household_moves_into_monitoring_keeping_its_transition(registry, hub, registered, next_batch,
                                                                         officials, chain, admin):
     registry.setPolicyDesignated(POLICY, True, {"from": admin})
-    exit_household(registry, next_batch, officials, chain)
+    exit_household(registry, hub, next_batch, officials, chain)
     ends = registry.household(HID)["transitionEndsAt"]
     batch = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
     leaf, proof = batch.proof("admitted")
@@ -668,14 +702,14 @@ def test_an_exited_household_moves_into_monitoring_keeping_its_transition(regist
     assert registry.isCovered(HID, POLICY)
 
 
-def test_a_monitored_household_is_readmitted_through_registration(registry, first_batch, next_batch, officials,
+def test_a_monitored_household_is_readmitted_through_registration(registry, hub, first_batch, next_batch, officials,
                                                                   chain):
     watched = household_id("watched")
     leaf, proof = first_batch.proof("watched")
     registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
     batch = next_batch({"watched": (VILLAGE, Decision.ADMIT)})
     subject = file_registration(registry, batch, "watched", officials.clerk).return_value
-    approve_registration(registry, subject, officials)
+    approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
     tx = registry.completeProcedure(watched, VILLAGE, {"from": officials.outsider})
     assert tx.events["HouseholdRegistered"]["subject"] == subject
@@ -691,14 +725,241 @@ def test_a_monitored_household_stays_in_its_village(registry, first_batch, next_
         file_registration(registry, batch, "watched", officials.other_clerk)
 
 
-def test_approved_subjects_report_their_state(registry, in_notice):
-    assert registry.subjectOf(in_notice)["state"] == APPROVED
+def test_approved_subjects_report_their_state(registry, hub, in_notice):
+    assert hub.subjectOf(in_notice)["state"] == APPROVED
 
 
-def test_an_overdue_registration_level_is_escalated_to_the_next_levels_leaders(registry, filed, officials, chain):
+def test_an_overdue_registration_level_is_handed_to_the_township(registry, hub, filed, officials, chain):
     chain.sleep(3 * DAY + 1)
-    tx = registry.escalate(filed, {"from": officials.township_leaders[0]})
+    tx = hub.escalate(filed, {"from": officials.township_leaders[0]})
     event = tx.events["ApprovalTransition"]
     assert (event["subject"], event["level"], event["actor"], event["outcome"]) == (
         filed, 0, officials.township_leaders[0], ESCALATED)
-    assert registry.subjectOf(filed)["level"] == 1
+    assert (hub.subjectOf(filed)["level"], hub.subjectOf(filed)["escalations"]) == (0, 1)
+
+
+# --- issue 15: notice periods fixed at the start, bounded setters, objections --------------------------------
+
+
+def mine_next_at(web3, timestamp):
+    """The next transaction is mined in a block of exactly `timestamp` (anvil refuses brownie's mine(timestamp))."""
+    response = web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+    assert "error" not in response, response
+
+
+def test_lengthening_the_notice_period_does_not_reopen_a_completed_registration(registry, registered, officials,
+                                                                                 admin):
+    ends = registry.noticeEndsAt(registered)
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    with brownie.reverts(err("HouseholdNoticeClosed", registered, ends)):
+        raise_objection(registry, registered, officials.outsider)
+    assert registry.noticeEndsAt(registered) == ends
+    assert tuple(registry.noticeOf(registered)) == (0, False)
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_a_running_notice_keeps_the_period_it_started_with(registry, in_notice, officials, admin, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    assert registry.noticeEndsAt(in_notice) == ends
+    chain.sleep(NOTICE_PERIOD)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_a_notice_starting_after_a_change_takes_the_new_period(registry, hub, filed, officials, admin, chain):
+    registry.setNoticePeriod(30 * DAY, {"from": admin})
+    chain.sleep(1)  # a change applies to notices starting from the next second on
+    tx = approve_registration(hub, filed, officials)
+    assert tx.events["NoticeStarted"]["endsAt"] == chain[-1].timestamp + 30 * DAY
+    assert registry.noticeEndsAt(filed) == chain[-1].timestamp + 30 * DAY
+
+
+def test_the_notice_period_cannot_exceed_ninety_days(registry, admin):
+    with brownie.reverts(err("HouseholdNoticeTooLong", 91 * DAY, 90 * DAY)):
+        registry.setNoticePeriod(91 * DAY, {"from": admin})
+    assert registry.noticePeriod() == NOTICE_PERIOD
+
+
+def test_a_transition_period_near_the_uint32_limit_is_refused(registry, admin):
+    with brownie.reverts(err("HouseholdTransitionTooLong", 2**32 - 1, 3650 * DAY)):
+        registry.setTransitionPeriod(2**32 - 1, {"from": admin})
+    assert registry.transitionPeriod() == TRANSITION_PERIOD
+
+
+def test_a_transition_period_of_ten_years_is_accepted(registry, admin):
+    registry.setTransitionPeriod(3650 * DAY, {"from": admin})
+    assert registry.transitionPeriod() == 3650 * DAY
+
+
+def test_a_registration_cannot_complete_one_second_before_its_notice_ends(registry, in_notice, officials, web3):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends - 1)
+    with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_NONE
+
+
+def test_a_registration_completes_at_the_second_its_notice_ends(registry, in_notice, officials, web3, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends)
+    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert chain[-1].timestamp == ends
+    assert registry.household(HID)["status"] == H_REGISTERED
+
+
+def test_an_objection_is_accepted_one_second_before_the_notice_ends(registry, in_notice, officials, web3, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends - 1)
+    raise_objection(registry, in_notice, officials.outsider)
+    assert chain[-1].timestamp == ends - 1
+    assert tuple(registry.noticeOf(in_notice)) == (1, False)
+
+
+def test_an_objection_at_the_second_the_notice_ends_is_refused(registry, in_notice, officials, web3):
+    ends = registry.noticeEndsAt(in_notice)
+    mine_next_at(web3, ends)
+    with brownie.reverts(err("HouseholdNoticeClosed", in_notice, ends)):
+        raise_objection(registry, in_notice, officials.outsider)
+    assert tuple(registry.noticeOf(in_notice)) == (0, False)
+
+
+def test_an_account_has_one_open_objection_per_procedure(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    with brownie.reverts(err("HouseholdObjectionAlreadyOpen", in_notice, officials.outsider, 1)):
+        raise_objection(registry, in_notice, officials.outsider, cid="bafkreimore")
+    assert tuple(registry.noticeOf(in_notice)) == (1, False)
+
+
+def test_after_a_dismissal_the_same_account_may_object_again(registry, in_notice, officials):
+    raise_objection(registry, in_notice, officials.outsider)
+    registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
+    tx = raise_objection(registry, in_notice, officials.outsider, cid="bafkreinew")
+    assert tx.return_value == 2
+
+
+NOTICES_SLOT = 3  # storage slot of HouseholdRegistry._notices (after the periods, _objectionCount, _households)
+
+
+def notice_slot(subject: int) -> int:
+    from eth_abi import encode
+
+    return int.from_bytes(keccak(encode(["uint256", "uint256"], [subject, NOTICES_SLOT])), "big")
+
+
+def test_the_open_objection_count_at_its_limit_is_refused_by_name(registry, in_notice, officials, web3):
+    # 65,535 objectors cannot be made in a test: the count is set in storage (after checking the slot is it).
+    raise_objection(registry, in_notice, officials.outsider)
+    slot = notice_slot(in_notice)
+    assert int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big") == 1
+    web3.provider.make_request("anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()])
+    assert tuple(registry.noticeOf(in_notice)) == (0xFFFF, False)
+    with brownie.reverts(err("HouseholdTooManyObjections", in_notice, 0xFFFF)):
+        raise_objection(registry, in_notice, officials.other_clerk)
+
+
+def test_an_approver_of_the_procedure_cannot_judge_objections_against_it(registry, hub, registered, next_batch,
+                                                                         officials):
+    # The township reviewer approves the exit (its first level), then tries to dismiss an objection to it.
+    batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
+    leaf, proof = batch.proof("admitted")
+    subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
+    approve_exit(hub, subject, officials)
+    raise_objection(registry, subject, officials.outsider)
+    with brownie.reverts(err("HouseholdReviewerIsApprover", subject, officials.reviewer)):
+        registry.resolveObjection(1, False, "bafkreiwhitewash", {"from": officials.reviewer})
+    assert tuple(registry.objection(1)) == (subject, OPEN, officials.outsider)
+    assert tuple(registry.noticeOf(subject)) == (1, False)
+
+
+def test_a_notice_keeps_its_period_through_several_later_changes(registry, in_notice, admin, chain):
+    ends = registry.noticeEndsAt(in_notice)
+    for days in (10, 20, 6):
+        chain.sleep(1)
+        registry.setNoticePeriod(days * DAY, {"from": admin})
+    assert registry.noticeEndsAt(in_notice) == ends
+
+
+def test_a_returned_filing_left_unrevised_is_closed_and_the_household_filed_afresh(registry, hub, filed, first_batch,
+                                                                                 officials, chain):
+    # The way out of issue 15 #3: a filing returned and never revised blocks the household until an official of
+    # its level closes it, after the hub's return timeout.
+    hub.returnForRevision(filed, "bafkreiwhy", {"from": officials.village_leader})
+    chain.sleep(hub.returnTimeout() + 1)
+    with brownie.reverts(err("HouseholdProcedureOpen", HID, filed)):
+        file_registration(registry, first_batch, "admitted", officials.clerk)
+    tx = hub.closeReturned(filed, "bafkreistale", {"from": officials.village_leader})
+    assert tx.events["ApprovalTransition"]["outcome"] == 8  # Closed
+    fresh = file_registration(registry, first_batch, "admitted", officials.clerk).return_value
+    assert fresh != filed and hub.subjectOf(fresh)["state"] == PENDING
+
+
+def test_a_filing_on_an_older_batch_of_another_scope_is_refused(registry, hub, first_batch, officials, chain,
+                                                                eligibility):
+    # Proof shopping (issue 15 #1): an older township batch said ADMIT, a newer county batch says NONE; the clerk
+    # files with the township proof.
+    chain.sleep(1)
+    township = CommittedBatch(keccak(text="shop-township"), TOWNSHIP,
+                              make_leaves({"admitted": (VILLAGE, Decision.ADMIT)})).commit(eligibility,
+                                                                                          officials.oracles[:2])
+    chain.sleep(1)
+    county = CommittedBatch(keccak(text="shop-county"), COUNTY,
+                            make_leaves({"admitted": (VILLAGE, Decision.NONE)})).commit(eligibility,
+                                                                                       officials.oracles[:2])
+    with brownie.reverts(err("EligibilityBatchSuperseded", township.id, county.id)):
+        file_registration(registry, township, "admitted", officials.clerk)
+    assert registry.household(HID)["status"] == H_NONE
+    assert hub.subjectOf(registry.procedureOf(HID, VILLAGE))["state"] == 0
+
+
+# --- eligibility lapsing before completion (issue 15) --------------------------------------------------------
+
+
+def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(
+        registry, in_notice, next_batch, officials, chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    leaf, proof = newer.proof("admitted")
+    tx = registry.lapseProcedure(newer.id, leaf, proof, {"from": officials.outsider})
+    event = tx.events["ProcedureLapsed"]
+    assert (event["subject"], event["batchId"], event["decision"]) == (in_notice, "0x" + newer.id.hex(),
+                                                                        int(Decision.MONITOR))
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
+        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    assert registry.household(HID)["status"] == H_NONE
+
+
+def test_a_lapsed_household_is_filed_afresh_once_admitted_again(registry, hub, in_notice, next_batch, officials,
+                                                                 chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    registry.lapseProcedure(newer.id, *newer.proof("admitted"), {"from": officials.outsider})
+    chain.sleep(1)
+    again = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    fresh = file_registration(registry, again, "admitted", officials.clerk).return_value
+    assert fresh != in_notice and hub.subjectOf(fresh)["state"] == PENDING
+
+
+def test_a_household_still_admitted_does_not_lapse(registry, in_notice, first_batch, officials):
+    with brownie.reverts(err("HouseholdStillEligible", HID, first_batch.id, int(Decision.ADMIT))):
+        registry.lapseProcedure(first_batch.id, *first_batch.proof("admitted"), {"from": officials.outsider})
+    assert tuple(registry.noticeOf(in_notice)) == (0, False)
+
+
+def test_a_lapse_counts_only_on_the_newest_batch(registry, in_notice, first_batch, next_batch, officials, chain):
+    # An older batch saying otherwise proves nothing once a newer one (here: still admitting) is final.
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.ADMIT), "unchanged": (VILLAGE, Decision.NONE)})
+    leaf, proof = first_batch.proof("unchanged")
+    leaf = (HID,) + tuple(leaf[1:])  # not even a real leaf of the old batch: the batch is refused first
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, newer.id)):
+        registry.lapseProcedure(first_batch.id, leaf, proof, {"from": officials.outsider})
+
+
+def test_a_household_without_an_open_procedure_cannot_lapse(registry, registered, next_batch, officials, chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
+    subject = registry.procedureOf(HID, VILLAGE)
+    with brownie.reverts(err("HouseholdNoOpenProcedure", HID, subject)):
+        registry.lapseProcedure(newer.id, *newer.proof("admitted"), {"from": officials.outsider})

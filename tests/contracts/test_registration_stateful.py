@@ -1,15 +1,23 @@
-"""Stateful properties of the household register (brownie + hypothesis): over random sequences of registration
-and exit filings (with proofs from the current final batch, forged, superseded, non-final or carrying another
-decision), entries into monitoring, approvals by anyone at any level (direct and relayed), returns,
-resubmissions, rejections, objections and their resolution, completions, re-admissions and the passing of days
-(past notice periods and to either side of the end of a transition period),
+"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility
+batches published at county, township or village scope (final at once, or started by one oracle and finalized
+late, after newer ones), registration and exit filings (with proofs from the newest final batch covering the
+village, forged, from an older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed, relays replayed),
+returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant of the
+clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions
+and the passing of days (past notice periods and to either side of the end of a transition period),
 
-- no household becomes registered (or exited) without a valid admit (exit) proof in a current final batch,
+- no household is admitted (or exited, or monitored) on a proof that a newer final batch covering its village
+  contradicts: a filing counts only on the newest final batch covering the village, whatever its scope, and a
+  batch finalized late never displaces a newer one;
+- no household becomes registered (or exited) without a valid admit (exit) proof in such a batch,
   every level's threshold of distinct approvers, and a completed notice period with no upheld objection;
 - a household enters monitoring only on a valid monitor proof, and only from none or exited;
 - designated policies stay covered for an exited household exactly until its transition period ends, other
   policies stop at the exit;
-- no account ever approves a subject twice;
+- no account ever approves a subject twice, and no subject completes with fewer distinct approvers than its
+  route requires (escalation hands a level up, it never skips one);
+- an official acts only while holding the role: a revoked clerk files, resubmits and escalates nothing, a
+  revoked leader approves nothing;
 - every action succeeds exactly when the rules say it may (the model below is the rules, written plainly), and
   a refused filing reverts with the custom error the rules name.
 """
@@ -26,6 +34,7 @@ from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from govchain.eligibility import Decision, leaf_hash
+from govchain.roles import role_id
 from tests.contracts.conftest import (
     ADVANCED,
     COMPLETED,
@@ -35,6 +44,7 @@ from tests.contracts.conftest import (
     H_MONITORING,
     H_NONE,
     H_REGISTERED,
+    LEVEL_TIMEOUT,
     NOTICE_PERIOD,
     O_APPROVED,
     TOWNSHIP,
@@ -48,14 +58,21 @@ from tests.contracts.conftest import (
 from tests.contracts.signing import approval_signature, compact
 
 HOUSEHOLDS = ["alpha", "beta"]
-# The routes of household_registry: registration (village, township, county LEADERs) and exit (township
-# REVIEWER, county LEADER).
-THRESHOLDS = {"registration": [1, 2, 1], "exit": [1, 1]}
+# The routes of household_registry (tests/contracts/conftest.py TEST_ROUTES), each level as (role, region level,
+# threshold, timeout): registration (village, township, county LEADERs), exit (township REVIEWER, county LEADER).
+ROUTES = {
+    "registration": [("LEADER", 5, 1, LEVEL_TIMEOUT), ("LEADER", 4, 2, LEVEL_TIMEOUT), ("LEADER", 3, 1, LEVEL_TIMEOUT)],
+    "exit": [("REVIEWER", 4, 1, LEVEL_TIMEOUT), ("LEADER", 3, 1, 0)],
+}
+THRESHOLDS = {kind: [threshold for _, _, threshold, _ in levels] for kind, levels in ROUTES.items()}
+# Escalation is tried only this far from a level's deadline, so the block's second never decides it.
+MARGIN = 120
 NOTICE_DAYS = NOTICE_PERIOD // DAY
-# Where a filing's proof comes from: the current final batch of the needed decision (twice as likely), the same
-# with a forged leaf, a superseded or a non-final batch (both of exit leaves), or a current batch of another
-# decision.
-PROOFS = ["current", "current", "forged", "superseded", "not final", "other decision"]
+# Where a filing's proof comes from: the newest final batch covering the village (three times as likely), the same
+# with a forged leaf, an older final batch (of any scope), or a batch that is not final.
+PROOFS = ["current", "current", "current", "forged", "older", "not final"]
+SCOPES = [COUNTY, TOWNSHIP, VILLAGE]
+DECISIONS = [Decision.ADMIT, Decision.EXIT, Decision.MONITOR, Decision.NONE]
 DESIGNATED_POLICY = keccak(text="policy:medical-insurance")
 OTHER_POLICY = keccak(text="policy:housing-grant")
 SETTINGS = {
@@ -67,23 +84,32 @@ SETTINGS = {
 }
 
 
-def _batch(eligibility, officials, name, scope, decision, oracles=2):
-    batch = CommittedBatch(keccak(text=name), scope, make_leaves({h: (VILLAGE, decision) for h in HOUSEHOLDS}))
-    return batch.commit(eligibility, officials.oracles[:oracles])
+def _batch(eligibility, officials, name, scope, decisions, oracles=2):
+    """A batch of `decisions` (one per household, all of VILLAGE) committed by `oracles` oracles."""
+    leaves = make_leaves({h: (VILLAGE, decision) for h, decision in zip(HOUSEHOLDS, decisions)})
+    return CommittedBatch(keccak(text=name), scope, leaves).commit(eligibility, officials.oracles[:oracles])
 
 
 @pytest.fixture(scope="module")
-def stateful_batches(eligibility, officials):
-    """One current final batch per decision, at scopes that all cover VILLAGE (a newer final batch supersedes
-    only those of its own scope); a superseded and a non-final batch of exit leaves."""
-    superseded = _batch(eligibility, officials, "stateful-exit-old", TOWNSHIP, Decision.EXIT)
-    return SimpleNamespace(
-        admit=_batch(eligibility, officials, "stateful-batch", COUNTY, Decision.ADMIT),
-        exit=_batch(eligibility, officials, "stateful-exit", TOWNSHIP, Decision.EXIT),
-        monitor=_batch(eligibility, officials, "stateful-monitor", VILLAGE, Decision.MONITOR),
-        superseded=superseded,
-        not_final=_batch(eligibility, officials, "stateful-exit-pending", VILLAGE, Decision.EXIT, oracles=1),
-    )
+def stateful_batches(eligibility, officials, chain):
+    """A county batch admitting every household (final), and a village batch of exit leaves that never becomes
+    final (one oracle)."""
+    chain.sleep(1)
+    initial = _batch(eligibility, officials, "stateful-initial", COUNTY, [Decision.ADMIT] * len(HOUSEHOLDS))
+    chain.sleep(1)
+    not_final = _batch(eligibility, officials, "stateful-not-final", VILLAGE, [Decision.EXIT] * len(HOUSEHOLDS),
+                       oracles=1)
+    return SimpleNamespace(initial=initial, not_final=not_final)
+
+
+class Published:
+    """A batch as the model knows it: its scope, decisions, date (first commitment) and whether it is final."""
+
+    def __init__(self, batch, decisions, dated, final):
+        self.batch = batch
+        self.decisions = dict(zip(HOUSEHOLDS, decisions))
+        self.dated = dated
+        self.final = final
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +123,10 @@ def designated_policy(household_registry, admin):
     household_registry.setPolicyDesignated(DESIGNATED_POLICY, True, {"from": admin})
 
 
+def _wrong_decision(error):
+    return error is not None and error.startswith("HouseholdWrongDecision")
+
+
 class Procedure:
     def __init__(self, subject, kind):
         self.subject = subject
@@ -108,7 +138,10 @@ class Procedure:
         self.approvers = set()
         self.approved_day = None
         self.open_objections = 0
+        self.objectors = set()  # accounts with an open objection against it
         self.stopped = False
+        self.escalations = 0  # region levels the current level is handed up
+        self.since = None  # when the current level started (or was escalated, or resubmitted)
 
     @property
     def closed(self):
@@ -126,9 +159,17 @@ class Registration:
     st_objection = st.integers(0, 5)
     # Up to a registration and an exit (6 and 5 steps) in one go, so exits and transitions are common.
     st_steps = st.integers(1, 12)
+    st_scope = st.sampled_from(SCOPES)
+    st_decisions = st.tuples(*[st.sampled_from(DECISIONS) for _ in HOUSEHOLDS])
 
-    def __init__(cls, registry, batches, officials, chain):
+    def __init__(cls, registry, hub, batches, officials, chain, role_registry, admin, eligibility):
+        cls.eligibility = eligibility
+        cls.oracles = officials.oracles
+        cls.officials_for_batches = officials
         cls.registry = registry
+        cls.hub = hub
+        cls.roles = role_registry
+        cls.admin = admin
         cls.batches = batches
         cls.chain = chain
         cls.clerk = officials.clerk
@@ -138,17 +179,19 @@ class Registration:
         # Who acts: the clerk (submitter, also a village LEADER), the leaders, a reviewer, an outsider.
         cls.actors = [officials.clerk, officials.village_leader, *officials.township_leaders, officials.county_leader,
                       officials.reviewer, officials.outsider]
-        # Who may approve at each level of each route (a grant covers every region under it); the relay signer
-        # is a township LEADER.
-        cls.eligible = {
-            "registration": [
-                {officials.clerk, officials.village_leader, *officials.township_leaders, officials.county_leader,
-                 cls.signer.address},
-                {*officials.township_leaders, officials.county_leader, cls.signer.address},
-                {officials.county_leader},
-            ],
-            "exit": [{officials.reviewer}, {officials.county_leader}],
+        # Each account's grants as (role, region level of the grant); a grant covers every region under it. The
+        # clerk also holds LEADER over the village (clerk_also_leader); the relay signer is a township LEADER.
+        cls.grants = {
+            officials.clerk: {("INTAKE_CLERK", 5), ("LEADER", 5)},
+            officials.village_leader: {("LEADER", 5)},
+            officials.township_leaders[0]: {("LEADER", 4)},
+            officials.township_leaders[1]: {("LEADER", 4)},
+            officials.county_leader: {("LEADER", 3)},
+            officials.reviewer: {("REVIEWER", 4)},
+            cls.signer.address: {("LEADER", 4)},
         }
+        # Roles revoked and granted again mid-route: the clerk's INTAKE_CLERK and a township leader's LEADER.
+        cls.toggled = [(officials.clerk, "INTAKE_CLERK", VILLAGE), (officials.township_leaders[0], "LEADER", TOWNSHIP)]
 
     def setup(self):
         self.day = 0
@@ -161,7 +204,16 @@ class Registration:
         self.upheld = set()  # subjects with an upheld objection (from events)
         self.filed_with = {}  # subject -> batch id of its filing (from events)
         self.monitored_with = {}  # household id -> batch id of its last entry into monitoring (from events)
-        self.objections = []  # (objection id, subject)
+        self.objections = []  # (objection id, procedure, objector)
+        self.revoked = set()  # indexes into `toggled` currently revoked
+        self.kind_of = {}  # subject -> "registration" or "exit"
+        initial = self.batches.initial
+        self.published = [Published(initial, [Decision.ADMIT] * len(HOUSEHOLDS),
+                                    self.eligibility.batch(initial.id)["firstCommittedAt"], True)]
+        self.heads = {COUNTY: self.published[0]}  # scope -> its current final batch
+        self.levels_in_use = {COUNTY}  # scopes of every batch ever final (outdated ones too)
+        self.pending = []  # batches committed by one oracle
+        self.newest_at_filing = {}  # subject or household id -> the newest covering batch when it was filed
         self.signatures = []  # relayed approvals already sent
         self.resolved = set()  # objection ids resolved
 
@@ -197,11 +249,25 @@ class Registration:
         for event in tx.events["HouseholdMonitored"] if "HouseholdMonitored" in tx.events else []:
             self.monitored_with[bytes(HexBytes(event["householdId"]))] = bytes(HexBytes(event["batchId"]))
 
-    def _approved(self, proc, approver):
+    def _holds(self, account, role, region_level):
+        """Whether `account` holds `role` over the test village's region at `region_level` (1 province ... 5)."""
+        for index, (who, name, _) in enumerate(self.toggled):
+            if index in self.revoked and who == account and name == role:
+                return False
+        return any(name == role and level <= region_level for name, level in self.grants.get(account, ()))
+
+    def _eligible(self, proc, approver):
+        """Whether `approver` holds the role of `proc`'s current level where it is decided now."""
+        role, region_level, _, _ = ROUTES[proc.kind][proc.level]
+        return self._holds(approver, role, region_level - proc.escalations)
+
+    def _approved(self, proc, approver, timestamp):
         proc.approvers.add(str(approver))
         proc.at_level += 1
         if proc.at_level == proc.thresholds[proc.level]:
             proc.at_level = 0
+            proc.escalations = 0
+            proc.since = timestamp
             if proc.level + 1 == len(proc.thresholds):
                 proc.state = "approved"
                 proc.approved_day = self.day
@@ -210,28 +276,50 @@ class Registration:
 
     def _may_approve(self, proc, approver, level):
         return (proc.state == "pending" and level == proc.level and approver != self.clerk
-                and str(approver) not in proc.approvers and approver in self.eligible[proc.kind][proc.level])
+                and str(approver) not in proc.approvers and self._eligible(proc, approver))
+
+    def _newest(self):
+        """The newest final batch covering VILLAGE, whatever its scope."""
+        return max(self.heads.values(), key=lambda published: published.dated)
+
+    def _refusal(self, published):
+        """The custom error the eligibility registry gives a proof of VILLAGE from `published` (None: it proves).
+        The rules: final; the current batch of its own scope; no current batch of another scope in use that
+        covers the village is dated later (looked for from the province down)."""
+        batch = published.batch
+        if not published.final:
+            return err("EligibilityBatchNotFinal", batch.id)
+        scope = next(scope for scope in SCOPES if batch.scope == scope)
+        if self.heads.get(scope) is not published:
+            return err("EligibilityBatchSuperseded", batch.id, self.heads[scope].batch.id)
+        for other in SCOPES:  # province down: COUNTY, TOWNSHIP, VILLAGE
+            head = self.heads.get(other)
+            if other != scope and other in self.levels_in_use and head and head.dated > published.dated:
+                return err("EligibilityBatchSuperseded", batch.id, head.batch.id)
+        return None
 
     def _proof(self, name, decision, source):
-        """(batch id, leaf, proof, error) for a filing by `name` needing `decision` with a proof from `source`
-        (see PROOFS); `error` is the custom error the proof alone earns (None: the proof is good)."""
-        current = {Decision.ADMIT: self.batches.admit, Decision.EXIT: self.batches.exit,
-                   Decision.MONITOR: self.batches.monitor}
-        other = {Decision.ADMIT: Decision.EXIT, Decision.EXIT: Decision.MONITOR, Decision.MONITOR: Decision.ADMIT}
-        batch = {"superseded": self.batches.superseded, "not final": self.batches.not_final,
-                 "other decision": current[other[decision]]}.get(source, current[decision])
+        """(batch id, leaf, proof, error, newest) for a filing by `name` needing `decision` with a proof from
+        `source` (see PROOFS); `error` is the custom error the proof alone earns (None: the proof is good);
+        `newest` the newest final batch covering the village now."""
+        newest = self._newest()
+        published = newest
+        if source == "older":
+            older = [p for p in self.published if p.final and p is not newest]
+            published = older[-1] if older else newest
+        elif source == "not final":
+            published = Published(self.batches.not_final, [Decision.EXIT] * len(HOUSEHOLDS), 0, False)
+        batch = published.batch
         leaf, proof = batch.proof(name)
         if source == "forged":
             leaf = leaf[:3] + (bytes(32),)  # forged details: the proof no longer holds
         if leaf[2] != decision:
-            return batch.id, leaf, proof, err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
-        if source == "not final":
-            return batch.id, leaf, proof, err("EligibilityBatchNotFinal", batch.id)
-        if source == "superseded":
-            return batch.id, leaf, proof, err("EligibilityBatchSuperseded", batch.id, self.batches.exit.id)
-        if source == "forged":
-            return batch.id, leaf, proof, err("HouseholdInvalidProof", batch.id, leaf_hash(*leaf))
-        return batch.id, leaf, proof, None
+            error = err("HouseholdWrongDecision", household_id(name), int(decision), leaf[2])
+        else:
+            error = self._refusal(published)
+            if error is None and source == "forged":
+                error = err("HouseholdInvalidProof", batch.id, leaf_hash(*leaf))
+        return batch.id, leaf, proof, error, newest
 
     def _file(self, name, kind, source):
         """Files a registration or an exit of `name`; the rules: a good proof of the kind's decision, the status
@@ -240,15 +328,21 @@ class Registration:
             "registration": (Decision.ADMIT, self.registry.fileRegistration, lambda status: status != H_REGISTERED),
             "exit": (Decision.EXIT, self.registry.fileExit, lambda status: status == H_REGISTERED),
         }[kind]
-        batch_id, leaf, proof, error = self._proof(name, decision, source)
+        batch_id, leaf, proof, error, newest = self._proof(name, decision, source)
         current = self.procedures.get(name)
         if error is None and not needs(self.status[name]):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
         if error is None and current is not None and not current.closed:
             error = err("HouseholdProcedureOpen", household_id(name), current.subject)
+        if not self._holds(self.clerk, "INTAKE_CLERK", 5) and not _wrong_decision(error):
+            # The role check comes right after the leaf's decision.
+            error = err("HouseholdUnauthorized", self.clerk, role_id("INTAKE_CLERK"), VILLAGE)
         tx = self._send(error is None, fn, batch_id, leaf, proof, {"from": self.clerk}, error=error)
         if tx:
             self.procedures[name] = Procedure(tx.return_value, kind)
+            self.procedures[name].since = tx.timestamp
+            self.kind_of[tx.return_value] = kind
+            self.newest_at_filing[tx.return_value] = newest.batch.id
 
     def _latest_block(self):
         block = self.chain[-1]
@@ -261,6 +355,42 @@ class Registration:
         for index in range(len(HOUSEHOLDS)):
             self.rule_file(index, "current")
 
+    def _commit(self, scope, decisions, oracles):
+        """A new batch, dated a second after every batch before it, committed by `oracles` oracles."""
+        self.chain.sleep(1)
+        name = f"stateful-{len(self.published)}-{len(self.pending)}-{self.chain.time()}"
+        batch = _batch(self.eligibility, self.officials_for_batches, name, scope, decisions, oracles)
+        return Published(batch, decisions, self.eligibility.batch(batch.id)["firstCommittedAt"], oracles >= 2)
+
+    def _finalized(self, published):
+        """The model's rules for a batch reaching the quorum: it becomes its scope's current batch unless that
+        one is dated later (then it is outdated and proves nothing)."""
+        published.final = True
+        scope = published.batch.scope
+        self.levels_in_use.add(scope)
+        self.published.append(published)
+        head = self.heads.get(scope)
+        if head is None or head.dated <= published.dated:
+            self.heads[scope] = published
+        else:
+            assert self.eligibility.currentBatch(scope) == "0x" + head.batch.id.hex()
+
+    def rule_publish(self, st_scope, st_decisions):
+        """A new batch at any scope covering the village, final at once."""
+        self._finalized(self._commit(st_scope, list(st_decisions), 2))
+
+    def rule_start_a_batch(self, st_scope, st_decisions):
+        """A new batch committed by one oracle only: it waits for a lagging second oracle."""
+        if len(self.pending) < 2:
+            self.pending.append(self._commit(st_scope, list(st_decisions), 1))
+
+    def rule_finish_a_late_batch(self, st_objection):
+        """The lagging oracle commits a waiting batch, which finalizes now, possibly after newer ones."""
+        if self.pending:
+            published = self.pending.pop(st_objection % len(self.pending))
+            self.eligibility.commitBatch(*published.batch.commit_args(), {"from": self.oracles[1]})
+            self._finalized(published)
+
     def rule_file(self, st_household, st_proof):
         self._file(HOUSEHOLDS[st_household], "registration", st_proof)
 
@@ -269,12 +399,15 @@ class Registration:
 
     def rule_enter_monitoring(self, st_household, st_proof):
         name = HOUSEHOLDS[st_household]
-        batch_id, leaf, proof, error = self._proof(name, Decision.MONITOR, st_proof)
+        batch_id, leaf, proof, error, newest = self._proof(name, Decision.MONITOR, st_proof)
         if error is None and self.status[name] not in (H_NONE, H_EXITED):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
+        if not self._holds(self.clerk, "INTAKE_CLERK", 5) and not _wrong_decision(error):
+            error = err("HouseholdUnauthorized", self.clerk, role_id("INTAKE_CLERK"), VILLAGE)
         if self._send(error is None, self.registry.enterMonitoring, batch_id, leaf, proof, {"from": self.clerk},
                       error=error):
             self.status[name] = H_MONITORING  # the transition period of an exit runs on
+            self.newest_at_filing[household_id(name)] = newest.batch.id
 
     def rule_approve(self, st_household, st_actor, st_level):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
@@ -282,21 +415,25 @@ class Registration:
             return
         approver, level = self.actors[st_actor], max(0, proc.level + st_level)
         allowed = self._may_approve(proc, approver, level)
-        if self._send(allowed, self.registry.approve, proc.subject, level, {"from": approver}):
-            self._approved(proc, approver)
+        tx = self._send(allowed, self.hub.approve, proc.subject, level, {"from": approver})
+        if tx:
+            self._approved(proc, approver, tx.timestamp)
 
     def rule_approve_as_an_eligible_official(self, st_household, st_actor):
         """An official whose grant covers the current level: may still be the submitter or a repeat approver."""
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        candidates = [actor for actor in self.actors if actor in self.eligible[proc.kind][proc.level]]
+        candidates = [actor for actor in self.actors if self._eligible(proc, actor)]
+        if not candidates:
+            return
         approver = candidates[st_actor % len(candidates)]
         allowed = self._may_approve(proc, approver, proc.level)
         error = None if allowed or approver == self.clerk else err("ApprovalAlreadyApproved", proc.subject, approver)
-        if proc.state == "pending" and self._send(allowed, self.registry.approve, proc.subject, proc.level,
-                                                  {"from": approver}, error=error):
-            self._approved(proc, approver)
+        tx = proc.state == "pending" and self._send(allowed, self.hub.approve, proc.subject, proc.level,
+                                                    {"from": approver}, error=error)
+        if tx:
+            self._approved(proc, approver, tx.timestamp)
 
     def rule_progress(self, st_household, st_steps):
         """Up to `st_steps` steps the rules allow (waiting out the notice is one; so is filing the exit of a
@@ -308,8 +445,12 @@ class Registration:
             if proc is None or proc.closed:
                 if self.status[name] != H_REGISTERED:
                     return
+                if self._newest().decisions[name] != Decision.EXIT:
+                    self.rule_publish(COUNTY, [Decision.EXIT] * len(HOUSEHOLDS))
                 self._file(name, "exit", "current")
             elif proc.state == "returned":
+                if not self._holds(self.clerk, "INTAKE_CLERK", 5):
+                    return
                 self.rule_resubmit(st_household)
             elif proc.state == "approved":
                 if self.day - proc.approved_day < NOTICE_DAYS:
@@ -320,75 +461,121 @@ class Registration:
                 candidates = [actor for actor in self.actors if self._may_approve(proc, actor, proc.level)]
                 if not candidates:
                     return
-                self._send(True, self.registry.approve, proc.subject, proc.level, {"from": candidates[0]})
-                self._approved(proc, candidates[0])
+                tx = self._send(True, self.hub.approve, proc.subject, proc.level, {"from": candidates[0]})
+                self._approved(proc, candidates[0], tx.timestamp)
 
     def rule_approve_by_relay(self, st_household):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        nonce = self.registry.nonces(self.signer)
+        nonce = self.hub.nonces(self.signer)
         deadline = self.chain.time() + 30 * DAY
-        signature = approval_signature(self.signer, self.registry, proc.subject, proc.level, nonce, deadline,
-                                       self.chain.id, "GovChain HouseholdRegistry")
+        signature = approval_signature(self.signer, self.hub, proc.subject, proc.level, nonce, deadline,
+                                       self.chain.id, "GovChain ApprovalHub")
         signed = (proc.subject, proc.level, self.signer.address, nonce, deadline, *compact(signature))
         allowed = self._may_approve(proc, self.signer.address, proc.level)
-        if self._send(allowed, self.registry.approveBySig, [signed], {"from": self.relayer}):
+        tx = self._send(allowed, self.hub.approveBySig, [signed], {"from": self.relayer})
+        if tx:
             self.signatures.append(signed)
-            self._approved(proc, self.signer.address)
+            self._approved(proc, self.signer.address, tx.timestamp)
 
     def rule_replay_a_relayed_approval(self, st_objection):
+        """A relayed signature sent again is skipped and reported; nothing moves."""
         if self.signatures:
             signed = self.signatures[st_objection % len(self.signatures)]
-            self._send(False, self.registry.approveBySig, [signed], {"from": self.relayer})
+            tx = self._send(True, self.hub.approveBySig, [signed], {"from": self.relayer})
+            assert "ApprovalTransition" not in tx.events
+            assert tx.events["ApprovalSignatureSkipped"]["nonce"] == signed[3]
+
+    def rule_escalate(self, st_household, st_actor):
+        """Anyone tries to escalate the current level; only clearly before or after its deadline."""
+        proc = self.procedures.get(HOUSEHOLDS[st_household])
+        if proc is None or proc.state != "pending":
+            return
+        role, region_level, _, timeout = ROUTES[proc.kind][proc.level]
+        now = self.chain.time()
+        if timeout and abs(now - (proc.since + timeout)) < MARGIN:
+            return
+        actor = self.actors[st_actor]
+        overdue = timeout != 0 and now > proc.since + timeout
+        higher = region_level - proc.escalations - 1
+        allowed = overdue and higher >= 1 and (
+            self._holds(actor, role, higher) or (actor == self.clerk and self._holds(self.clerk, "INTAKE_CLERK", 5)))
+        tx = self._send(allowed, self.hub.escalate, proc.subject, {"from": actor})
+        if tx:
+            proc.escalations += 1
+            proc.since = tx.timestamp
+
+    def rule_toggle_a_role(self, st_objection):
+        """Revokes (or grants again) the clerk's INTAKE_CLERK or a township leader's LEADER, mid-route."""
+        index = st_objection % len(self.toggled)
+        account, role, region = self.toggled[index]
+        if index in self.revoked:
+            self.roles.grantRoleIn(role_id(role), account, region, {"from": self.admin})
+            self.revoked.discard(index)
+        else:
+            self.roles.revokeRoleIn(role_id(role), account, region, {"from": self.admin})
+            self.revoked.add(index)
 
     def rule_return_for_revision(self, st_household, st_actor):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None or st_actor % 2:  # returns stall a filing: keep them rarer than approvals
             return
         actor = self.actors[st_actor]
-        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
-        if self._send(allowed, self.registry.returnForRevision, proc.subject, "bafkreiwhy", {"from": actor}):
+        allowed = proc.state == "pending" and actor != self.clerk and self._eligible(proc, actor)
+        if self._send(allowed, self.hub.returnForRevision, proc.subject, "bafkreiwhy", {"from": actor}):
             proc.state = "returned"
 
     def rule_resubmit(self, st_household):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        if self._send(proc.state == "returned", self.registry.resubmit, proc.subject, "bafkreirev",
-                      {"from": self.clerk}):
+        allowed = proc.state == "returned" and self._holds(self.clerk, "INTAKE_CLERK", 5)
+        error = None
+        if proc.state == "returned" and not allowed:
+            error = err("ApprovalSubmitterLacksRole", proc.subject, self.clerk, role_id("INTAKE_CLERK"), VILLAGE)
+        tx = self._send(allowed, self.hub.resubmit, proc.subject, "bafkreirev", {"from": self.clerk}, error=error)
+        if tx:
             proc.state = "pending"
+            proc.since = tx.timestamp
 
     def rule_reject(self, st_household, st_actor):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None or st_actor % 4:  # rejections end a filing: keep them rarer than approvals
             return
         actor = self.actors[st_actor]
-        allowed = proc.state == "pending" and actor != self.clerk and actor in self.eligible[proc.kind][proc.level]
-        if self._send(allowed, self.registry.reject, proc.subject, "bafkreino", {"from": actor}):
+        allowed = proc.state == "pending" and actor != self.clerk and self._eligible(proc, actor)
+        if self._send(allowed, self.hub.reject, proc.subject, "bafkreino", {"from": actor}):
             proc.state = "rejected"
 
     def rule_object(self, st_household, st_actor):
         proc = self.procedures.get(HOUSEHOLDS[st_household])
         if proc is None:
             return
-        allowed = (proc.state == "approved" and not proc.stopped and self.day - proc.approved_day < NOTICE_DAYS)
-        tx = self._send(allowed, self.registry.raiseObjection, proc.subject, "bafkreievidence",
-                        {"from": self.actors[st_actor]})
+        objector = self.actors[st_actor]
+        allowed = (proc.state == "approved" and not proc.stopped and self.day - proc.approved_day < NOTICE_DAYS
+                   and objector not in proc.objectors)
+        tx = self._send(allowed, self.registry.raiseObjection, proc.subject, "bafkreievidence", {"from": objector})
         if tx:
             proc.open_objections += 1
-            self.objections.append((tx.return_value, proc))
+            proc.objectors.add(objector)
+            self.objections.append((tx.return_value, proc, objector))
 
     def rule_resolve(self, st_objection, st_upheld, st_valid):
         if not self.objections:
             return
-        objection_id, proc = self.objections[st_objection % len(self.objections)]
+        objection_id, proc, objector = self.objections[st_objection % len(self.objections)]
         resolver = self.reviewer if st_valid else self.clerk  # the clerk is no reviewer
-        allowed = st_valid and objection_id not in self.resolved
+        # The reviewer approves exits (their first level): it never judges objections to one it approved.
+        allowed = st_valid and objection_id not in self.resolved and str(resolver) not in proc.approvers
+        error = None
+        if st_valid and objection_id not in self.resolved and not allowed:
+            error = err("HouseholdReviewerIsApprover", proc.subject, resolver)
         if self._send(allowed, self.registry.resolveObjection, objection_id, st_upheld, "bafkreir",
-                      {"from": resolver}):
+                      {"from": resolver}, error=error):
             self.resolved.add(objection_id)
             proc.open_objections -= 1
+            proc.objectors.discard(objector)
             proc.stopped = proc.stopped or st_upheld
 
     def rule_complete(self, st_household):
@@ -436,6 +623,19 @@ class Registration:
             approvers = [approver for _, approver, _ in approvals]
             assert len(approvers) == len(set(approvers)), f"subject {subject} approved twice by one account"
 
+    def invariant_no_filing_counts_on_a_batch_a_newer_one_covering_the_village_contradicts(self):
+        for subject, batch_id in self.filed_with.items():
+            assert batch_id == self.newest_at_filing[subject], f"subject {subject} filed on an outdated batch"
+
+    def invariant_the_registry_agrees_on_each_scopes_current_batch(self):
+        for scope, head in self.heads.items():
+            assert self.eligibility.currentBatch(scope) == "0x" + head.batch.id.hex()
+
+    def invariant_no_subject_completes_with_fewer_distinct_approvers_than_its_route_requires(self):
+        for subject in self.completed_at:
+            approvers = {approver for _, approver, _ in self.approvals[subject]}
+            assert len(approvers) == sum(THRESHOLDS[self.kind_of[subject]]), f"subject {subject}: {approvers}"
+
     def invariant_registered_or_exited_only_with_proof_thresholds_and_clean_notice(self):
         for name in HOUSEHOLDS:
             record = self.registry.household(household_id(name))
@@ -446,10 +646,9 @@ class Registration:
             proc, completed_at = self.completed[name]
             assert proc.kind == ("registration" if record["status"] == H_REGISTERED else "exit")
             # Only a filing with a valid proof opens a procedure; its subject is the one that completed, and it
-            # was filed on the current final batch of the decision.
+            # was filed on the newest final batch covering the village at the time.
             assert proc.subject == self._completed_subject(name)
-            batch = self.batches.admit if proc.kind == "registration" else self.batches.exit
-            assert self.filed_with[proc.subject] == batch.id
+            assert self.filed_with[proc.subject] == self.newest_at_filing[proc.subject]
             by_level = defaultdict(set)
             for level, approver, _ in self.approvals[proc.subject]:
                 by_level[level].add(approver)
@@ -460,7 +659,8 @@ class Registration:
     def invariant_monitored_only_on_a_current_monitor_proof(self):
         for name in HOUSEHOLDS:
             if self.status[name] == H_MONITORING:
-                assert self.monitored_with[household_id(name)] == self.batches.monitor.id
+                hid = household_id(name)
+                assert self.monitored_with[hid] == self.newest_at_filing[hid]
 
     def invariant_designated_policies_cover_until_the_transition_ends(self):
         self._check_coverage()
@@ -479,9 +679,12 @@ class Registration:
         record = self.registry.household(household_id(name))
         # The completed procedure is the one before the household's current procedure counter.
         key = keccak(household_id(name) + (record["procedures"] - 1).to_bytes(32, "big"))
-        return (int.from_bytes(key, "big") << 40) % 2**256 | VILLAGE
+        # The subject id names the registry (its client on the hub) and the key's low 56 bits.
+        return int(self.registry.address, 16) << 96 | int.from_bytes(key[-7:], "big") << 40 | VILLAGE
 
 
-def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, stateful_batches,
-                                                           officials, chain, clerk_also_leader, designated_policy):
-    state_machine(Registration, household_registry, stateful_batches, officials, chain, settings=SETTINGS)
+def test_household_rules_hold_over_random_action_sequences(state_machine, household_registry, approval_hub,
+                                                           stateful_batches, officials, chain, role_registry, admin,
+                                                           eligibility, clerk_also_leader, designated_policy):
+    state_machine(Registration, household_registry, approval_hub, stateful_batches, officials, chain, role_registry,
+                  admin, eligibility, settings=SETTINGS)

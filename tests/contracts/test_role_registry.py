@@ -316,6 +316,16 @@ def test_revoking_the_last_admin_reverts_with_last_admin(role_registry, admin):
         role_registry.revokeRole(DEFAULT_ADMIN_ROLE, admin, {"from": admin})
 
 
+def test_the_admin_role_cannot_be_granted_to_the_zero_address(role_registry, admin):
+    # The attack of issue 15 #4: share the admin role with address 0, then renounce the real one.
+    with brownie.reverts(revert_text("RoleRegistryZeroAccount")):
+        role_registry.grantRole(DEFAULT_ADMIN_ROLE, ZERO_ADDRESS, {"from": admin})
+    assert role_registry.getRoleMemberCount(DEFAULT_ADMIN_ROLE) == 1
+    with brownie.reverts(revert_text("RoleRegistryLastAdmin", admin.address.lower())):
+        role_registry.renounceRole(DEFAULT_ADMIN_ROLE, admin, {"from": admin})
+    assert role_registry.hasRole(DEFAULT_ADMIN_ROLE, admin)
+
+
 # --- region codes: Solidity and Python agree -----------------------------------------------------------------
 
 region_like = st.one_of(

@@ -13,7 +13,7 @@ from eth_utils import keccak
 from govchain import flow
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode
-from scripts.deploy import DAY, HOUSEHOLD_ROUTES
+from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
 from tests.oracle.chain import LocalChain
 
 REGISTERED = 1  # IHouseholdRegistry.Status.Registered
@@ -27,8 +27,7 @@ def platform(tmp_path_factory):
     ipfs = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
     with node, ipfs:
         chain = LocalChain(node, work)
-        chain.deploy_registries(quorum=2)
-        chain.deploy_household_registry(7 * DAY, 3 * 365 * DAY, HOUSEHOLD_ROUTES)
+        chain.deploy_platform(quorum=2)
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
         run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
@@ -40,13 +39,13 @@ def test_the_household_ends_registered(platform):
     record = platform.chain.households.functions.household(registration.household_id).call()
     assert registration.status == "Registered" and record[1] == REGISTERED and record[0] == registration.region
     assert list(registration.txs)[0].startswith("file") and list(registration.txs)[-1].startswith("complete")
-    assert len(registration.txs) == 2 + len(HOUSEHOLD_ROUTES[1])  # filed, one approval per level, completed
+    assert len(registration.txs) == 2 + len(DEFAULT_ROUTES[REGISTRATION])  # filed, one approval per level, completed
 
 
 def test_the_batch_is_final_with_the_votes_of_both_oracles(platform):
     batch, registry = platform.first.batch, platform.chain.registry
     oracles = {account.address for account in flow.Actors.anvil_defaults().oracles}
-    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()
+    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()[:6]
     commitments = {registry.functions.commitmentOf(batch.batch_id, o).call() for o in oracles}
     assert finalized_at > 0 and superseded_at == 0 and conflicts == 0 and root == batch.root
     assert len(commitments) == 1 and registry.functions.votes(batch.batch_id, commitments.pop()).call() == 2

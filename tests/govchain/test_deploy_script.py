@@ -1,14 +1,16 @@
-"""scripts/deploy.py on brownie's local chain: records, reuses, redeploys, wires routes, hands over administration."""
+"""scripts/deploy.py (through govchain.deploy) on brownie's local chain: records, reuses, redeploys, wires clients and
+routes, hands over administration."""
 
 from dataclasses import replace
 
 import pytest
 
+from govchain import deploy as platform_deploy
 from govchain.deployments import DeploymentRegistry
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
 from scripts import deploy
 
-CONTRACTS = ("RoleRegistry", "EligibilityRegistry", "HouseholdRegistry")
+CONTRACTS = ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry")
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def test_a_contract_built_from_other_sources_is_deployed_afresh_on_the_local_cha
 def test_a_contract_built_from_other_sources_stops_the_deploy_on_another_chain(registry_path, web3, monkeypatch):
     first = deploy.main()
     stale_role_registry_record(registry_path, web3)
-    monkeypatch.setattr(deploy, "LOCAL_CHAIN_ID", web3.eth.chain_id + 1)
+    monkeypatch.setattr(platform_deploy, "LOCAL_CHAIN_ID", web3.eth.chain_id + 1)
     with pytest.raises(SystemExit, match="built from other sources"):
         deploy.main()
     assert DeploymentRegistry(registry_path).get(web3.eth.chain_id, "RoleRegistry").address == first["RoleRegistry"].address
@@ -66,6 +68,24 @@ def test_contracts_are_wired_to_the_role_registry_and_eligibility_registry(regis
     deployed = deploy.main()
     assert deployed["EligibilityRegistry"].roles() == deployed["RoleRegistry"]
     assert deployed["HouseholdRegistry"].eligibility() == deployed["EligibilityRegistry"]
+    assert deployed["HouseholdRegistry"].approvalHub() == deployed["ApprovalHub"]
+    assert deployed["ApprovalHub"].roles() == deployed["RoleRegistry"]
+
+
+def test_the_household_registry_is_registered_on_the_hub_for_registration_and_exit(registry_path):
+    deployed = deploy.main()
+    kinds = deployed["ApprovalHub"].clientKinds(deployed["HouseholdRegistry"])
+    assert kinds == (1 << deploy.REGISTRATION) | (1 << deploy.EXIT)
+
+
+def test_a_redeployed_household_registry_on_a_reused_hub_is_registered_again(registry_path, web3):
+    first = deploy.main()
+    registry = DeploymentRegistry(registry_path)
+    recorded = registry.get(web3.eth.chain_id, "HouseholdRegistry")
+    registry.record(web3.eth.chain_id, "HouseholdRegistry", replace(recorded, code_hash="0x" + "cd" * 32))
+    second = deploy.main()
+    assert second["ApprovalHub"] == first["ApprovalHub"] and second["HouseholdRegistry"] != first["HouseholdRegistry"]
+    assert second["ApprovalHub"].clientKinds(second["HouseholdRegistry"]) != 0
 
 
 def test_settings_come_from_the_environment(registry_path, monkeypatch):
@@ -77,8 +97,8 @@ def test_settings_come_from_the_environment(registry_path, monkeypatch):
 
 
 def test_registration_route_runs_village_leader_township_reviewer_county_leader(registry_path):
-    households = deploy.main()["HouseholdRegistry"]
-    kind, levels = households.route(households.routeFor(deploy.REGISTRATION, 0, 0))
+    hub = deploy.main()["ApprovalHub"]
+    kind, levels = hub.route(hub.routeFor(deploy.REGISTRATION, 0, 0))
     assert kind == deploy.REGISTRATION
     assert [(level[0], level[1], level[2]) for level in levels] == [
         ("0x" + ROLE_IDS["LEADER"].hex(), 5, 1),
@@ -88,8 +108,8 @@ def test_registration_route_runs_village_leader_township_reviewer_county_leader(
 
 
 def test_exit_route_covers_any_amount(registry_path):
-    households = deploy.main()["HouseholdRegistry"]
-    assert households.routeFor(deploy.EXIT, 0, deploy.ANY_AMOUNT) == households.routeFor(deploy.EXIT, 0, 0) != 0
+    hub = deploy.main()["ApprovalHub"]
+    assert hub.routeFor(deploy.EXIT, 0, deploy.ANY_AMOUNT) == hub.routeFor(deploy.EXIT, 0, 0) != 0
 
 
 def test_deploy_hands_administration_to_the_configured_multisig(registry_path, monkeypatch, accounts):

@@ -1,5 +1,6 @@
-"""A real local chain for the oracle tests: anvil from npm, the registries deployed with web3 from brownie's
-build artifacts, ORACLE accounts of their own, and helpers to run ``python -m oracle run`` as a process."""
+"""A real local chain for the oracle and end-to-end tests: anvil from npm, the platform deployed by govchain.deploy
+(with web3 from brownie's build artifacts), ORACLE accounts of their own, and helpers to run ``python -m oracle run``
+as a process."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 from eth_account import Account
 from web3 import Web3
 
-from govchain.chain import deploy_contract as deploy  # tests import it from here too
 from govchain.config import PROJECT_ROOT, NetworkConfig
-from govchain.deployments import Deployment, DeploymentRegistry
+from govchain.deploy import DAY, DEFAULT_ROUTES, NodeAccountSender, Settings, deploy_platform
+from govchain.deployments import DeploymentRegistry
 from govchain.flow import oracle_run_command
 from govchain.localnode import AnvilNode
 from govchain.roles import role_id
@@ -23,8 +24,8 @@ PROVINCE = 530000000000  # covers the counties 530102 and 530103 of the test res
 
 @dataclass
 class LocalChain:
-    """anvil with a RoleRegistry and an EligibilityRegistry (and, on request, a HouseholdRegistry), recorded in a
-    deployment registry file."""
+    """anvil with the platform deployed (RoleRegistry, EligibilityRegistry, ApprovalHub, HouseholdRegistry),
+    recorded in a deployment registry file."""
 
     node: AnvilNode
     workdir: Path
@@ -36,37 +37,17 @@ class LocalChain:
         self.admin = self.web3.eth.accounts[0]
         self.deployments = self.workdir / "deployments.json"
 
-    def deploy_registries(self, quorum: int) -> None:
-        """Fresh RoleRegistry and EligibilityRegistry (k = ``quorum``), recorded for the oracle to find."""
-        self.roles, roles_receipt = deploy(self.web3, self.build_dir, "RoleRegistry", self.admin, sender=self.admin)
-        self.registry, receipt = deploy(
-            self.web3, self.build_dir, "EligibilityRegistry", self.roles.address, quorum, sender=self.admin
-        )
-        registry = DeploymentRegistry(self.deployments)
-        chain_id = self.web3.eth.chain_id
-        for name, contract, rec in (("RoleRegistry", self.roles, roles_receipt), ("EligibilityRegistry", self.registry, receipt)):
-            registry.record(chain_id, name, Deployment(contract.address, "0x" + bytes(rec.transactionHash).hex(), rec.blockNumber))
-
-    def deploy_household_registry(self, notice_period: int, transition_period: int, routes: dict) -> None:
-        """A HouseholdRegistry on the registries above, with ``routes`` ({kind: [(role, region level, M,
-        timeout)]}, as scripts/deploy.py's HOUSEHOLD_ROUTES) for every amount, recorded like them."""
-        self.households, rec = deploy(
-            self.web3, self.build_dir, "HouseholdRegistry", self.roles.address, self.registry.address, notice_period,
-            transition_period, sender=self.admin,
-        )
-        for kind, levels in routes.items():
-            encoded = [(role_id(role), region_level, threshold, timeout) for role, region_level, threshold, timeout in levels]
-            defined = self.web3.eth.wait_for_transaction_receipt(
-                self.households.functions.defineRoute(kind, encoded).transact({"from": self.admin})
-            )
-            route_id = self.households.events.RouteDefined().process_receipt(defined)[0]["args"]["routeId"]
-            self.web3.eth.wait_for_transaction_receipt(
-                self.households.functions.setRouteBands(kind, 0, [(2**128 - 1, route_id)]).transact({"from": self.admin})
-            )
-        DeploymentRegistry(self.deployments).record(
-            self.web3.eth.chain_id, "HouseholdRegistry",
-            Deployment(self.households.address, "0x" + bytes(rec.transactionHash).hex(), rec.blockNumber),
-        )
+    def deploy_platform(self, quorum: int, notice_period: int = 7 * DAY, transition_period: int = 3 * 365 * DAY,
+                        routes: dict | None = None) -> None:
+        """The platform afresh (k = ``quorum``; ``routes`` as govchain.deploy's DEFAULT_ROUTES, which are the
+        default), recorded for the oracle and the flow to find."""
+        settings = Settings(quorum, notice_period, transition_period, routes or DEFAULT_ROUTES)
+        platform = deploy_platform(self.web3, NodeAccountSender(self.web3, self.admin, self.build_dir), settings,
+                                   registry=DeploymentRegistry(self.deployments), redeploy=True,
+                                   build_dir=self.build_dir)
+        self.roles, self.registry, self.hub, self.households = (
+            platform.contract(name) for name in ("RoleRegistry", "EligibilityRegistry", "ApprovalHub",
+                                                 "HouseholdRegistry"))
 
     def new_oracle(self, region: int | None = PROVINCE, fund: bool = True):
         """A fresh account, granted ORACLE over ``region`` (none if None) and funded."""

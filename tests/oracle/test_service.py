@@ -28,7 +28,7 @@ from oracle.ipfs import IpfsClient, JsIpfsNode
 from oracle.manifest import Manifest, fetch_manifest, filing_arguments
 from oracle.pseudonym import PseudonymKey
 from oracle.service import KILL_POINTS, Checkpoint, CheckpointError
-from tests.oracle.chain import LocalChain, deploy, oracle_command, oracle_env, run_oracle_once
+from tests.oracle.chain import LocalChain, oracle_command, oracle_env, run_oracle_once
 from tests.oracle.conftest import write_results
 
 HONEST_KEY = b"\x11" * 32
@@ -75,7 +75,7 @@ def quorum_run(anvil, ipfs_node, tmp_path_factory):
     oracle has recorded the alarm, then stops the processes by PID."""
     work = tmp_path_factory.mktemp("quorum")
     chain = LocalChain(anvil, work)
-    chain.deploy_registries(quorum=2)
+    chain.deploy_platform(quorum=2)
     results = work / "results"
     ids = write_results(results / "2026-11" / "results.parquet", 80, seed=21)
     manifests = build_batches(results / "2026-11" / "results.parquet", PseudonymKey(HONEST_KEY))
@@ -170,7 +170,7 @@ def test_nothing_published_contains_an_id_number(quorum_run, ipfs_node):
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "results" / "2026-11" / "results.parquet", 30, seed=31)
     manifests = build_batches(tmp_path / "results" / "2026-11" / "results.parquet", PseudonymKey(HONEST_KEY))
     oracle = chain.new_oracle()
@@ -196,7 +196,7 @@ def final(chain: LocalChain, batch_id: bytes) -> bool:
 def killed_after_signing(anvil, ipfs_node, tmp_path):
     """An oracle (k = 1) SIGKILLed between signing its first commit of results/2026-11 and sending it."""
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     pending_file = tmp_path / "results" / "2026-11" / "results.parquet"
     write_results(pending_file, 30, seed=33, decisions=(1, 2, 3))
     pending_batches = build_batches(pending_file, PseudonymKey(HONEST_KEY))
@@ -238,7 +238,7 @@ def test_a_pending_commit_of_a_replaced_results_file_is_not_sent_and_its_nonce_i
 
 def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     path = tmp_path / "results" / "2026-11" / "results.parquet"
     write_results(path, 20, seed=36, decisions=(1, 2, 3), villages=(530102001001,))
     sent = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
@@ -256,7 +256,7 @@ def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil
 
 def test_a_bad_results_file_is_set_aside_with_an_alarm_and_the_good_ones_commit(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     results = tmp_path / "results"
     good = [results / "2026-09" / "results.parquet", results / "2026-11" / "results.parquet"]
     for seed, path in enumerate(good):
@@ -279,7 +279,7 @@ def test_a_bad_results_file_is_set_aside_with_an_alarm_and_the_good_ones_commit(
 
 def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "results" / "a.results.parquet", 10, seed=41, decisions=(1, 2, 3))
     oracle = chain.new_oracle()
     for _ in range(2):
@@ -289,7 +289,7 @@ def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_
 
 def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     oracle = chain.new_oracle()
     (tmp_path / "results").mkdir()
     cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once", "--chain-id", "999")
@@ -299,7 +299,7 @@ def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node,
 
 def test_an_account_without_the_oracle_role_stops_with_the_grant_to_ask_for(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "results" / "a.results.parquet", 5, seed=51, decisions=(1, 2, 3))
     outsider = chain.new_oracle(region=None)
     done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, outsider, HONEST_KEY)
@@ -311,7 +311,7 @@ def late_ipfs_run(anvil, tmp_path_factory):
     """The service started while IPFS is down; a js-ipfs node comes up 3 s later and is stopped by PID after."""
     work = tmp_path_factory.mktemp("late-ipfs")
     chain = LocalChain(anvil, work)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(work / "results" / "a.results.parquet", 10, seed=61, decisions=(1, 2, 3))
     oracle = chain.new_oracle()
     port = free_port()
@@ -352,7 +352,7 @@ class PricedAnvil(AnvilNode):
 def test_an_unfunded_account_is_refused_before_anything_is_sent(tmp_path):
     with PricedAnvil() as node:
         chain = LocalChain(node, tmp_path)
-        chain.deploy_registries(quorum=1)
+        chain.deploy_platform(quorum=1)
         oracle = chain.new_oracle(fund=False)
         write_results(tmp_path / "a.parquet", 5, seed=71, decisions=(1, 2, 3))
         manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
@@ -369,7 +369,7 @@ def test_a_checkpoint_of_another_account_is_refused(tmp_path):
 
 def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "complete.parquet", 10, seed=81, decisions=(1, 2, 3))
     target = tmp_path / "results" / "run" / "results.parquet"
     target.parent.mkdir(parents=True)
@@ -386,7 +386,7 @@ def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil
 
 def test_an_unreadable_results_file_that_stays_so_is_set_aside_with_an_alarm(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "complete.parquet", 10, seed=82, decisions=(1, 2, 3))
     target = tmp_path / "results" / "run" / "results.parquet"
     target.parent.mkdir(parents=True)
@@ -420,7 +420,7 @@ def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_r
 
 def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "results" / "a.results.parquet", PseudonymKey(HONEST_KEY))[0]
     oracle = chain.new_oracle()
@@ -448,7 +448,7 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
     node = AnvilNode(state_file=tmp_path / "anvil-state.json")
     node.start()
     chain = LocalChain(node, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     oracle = chain.new_oracle()
     write_results(tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,), decisions=(1, 2, 3))
     cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once")
@@ -469,10 +469,7 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
 
 def test_an_intake_clerk_files_a_monitoring_entry_with_the_filing_arguments(quorum_run, ipfs_node):
     chain = quorum_run.chain
-    households, _ = deploy(
-        chain.web3, chain.build_dir, "HouseholdRegistry", chain.roles.address, chain.registry.address, 5 * 86400, 365 * 86400,
-        sender=chain.admin,
-    )
+    households = chain.households
     manifest = next(m for m in quorum_run.manifests if any(m.tree.leaf(v).decision == Decision.MONITOR for v in range(len(m.tree))))
     leaf = next(manifest.tree.leaf(v) for v in range(len(manifest.tree)) if manifest.tree.leaf(v).decision == Decision.MONITOR)
     clerk = chain.web3.eth.accounts[1]
@@ -497,7 +494,7 @@ def ipfs_cid_of(chain: LocalChain, manifest) -> str:
 def committed_once(anvil, ipfs_node, tmp_path):
     """A commit signed, sent and mined by a fresh oracle on a fresh registry (k = 1)."""
     chain = LocalChain(anvil, tmp_path)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     write_results(tmp_path / "a.parquet", 5, seed=97, villages=(530102001001,), decisions=(1, 2, 3))
     manifest = build_batches(tmp_path / "a.parquet", PseudonymKey(HONEST_KEY))[0]
     oracle = chain.new_oracle()

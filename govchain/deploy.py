@@ -1,0 +1,293 @@
+"""Deploys and wires the whole platform: the one deploy path.
+
+Used by the brownie script (scripts/deploy.py, so `make demo` and production), the contract tests
+(tests/contracts/conftest.py), the oracle and end-to-end tests (tests/oracle/chain.py) and the gas benchmarks.
+Each caller brings a :class:`Sender` (how a contract is created and a call is sent: an unlocked node account
+here, a brownie account in scripts/deploy.py); this module decides what is deployed in which order, with which
+constructor arguments, what is reused, and how the contracts are wired: approval clients registered on the
+hub with their subject kinds, and the kinds' routes defined.
+
+To add a contract: append a :class:`ContractSpec` to :data:`CONTRACTS` (its constructor arguments are built
+from the addresses deployed before it and the :class:`Settings`; list in ``after`` the contracts it is built
+on, so it is redeployed when they are; ``setup`` lists the calls that wire it in once deployed, such as
+``("ApprovalHub", "setSupervision", (address,))``). An approval client also names its subject ``kinds`` (a new
+number each, see :data:`SUBJECT_KINDS`) and puts its routes in :data:`DEFAULT_ROUTES` (or the caller's
+``Settings.routes``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from web3 import Web3
+from web3.contract import Contract
+
+from govchain.chain import load_artifact
+from govchain.config import PROJECT_ROOT
+from govchain.deployments import Deployment, DeploymentRegistry, code_hash
+from govchain.errors import GovchainError
+from govchain.localnode import LOCAL_CHAIN_ID
+from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
+
+DAY = 86_400
+# The band that covers every amount (IApprovalHub.Band.maxAmount is a uint128).
+ANY_AMOUNT = 2**128 - 1
+
+# Subject kinds on the approval hub. Kinds are one namespace for every client: a new client takes new numbers.
+REGISTRATION, EXIT = 1, 2  # IHouseholdRegistry.ProcedureKind
+SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit"}
+
+# A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
+# Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
+Level = tuple[str, int, int, int]
+
+# Registration (建档立卡): village leader, township reviewer, county leader; exit: township reviewer, county
+# leader. Public notice follows the last level. Each route covers support type 0 and every amount.
+DEFAULT_ROUTES: dict[int, list[Level]] = {
+    REGISTRATION: [("LEADER", 5, 1, 3 * DAY), ("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
+    EXIT: [("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
+}
+
+
+class DeployError(GovchainError):
+    """Raised when the platform cannot be deployed as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment is configured with."""
+
+    oracle_quorum: int = 2
+    notice_period: int = 7 * DAY
+    transition_period: int = 3 * 365 * DAY
+    routes: Mapping[int, list[Level]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """GOVCHAIN_ORACLE_QUORUM (default 2), GOVCHAIN_NOTICE_DAYS (default 7), GOVCHAIN_TRANSITION_DAYS
+        (default 3 years); see network/deploy.env."""
+        env = os.environ if environ is None else environ
+
+        def number(name: str, default: int) -> int:
+            text = env.get(name, "").strip()
+            try:
+                return int(text) if text else default
+            except ValueError:
+                raise DeployError(f"{name}={text!r} is not a whole number; see network/deploy.env.") from None
+
+        return cls(
+            oracle_quorum=number("GOVCHAIN_ORACLE_QUORUM", 2),
+            notice_period=number("GOVCHAIN_NOTICE_DAYS", 7) * DAY,
+            transition_period=number("GOVCHAIN_TRANSITION_DAYS", 3 * 365) * DAY,
+        )
+
+
+# A wiring call: (contract name, function, arguments).
+Call = tuple[str, str, tuple]
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """One contract of the platform: how to build its constructor arguments, what it is built on, (for an
+    approval client) the subject kinds it opens on the hub, and the calls that wire it in when it is deployed
+    afresh (given the addresses of every contract and the settings)."""
+
+    name: str
+    args: Callable[[Mapping[str, str], Settings, str], tuple]
+    after: tuple[str, ...] = ()
+    kinds: tuple[int, ...] = ()
+    setup: Callable[[Mapping[str, str], Settings], list[Call]] = lambda at, settings: []
+
+
+# In deploy order. `args` gets the addresses deployed so far, the settings and the deployer's address.
+CONTRACTS: tuple[ContractSpec, ...] = (
+    ContractSpec("RoleRegistry", lambda at, s, deployer: (deployer,)),
+    ContractSpec("EligibilityRegistry", lambda at, s, _: (at["RoleRegistry"], s.oracle_quorum), after=("RoleRegistry",)),
+    ContractSpec("ApprovalHub", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
+    ContractSpec(
+        "HouseholdRegistry",
+        lambda at, s, _: (at["RoleRegistry"], at["EligibilityRegistry"], at["ApprovalHub"], s.notice_period,
+                          s.transition_period),
+        after=("RoleRegistry", "EligibilityRegistry", "ApprovalHub"),
+        kinds=(REGISTRATION, EXIT),
+    ),
+)
+CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
+
+
+class Sender(Protocol):
+    """Who deploys: creates contracts and sends calls (and so governs, right after a fresh deployment)."""
+
+    address: str
+
+    def create(self, name: str, args: tuple) -> Deployment:
+        """Deploys contract ``name`` with constructor ``args``; returns where it went (code_hash set)."""
+
+    def send(self, name: str, address: str, function: str, args: tuple) -> str:
+        """Calls ``function(*args)`` of contract ``name`` at ``address``; returns the mined transaction's hash
+        (raising when it reverted)."""
+
+
+class NodeAccountSender:
+    """Sends from an account the node holds unlocked (anvil's), with web3.py and brownie's build artifacts."""
+
+    def __init__(self, web3: Web3, address: str, build_dir: Path = PROJECT_ROOT / "build"):
+        self.web3 = web3
+        self.address = address
+        self.build_dir = Path(build_dir)
+
+    def create(self, name: str, args: tuple) -> Deployment:
+        artifact = load_artifact(self.build_dir, name)
+        factory = self.web3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+        receipt = self._wait(factory.constructor(*args).transact({"from": self.address}), f"deploying {name}")
+        return Deployment(receipt.contractAddress, "0x" + bytes(receipt.transactionHash).hex(), receipt.blockNumber,
+                          code_hash(artifact["bytecode"]))
+
+    def send(self, name: str, address: str, function: str, args: tuple) -> str:
+        contract = self.web3.eth.contract(address=address, abi=load_artifact(self.build_dir, name)["abi"])
+        receipt = self._wait(contract.functions[function](*args).transact({"from": self.address}),
+                             f"{name}.{function}")
+        return "0x" + bytes(receipt.transactionHash).hex()
+
+    def _wait(self, tx_hash, what: str):
+        receipt = self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+        if receipt.status != 1:
+            raise DeployError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}.")
+        return receipt
+
+
+@dataclass
+class Platform:
+    """The deployed platform: each contract's address, which were deployed in this run, web3.py handles, and the
+    wiring steps left to the administrators when the deployer no longer governs."""
+
+    web3: Web3
+    addresses: dict[str, str]
+    fresh: set[str]
+    build_dir: Path = PROJECT_ROOT / "build"
+    pending: list[str] = field(default_factory=list)
+
+    def contract(self, name: str) -> Contract:
+        abi = load_artifact(self.build_dir, name)["abi"]
+        return self.web3.eth.contract(address=self.addresses[name], abi=abi)
+
+
+def deploy_platform(
+    web3: Web3,
+    sender: Sender,
+    settings: Settings | None = None,
+    *,
+    registry: DeploymentRegistry | None = None,
+    redeploy: bool = False,
+    build_dir: Path = PROJECT_ROOT / "build",
+    log: Callable[[str], None] = lambda _: None,
+) -> Platform:
+    """Deploys every contract of :data:`CONTRACTS` (or reuses what ``registry`` records) and wires them.
+
+    A contract recorded for this chain whose address holds code built from today's sources is reused, unless
+    one it is built on (``after``) was deployed afresh in this run or ``redeploy`` is set. One recorded from other
+    sources is deployed afresh on the local chain; elsewhere :class:`DeployError` stops the deploy, since the old
+    contract keeps the grants and records a new one would not have.
+
+    Wiring, for what was deployed afresh: each approval client is registered on the hub for its kinds, and a
+    fresh hub gets the routes of ``settings.routes`` (every amount of support type 0). When the sender no longer
+    governs, the steps are listed in ``Platform.pending`` instead, for the administrators.
+    """
+    settings = settings or Settings()
+    chain_id = web3.eth.chain_id
+    addresses: dict[str, str] = {}
+    fresh: set[str] = set()
+    for spec in CONTRACTS:
+        force = redeploy or any(name in fresh for name in spec.after)
+        recorded = None if registry is None or force else registry.get(chain_id, spec.name)
+        built = code_hash(load_artifact(build_dir, spec.name)["bytecode"])
+        if recorded and len(web3.eth.get_code(recorded.address)) > 0:
+            if recorded.code_hash == built:
+                log(f"{spec.name}: reusing {recorded.address} (deployed in block {recorded.block})")
+                addresses[spec.name] = recorded.address
+                continue
+            if chain_id != LOCAL_CHAIN_ID:
+                raise DeployError(
+                    f"{spec.name} at {recorded.address} on chain {chain_id} was built from other sources than "
+                    f"today's. Its grants and records stay with it; set GOVCHAIN_REDEPLOY=1 to deploy today's "
+                    f"build anew."
+                )
+            log(f"{spec.name}: {recorded.address} was built from other sources; deploying today's build")
+        deployment = sender.create(spec.name, spec.args(addresses, settings, sender.address))
+        if registry is not None:
+            registry.record(chain_id, spec.name, deployment)
+        addresses[spec.name] = deployment.address
+        fresh.add(spec.name)
+        log(f"{spec.name}: deployed at {deployment.address}")
+
+    platform = Platform(web3, addresses, fresh, build_dir)
+    governs = platform.contract("RoleRegistry").functions.hasRole(DEFAULT_ADMIN_ROLE, sender.address).call()
+    for step, describe in _wiring_steps(platform, settings):
+        if governs:
+            step(sender)
+        else:
+            platform.pending.append(describe)
+    for pending in platform.pending:
+        log(f"left to the administrators (GOVCHAIN_ADMIN): {pending}")
+    return platform
+
+
+def _wiring_steps(platform: Platform, settings: Settings):
+    """(step, description) of every wiring call the fresh contracts need, in order."""
+    hub = platform.addresses["ApprovalHub"]
+    steps = []
+    for spec in CONTRACTS:
+        if spec.name in platform.fresh:
+            for name, function, args in spec.setup(platform.addresses, settings):
+                steps.append((
+                    lambda sender, name=name, function=function, args=args: sender.send(
+                        name, platform.addresses[name], function, args),
+                    f"{name}.{function}{args} for {spec.name}",
+                ))
+        if spec.kinds and (spec.name in platform.fresh or "ApprovalHub" in platform.fresh):
+            client = platform.addresses[spec.name]
+            steps.append((
+                lambda sender, client=client, kinds=spec.kinds: sender.send(
+                    "ApprovalHub", hub, "registerClient", (client, list(kinds))),
+                f"ApprovalHub.registerClient({client}, {list(spec.kinds)}) for {spec.name}",
+            ))
+    if "ApprovalHub" in platform.fresh:
+        for kind, levels in settings.routes.items():
+            steps.append((
+                lambda sender, kind=kind, levels=levels: define_route(platform, sender, kind, levels),
+                f"ApprovalHub.defineRoute({kind}, {levels}) and setRouteBands({kind}, 0, [(ANY_AMOUNT, route)])",
+            ))
+    return steps
+
+
+def define_route(platform: Platform, sender: Sender, kind: int, levels: list[Level], support_type: int = 0,
+                 max_amount: int = ANY_AMOUNT) -> int:
+    """Defines a route of ``kind`` on the hub and points the amounts up to ``max_amount`` of (``kind``,
+    ``support_type``) at it; returns the route id."""
+    hub = platform.contract("ApprovalHub")
+    encoded = [(ROLE_IDS[role], region_level, threshold, timeout) for role, region_level, threshold, timeout in levels]
+    tx = sender.send("ApprovalHub", hub.address, "defineRoute", (kind, encoded))
+    receipt = platform.web3.eth.get_transaction_receipt(tx)
+    route_id = hub.events.RouteDefined().process_receipt(receipt)[0]["args"]["routeId"]
+    sender.send("ApprovalHub", hub.address, "setRouteBands", (kind, support_type, [(max_amount, route_id)]))
+    return route_id
+
+
+def hand_over_administration(platform: Platform, sender: Sender, new_admin: str) -> bool:
+    """Gives DEFAULT_ADMIN_ROLE to ``new_admin`` (multisig or timelock) and renounces the sender's; False when
+    ``new_admin`` is the sender already."""
+    if new_admin.lower() == sender.address.lower():
+        return False
+    roles = platform.addresses["RoleRegistry"]
+    sender.send("RoleRegistry", roles, "grantRole", (DEFAULT_ADMIN_ROLE, new_admin))
+    sender.send("RoleRegistry", roles, "renounceRole", (DEFAULT_ADMIN_ROLE, sender.address))
+    return True
+
+
+def with_routes(settings: Settings, routes: Mapping[int, list[Level]]) -> Settings:
+    """``settings`` with other routes (tests use routes of their own)."""
+    return replace(settings, routes=dict(routes))
