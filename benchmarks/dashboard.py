@@ -107,7 +107,7 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
     from tests.oracle.chain import LocalChain
 
     chain = LocalChain(node, workdir)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     chain.deploy_household_registry(NOTICE_PERIOD, TRANSITION_PERIOD, ROUTES)
     web3, actors = chain.web3, Actors.anvil_defaults(oracles=1)
     grant_roles(web3, chain.roles, actors.admin, actors.grants(COUNTY, VILLAGES), log=lambda _: None)

@@ -80,7 +80,7 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     table = prepare_data(workdir / "sources", workdir / "results", people=800, seed=3, log=lambda _: None)
     county, villages = results_regions(table)
     chain = LocalChain(node, workdir)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     chain.deploy_household_registry(NOTICE_PERIOD, TRANSITION_PERIOD, ROUTES)
     web3, actors = chain.web3, Actors.anvil_defaults(oracles=1)
     grant_roles(web3, chain.roles, actors.admin, actors.grants(county, villages), log=lambda _: None)
@@ -107,7 +107,7 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
 
     def approve_all(done: Household) -> None:
         for level, approver in enumerate(approvers):
-            done.txs[f"approve {level}"] = transact(web3, households.functions.approve(done.subject, level),
+            done.txs[f"approve {level}"] = transact(web3, chain.hub.functions.approve(done.subject, level),
                                                     approver, f"approval at level {level}")
 
     def pass_notice(subject: int) -> None:

@@ -46,7 +46,7 @@ def busy(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("busy")
     node = AnvilNode(state_file=workdir / "state.json").start()
     chain = LocalChain(node, workdir)
-    chain.deploy_registries(quorum=1)
+    chain.deploy_platform(quorum=1)
     grant_many(chain, GRANTS)
     yield chain
     node.stop()
@@ -130,7 +130,7 @@ def test_a_node_refusing_even_one_block_stops_the_sync_with_a_clear_error(busy, 
 def test_a_reorg_replaces_the_orphaned_events(tmp_path):
     with AnvilNode() as node:
         chain = LocalChain(node, tmp_path)
-        chain.deploy_registries(quorum=1)
+        chain.deploy_platform(quorum=1)
         web3 = chain.web3
         snapshot = web3.provider.make_request("evm_snapshot", [])["result"]
         orphan, survivor = Account.create().address, Account.create().address
@@ -236,7 +236,7 @@ def test_a_contract_recorded_after_a_sync_is_indexed_from_its_deployment_without
 
     with AnvilNode() as node:
         chain = LocalChain(node, tmp_path)
-        chain.deploy_registries(quorum=1)
+        chain.deploy_platform(quorum=1)
         store = EventStore(tmp_path / "index.sqlite")
         sync_once(Chain(chain.network_config()), store)
         assert not store.events("HouseholdRegistry")

@@ -104,7 +104,7 @@ def county(tmp_path_factory):
     ipfs_node = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
     with node, ipfs_node:
         chain = LocalChain(node, work)
-        chain.deploy_registries(quorum=2)
+        chain.deploy_platform(quorum=2)
         chain.deploy_household_registry(7 * DAY, 3 * 365 * DAY, HOUSEHOLD_ROUTES)
         table = flow.prepare_data(work / "sources", work / "results", people=COUNTY_PEOPLE, seed=11, log=lambda *_: None)
         key_file = flow.PseudonymKeyFile.ensure(work / "key")
