@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -287,7 +287,3 @@ def hand_over_administration(platform: Platform, sender: Sender, new_admin: str)
     sender.send("RoleRegistry", roles, "renounceRole", (DEFAULT_ADMIN_ROLE, sender.address))
     return True
 
-
-def with_routes(settings: Settings, routes: Mapping[int, list[Level]]) -> Settings:
-    """``settings`` with other routes (tests use routes of their own)."""
-    return replace(settings, routes=dict(routes))
