@@ -74,6 +74,8 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
         if (account == address(0)) revert RoleRegistryZeroAccount();
         // One grant per (role, account, region): a duplicate would hide a mistake in the caller's records.
         if (!_regionsOf[role][account].add(region)) revert RoleRegistryGrantExists(role, account, region);
+        // Mirrors _regionsOf, whose add just succeeded: this add cannot find the account present.
+        // slither-disable-next-line unused-return
         _holders[role][region].add(account);
         uint32 official = _officialIds[account];
         if (official == 0) {
@@ -176,6 +178,8 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
 
     function _removeGrant(bytes32 role, address account, uint64 region) private {
         if (!_regionsOf[role][account].remove(region)) revert RoleRegistryGrantNotFound(role, account, region);
+        // Mirrors _regionsOf, whose remove just succeeded: this remove cannot find the account absent.
+        // slither-disable-next-line unused-return
         _holders[role][region].remove(account);
         delete _grants[role][account][region];
         emit RegionalRoleRevoked(role, account, region, _msgSender());

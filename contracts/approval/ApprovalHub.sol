@@ -234,6 +234,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// @dev Requirements: see {_approve}. Emits an {ApprovalTransition} event: Approved, Advanced when the
     /// approval reaches the level's threshold, Completed when it does so at the last level.
     function approve(uint256 subject, uint8 level) external {
+        // Empty on purpose: a direct approval has no earlier role check to reuse.
+        // slither-disable-next-line uninitialized-local
         CheckedRole memory nothingChecked;
         _approve(subject, level, msg.sender, NOT_RELAYED, nothingChecked);
     }
@@ -245,12 +247,16 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// once the subject is found pending at that level, as the nonce is kept by the official id that the role
     /// check returns). Emits the event of {approve} for each.
     function approveBySig(SignedApproval[] calldata approvals) external {
+        // Starts empty on purpose: the first signature's role check fills it (see CheckedRole).
+        // slither-disable-next-line uninitialized-local
         CheckedRole memory checked;
         for (uint256 i = 0; i < approvals.length; ++i) {
             SignedApproval calldata signed = approvals[i];
             bytes32 digest = _hashTypedDataV4(
                 keccak256(abi.encode(APPROVAL_TYPEHASH, signed.subject, signed.level, signed.nonce, signed.deadline))
             );
+            // The third value (the raw error argument) only details a failure the first two already refuse.
+            // slither-disable-next-line unused-return
             (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecover(digest, signed.r, signed.vs);
             if (recoverError != ECDSA.RecoverError.NoError || recovered != signed.signer) {
                 revert ApprovalInvalidSignature(signed.signer);
@@ -345,6 +351,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         if (current.frozen) revert ApprovalSubjectFrozen(subject);
         if (current.state != SubjectState.Pending) revert ApprovalWrongState(subject, current.state);
         uint256 deadline = _deadline(current);
+        // A deadline of 0 is the "never times out" sentinel, compared exactly on purpose.
+        // slither-disable-next-line incorrect-equality
         if (deadline == 0 || block.timestamp <= deadline) revert ApprovalNotOverdue(subject, deadline);
         StoredLevel storage rule = _levels[current.routeId][current.level];
         // Handing up stops at the province.
@@ -410,6 +418,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     /// @inheritdoc IApprovalHub
     function levelDeadline(uint256 subject) external view returns (uint256) {
         StoredSubject memory current = _subjects[subject];
+        // A state compared with its enum value, not a balance or a time.
+        // slither-disable-next-line incorrect-equality
         return current.state == SubjectState.Pending ? _deadline(current) : 0;
     }
 
@@ -546,6 +556,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         // A signature is good for one use: it carries the signer's next nonce, which this uses up.
         if (nonce != NOT_RELAYED && !_useNonce(approver, official, nonce)) return (official, false);
         // The submitter never approves their own subject.
+        // Official ids are identities: only an exact match means the same official.
+        // slither-disable-next-line incorrect-equality
         if (official == current.submitter) revert ApprovalBySubmitter(subject, approver);
         // One account approves a subject at most once, across all levels.
         if (_hasApproved(subject, current, official)) revert ApprovalAlreadyApproved(subject, approver);
@@ -563,6 +575,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         uint256 count = current.approverCount;
         uint256 inSlot = count < INLINE_APPROVERS ? count : INLINE_APPROVERS;
         for (uint256 i = 0; i < inSlot; ++i) {
+            // Official ids are identities: only an exact match means the same official.
+            // slither-disable-next-line incorrect-equality
             if (uint32(current.approvers >> (OFFICIAL_BITS * i)) == official) return true;
         }
         return count > INLINE_APPROVERS && _laterApprovers[subject][official];
@@ -581,6 +595,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         (bytes32 role, uint64 region) =
             _levelRole(subject, _levels[current.routeId][current.level], current.escalations);
         (uint32 official, bool authorized) = roles.officialIn(role, account, region);
+        // Official ids are identities: only an exact match means the same official.
+        // slither-disable-next-line incorrect-equality
         if (official == current.submitter) revert ApprovalBySubmitter(subject, account);
         if (!authorized) revert ApprovalUnauthorized(subject, current.level, account, role, region);
     }
@@ -619,6 +635,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
         if (nonce < expected) return false;
         if (nonce != expected) revert ApprovalInvalidNonce(signer, nonce, expected);
         // Id 0's counter stays 0: it is not an official's.
+        // Id 0 is "no official", compared exactly on purpose.
+        // slither-disable-next-line incorrect-equality
         if (official == 0) return true;
         // `expected + 1` is checked: after 2^32 - 1 signatures the counter panics rather than spill into the next.
         _nonceSlots[slot] = counters - (uint256(expected) << shift) + (uint256(expected + 1) << shift);
@@ -631,6 +649,8 @@ contract ApprovalHub is IApprovalHub, Governed, EIP712 {
     }
 
     function _nonceShift(uint32 official) private pure returns (uint256) {
+        // Not randomness: the official id picks its 32-bit counter among the eight in a nonce slot.
+        // slither-disable-next-line weak-prng
         return (official % NONCES_PER_SLOT) * NONCE_BITS;
     }
 

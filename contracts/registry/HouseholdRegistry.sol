@@ -152,6 +152,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         uint64 region = SubjectId.region(subject);
         (uint32 reviewer, bool authorized) = roles.officialIn(Roles.REVIEWER, msg.sender, region);
         if (!authorized) revert HouseholdUnauthorized(msg.sender, Roles.REVIEWER, region);
+        // Only the submitter's official id matters here.
+        // slither-disable-next-line unused-return
         (,, uint32 submitter,) = IApprovalHub(approvalHub).subjectStatus(subject);
         // Whoever filed or approved a procedure does not judge objections against it.
         if (reviewer == submitter) revert HouseholdReviewerIsSubmitter(subject, msg.sender);
@@ -180,8 +182,12 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         bytes32 householdId = leaf.householdId;
         Household memory record = _households[householdId];
         uint256 subject = _procedureId(householdId, record.procedures, leaf.region);
+        // Only the subject's state matters here.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
         Notice storage notice = _notices[subject];
+        // States compared with their enum values, not balances or times.
+        // slither-disable-next-line incorrect-equality
         if (state == IApprovalHub.SubjectState.None || state == IApprovalHub.SubjectState.Rejected || notice.stopped) {
             revert HouseholdNoOpenProcedure(householdId, subject);
         }
@@ -189,6 +195,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         bytes32 hashed = leaf.hash();
         if (_processProof(proof, hashed) != root) revert HouseholdInvalidProof(batchId, hashed);
         // The status tells the procedure's kind (see {completeProcedure}).
+        // A status compared with its enum value, not a balance or a time.
+        // slither-disable-next-line incorrect-equality
         uint8 needed = record.status == Status.Registered ? EligibilityDecision.EXIT : EligibilityDecision.ADMIT;
         if (leaf.decision == needed) revert HouseholdStillEligible(householdId, batchId, needed);
         notice.stopped = true;
@@ -268,6 +276,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     /// @inheritdoc IHouseholdRegistry
     function noticeEndsAt(uint256 subject) external view returns (uint256) {
+        // Only the state and when it began matter here.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state, uint32 since,,) = IApprovalHub(approvalHub).subjectStatus(subject);
         return state == IApprovalHub.SubjectState.Approved ? uint256(since) + _noticePeriodAt(since) : 0;
     }
@@ -324,11 +334,16 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
             revert HouseholdWrongStatus(householdId, record.status);
         }
         bool opened;
+        // The hub is the platform's own immutable contract and its open() calls no one back, so the writes
+        // after it cannot be re-entered.
+        // slither-disable-next-line reentrancy-no-eth
         (opened, subject) =
             _tryOpenSubject(_procedureKey(householdId, record.procedures), region, uint8(kind), 0, 0, msg.sender, clerk);
         if (!opened) {
             // The household's current procedure exists: only a closed one (rejected, or stopped by an upheld
             // objection) makes way for the next.
+            // Only the earlier procedure's state matters here.
+            // slither-disable-next-line unused-return
             (IApprovalHub.SubjectState previous,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
             if (previous != IApprovalHub.SubjectState.Rejected && !_notices[subject].stopped) {
                 revert HouseholdProcedureOpen(householdId, subject);
@@ -374,6 +389,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
     /// @dev When the public notice of `subject` ends and whether supervision froze it; reverts unless its approvals
     /// passed.
     function _notice(uint256 subject) private view returns (uint256 endsAt, bool frozen) {
+        // The submitter's id does not matter for the notice.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state, uint32 since,, bool isFrozen) =
             IApprovalHub(approvalHub).subjectStatus(subject);
         if (state != IApprovalHub.SubjectState.Approved) revert HouseholdNotApproved(subject);
@@ -419,6 +436,8 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         if (period > MAX_NOTICE_PERIOD) revert HouseholdNoticeTooLong(period, MAX_NOTICE_PERIOD);
         (_previousNoticePeriod, _previousNoticePeriodFrom) = (noticePeriod, _noticePeriodFrom);
         (noticePeriod, _noticePeriodFrom) = (period, from);
+        // The checkpoint's return values are the previous and new period, both known here.
+        // slither-disable-next-line unused-return
         _noticePeriods.push(from, period);
         emit NoticePeriodChanged(period);
     }
