@@ -103,12 +103,11 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
 
     from oracle.manifest import BatchHeader, Manifest, filing_arguments
     from oracle.merkle import EligibilityTree
-    from tests.dashboard.scenario import NOTICE_PERIOD, ROUTES, TRANSITION_PERIOD
+    from tests.dashboard.scenario import NOTICE_PERIOD, TRANSITION_PERIOD
     from tests.oracle.chain import LocalChain
 
     chain = LocalChain(node, workdir)
-    chain.deploy_platform(quorum=1)
-    chain.deploy_household_registry(NOTICE_PERIOD, TRANSITION_PERIOD, ROUTES)
+    chain.deploy_platform(quorum=1, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD)
     web3, actors = chain.web3, Actors.anvil_defaults(oracles=1)
     grant_roles(web3, chain.roles, actors.admin, actors.grants(COUNTY, VILLAGES), log=lambda _: None)
 

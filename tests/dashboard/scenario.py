@@ -22,15 +22,13 @@ from pathlib import Path
 from web3 import Web3
 
 from govchain.flow import Actors, grant_roles, prepare_data, results_regions, transact
+from govchain.deploy import DEFAULT_ROUTES
 from govchain.localnode import AnvilNode
 from tests.oracle.chain import LocalChain
 
 DAY = 86_400
 REGISTRATION, EXIT = 1, 2  # HouseholdRegistry.ProcedureKind
-ROUTES = {  # as scripts/deploy.py's HOUSEHOLD_ROUTES (that module needs brownie's runtime)
-    REGISTRATION: [("LEADER", 5, 1, 3 * DAY), ("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
-    EXIT: [("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
-}
+ROUTES = DEFAULT_ROUTES  # the routes the platform is deployed with
 NOTICE_PERIOD, TRANSITION_PERIOD = 7 * DAY, 365 * DAY
 HOSTILE_CID = '=HYPERLINK("http://evil","x")<script>alert("x")</script><b>bold</b>\x07\u202egnp.exe'
 EVIDENCE = "入户核查记录：该户与登记信息不符（测试证据）".encode("utf-8")
@@ -80,8 +78,7 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     table = prepare_data(workdir / "sources", workdir / "results", people=800, seed=3, log=lambda _: None)
     county, villages = results_regions(table)
     chain = LocalChain(node, workdir)
-    chain.deploy_platform(quorum=1)
-    chain.deploy_household_registry(NOTICE_PERIOD, TRANSITION_PERIOD, ROUTES)
+    chain.deploy_platform(quorum=1, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD)
     web3, actors = chain.web3, Actors.anvil_defaults(oracles=1)
     grant_roles(web3, chain.roles, actors.admin, actors.grants(county, villages), log=lambda _: None)
 
@@ -126,10 +123,11 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     in_notice = file(admitted[1])
     approve_all(in_notice)
     evidence_cid = ipfs.add(EVIDENCE, name="evidence.txt")
-    public = web3.eth.accounts[9]
+    # Two members of the public: one account may hold one open objection per procedure.
+    public, another = web3.eth.accounts[9], web3.eth.accounts[8]
     objection_txs = [
         transact(web3, households.functions.raiseObjection(in_notice.subject, evidence_cid), public, "objection"),
-        transact(web3, households.functions.raiseObjection(in_notice.subject, HOSTILE_CID), public, "objection"),
+        transact(web3, households.functions.raiseObjection(in_notice.subject, HOSTILE_CID), another, "objection"),
     ]
     pending = file(admitted[2])
     return County(

@@ -20,6 +20,7 @@ from eth_account import Account
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
 from govchain.events import LogRangeError
+from govchain.deployments import DeploymentRegistry
 from govchain.localnode import AnvilNode, free_port
 from govchain.roles import role_id
 from indexer.store import EventStore, IndexNotReadyError
@@ -146,7 +147,8 @@ def test_a_reorg_replaces_the_orphaned_events(tmp_path):
         report = sync_once(Chain(chain.network_config()), store)
         accounts = {r.args.get("account") for r in store.events("RoleRegistry")}
         assert survivor in accounts and orphan not in accounts
-        assert report.rewound == ["EligibilityRegistry", "RoleRegistry"]
+        # The revert took every block after the platform's deployment: each contract rewinds.
+        assert sorted(report.rewound) == sorted(DeploymentRegistry(chain.deployments).all(web3.eth.chain_id))
         assert store.dump() == clean_sync(chain, tmp_path / "clean.sqlite")
 
 
@@ -232,16 +234,20 @@ def test_a_following_indexer_rides_out_a_node_restart(busy, tmp_path):
 
 
 def test_a_contract_recorded_after_a_sync_is_indexed_from_its_deployment_without_code_changes(tmp_path):
-    from tests.dashboard.scenario import NOTICE_PERIOD, ROUTES, TRANSITION_PERIOD
-
     with AnvilNode() as node:
         chain = LocalChain(node, tmp_path)
         chain.deploy_platform(quorum=1)
         store = EventStore(tmp_path / "index.sqlite")
         sync_once(Chain(chain.network_config()), store)
-        assert not store.events("HouseholdRegistry")
+        first_hub = chain.hub.address
         grant_many(chain, 3)
-        chain.deploy_household_registry(NOTICE_PERIOD, TRANSITION_PERIOD, ROUTES)  # recorded in the registry
+        chain.deploy_platform(quorum=1)  # every contract deployed anew and recorded in the registry
         sync_once(Chain(chain.network_config()), store)
-        assert {e.event for e in store.events("HouseholdRegistry")} >= {"RouteDefined", "RouteBandsSet"}
-        assert store.dump() == clean_sync(chain, tmp_path / "clean.sqlite")
+        hub_events = store.events("ApprovalHub")
+        assert chain.hub.address != first_hub
+        assert {"RouteDefined", "RouteBandsSet", "ClientRegistered"} <= {
+            e.event for e in hub_events if e.address == chain.hub.address}
+        # The first deployment's events stay in the index; the new contracts' equal a clean sync of them.
+        current = {d.address for d in DeploymentRegistry(chain.deployments).all(chain.web3.eth.chain_id).values()}
+        of_current = [row for row in store.dump() if (row[4] if len(row) == 10 else row[1]) in current]
+        assert of_current == clean_sync(chain, tmp_path / "clean.sqlite")

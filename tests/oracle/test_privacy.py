@@ -20,7 +20,6 @@ from oracle.batches import build_batches
 from oracle.details import opening_for
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from oracle.pseudonym import PseudonymKey, read_key_file
-from scripts.deploy import DAY, HOUSEHOLD_ROUTES
 from tests.oracle.chain import LocalChain
 from tests.oracle.conftest import write_results
 
@@ -105,7 +104,6 @@ def county(tmp_path_factory):
     with node, ipfs_node:
         chain = LocalChain(node, work)
         chain.deploy_platform(quorum=2)
-        chain.deploy_household_registry(7 * DAY, 3 * 365 * DAY, HOUSEHOLD_ROUTES)
         table = flow.prepare_data(work / "sources", work / "results", people=COUNTY_PEOPLE, seed=11, log=lambda *_: None)
         key_file = flow.PseudonymKeyFile.ensure(work / "key")
         oracle_log = []
