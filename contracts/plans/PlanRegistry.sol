@@ -128,6 +128,10 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint16 version = plan.latestVersion;
         StoredVersion storage stored = _versions[planId][version];
         if (stored.status != VersionStatus.Draft) revert PlanNothingPending(planId);
+        // State first, then the hub (which calls nothing back on opening).
+        stored.status = VersionStatus.Submitted;
+        (plan.pendingVersion, plan.pendingBudget) = (version, stored.budget);
+        if (version == 1) plan.status = PlanStatus.Submitted;
         subject = _openSubject(
             _key(TAG_VERSION, planId, version),
             plan.region,
@@ -137,9 +141,6 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             msg.sender,
             plan.owner
         );
-        stored.status = VersionStatus.Submitted;
-        (plan.pendingVersion, plan.pendingBudget) = (version, stored.budget);
-        if (version == 1) plan.status = PlanStatus.Submitted;
         _emitStatus(planId, plan, version, VersionStatus.Submitted, stored.budget, stored.documentCid);
     }
 
@@ -229,6 +230,14 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         if (plan.status != PlanStatus.Executing) revert PlanWrongStatus(planId, plan.status);
         if (bytes(evidenceCid).length == 0) revert PlanEvidenceRequired();
         (uint64 amount, uint8 attempt) = _nextReport(planId, plan, index);
+        // State first, then the hub (which calls nothing back on opening).
+        _milestones[planId][index] = MilestoneProgress({
+            status: MilestoneStatus.Reported,
+            attempts: attempt,
+            since: uint32(block.timestamp),
+            amount: amount
+        });
+        plan.committed += amount;
         subject = _openSubject(
             _key(TAG_MILESTONE, planId, (uint16(index) << 8) | attempt),
             plan.region,
@@ -238,13 +247,6 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             msg.sender,
             handler
         );
-        _milestones[planId][index] = MilestoneProgress({
-            status: MilestoneStatus.Reported,
-            attempts: attempt,
-            since: uint32(block.timestamp),
-            amount: amount
-        });
-        plan.committed += amount;
         _emitMilestone(planId, plan, index, MilestoneStatus.Reported, amount, subject, evidenceCid);
     }
 
@@ -492,6 +494,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     function _checkNothingPending(uint256 planId, Plan storage plan) private view {
         uint16 latest = plan.latestVersion;
         VersionStatus status = _versionStatus(planId, latest);
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (status == VersionStatus.Draft || status == VersionStatus.Submitted) revert PlanVersionPending(planId, latest);
     }
 
@@ -535,8 +538,11 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// revision by the hub.
     function _withdrawable(uint256 planId, uint16 version) private view returns (bool) {
         VersionStatus status = _versions[planId][version].status;
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (status == VersionStatus.Draft) return true;
         if (status != VersionStatus.Submitted) return false;
+        // Only the state is needed (slither's unused-return: the other three values are deliberately left).
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(
             _subjectId(_key(TAG_VERSION, planId, version), _plans[planId].region)
         );
@@ -548,6 +554,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     function _end(uint256 planId, Plan storage plan, PlanStatus status, string memory reasonCid) private {
         uint16 latest = plan.latestVersion;
         VersionStatus latestStatus = _versionStatus(planId, latest);
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (latestStatus == VersionStatus.Draft || latestStatus == VersionStatus.Submitted) {
             _versions[planId][latest].status = VersionStatus.Withdrawn;
             latestStatus = VersionStatus.Withdrawn;
@@ -642,6 +649,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// is stored so).
     function _versionStatus(uint256 planId, uint16 version) private view returns (VersionStatus status) {
         status = _versions[planId][version].status;
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (status == VersionStatus.Submitted && version <= _plans[planId].currentVersion) {
             status = VersionStatus.Approved;
         }
