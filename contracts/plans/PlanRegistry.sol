@@ -182,11 +182,13 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     }
 
     /// @inheritdoc IPlanRegistry
-    /// @dev Requirements: the caller owns the plan; the plan is executing and not frozen; every milestone of the
-    /// version in force is approved. Emits a {PlanStatusChanged} event.
+    /// @dev Requirements: the caller owns the plan; the plan is executing and not frozen; no amendment is drafted
+    /// or awaits approval; every milestone of the version in force is approved. Emits a {PlanStatusChanged} event.
     function complete(uint256 planId) external notFrozen(planTarget(planId)) {
         Plan storage plan = _ownedPlan(planId);
         if (plan.status != PlanStatus.Executing) revert PlanWrongStatus(planId, plan.status);
+        // An amendment decided after completion could bring milestones the plan never carried out.
+        _checkNothingPending(planId, plan);
         uint256 count = _versions[planId][plan.currentVersion].milestones.length;
         for (uint256 i = 0; i < count; ++i) {
             if (_milestones[planId][uint8(i)].status != MilestoneStatus.Approved) revert PlanMilestoneOpen(planId, i);

@@ -272,6 +272,15 @@ def test_a_plan_completes_when_every_milestone_is_approved(plan_registry, owner,
     assert plan_registry.statusOf(executing) == PlanStatus.COMPLETED
 
 
+def test_a_plan_with_an_amendment_pending_does_not_complete(plan_registry, owner, executing, plan_officials,
+                                                           approval_hub, route_approvers):
+    for index in range(3):
+        walk_route(approval_hub, report(plan_registry, executing, index, plan_officials.handler), route_approvers)
+    plan_registry.amend(executing, plan_terms(), {"from": owner})
+    with brownie.reverts(err("PlanVersionPending", executing, 2)):
+        plan_registry.complete(executing, {"from": owner})
+
+
 def test_a_plan_with_a_milestone_open_does_not_complete(plan_registry, owner, executing, plan_officials,
                                                        approval_hub, route_approvers):
     walk_route(approval_hub, report(plan_registry, executing, 0, plan_officials.handler), route_approvers)
