@@ -23,8 +23,8 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// subject what was decided.
 /// Invariants: a version in force or awaiting approval keeps every reported or approved milestone with its
 /// amount (checked when it is drafted, and when a milestone is reported while it awaits approval), so its budget,
-/// which its milestones never exceed, covers the committed amount; the hub's callbacks never revert (a decision that no longer applies, on a
-/// withdrawn version, changes nothing).
+/// which its milestones never exceed, covers the committed amount; the hub's callbacks never revert (a decision
+/// that no longer applies, on a withdrawn version, changes nothing).
 contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @notice Subject kinds on the hub (one namespace for every client; govchain/deploy.py SUBJECT_KINDS).
     uint8 public constant PLAN_KIND = 3;
@@ -218,8 +218,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @inheritdoc IPlanRegistry
     /// @dev Requirements: the caller is a HANDLER over the plan's region; neither the plan nor the milestone is
     /// frozen; the plan is executing; the version in force has milestone `index`, planned or rejected before;
-    /// `evidenceCid` is not empty; a version awaiting approval keeps the milestone with its amount. Opens the report's approval subject (kind Milestone, the plan's type,
-    /// the tranche). Emits an {IApprovalHub-ApprovalTransition} (Submitted) and a {MilestoneStatusChanged} event.
+    /// `evidenceCid` is not empty; a version awaiting approval keeps the milestone with its amount. Opens the
+    /// report's approval subject (kind Milestone, the plan's type, the tranche). Emits an {IApprovalHub-ApprovalTransition} (Submitted) and a {MilestoneStatusChanged} event.
     function reportMilestone(uint256 planId, uint8 index, string calldata evidenceCid)
         external
         notFrozen(planTarget(planId))
@@ -496,7 +496,9 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint16 latest = plan.latestVersion;
         VersionStatus status = _versionStatus(planId, latest);
         // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
-        if (status == VersionStatus.Draft || status == VersionStatus.Submitted) revert PlanVersionPending(planId, latest);
+        if (status == VersionStatus.Draft || status == VersionStatus.Submitted) {
+            revert PlanVersionPending(planId, latest);
+        }
     }
 
     /// @dev The tranche and the attempt number of a new report of milestone `index`, after checking that the
