@@ -31,6 +31,7 @@ from govchain.config import PROJECT_ROOT
 from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.errors import GovchainError
 from govchain.localnode import LOCAL_CHAIN_ID
+from govchain.plans import MILESTONE_KIND, PLAN_KIND, SupportType
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
 
 DAY = 86_400
@@ -39,7 +40,9 @@ ANY_AMOUNT = 2**128 - 1
 
 # Subject kinds on the approval hub. Kinds are one namespace for every client: a new client takes new numbers.
 REGISTRATION, EXIT = 1, 2  # IHouseholdRegistry.ProcedureKind
-SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit"}
+PLAN, MILESTONE = PLAN_KIND, MILESTONE_KIND  # PlanRegistry.PLAN_KIND, MILESTONE_KIND (govchain.plans)
+SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit",
+                                 PLAN: "support plan version", MILESTONE: "milestone report"}
 
 # A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
 # Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
@@ -50,6 +53,36 @@ Level = tuple[str, int, int, int]
 DEFAULT_ROUTES: dict[int, list[Level]] = {
     REGISTRATION: [("LEADER", 5, 1, 3 * DAY), ("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
     EXIT: [("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
+}
+
+# Routes chosen by support type and amount band: {(kind, support type): [(max amount, levels), ...]} in
+# ascending max amount; amounts in fen (分: the fund token has 2 decimals). Identical level lists of one kind
+# share one route on the hub.
+Band = tuple[int, list[Level]]
+YUAN = 100
+PLAN_BAND_MAX = 1_000_000 * YUAN  # plans up to a million yuan are decided in the county
+MILESTONE_BAND_MAX = 100_000 * YUAN
+# A plan (振兴计划): township LEADER, then county LEADER; above the band a city LEADER too. Fund and crowdfunding
+# plans move money the county treasury answers for: a county TREASURY official approves before the county LEADER.
+_PLAN_LEVELS: list[Level] = [("LEADER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)]
+_CITY_LEVEL: Level = ("LEADER", 2, 1, 10 * DAY)
+_TREASURY_LEVEL: Level = ("TREASURY", 3, 1, 7 * DAY)
+# A milestone report (验收): a county DEPARTMENT officer accepts the deliverable; above the band a county LEADER too.
+_MILESTONE_LEVELS: list[Level] = [("DEPARTMENT", 3, 1, 5 * DAY)]
+
+
+def _plan_bands(support_type: SupportType) -> list[Band]:
+    levels = list(_PLAN_LEVELS)
+    if support_type in (SupportType.FUND, SupportType.CROWDFUNDING):
+        levels.insert(1, _TREASURY_LEVEL)
+    return [(PLAN_BAND_MAX, levels), (ANY_AMOUNT, levels + [_CITY_LEVEL])]
+
+
+DEFAULT_BANDED_ROUTES: dict[tuple[int, int], list[Band]] = {
+    **{(PLAN, int(t)): _plan_bands(t) for t in SupportType if t is not SupportType.NONE},
+    **{(MILESTONE, int(t)): [(MILESTONE_BAND_MAX, _MILESTONE_LEVELS),
+                             (ANY_AMOUNT, _MILESTONE_LEVELS + [("LEADER", 3, 1, 7 * DAY)])]
+       for t in SupportType if t is not SupportType.NONE},
 }
 
 
@@ -65,6 +98,7 @@ class Settings:
     notice_period: int = 7 * DAY
     transition_period: int = 3 * 365 * DAY
     routes: Mapping[int, list[Level]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+    banded_routes: Mapping[tuple[int, int], list[Band]] = field(default_factory=lambda: dict(DEFAULT_BANDED_ROUTES))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -115,6 +149,20 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         after=("RoleRegistry", "EligibilityRegistry", "ApprovalHub"),
         kinds=(REGISTRATION, EXIT),
     ),
+    # Supervision (合规监管): the hub's one freezing contract; clients ask it whether a target is frozen.
+    ContractSpec(
+        "Supervision",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"]),
+        after=("RoleRegistry", "ApprovalHub"),
+        setup=lambda at, s: [("ApprovalHub", "setSupervision", (at["Supervision"],))],
+    ),
+    ContractSpec(
+        "PlanRegistry",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"]),
+        after=("RoleRegistry", "ApprovalHub"),
+        kinds=(PLAN, MILESTONE),
+    ),
+    ContractSpec("Disclosure", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 
@@ -261,7 +309,41 @@ def _wiring_steps(platform: Platform, settings: Settings):
                 lambda sender, kind=kind, levels=levels: define_route(platform, sender, kind, levels),
                 f"ApprovalHub.defineRoute({kind}, {levels}) and setRouteBands({kind}, 0, [(ANY_AMOUNT, route)])",
             ))
+    # Banded routes of a kind: when the hub is fresh, or the client opening the kind is (a client new to a
+    # reused hub brings its routes; defining them again on a redeployed client only re-points the bands).
+    fresh_kinds = {kind for spec in CONTRACTS if spec.name in platform.fresh for kind in spec.kinds}
+    banded = {key: bands for key, bands in settings.banded_routes.items()
+              if "ApprovalHub" in platform.fresh or key[0] in fresh_kinds}
+    if banded:
+        steps.append((
+            lambda sender: define_banded_routes(platform, sender, banded),
+            f"ApprovalHub.defineRoute and setRouteBands for (kind, support type) {sorted(banded)}",
+        ))
     return steps
+
+
+def define_banded_routes(platform: Platform, sender: Sender, banded: Mapping[tuple[int, int], list[Band]]
+                         ) -> dict[tuple[int, int], list[int]]:
+    """Defines the routes of ``banded`` on the hub (one route per distinct level list of a kind) and sets each
+    (kind, support type)'s bands; returns the route ids of each (kind, support type), band by band."""
+    hub = platform.contract("ApprovalHub")
+    defined: dict[tuple[int, tuple], int] = {}
+    chosen: dict[tuple[int, int], list[int]] = {}
+    for (kind, support_type), bands in banded.items():
+        route_ids = []
+        for _, levels in bands:
+            key = (kind, tuple(levels))
+            if key not in defined:
+                encoded = [(ROLE_IDS[role], region_level, threshold, timeout)
+                           for role, region_level, threshold, timeout in levels]
+                tx = sender.send("ApprovalHub", hub.address, "defineRoute", (kind, encoded))
+                receipt = platform.web3.eth.get_transaction_receipt(tx)
+                defined[key] = hub.events.RouteDefined().process_receipt(receipt)[0]["args"]["routeId"]
+            route_ids.append(defined[key])
+        encoded_bands = [(max_amount, route_id) for (max_amount, _), route_id in zip(bands, route_ids)]
+        sender.send("ApprovalHub", hub.address, "setRouteBands", (kind, support_type, encoded_bands))
+        chosen[(kind, support_type)] = route_ids
+    return chosen
 
 
 def define_route(platform: Platform, sender: Sender, kind: int, levels: list[Level], support_type: int = 0,

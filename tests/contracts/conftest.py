@@ -24,8 +24,10 @@ def admin(accounts):
 @pytest.fixture(scope="module")
 def platform(admin, web3):
     """The platform as govchain.deploy deploys it, with the tests' periods and routes (see TEST_ROUTES)."""
+    # Plan and milestone routes come from the plans' own fixture (plan_routes), so the hub's route ids here are
+    # those of TEST_ROUTES alone.
     settings = Settings(oracle_quorum=2, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD,
-                        routes=TEST_ROUTES)
+                        routes=TEST_ROUTES, banded_routes={})
     return deploy_platform(web3, NodeAccountSender(web3, admin.address), settings)
 
 
@@ -218,3 +220,119 @@ _stateful = _load_pure_python_stateful()
 def state_machine():
     """Runs a brownie rules class as a hypothesis state machine (see _load_pure_python_stateful)."""
     return _stateful.state_machine
+
+
+# --- plans, supervision and disclosure (issue 9) ----------------------------------------------------------
+
+from govchain.deploy import DEFAULT_BANDED_ROUTES, YUAN, define_banded_routes  # noqa: E402
+from govchain.plans import REGISTERED  # noqa: E402
+
+CITY_LEVEL = 2
+OTHER_TOWNSHIP = 530102002000
+DOCUMENT_CID = "bafkreiplandocument"
+INDICATOR = keccak(text="kpi:households-with-income-above-line")
+
+
+@pytest.fixture(scope="module")
+def plan_routes(platform, admin):
+    """The platform's default plan and milestone routes (govchain.deploy.DEFAULT_BANDED_ROUTES), defined after
+    TEST_ROUTES; returns the route ids of each (kind, support type), band by band."""
+    return define_banded_routes(platform, NodeAccountSender(platform.web3, admin.address), DEFAULT_BANDED_ROUTES)
+
+
+@pytest.fixture(scope="module")
+def plan_officials(accounts, admin, role_registry, role, officials):
+    """Officials of plans, supervision and disclosure, beside `officials` (whose township_leaders[0] and
+    county_leader approve plans on the default routes).
+
+    department DEPARTMENT over TOWNSHIP (owns the plans), other_department DEPARTMENT over TOWNSHIP too, handler
+    HANDLER over TOWNSHIP, treasury TREASURY over COUNTY, county_department DEPARTMENT over
+    COUNTY (accepts milestones), city_leader LEADER over CITY, supervisors SUPERVISOR over VILLAGE, TOWNSHIP,
+    COUNTY and OTHER_TOWNSHIP, analyst ANALYST over COUNTY.
+    """
+    names = ["department", "other_department", "handler", "treasury", "county_department", "city_leader",
+             "village_supervisor", "township_supervisor", "county_supervisor", "other_supervisor", "analyst"]
+    people = SimpleNamespace(**{name: accounts.add() for name in names})
+    for name in names:
+        admin.transfer(getattr(people, name), "10 ether")
+    grants = [
+        ("DEPARTMENT", people.department, TOWNSHIP),
+        ("DEPARTMENT", people.other_department, TOWNSHIP),
+        ("HANDLER", people.handler, TOWNSHIP),
+        ("TREASURY", people.treasury, COUNTY),
+        ("DEPARTMENT", people.county_department, COUNTY),
+        ("LEADER", people.city_leader, CITY),
+        ("SUPERVISOR", people.village_supervisor, VILLAGE),
+        ("SUPERVISOR", people.township_supervisor, TOWNSHIP),
+        ("SUPERVISOR", people.county_supervisor, COUNTY),
+        ("SUPERVISOR", people.other_supervisor, OTHER_TOWNSHIP),
+        ("ANALYST", people.analyst, COUNTY),
+    ]
+    for name, account, region in grants:
+        role_registry.grantRoleIn(role[name], account, region, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def plan_registry(PlanRegistry, platform, plan_routes, plan_officials):
+    return PlanRegistry.at(platform.addresses["PlanRegistry"])
+
+
+@pytest.fixture(scope="module")
+def supervision(Supervision, platform):
+    return Supervision.at(platform.addresses["Supervision"])
+
+
+@pytest.fixture(scope="module")
+def disclosure(Disclosure, platform):
+    return Disclosure.at(platform.addresses["Disclosure"])
+
+
+def plan_terms(budget=500_000 * YUAN, milestones=None, kpis=None, statuses=REGISTERED, list_root=b"\x00" * 32,
+               list_cid="", document=DOCUMENT_CID, due=2_000_000_000):
+    """PlanTerms as the contract takes them: by default 500,000 yuan, three milestones of 100,000 yuan, one KPI,
+    registered households of the plan's region."""
+    if milestones is None:
+        milestones = [100_000 * YUAN] * 3
+    if kpis is None:
+        kpis = [(INDICATOR, 40)]
+    return (budget, document, (statuses, list_root, list_cid), kpis,
+            [(amount, due + i * DAY, f"bafkreideliverable{i}") for i, amount in enumerate(milestones)])
+
+
+@pytest.fixture(scope="module")
+def route_approvers(officials, plan_officials):
+    """Who approves a level of the default plan and milestone routes: (role name, region level) → account."""
+    return {
+        ("LEADER", TOWNSHIP_LEVEL): officials.township_leaders[0],
+        ("LEADER", COUNTY_LEVEL): officials.county_leader,
+        ("LEADER", CITY_LEVEL): plan_officials.city_leader,
+        ("TREASURY", COUNTY_LEVEL): plan_officials.treasury,
+        ("DEPARTMENT", COUNTY_LEVEL): plan_officials.county_department,
+    }
+
+
+def walk_route(hub, subject, route_approvers, levels=None):
+    """Approves `subject` level by level (all its levels, or the first `levels`) with `route_approvers`; returns
+    the transactions."""
+    from govchain.roles import ROLE_BY_ID
+
+    _, route = hub.route(hub.subjectOf(subject)["routeId"])
+    txs = []
+    for index, (role_id, region_level, threshold, _) in enumerate(route[:levels]):
+        assert threshold == 1, "the default routes need one approval a level"
+        approver = route_approvers[(ROLE_BY_ID[bytes(role_id)], region_level)]
+        txs.append(hub.approve(subject, index, {"from": approver}))
+    return txs
+
+
+def plain(value):
+    """A contract's return value (or arguments) as plain Python, to compare the two: tuples for structs and
+    arrays, ints, strings, and "0x..." hex for bytes."""
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, str):
+        return value.lower() if value.startswith("0x") else value
+    if isinstance(value, (list, tuple)):
+        return tuple(plain(item) for item in value)
+    return int(value)
