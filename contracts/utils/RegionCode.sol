@@ -41,6 +41,8 @@ library RegionCode {
     /// @dev The code of the region at level `lvl` containing `code` (itself if already at or above it).
     function ancestorAt(uint64 code, uint8 lvl) internal pure returns (uint64) {
         uint64 divisor = _divisor(lvl);
+        // Truncating the lower digits is the point: it zeroes the township and village parts of the code.
+        // slither-disable-next-line divide-before-multiply
         return (code / divisor) * divisor;
     }
 
