@@ -43,7 +43,7 @@ def pay(payment_batches, approval_hub, people, route_approvers, funded):
         tree = PaymentBatchTree.of(payments)
         batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers,
                                     plan_id or funded.plan, tree)
-        return batch, tree, payment_batches.settle(batch, tree.all(list_tree), {"from": people.handler})
+        return batch, tree, payment_batches.settle(batch, *tree.settle_args(list_tree=list_tree), {"from": people.handler})
 
     return _pay
 
@@ -105,7 +105,7 @@ def test_a_revoked_wallet_is_paid_nothing(payment_batches, approval_hub, people,
     tree = PaymentBatchTree.of([("admitted", 100 * YUAN, WALLET)])
     batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree)
     with brownie.reverts(err("PaymentNoWallet", household_id("admitted"))):
-        payment_batches.settle(batch, tree.all(), {"from": people.handler})
+        payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
 
 
 # --- batches ---------------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_a_batch_not_approved_pays_nothing(payment_batches, people, funded):
     batch = payment_batches.openBatch(funded.plan, 0, tree.root, 1, tree.total, "bafkreimanifest",
                                       {"from": people.handler}).return_value
     with brownie.reverts(err("PaymentBatchNotApproved", batch, 1)):
-        payment_batches.settle(batch, tree.all(), {"from": people.handler})
+        payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
 
 
 def test_a_wallet_payment_moves_the_tokens_to_the_households_wallet(payment_batches, fund_token, fund_ledger, pay,
@@ -142,7 +142,7 @@ def test_a_wallet_payment_moves_the_tokens_to_the_households_wallet(payment_batc
     batch, tree, tx = pay([("admitted", 300 * YUAN, WALLET), ("admitted-2", 200 * YUAN, WALLET)])
     assert fund_token.balanceOf(people.wallets[0]) == 300 * YUAN
     assert fund_token.balanceOf(people.wallets[1]) == 200 * YUAN
-    event = tx.events["Payment"][0]
+    event = next(e for e in tx.events["Payment"] if e["household"] == "0x" + household_id("admitted").hex())
     assert (event["kind"], event["household"], event["planId"], event["region"], event["amount"]) == (
         PaymentKind.PAID_TO_WALLET, "0x" + household_id("admitted").hex(), funded.plan, VILLAGE, 300 * YUAN)
     assert fund_ledger.planFunds(funded.plan)["paid"] == 500 * YUAN
@@ -153,16 +153,17 @@ def test_a_wallet_payment_moves_the_tokens_to_the_households_wallet(payment_batc
 def test_an_entry_is_paid_once(payment_batches, pay, people):
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     with brownie.reverts(err("PaymentAlreadySettled", batch, 0)):
-        payment_batches.settle(batch, tree.all(), {"from": people.handler})
+        payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
 
 
 def test_an_entry_not_in_the_batch_is_refused(payment_batches, approval_hub, people, route_approvers, funded):
     tree = PaymentBatchTree.of([("admitted", 300 * YUAN, WALLET), ("admitted-2", 1, WALLET)])
     batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree)
-    forged = list(tree.entry(0))
+    entries, proof, lists = tree.settle_args([0])
+    forged = list(entries[0])
     forged[2] = 400 * YUAN
-    with brownie.reverts(err("PaymentInvalidProof", batch, 0)):
-        payment_batches.settle(batch, [forged], {"from": people.handler})
+    with brownie.reverts(err("PaymentInvalidProof", batch)):
+        payment_batches.settle(batch, [forged], proof, lists, {"from": people.handler})
 
 
 def test_a_household_in_its_transition_period_is_paid_where_the_plan_says_so(pay, fund_token, people):
@@ -245,7 +246,7 @@ def test_a_batch_of_a_tranche_not_released_pays_nothing(payment_batches, approva
     batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree,
                                 tranche=1)
     with brownie.reverts(err("PaymentTrancheNotReleased", funded.plan, 1)):
-        payment_batches.settle(batch, tree.all(), {"from": people.handler})
+        payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
 
 
 @pytest.mark.parametrize("what", ["plan", "tranche", "batch"])
@@ -257,7 +258,7 @@ def test_a_frozen_plan_tranche_or_batch_pays_nothing(payment_batches, plan_regis
               "batch": payment_batches.batchSubject(batch)}[what]
     supervision.freeze(target, COUNTY, "bafkreireason", {"from": plan_officials.county_supervisor})
     with brownie.reverts(err("SupervisionTargetFrozen", target)):
-        payment_batches.settle(batch, tree.all(), {"from": people.handler})
+        payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
 
 
 # --- bank instructions ------------------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def test_the_bank_confirms_an_instruction_with_its_reference(pay, payment_batche
                                                               funded):
     batch, tree, _ = pay([("watched", 150 * YUAN, BANK)])
     supply = fund_token.totalSupply()
-    tx = payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.bank})
+    tx = payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.bank})
     assert tx.events["BankReported"]["referenceHash"] == "0x" + REFERENCE.hex()
     assert tx.events["Payment"]["kind"] == PaymentKind.BANK_CONFIRMED
     funds = fund_ledger.planFunds(funded.plan)
@@ -287,40 +288,56 @@ def test_the_bank_confirms_an_instruction_with_its_reference(pay, payment_batche
 def test_a_bank_confirmation_by_a_non_bank_account_reverts(pay, payment_batches, people, role):
     batch, tree, _ = pay([("watched", 150 * YUAN, BANK)])
     with brownie.reverts(err("PaymentUnauthorized", people.handler, role["BANK"], VILLAGE)):
-        payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.handler})
+        payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.handler})
 
 
 def test_a_bank_of_another_region_confirms_nothing(pay, payment_batches, people, role):
     batch, tree, _ = pay([("watched", 150 * YUAN, BANK)])
     with brownie.reverts(err("PaymentUnauthorized", people.other_bank, role["BANK"], VILLAGE)):
-        payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.other_bank})
+        payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.other_bank})
 
 
 def test_a_bank_confirmation_twice_reverts(pay, payment_batches, people):
     batch, tree, _ = pay([("watched", 150 * YUAN, BANK)])
-    payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.bank})
+    payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.bank})
     with brownie.reverts(err("PaymentAlreadyResolved", batch, 0)):
-        payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.bank})
+        payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.bank})
 
 
 def test_a_bank_confirmation_for_another_batch_reverts(pay, payment_batches, people):
     first, _, _ = pay([("watched", 150 * YUAN, BANK)])
     _, other_tree, _ = pay([("watched", 120 * YUAN, BANK)])
-    with brownie.reverts(err("PaymentInvalidProof", first, 0)):
-        payment_batches.confirmBank(first, other_tree.all(), REFERENCE, {"from": people.bank})
+    with brownie.reverts(err("PaymentInvalidProof", first)):
+        payment_batches.confirmBank(first, *other_tree.bank_args(), REFERENCE, {"from": people.bank})
+
+
+def test_a_household_without_an_enrolled_bank_channel_gets_no_bank_instruction(pay):
+    with brownie.reverts(err("PaymentNotEnrolled", household_id("admitted"))):
+        pay([("admitted", 150 * YUAN, BANK)])
+
+
+def test_part_of_a_batch_is_settled_with_its_own_multiproof(payment_batches, approval_hub, people, route_approvers,
+                                                           fund_token, funded):
+    tree = PaymentBatchTree.of([("admitted", 100 * YUAN, WALLET), ("watched", 50 * YUAN, BANK),
+                                ("admitted-2", 70 * YUAN, WALLET)])
+    batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree)
+    payment_batches.settle(batch, *tree.settle_args([2]), {"from": people.handler})
+    payment_batches.settle(batch, *tree.settle_args([0, 1]), {"from": people.handler})
+    assert fund_token.balanceOf(people.wallets[1]) == 70 * YUAN
+    assert [payment_batches.entryState(batch, i)[0] for i in range(3)] == [True, True, True]
 
 
 def test_a_wallet_payment_is_no_bank_instruction_to_confirm(pay, payment_batches, people):
     batch, tree, _ = pay([("admitted", 150 * YUAN, WALLET)])
     with brownie.reverts(err("PaymentNotInstructed", batch, 0)):
-        payment_batches.confirmBank(batch, tree.all(), REFERENCE, {"from": people.bank})
+        payment_batches.confirmBank(batch, *tree.bank_args(), REFERENCE, {"from": people.bank})
 
 
 def test_a_failed_bank_instruction_returns_the_funds_to_the_tranche_and_the_cap(pay, payment_batches, fund_ledger,
                                                                                 people, funded):
     released = fund_ledger.planFunds(funded.plan)["released"]
     batch, tree, _ = pay([("watched", 150 * YUAN, BANK)])
-    tx = payment_batches.failBank(batch, tree.all(), REFERENCE, {"from": people.bank})
+    tx = payment_batches.failBank(batch, *tree.bank_args(), REFERENCE, {"from": people.bank})
     assert tx.events["Payment"]["kind"] == PaymentKind.BANK_FAILED
     funds = fund_ledger.planFunds(funded.plan)
     assert (funds["instructed"], funds["released"]) == (0, released)
@@ -356,7 +373,7 @@ def test_a_wrong_payment_is_recovered_after_an_upheld_finding(pay, payment_batch
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     released = fund_ledger.planFunds(funded.plan)["released"]
     case = upheld()
-    tx = payment_batches.recover(batch, tree.entry(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+    tx = payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
     assert tx.events["Payment"]["kind"] == PaymentKind.RECOVERED
     assert fund_token.balanceOf(people.wallets[0]) == 0
     funds = fund_ledger.planFunds(funded.plan)
@@ -370,7 +387,7 @@ def test_a_recovery_without_an_upheld_finding_reverts(pay, payment_batches, supe
     case = supervision.flag(plan_registry.planTarget(funded.plan), COUNTY, "bafkreireason",
                             {"from": plan_officials.county_supervisor}).return_value
     with brownie.reverts(err("PaymentNoUpheldFinding", batch, case)):
-        payment_batches.recover(batch, tree.entry(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
 
 
 def test_a_finding_upheld_on_another_target_recovers_nothing(pay, payment_batches, plan_registry, people, funded,
@@ -378,12 +395,12 @@ def test_a_finding_upheld_on_another_target_recovers_nothing(pay, payment_batche
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     case = upheld(plan_registry.milestoneTarget(funded.plan, 2))
     with brownie.reverts(err("PaymentNoUpheldFinding", batch, case)):
-        payment_batches.recover(batch, tree.entry(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
 
 
 def test_no_more_is_recovered_than_was_paid(pay, payment_batches, people, upheld):
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     case = upheld()
-    payment_batches.recover(batch, tree.entry(0), 200 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+    payment_batches.recover(batch, tree.entry(0), tree.proof(0), 200 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
     with brownie.reverts(err("PaymentRecoveryExceeds", batch, 0, 101 * YUAN, 100 * YUAN)):
-        payment_batches.recover(batch, tree.entry(0), 101 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 101 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
