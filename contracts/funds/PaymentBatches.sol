@@ -230,6 +230,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// @inheritdoc ISupervisedClient
     /// @dev A batch's target is its hub subject.
     function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
+        // Only the state tells whether the subject exists; the other fields are not needed here.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
         known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
         subjects = new uint256[](known ? 1 : 0);
@@ -330,8 +332,10 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
             address wallet = binding.wallet;
             if (wallet == address(0)) revert PaymentNoWallet(entry.household);
             emit Payment(batchId, entry.household, PaymentKind.PaidToWallet, ctx.planId, ctx.region, entry.amount, entry.index);
-            // The ledger's own token, which lets this contract move its funds.
-            // slither-disable-next-line unused-return
+            // `from` is the fund ledger (immutable), which lets this contract move its funds: paying a wallet
+            // straight from it saves a balance write per household. The token is the platform's own ERC-20, whose
+            // transferFrom returns true or reverts.
+            // slither-disable-next-line arbitrary-send-erc20,unchecked-transfer
             token.transferFrom(address(ledger), wallet, entry.amount);
         } else {
             if (!binding.bank) revert PaymentNotEnrolled(entry.household);
@@ -425,7 +429,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         IHouseholdRegistry.Household memory record = households.household(household);
         if (record.status == IHouseholdRegistry.Status.None) revert PaymentUnknownHousehold(household);
         if (!RegionCode.covers(ctx.region, record.region)) revert PaymentOutsideRegion(ctx.planId, household, record.region);
-        uint8 admitted;
+        uint8 admitted = 0;
         if (record.status == IHouseholdRegistry.Status.Registered) admitted = REGISTERED;
         else if (record.status == IHouseholdRegistry.Status.Monitoring) admitted = UNDER_MONITORING;
         // slither-disable-next-line timestamp
