@@ -21,7 +21,7 @@ from web3 import Web3
 
 from govchain import regions
 from govchain.chain import Chain
-from govchain.flow import Actors, FlowError, Log, anvil_account, grant_roles, transact
+from govchain.flow import Actors, FlowError, Log, grant_roles, transact
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
 from govchain.roles import ROLE_BY_ID
@@ -57,15 +57,18 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
     roles, hub, plans, ledger, batches, token = (chain.contract(n) for n in (
         "RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "PaymentBatches", "FundToken"))
     township = regions.ancestor_at(village, regions.RegionLevel.TOWNSHIP)
-    treasury, department, handler = (anvil_account(i).address for i in (7, 8, 9))
-    # Separation of duties holds per subject: the village leader also leads the township, the plan's owner also
-    # accepts milestones for the county, the reviewer stands for the bank.
-    bank = actors.township_reviewer
+    # The plan step's officials (govchain.flow.Actors): the department officer owns the plan and, for the county,
+    # accepts milestones; the treasury records the appropriation and approves payments. Ten anvil accounts are
+    # all taken, so the intake clerk also handles the plan's execution and the township reviewer stands for the
+    # bank; separation of duties still holds on every subject (no one approves what they submitted).
+    treasury, department, handler, bank = actors.treasury, actors.department, actors.clerk, actors.township_reviewer
+    if not (treasury and department and actors.township_leader):
+        raise FlowError("The funds step needs the plan step's officials (Actors.department, township_leader, treasury).")
     grant_roles(web3, roles, actors.admin, [
         ("TREASURY", treasury, county), ("DEPARTMENT", department, township), ("DEPARTMENT", department, county),
-        ("HANDLER", handler, township), ("LEADER", actors.village_leader, township), ("BANK", bank, county),
+        ("HANDLER", handler, township), ("LEADER", actors.township_leader, township), ("BANK", bank, county),
     ], log)
-    officials = [actors.village_leader, actors.county_leader, treasury, department, bank]
+    officials = [actors.township_leader, actors.county_leader, treasury, department, bank]
     done = Funding()
 
     def send(call, sender, what):
