@@ -30,6 +30,7 @@ from govchain.chain import load_artifact
 from govchain.config import PROJECT_ROOT
 from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.errors import GovchainError
+from govchain.funds import APPROPRIATION_KIND, MINTER, PAYMENT_BATCH_KIND, PLATFORM, RECOVERER
 from govchain.localnode import LOCAL_CHAIN_ID
 from govchain.plans import MILESTONE_KIND, PLAN_KIND, SupportType
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS
@@ -41,8 +42,10 @@ ANY_AMOUNT = 2**128 - 1
 # Subject kinds on the approval hub. Kinds are one namespace for every client: a new client takes new numbers.
 REGISTRATION, EXIT = 1, 2  # IHouseholdRegistry.ProcedureKind
 PLAN, MILESTONE = PLAN_KIND, MILESTONE_KIND  # PlanRegistry.PLAN_KIND, MILESTONE_KIND (govchain.plans)
+APPROPRIATION, PAYMENT_BATCH = APPROPRIATION_KIND, PAYMENT_BATCH_KIND  # FundLedger, PaymentBatches (govchain.funds)
 SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit",
-                                 PLAN: "support plan version", MILESTONE: "milestone report"}
+                                 PLAN: "support plan version", MILESTONE: "milestone report",
+                                 APPROPRIATION: "appropriation", PAYMENT_BATCH: "payment batch"}
 
 # A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
 # Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
@@ -53,6 +56,11 @@ Level = tuple[str, int, int, int]
 DEFAULT_ROUTES: dict[int, list[Level]] = {
     REGISTRATION: [("LEADER", 5, 1, 3 * DAY), ("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
     EXIT: [("REVIEWER", 4, 1, 5 * DAY), ("LEADER", 3, 1, 7 * DAY)],
+    # An appropriation (预算指标) a TREASURY official records: the county LEADER approves it (a county's own
+    # appropriations; one of a city or province needs a route of its level, see define_route).
+    APPROPRIATION: [("LEADER", 3, 1, 7 * DAY)],
+    # A payment batch (资金发放): the county TREASURY, which answers for the money, approves what is paid.
+    PAYMENT_BATCH: [("TREASURY", 3, 1, 5 * DAY)],
 }
 
 # Routes chosen by support type and amount band: {(kind, support type): [(max amount, levels), ...]} in
@@ -163,6 +171,24 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         kinds=(PLAN, MILESTONE),
     ),
     ContractSpec("Disclosure", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
+    # Earmarked funds (issue 10): the token, the ledger that mints and holds it, the payments that pay it out.
+    ContractSpec("FundToken", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
+    ContractSpec(
+        "FundLedger",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundToken"], at["PlanRegistry"]),
+        after=("RoleRegistry", "ApprovalHub", "FundToken", "PlanRegistry"),
+        kinds=(APPROPRIATION,),
+        setup=lambda at, s: [("FundToken", "setAccess", (at["FundLedger"], PLATFORM | MINTER))],
+    ),
+    ContractSpec(
+        "PaymentBatches",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundLedger"], at["PlanRegistry"],
+                          at["HouseholdRegistry"]),
+        after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry"),
+        kinds=(PAYMENT_BATCH,),
+        setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
+                             ("FundLedger", "setPayments", (at["PaymentBatches"],))],
+    ),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

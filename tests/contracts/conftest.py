@@ -336,3 +336,191 @@ def plain(value):
     if isinstance(value, (list, tuple)):
         return tuple(plain(item) for item in value)
     return int(value)
+
+
+# --- earmarked funds (issue 10) -----------------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from govchain.deploy import APPROPRIATION, DEFAULT_ROUTES, PAYMENT_BATCH, define_route  # noqa: E402
+from govchain.funds import Method, PaymentEntry, list_leaf_hash, multiproof  # noqa: E402
+from govchain.plans import IN_TRANSITION, UNDER_MONITORING, SupportType  # noqa: E402
+from oracle.merkle import StandardMerkleTree  # noqa: E402
+
+BUDGET_LINE = keccak(text="budget-line:2130505")  # a budget classification code (农村综合改革转移支付)
+APPROPRIATION_CAP = 1_000_000 * YUAN
+HOUSEHOLD_CAP = 2_000 * YUAN
+ALL_STATUSES = REGISTERED | IN_TRANSITION | UNDER_MONITORING
+
+
+def tree_of(leaf_hashes: list[bytes]) -> StandardMerkleTree:
+    return StandardMerkleTree.from_leaf_hashes(np.frombuffer(b"".join(leaf_hashes), dtype=np.uint8).reshape(-1, 32))
+
+
+class PaymentBatchTree:
+    """A payment batch's entries and their tree (OpenZeppelin StandardMerkleTree, govchain.funds leaves)."""
+
+    def __init__(self, entries: list[PaymentEntry]):
+        self.entries = entries
+        self.tree = tree_of([entry.leaf_hash() for entry in entries])
+        self.root = self.tree.root
+        self.total = sum(entry.amount for entry in entries)
+
+    @classmethod
+    def of(cls, payments: list[tuple[str, int, Method]]) -> "PaymentBatchTree":
+        """From (household name, amount in fen, method) in batch order."""
+        return cls([PaymentEntry(i, household_id(name), amount, method)
+                    for i, (name, amount, method) in enumerate(payments)])
+
+    def entry(self, i: int):
+        """Entry `i` as IPaymentBatches.Entry."""
+        entry = self.entries[i]
+        return (entry.index, entry.household, entry.amount, int(entry.method))
+
+    def proof(self, i: int):
+        """The single proof of entry `i` (for a recovery)."""
+        return self.tree.proof(i)
+
+    def settle_args(self, indices=None, list_tree=None):
+        """(entries, multiproof, list proofs) of the entries `indices` (all by default), in the proof's order."""
+        order, nodes, flags = multiproof(self.tree.tree, self.tree.tree_index,
+                                         range(len(self.entries)) if indices is None else indices)
+        lists = [list_tree.proof_of(self.entries[i].household) for i in order] if list_tree else []
+        return [self.entry(i) for i in order], (nodes, flags), lists
+
+    def bank_args(self, indices=None):
+        """(entries, multiproof) for a bank report."""
+        entries, proof, _ = self.settle_args(indices)
+        return entries, proof
+
+
+class ExplicitList:
+    """A plan's explicit beneficiary list: its root and each household's proof."""
+
+    def __init__(self, names: list[str]):
+        self.households = [household_id(name) for name in names]
+        self.tree = tree_of([list_leaf_hash(h) for h in self.households])
+        self.root = self.tree.root
+
+    def proof_of(self, household: bytes):
+        return self.tree.proof(self.households.index(household)) if household in self.households else []
+
+
+@pytest.fixture(scope="module")
+def fund_routes(platform, admin):
+    """The platform's default appropriation and payment batch routes (county LEADER; county TREASURY)."""
+    sender = NodeAccountSender(platform.web3, admin.address)
+    return {kind: define_route(platform, sender, kind, DEFAULT_ROUTES[kind]) for kind in (APPROPRIATION, PAYMENT_BATCH)}
+
+
+@pytest.fixture(scope="module")
+def fund_officials(accounts, admin, role_registry, role, officials, plan_officials):
+    """bank BANK over COUNTY, other_bank BANK over OTHER_TOWNSHIP; treasury (TREASURY over COUNTY), handler
+    (HANDLER over TOWNSHIP) and clerk (INTAKE_CLERK over VILLAGE) of the other fixtures; wallets unfunded."""
+    people = SimpleNamespace(bank=accounts.add(), other_bank=accounts.add(), treasury=plan_officials.treasury,
+                             handler=plan_officials.handler, clerk=officials.clerk,
+                             wallets=[accounts.add() for _ in range(6)])
+    for account in (people.bank, people.other_bank):
+        admin.transfer(account, "10 ether")
+    role_registry.grantRoleIn(role["BANK"], people.bank, COUNTY, {"from": admin})
+    role_registry.grantRoleIn(role["BANK"], people.other_bank, OTHER_TOWNSHIP, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def fund_token(FundToken, platform):
+    return FundToken.at(platform.addresses["FundToken"])
+
+
+@pytest.fixture(scope="module")
+def fund_ledger(FundLedger, platform, fund_routes, plan_routes, fund_officials):
+    return FundLedger.at(platform.addresses["FundLedger"])
+
+
+@pytest.fixture(scope="module")
+def payment_batches(PaymentBatches, platform, fund_ledger):
+    return PaymentBatches.at(platform.addresses["PaymentBatches"])
+
+
+def approve_appropriation(ledger, hub, treasury, route_approvers, cap=APPROPRIATION_CAP, region=COUNTY, year=2026):
+    """Proposes an appropriation and walks its route; returns its id."""
+    appropriation = ledger.propose(region, year, BUDGET_LINE, cap, "bafkreiappropriation", {"from": treasury}).return_value
+    walk_route(hub, ledger.appropriationSubject(appropriation), route_approvers)
+    return appropriation
+
+
+def executing_plan(plans, hub, department, route_approvers, region=VILLAGE, statuses=ALL_STATUSES,
+                   list_root=b"\x00" * 32, list_cid="", budget=500_000 * YUAN):
+    """A fund plan approved and executing (three milestones of 100,000 yuan); returns its id."""
+    terms = plan_terms(budget=budget, statuses=statuses, list_root=list_root, list_cid=list_cid)
+    plan_id = plans.create(region, SupportType.FUND, 101, terms, {"from": department}).return_value
+    walk_route(hub, plans.submit(plan_id, {"from": department}).return_value, route_approvers)
+    plans.start(plan_id, {"from": department})
+    return plan_id
+
+
+def approve_milestone(plans, hub, handler, route_approvers, plan_id, index=0):
+    subject = plans.reportMilestone(plan_id, index, "bafkreievidence", {"from": handler}).return_value
+    walk_route(hub, subject, route_approvers)
+
+
+def register(registry, hub, batch, names, officials, chain):
+    """Registers households `names` of `batch` (village VILLAGE) through filing, approvals and notice."""
+    subjects = []
+    for name in names:
+        leaf, proof = batch.proof(name)
+        subjects.append(registry.fileRegistration(batch.id, leaf, proof, {"from": officials.clerk}).return_value)
+    for subject in subjects:
+        hub.approve(subject, 0, {"from": officials.village_leader})
+        for leader in officials.township_leaders:
+            hub.approve(subject, 1, {"from": leader})
+        hub.approve(subject, 2, {"from": officials.county_leader})
+    chain.sleep(NOTICE_PERIOD + 1)
+    for name in names:
+        registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
+
+
+@pytest.fixture(scope="module")
+def fund_households(household_registry, approval_hub, first_batch, eligibility, officials, chain):
+    """Households of VILLAGE: "admitted" registered, "admitted-2" exited (in its transition period), "watched"
+    under monitoring; "unchanged" never registered."""
+    register(household_registry, approval_hub, first_batch, ["admitted", "admitted-2"], officials, chain)
+    leaf, proof = first_batch.proof("watched")
+    household_registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
+    exits = CommittedBatch(keccak(text="batch-funds-exit"), COUNTY, make_leaves({"admitted-2": (VILLAGE, Decision.EXIT)}))
+    exits.commit(eligibility, officials.oracles[:2])
+    leaf, proof = exits.proof("admitted-2")
+    subject = household_registry.fileExit(exits.id, leaf, proof, {"from": officials.clerk}).return_value
+    approval_hub.approve(subject, 0, {"from": officials.reviewer})
+    approval_hub.approve(subject, 1, {"from": officials.county_leader})
+    chain.sleep(NOTICE_PERIOD + 1)
+    household_registry.completeProcedure(household_id("admitted-2"), VILLAGE, {"from": officials.outsider})
+    return household_registry
+
+
+@pytest.fixture(scope="module")
+def funded(fund_ledger, payment_batches, plan_registry, approval_hub, fund_households, fund_officials,
+           plan_officials, route_approvers, chain):
+    """An appropriation of 1,000,000 yuan minted in full; a VILLAGE fund plan (all statuses, no list) linked to
+    it with a 2,000-yuan household cap, escrowed, its first tranche (100,000 yuan) released; wallets bound to
+    "admitted" and "admitted-2", the bank channel of "watched" enrolled."""
+    people = fund_officials
+    appropriation = approve_appropriation(fund_ledger, approval_hub, people.treasury, route_approvers)
+    fund_ledger.mint(appropriation, APPROPRIATION_CAP, {"from": people.treasury})
+    plan_id = executing_plan(plan_registry, approval_hub, plan_officials.department, route_approvers)
+    fund_ledger.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP, {"from": people.treasury})
+    fund_ledger.escrow(plan_id, {"from": people.handler})
+    approve_milestone(plan_registry, approval_hub, people.handler, route_approvers, plan_id)
+    fund_ledger.releaseTranche(plan_id, 0, {"from": people.handler})
+    for name, wallet in (("admitted", people.wallets[0]), ("admitted-2", people.wallets[1])):
+        payment_batches.bindWallet(household_id(name), wallet, "bafkreiwalletevidence", {"from": people.clerk})
+    payment_batches.enrolBank(household_id("watched"), "bafkreibankevidence", {"from": people.clerk})
+    return SimpleNamespace(appropriation=appropriation, plan=plan_id)
+
+
+def open_approved_batch(batches, hub, handler, route_approvers, plan_id, tree, tranche=0):
+    """Opens a batch of `tree` for `plan_id` and walks its route; returns the batch id."""
+    batch_id = batches.openBatch(plan_id, tranche, tree.root, len(tree.entries), tree.total, "bafkreimanifest",
+                                 {"from": handler}).return_value
+    walk_route(hub, batches.batchSubject(batch_id), route_approvers)
+    return batch_id
