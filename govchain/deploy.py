@@ -103,6 +103,8 @@ class Settings:
     """What a deployment is configured with."""
 
     oracle_quorum: int = 2
+    # Assessors that must agree on an assessment period's results (AssessmentRegistry, issue 11).
+    assessor_quorum: int = 2
     notice_period: int = 7 * DAY
     transition_period: int = 3 * 365 * DAY
     routes: Mapping[int, list[Level]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
@@ -189,6 +191,14 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
                              ("FundLedger", "setPayments", (at["PaymentBatches"],))],
     ),
+    # Follow-up visits and assessment (issue 11): visits read the household register and plans; assessment
+    # results are agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
+    ContractSpec(
+        "FollowUpVisits",
+        lambda at, s, _: (at["RoleRegistry"], at["HouseholdRegistry"], at["PlanRegistry"]),
+        after=("RoleRegistry", "HouseholdRegistry", "PlanRegistry"),
+    ),
+    ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

@@ -510,3 +510,36 @@ def open_approved_batch(batches, hub, handler, route_approvers, plan_id, tree, t
                                  {"from": handler}).return_value
     walk_route(hub, batches.batchSubject(batch_id), route_approvers)
     return batch_id
+
+
+# --- follow-up visits and assessment (issue 11) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def followup_officials(accounts, admin, role_registry, role):
+    """grid_worker GRID_WORKER over VILLAGE, other_grid_worker GRID_WORKER over OTHER_VILLAGE_SAME_TOWNSHIP,
+    assessors (three) ASSESSOR over COUNTY, recorder: an account governance names a service recorder (standing in
+    for the materials contract in visit tests)."""
+    people = SimpleNamespace(grid_worker=accounts.add(), other_grid_worker=accounts.add(),
+                             assessors=[accounts.add() for _ in range(3)], recorder=accounts.add())
+    for account in (people.grid_worker, people.other_grid_worker, people.recorder, *people.assessors):
+        admin.transfer(account, "10 ether")
+    role_registry.grantRoleIn(role["GRID_WORKER"], people.grid_worker, VILLAGE, {"from": admin})
+    role_registry.grantRoleIn(role["GRID_WORKER"], people.other_grid_worker, OTHER_VILLAGE_SAME_TOWNSHIP,
+                              {"from": admin})
+    for assessor in people.assessors:
+        role_registry.grantRoleIn(role["ASSESSOR"], assessor, COUNTY, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def follow_up_visits(FollowUpVisits, platform, followup_officials, admin):
+    visits = FollowUpVisits.at(platform.addresses["FollowUpVisits"])
+    visits.setServiceRecorder(followup_officials.recorder, True, {"from": admin})
+    return visits
+
+
+@pytest.fixture(scope="module")
+def assessment_registry(AssessmentRegistry, platform, followup_officials):
+    """Needs 2 of the 3 county assessors (Settings.assessor_quorum)."""
+    return AssessmentRegistry.at(platform.addresses["AssessmentRegistry"])
