@@ -43,9 +43,11 @@ ANY_AMOUNT = 2**128 - 1
 REGISTRATION, EXIT = 1, 2  # IHouseholdRegistry.ProcedureKind
 PLAN, MILESTONE = PLAN_KIND, MILESTONE_KIND  # PlanRegistry.PLAN_KIND, MILESTONE_KIND (govchain.plans)
 APPROPRIATION, PAYMENT_BATCH = APPROPRIATION_KIND, PAYMENT_BATCH_KIND  # FundLedger, PaymentBatches (govchain.funds)
+PROCUREMENT = 7  # MaterialSupply.PROCUREMENT_KIND (issue 11)
 SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit",
                                  PLAN: "support plan version", MILESTONE: "milestone report",
-                                 APPROPRIATION: "appropriation", PAYMENT_BATCH: "payment batch"}
+                                 APPROPRIATION: "appropriation", PAYMENT_BATCH: "payment batch",
+                                 PROCUREMENT: "material procurement"}
 
 # A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
 # Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
@@ -61,6 +63,9 @@ DEFAULT_ROUTES: dict[int, list[Level]] = {
     APPROPRIATION: [("LEADER", 3, 1, 7 * DAY)],
     # A payment batch (资金发放): the county TREASURY, which answers for the money, approves what is paid.
     PAYMENT_BATCH: [("TREASURY", 3, 1, 5 * DAY)],
+    # A procurement (商品采购): the county DEPARTMENT officer, who answers for the plan's execution, approves the
+    # supplier, quantity and price; the county TREASURY, which pays it from the released tranche, then too.
+    PROCUREMENT: [("DEPARTMENT", 3, 1, 5 * DAY), ("TREASURY", 3, 1, 5 * DAY)],
 }
 
 # Routes chosen by support type and amount band: {(kind, support type): [(max amount, levels), ...]} in
@@ -199,6 +204,18 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         after=("RoleRegistry", "HouseholdRegistry", "PlanRegistry"),
     ),
     ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
+    # Materials (issue 11): procurements approved on the hub and paid from a plan's released tranche (the ledger
+    # names it a spender), deliveries noted to the follow-up visits (a service recorder).
+    ContractSpec(
+        "MaterialSupply",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["PlanRegistry"], at["FundLedger"],
+                          at["HouseholdRegistry"], at["PaymentBatches"], at["FollowUpVisits"]),
+        after=("RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "HouseholdRegistry", "PaymentBatches",
+               "FollowUpVisits"),
+        kinds=(PROCUREMENT,),
+        setup=lambda at, s: [("FundLedger", "setSpender", (at["MaterialSupply"], True)),
+                             ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True))],
+    ),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

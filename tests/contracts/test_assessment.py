@@ -10,11 +10,6 @@ ROOT = keccak(text="kpi-table")
 METHOD, RESULTS = "bafkreiassessmentmethod", "bafkreiassessmentresults"
 
 
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation):
-    pass
-
-
 # A 30-day period that ended before the tests' chain time (the fixtures' households take some days).
 PERIOD = (1_700_000_000, 1_700_000_000 + 30 * DAY)
 

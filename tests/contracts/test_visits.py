@@ -15,11 +15,6 @@ def plan_id(plan_registry, approval_hub, plan_officials, route_approvers, fund_h
     return executing_plan(plan_registry, approval_hub, plan_officials.department, route_approvers)
 
 
-@pytest.fixture(autouse=True)
-def isolation(fn_isolation):
-    pass
-
-
 def now(chain):
     return chain.time()
 
