@@ -63,6 +63,7 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
     /// to the plan's suppliers, or stops it (governance).
     function setSpender(address spender, bool allowed) external onlyGovernance {
         spenders[spender] = allowed;
+        // OpenZeppelin's approve returns true or reverts: nothing to check.
         // slither-disable-next-line unused-return
         token.approve(spender, allowed ? type(uint256).max : 0);
     }

@@ -149,9 +149,10 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         address supplier = procurement.supplier;
         emit ProcurementReceived(procurementId, planId, supplier, amount, receiptCid, msg.sender);
         // The ledger moves the price from the plan's released funds to paid (reverting when they fall short);
-        // the tokens go from the ledger to the supplier, never beyond what was drawn.
+        // the tokens go from the ledger to the supplier, never beyond what was drawn. `from` is always the ledger,
+        // which lets this contract move exactly what it draws (FundLedger.setSpender), to an approved supplier.
         ledger.draw(planId, uint128(amount), 0);
-        // slither-disable-next-line unused-return
+        // slither-disable-next-line arbitrary-send-erc20
         bool paid = token.transferFrom(address(ledger), supplier, amount);
         assert(paid); // OpenZeppelin's ERC-20 reverts rather than return false
     }
@@ -436,6 +437,8 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
             return ReceiptMethod.Attestation;
         }
         address wallet = payments.bindingOf(household).wallet;
+        // tryRecover's third value only details a malformed signature; the error kind is enough to refuse it.
+        // slither-disable-next-line unused-return
         (address signer, ECDSA.RecoverError failure,) =
             ECDSA.tryRecover(receiptDigest(dispatchId, row, household, quantity), signature);
         if (wallet == address(0) || failure != ECDSA.RecoverError.NoError || signer != wallet) {
