@@ -216,6 +216,17 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         setup=lambda at, s: [("FundLedger", "setSpender", (at["MaterialSupply"], True)),
                              ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True))],
     ),
+    # Crowdfunding (issue 11): the on-ramp mints what a BANK received, donations are held here until released
+    # by the plan's approved milestones: the token lets it mint and receive (a platform contract).
+    ContractSpec(
+        "Crowdfunding",
+        lambda at, s, _: (at["RoleRegistry"], at["FundToken"], at["PlanRegistry"], at["HouseholdRegistry"],
+                          at["PaymentBatches"]),
+        after=("RoleRegistry", "FundToken", "PlanRegistry", "HouseholdRegistry", "PaymentBatches"),
+        setup=lambda at, s: [("FundToken", "setAccess", (at["Crowdfunding"], PLATFORM | MINTER))],
+    ),
+    ContractSpec("SocialPledges", lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
+                 after=("RoleRegistry", "PlanRegistry")),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

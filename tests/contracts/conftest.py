@@ -605,3 +605,33 @@ def approved_procurement(supply, hub, handler, supplier, route_approvers, plan_i
                                  {"from": handler}).return_value
     walk_route(hub, supply.procurementSubject(procurement), route_approvers)
     return procurement
+
+
+# --- crowdfunding and pledges (issue 11) ----------------------------------------------------------------------
+
+GOAL = 100_000 * YUAN  # the first milestone's tranche of plan_terms()
+
+
+@pytest.fixture(scope="module")
+def crowdfunding(Crowdfunding, platform):
+    return Crowdfunding.at(platform.addresses["Crowdfunding"])
+
+
+@pytest.fixture(scope="module")
+def social_pledges(SocialPledges, platform):
+    return SocialPledges.at(platform.addresses["SocialPledges"])
+
+
+def crowdfunding_plan(plans, hub, department, route_approvers, region=VILLAGE):
+    """A crowdfunding plan approved and executing (three milestones of 100,000 yuan); returns its id."""
+    plan_id = plans.create(region, SupportType.CROWDFUNDING, 102, plan_terms(), {"from": department}).return_value
+    walk_route(hub, plans.submit(plan_id, {"from": department}).return_value, route_approvers)
+    plans.start(plan_id, {"from": department})
+    return plan_id
+
+
+def donate(crowdfunding, token, bank, donor, campaign, amount):
+    """`bank` credits `donor` with `amount` (the on-ramp); `donor` approves and donates it; returns the donation."""
+    crowdfunding.credit(donor, amount, COUNTY, keccak(text=f"bank-ref:{donor.address}:{amount}"), {"from": bank})
+    token.approve(crowdfunding, amount, {"from": donor})
+    return crowdfunding.donate(campaign, amount, {"from": donor})
