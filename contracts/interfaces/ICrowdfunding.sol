@@ -13,24 +13,26 @@ pragma solidity ^0.8.24;
 /// Balance, per campaign, at every moment: raised = released + refunded + held ({balanceOf}); the contract holds
 /// held + (released - paid) of every campaign.
 interface ICrowdfunding {
-    /// @notice A campaign: plan, region, deadline and goal; raised, refunded, released and paid so far; the
-    /// number of donations and the tranches released (bit i: milestone i).
+    /// @notice A campaign: plan, deadline, the number of donations, goal, the tranches released (bit i: milestone
+    /// i); raised and region; refunded, released and paid so far.
+    /// @dev Packed so that a donation writes only slots the campaign's opening made non-zero (the first with the
+    /// deadline and donation counter, the second with the region and raised amount).
     struct Campaign {
         uint32 planId;
-        uint64 region;
         uint32 deadline;
-        uint128 goal;
+        uint32 donations;
+        uint96 goal;
+        uint64 releasedTranches;
         uint128 raised;
+        uint64 region;
         uint128 refunded;
         uint128 released;
         uint128 paid;
-        uint32 donations;
-        uint64 releasedTranches;
     }
 
     /// @notice `owner` opened campaign `campaignId` for plan `planId` with `goal` fen by `deadline`.
     event CampaignOpened(
-        uint256 indexed campaignId, uint256 indexed planId, uint64 indexed region, uint128 goal, uint32 deadline,
+        uint256 indexed campaignId, uint256 indexed planId, uint64 indexed region, uint96 goal, uint32 deadline,
         address owner
     );
 
@@ -67,7 +69,7 @@ interface ICrowdfunding {
     error CrowdfundingInvalidPlan(uint256 planId, address account);
 
     /// @notice A campaign needs a goal and a deadline in the future.
-    error CrowdfundingInvalidTerms(uint128 goal, uint32 deadline);
+    error CrowdfundingInvalidTerms(uint96 goal, uint32 deadline);
 
     /// @notice Campaign `campaignId` does not exist.
     error CrowdfundingUnknownCampaign(uint256 campaignId);
@@ -103,7 +105,7 @@ interface ICrowdfunding {
     function credit(address donor, uint256 amount, uint64 region, bytes32 bankReference) external;
 
     /// @notice Opens a campaign for crowdfunding plan `planId` (its owner).
-    function open(uint256 planId, uint128 goal, uint32 deadline) external returns (uint256 campaignId);
+    function open(uint256 planId, uint96 goal, uint32 deadline) external returns (uint256 campaignId);
 
     /// @notice Gives `amount` fen (approved to this contract) to campaign `campaignId`.
     function donate(uint256 campaignId, uint256 amount) external;

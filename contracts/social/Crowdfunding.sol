@@ -14,8 +14,8 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// @title Crowdfunding
 /// @notice Crowdfunding campaigns of crowdfunding plans; see {ICrowdfunding}.
 /// @dev The token lets this contract mint (the on-ramp) and receive and pay (a platform contract). Gas of a
-/// donation: the campaign's deadline (one slot read), its raised amount and donation counter (two slots), the
-/// donor's amount, and the token transfer.
+/// donation: the campaign's deadline and donation counter (one slot), its raised amount (a second slot, made
+/// non-zero by the region at opening), the donor's amount, and the token transfer.
 contract Crowdfunding is ICrowdfunding, Governed {
     IFundToken public immutable token;
     IPlanRegistry public immutable plans;
@@ -54,7 +54,7 @@ contract Crowdfunding is ICrowdfunding, Governed {
     /// @inheritdoc ICrowdfunding
     /// @dev Requirements: the plan is a crowdfunding plan, approved or executing; the caller its owner (a
     /// DEPARTMENT officer over its region); a non-zero goal and a deadline in the future.
-    function open(uint256 planId, uint128 goal, uint32 deadline) external returns (uint256 campaignId) {
+    function open(uint256 planId, uint96 goal, uint32 deadline) external returns (uint256 campaignId) {
         IPlanRegistry.Plan memory plan = plans.planOf(planId);
         (uint32 official, bool authorized) = roles.officialIn(Roles.DEPARTMENT, msg.sender, plan.region);
         if (
@@ -93,7 +93,7 @@ contract Crowdfunding is ICrowdfunding, Governed {
     /// donor takes their own refund.
     function refund(uint256 campaignId) external {
         Campaign storage campaign = _campaigns[campaignId];
-        (uint32 deadline, uint128 goal, uint128 raised) = (campaign.deadline, campaign.goal, campaign.raised);
+        (uint32 deadline, uint96 goal, uint128 raised) = (campaign.deadline, campaign.goal, campaign.raised);
         if (deadline == 0) revert CrowdfundingUnknownCampaign(campaignId);
         if (raised >= goal) revert CrowdfundingGoalMet(campaignId, raised, goal);
         if (block.timestamp <= deadline) revert CrowdfundingBeforeDeadline(campaignId, deadline);
@@ -112,7 +112,7 @@ contract Crowdfunding is ICrowdfunding, Governed {
     /// completed) and not released from this campaign yet; the campaign holds its amount.
     function releaseTranche(uint256 campaignId, uint8 index) external {
         Campaign storage campaign = _campaigns[campaignId];
-        (uint128 goal, uint128 raised) = (campaign.goal, campaign.raised);
+        (uint96 goal, uint128 raised) = (campaign.goal, campaign.raised);
         if (campaign.deadline == 0) revert CrowdfundingUnknownCampaign(campaignId);
         if (raised < goal) revert CrowdfundingGoalNotMet(campaignId, raised, goal);
         (bool approved, uint128 amount) = plans.trancheApproved(campaign.planId, index);
