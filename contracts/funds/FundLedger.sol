@@ -72,12 +72,15 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
     /// @dev Requirements: the caller governs. The ledger lets the payment contract move its tokens (to pay
     /// wallets straight from the ledger, one balance write per household).
     function setPayments(address paymentContract) external onlyGovernance {
-        if (payments != address(0)) {
+        address previous = payments;
+        payments = paymentContract;
+        // The token is the platform's own ERC-20: approve returns true or reverts.
+        if (previous != address(0)) {
             // The allowance of an earlier payment contract ends with it.
             // slither-disable-next-line unused-return
-            token.approve(payments, 0);
+            token.approve(previous, 0);
         }
-        payments = paymentContract;
+        // The token is the platform's own ERC-20: approve returns true or reverts.
         // slither-disable-next-line unused-return
         token.approve(paymentContract, type(uint256).max);
     }
@@ -279,6 +282,8 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
     /// @inheritdoc ISupervisedClient
     /// @dev The ledger's own targets are its appropriations' hub subjects.
     function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
+        // Only the state tells whether the subject exists; the other fields are not needed here.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
         known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
         subjects = new uint256[](known ? 1 : 0);

@@ -23,9 +23,9 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// PaymentBatch (6). Funds stay in the {FundLedger} until paid: a wallet payment moves them from the ledger to the
 /// wallet (the ledger lets this contract move its tokens), a bank instruction sets them aside in the ledger until
 /// the bank confirms (burnt) or reports failure (released again).
-/// @dev Per entry the cost is kept to what cannot be shared: the household's record (its wallet and what the
-/// plan paid it, in one slot the clerk wrote already), the registry read, the token balance of a fresh wallet and
-/// one bit of the batch's bitmap. Entry leaf: `keccak256(bytes.concat(keccak256(abi.encode(uint32 index,
+/// @dev Per entry the cost is kept to what cannot be shared: the household's record (its wallet or bank channel
+/// and what the plan paid it, in one slot the clerk wrote already), the registry read, the token balance of a
+/// fresh wallet and one bit of the batch's bitmap; the entries of a call share one multiproof. Entry leaf: `keccak256(bytes.concat(keccak256(abi.encode(uint32 index,
 /// bytes32 household, uint128 amount, uint8 method))))` (OpenZeppelin StandardMerkleTree; govchain/funds.py);
 /// explicit-list leaf: the same over `abi.encode(bytes32 household)`.
 contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
@@ -97,6 +97,20 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     }
 
     /// @inheritdoc IPaymentBatches
+    /// @dev Requirements: the household is known to the registry; the caller is INTAKE_CLERK over its region; an
+    /// evidence document (the bank account stays with the bank). Emits a {BankEnrolment} event.
+    function enrolBank(bytes32 household, string calldata evidenceCid) external {
+        _setBank(household, true, evidenceCid);
+    }
+
+    /// @inheritdoc IPaymentBatches
+    /// @dev Requirements: the household is known to the registry; the caller is INTAKE_CLERK over its region.
+    /// Emits a {BankEnrolment} event.
+    function withdrawBank(bytes32 household, string calldata reasonCid) external {
+        _setBank(household, false, reasonCid);
+    }
+
+    /// @inheritdoc IPaymentBatches
     /// @dev Requirements: the household has a wallet bound; the caller is INTAKE_CLERK over its region.
     /// Emits a {WalletRevoked} event.
     function revokeWallet(bytes32 household, string calldata reasonCid) external {
@@ -147,8 +161,11 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// plan nor its tranche is frozen; the tranche is released; each entry is in the batch, not settled before, of
     /// a household the plan admits, within the plan's per-household cap and (wallet) bound to a wallet; the batch
     /// total and the plan's released funds cover the entries. Emits a {Payment} event per entry.
-    function settle(uint256 batchId, Entry[] calldata entries) external {
+    function settle(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32[][] calldata listProofs)
+        external
+    {
         (Batch storage batch, Context memory ctx) = _context(batchId, Roles.HANDLER);
+        _prove(ctx, entries, proof);
         IPlanRegistry.Beneficiaries memory rules =
             plans.versionOf(ctx.planId, plans.planOf(ctx.planId).currentVersion).terms.beneficiaries;
         (ctx.statuses, ctx.listRoot) = (rules.statuses, rules.listRoot);
@@ -156,22 +173,9 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         uint128 toBank = 0;
         for (uint256 i = 0; i < entries.length; ++i) {
             Entry calldata entry = entries[i];
-            _mark(_settled[batchId], batchId, entry.index, false);
-            _prove(ctx, entry);
-            _checkBeneficiary(ctx, entry.household, entry.listProof);
-            Binding storage binding = _addPaid(ctx, entry.household, entry.amount);
-            if (entry.method == Method.Wallet) {
-                address wallet = binding.wallet;
-                if (wallet == address(0)) revert PaymentNoWallet(entry.household);
-                toWallets += entry.amount;
-                emit Payment(batchId, entry.household, PaymentKind.PaidToWallet, ctx.planId, ctx.region, entry.amount, entry.index);
-                // The ledger's own token, which lets this contract move its funds.
-                // slither-disable-next-line unused-return
-                token.transferFrom(address(ledger), wallet, entry.amount);
-            } else {
-                toBank += entry.amount;
-                emit Payment(batchId, entry.household, PaymentKind.BankInstructed, ctx.planId, ctx.region, entry.amount, entry.index);
-            }
+            _checkBeneficiary(ctx, entry.household, listProofs, i);
+            if (_settleEntry(ctx, entry)) toWallets += entry.amount;
+            else toBank += entry.amount;
         }
         _spend(batch, batchId, toWallets + toBank);
         ledger.draw(ctx.planId, toWallets, toBank);
@@ -180,16 +184,20 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// @inheritdoc IPaymentBatches
     /// @dev Requirements: see {_bankReport}. Emits a {Payment} (BankConfirmed) event per entry and a
     /// {BankReported} event.
-    function confirmBank(uint256 batchId, Entry[] calldata entries, bytes32 referenceHash) external {
-        (uint256 planId, uint128 amount) = _bankReport(batchId, entries, referenceHash, true);
+    function confirmBank(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32 referenceHash)
+        external
+    {
+        (uint256 planId, uint128 amount) = _bankReport(batchId, entries, proof, referenceHash, true);
         ledger.settleBank(planId, amount, 0);
     }
 
     /// @inheritdoc IPaymentBatches
     /// @dev Requirements: see {_bankReport}. The entries' amounts no longer count against the households' cap.
     /// Emits a {Payment} (BankFailed) event per entry and a {BankReported} event.
-    function failBank(uint256 batchId, Entry[] calldata entries, bytes32 referenceHash) external {
-        (uint256 planId, uint128 amount) = _bankReport(batchId, entries, referenceHash, false);
+    function failBank(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32 referenceHash)
+        external
+    {
+        (uint256 planId, uint128 amount) = _bankReport(batchId, entries, proof, referenceHash, false);
         ledger.settleBank(planId, 0, amount);
     }
 
@@ -198,15 +206,20 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// `caseId` is a supervision case upheld on the batch or its plan; the entry is a wallet payment of the batch,
     /// settled, with at least `amount` not recovered yet; the household's bound wallet holds `amount`.
     /// Emits {Payment} (Recovered) and {PaymentRecovered} events.
-    function recover(uint256 batchId, Entry calldata entry, uint128 amount, uint256 caseId, string calldata reasonCid)
-        external
-    {
+    function recover(
+        uint256 batchId,
+        Entry calldata entry,
+        bytes32[] calldata proof,
+        uint128 amount,
+        uint256 caseId,
+        string calldata reasonCid
+    ) external {
         (, Context memory ctx) = _context(batchId, Roles.TREASURY);
         _checkFinding(batchId, ctx.planId, caseId);
-        _prove(ctx, entry);
-        address wallet = _takeRecovery(batchId, entry, amount);
-        _subPaid(ctx.planId, entry.household, amount);
-        emit Payment(batchId, entry.household, PaymentKind.Recovered, ctx.planId, ctx.region, amount, entry.index);
+        if (!MerkleProof.verifyCalldata(proof, ctx.root, entryLeaf(entry.index, entry.household, entry.amount, entry.method))) {
+            revert PaymentInvalidProof(batchId);
+        }
+        address wallet = _takeRecovery(ctx, entry, amount);
         emit PaymentRecovered(batchId, caseId, entry.index, amount, reasonCid);
         token.clawback(wallet, address(ledger), amount);
         ledger.recovered(ctx.planId, amount);
@@ -217,6 +230,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// @inheritdoc ISupervisedClient
     /// @dev A batch's target is its hub subject.
     function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
+        // Only the state tells whether the subject exists; the other fields are not needed here.
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
         known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
         subjects = new uint256[](known ? 1 : 0);
@@ -306,17 +321,42 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         });
     }
 
+    /// @dev Marks `entry` settled, counts it against the household's cap and pays it to the bound wallet (true)
+    /// or instructs it to the bank (false).
+    function _settleEntry(Context memory ctx, Entry calldata entry) private returns (bool toWallet) {
+        uint256 batchId = ctx.batchId;
+        _mark(_settled[batchId], batchId, entry.index, false);
+        Binding storage binding = _addPaid(ctx, entry.household, entry.amount);
+        toWallet = entry.method == Method.Wallet;
+        if (toWallet) {
+            address wallet = binding.wallet;
+            if (wallet == address(0)) revert PaymentNoWallet(entry.household);
+            emit Payment(batchId, entry.household, PaymentKind.PaidToWallet, ctx.planId, ctx.region, entry.amount, entry.index);
+            // `from` is the fund ledger (immutable), which lets this contract move its funds: paying a wallet
+            // straight from it saves a balance write per household. The token is the platform's own ERC-20, whose
+            // transferFrom returns true or reverts.
+            // slither-disable-next-line arbitrary-send-erc20,unchecked-transfer
+            token.transferFrom(address(ledger), wallet, entry.amount);
+        } else {
+            if (!binding.bank) revert PaymentNotEnrolled(entry.household);
+            emit Payment(batchId, entry.household, PaymentKind.BankInstructed, ctx.planId, ctx.region, entry.amount, entry.index);
+        }
+    }
+
     /// @dev Confirms or fails bank `entries`. Requirements: the batch is approved; the caller is BANK over its
     /// region; nothing of it is frozen; each entry is a bank instruction of this batch, not resolved before.
-    function _bankReport(uint256 batchId, Entry[] calldata entries, bytes32 referenceHash, bool confirmed)
-        private
-        returns (uint256 planId, uint128 amount)
-    {
+    function _bankReport(
+        uint256 batchId,
+        Entry[] calldata entries,
+        Proof calldata proof,
+        bytes32 referenceHash,
+        bool confirmed
+    ) private returns (uint256 planId, uint128 amount) {
         (, Context memory ctx) = _context(batchId, Roles.BANK);
+        _prove(ctx, entries, proof);
         PaymentKind kind = confirmed ? PaymentKind.BankConfirmed : PaymentKind.BankFailed;
         for (uint256 i = 0; i < entries.length; ++i) {
             Entry calldata entry = entries[i];
-            _prove(ctx, entry);
             (bool settled,) = entryState(batchId, entry.index);
             if (!settled || entry.method != Method.Bank) revert PaymentNotInstructed(batchId, entry.index);
             _mark(_resolved[batchId], batchId, entry.index, true);
@@ -339,7 +379,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     /// @dev Records `amount` recovered from wallet `entry` (settled, with that much not recovered yet); returns
     /// the household's bound wallet to take it from.
-    function _takeRecovery(uint256 batchId, Entry calldata entry, uint128 amount) private returns (address wallet) {
+    function _takeRecovery(Context memory ctx, Entry calldata entry, uint128 amount) private returns (address wallet) {
+        uint256 batchId = ctx.batchId;
         (bool settled,) = entryState(batchId, entry.index);
         uint256 already = _recovered[batchId][entry.index];
         uint256 recoverable = settled && entry.method == Method.Wallet ? entry.amount - already : 0;
@@ -349,6 +390,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         wallet = _bindings[entry.household].wallet;
         if (wallet == address(0)) revert PaymentNoWallet(entry.household);
         _recovered[batchId][entry.index] = already + amount;
+        _subPaid(ctx.planId, entry.household, amount);
+        emit Payment(batchId, entry.household, PaymentKind.Recovered, ctx.planId, ctx.region, amount, entry.index);
     }
 
     /// @dev Sets the bit of `index` in `bitmap`; reverts if it was set.
@@ -364,18 +407,29 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         bitmap[index >> 8] = word | bit;
     }
 
-    function _prove(Context memory ctx, Entry calldata entry) private pure {
-        bytes32 leaf = entryLeaf(entry.index, entry.household, entry.amount, entry.method);
-        if (!MerkleProof.verifyCalldata(entry.proof, ctx.root, leaf)) revert PaymentInvalidProof(ctx.batchId, entry.index);
+    /// @dev Reverts unless `entries` (at least one) are leaves of the batch's tree, by `proof`: one multiproof
+    /// for all, so a batch of hundreds costs a few proof nodes per entry instead of a path each.
+    function _prove(Context memory ctx, Entry[] calldata entries, Proof calldata proof) private pure {
+        bytes32[] memory leaves = new bytes32[](entries.length);
+        for (uint256 i = 0; i < entries.length; ++i) {
+            Entry calldata entry = entries[i];
+            leaves[i] = entryLeaf(entry.index, entry.household, entry.amount, entry.method);
+        }
+        if (entries.length == 0 || !MerkleProof.multiProofVerifyCalldata(proof.nodes, proof.flags, ctx.root, leaves)) {
+            revert PaymentInvalidProof(ctx.batchId);
+        }
     }
 
     /// @dev The plan admits `household`: in its region, of a status it names (an exited household only within
     /// its transition period), on its explicit list when it has one.
-    function _checkBeneficiary(Context memory ctx, bytes32 household, bytes32[] calldata listProof) private view {
+    function _checkBeneficiary(Context memory ctx, bytes32 household, bytes32[][] calldata listProofs, uint256 i)
+        private
+        view
+    {
         IHouseholdRegistry.Household memory record = households.household(household);
         if (record.status == IHouseholdRegistry.Status.None) revert PaymentUnknownHousehold(household);
         if (!RegionCode.covers(ctx.region, record.region)) revert PaymentOutsideRegion(ctx.planId, household, record.region);
-        uint8 admitted;
+        uint8 admitted = 0;
         if (record.status == IHouseholdRegistry.Status.Registered) admitted = REGISTERED;
         else if (record.status == IHouseholdRegistry.Status.Monitoring) admitted = UNDER_MONITORING;
         // slither-disable-next-line timestamp
@@ -385,8 +439,11 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         }
         if (
             ctx.listRoot != 0
-                && !MerkleProof.verifyCalldata(
-                    listProof, ctx.listRoot, keccak256(bytes.concat(keccak256(abi.encode(household))))
+                && (
+                    i >= listProofs.length
+                        || !MerkleProof.verifyCalldata(
+                            listProofs[i], ctx.listRoot, keccak256(bytes.concat(keccak256(abi.encode(household))))
+                        )
                 )
         ) revert PaymentNotListed(ctx.planId, household);
     }
@@ -404,15 +461,15 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
             binding.planId = uint32(ctx.planId);
         }
         uint256 total = paid + amount;
-        if (total > ctx.cap || total > type(uint64).max) revert PaymentAboveCap(ctx.planId, household, total, ctx.cap);
+        if (total > ctx.cap || total > type(uint56).max) revert PaymentAboveCap(ctx.planId, household, total, ctx.cap);
         // Cannot truncate: checked just above.
-        binding.paid = uint64(total);
+        binding.paid = uint56(total);
     }
 
     function _subPaid(uint256 planId, bytes32 household, uint256 amount) private {
         Binding storage binding = _bindings[household];
-        // Cannot truncate: what was added fitted in 64 bits.
-        if (binding.planId == planId) binding.paid -= uint64(amount);
+        // Cannot truncate: what was added fitted in 56 bits.
+        if (binding.planId == planId) binding.paid -= uint56(amount);
         else _paidElsewhere[planId][household] -= amount;
     }
 
@@ -429,6 +486,13 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         if (batch.status != BatchStatus.Pending) return;
         batch.status = approved ? BatchStatus.Approved : BatchStatus.Rejected;
         emit BatchDecided(batchId, batch.planId, approved);
+    }
+
+    function _setBank(bytes32 household, bool enrolled, string calldata cid) private {
+        uint64 region = _clerkOf(household);
+        if (bytes(cid).length == 0) revert PaymentInvalidBatch();
+        _bindings[household].bank = enrolled;
+        emit BankEnrolment(household, region, enrolled, cid, msg.sender);
     }
 
     /// @dev The region of `household` after checking the caller is INTAKE_CLERK over it.

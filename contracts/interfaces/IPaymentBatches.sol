@@ -5,11 +5,12 @@ pragma solidity ^0.8.24;
 /// @notice Payments of earmarked funds to households (资金发放, 实际发放管理). A HANDLER of a plan's region opens a
 /// batch as an approval subject of its own (kind PaymentBatch): the Merkle root of its entries (index, household,
 /// amount, method), their count and total, paid from one released tranche of the plan. Once approved, a HANDLER
-/// settles entries in calls of any size: each entry is proven against the root, marked in the batch's bitmap
+/// settles entries in calls of any size: the entries are proven against the root by one multiproof, each marked in the batch's bitmap
 /// (Uniswap merkle-distributor style: no slot per payment), checked against the plan's beneficiary rules (the
 /// household registry's status and region, the transition period or monitoring where the plan allows it, its
 /// explicit list where it has one) and the plan's per-household cap (in all, over every batch), then either paid
-/// to the household's bound wallet or instructed to the bank. A BANK account of the region confirms instructed
+/// to the household's bound wallet or instructed to the bank (for a household whose bank channel an
+/// INTAKE_CLERK enrolled). A BANK account of the region confirms instructed
 /// entries with the reference hash of its settlement, or reports them failed (the funds return to the plan's
 /// released funds). An INTAKE_CLERK binds a household's wallet with an evidence document, and may revoke it.
 /// A TREASURY official recovers (claws back) a wrong wallet payment after a supervisor's upheld finding on the
@@ -52,23 +53,29 @@ interface IPaymentBatches {
         bytes32 root;
     }
 
-    /// @notice One entry as settled: its `index` in the batch, `household`, `amount` (fen), `method`, its
-    /// `proof` in the batch's tree and, when the plan has an explicit list, the household's `listProof` in it.
+    /// @notice One entry: its `index` in the batch, `household`, `amount` (fen) and `method`.
     struct Entry {
         uint32 index;
         bytes32 household;
         uint128 amount;
         Method method;
-        bytes32[] proof;
-        bytes32[] listProof;
     }
 
-    /// @notice A household's payment record: its bound wallet (0: none), and what plan `planId` (the last to
-    /// pay it) paid it so far (other plans' totals are kept apart, see {paidBy}).
+    /// @notice A multiproof (OpenZeppelin MerkleProof.multiProofVerify) of entries in the batch's tree: the
+    /// entries are given in the order the proof takes its leaves (govchain/funds.py `multiproof`).
+    struct Proof {
+        bytes32[] nodes;
+        bool[] flags;
+    }
+
+    /// @notice A household's payment record: its bound wallet (0: none), what plan `planId` (the last to pay it)
+    /// paid it so far (other plans' totals are kept apart, see {paidBy}), and whether its bank channel (一卡通,
+    /// the account itself kept by the bank) is enrolled for bank instructions.
     struct Binding {
         address wallet;
         uint32 planId;
-        uint64 paid;
+        uint56 paid;
+        bool bank;
     }
 
     /// @notice `clerk` bound `wallet` to `household` (of `region`), with evidence `evidenceCid`.
@@ -80,6 +87,9 @@ interface IPaymentBatches {
     event WalletRevoked(
         bytes32 indexed household, address indexed wallet, uint64 indexed region, string reasonCid, address clerk
     );
+
+    /// @notice `clerk` enrolled `household`'s bank channel (or withdrew it), with document `cid`.
+    event BankEnrolment(bytes32 indexed household, uint64 indexed region, bool enrolled, string cid, address clerk);
 
     /// @notice `handler` opened batch `batchId` of plan `planId` as approval subject `subject`.
     event BatchOpened(
@@ -143,8 +153,11 @@ interface IPaymentBatches {
     /// @notice The tranche `tranche` of plan `planId` is not released.
     error PaymentTrancheNotReleased(uint256 planId, uint8 tranche);
 
-    /// @notice Entry `index` is not in batch `batchId` as given.
-    error PaymentInvalidProof(uint256 batchId, uint256 index);
+    /// @notice The entries given are not in batch `batchId` (or not in the proof's order), or there are none.
+    error PaymentInvalidProof(uint256 batchId);
+
+    /// @notice `household` has no bank channel enrolled for bank instructions.
+    error PaymentNotEnrolled(bytes32 household);
 
     /// @notice Entry `index` of batch `batchId` was paid or instructed already.
     error PaymentAlreadySettled(uint256 batchId, uint256 index);
@@ -184,6 +197,12 @@ interface IPaymentBatches {
     /// @notice Revokes `household`'s wallet binding, with a reason document (INTAKE_CLERK of its region).
     function revokeWallet(bytes32 household, string calldata reasonCid) external;
 
+    /// @notice Enrols `household`'s bank channel for bank instructions, with an evidence document (INTAKE_CLERK).
+    function enrolBank(bytes32 household, string calldata evidenceCid) external;
+
+    /// @notice Withdraws `household`'s bank channel, with a reason document (INTAKE_CLERK of its region).
+    function withdrawBank(bytes32 household, string calldata reasonCid) external;
+
     /// @notice Opens a payment batch of plan `planId`, paid from tranche `tranche`; returns its id.
     function openBatch(
         uint256 planId,
@@ -195,17 +214,27 @@ interface IPaymentBatches {
     ) external returns (uint256 batchId);
 
     /// @notice Pays or instructs `entries` of approved batch `batchId` (HANDLER of its region).
-    function settle(uint256 batchId, Entry[] calldata entries) external;
+    /// @dev `listProofs[i]` proves entry i's household on the plan's explicit list (none when it has no list).
+    function settle(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32[][] calldata listProofs)
+        external;
 
     /// @notice Confirms bank `entries` of batch `batchId` with the bank's settlement `referenceHash` (BANK).
-    function confirmBank(uint256 batchId, Entry[] calldata entries, bytes32 referenceHash) external;
+    function confirmBank(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32 referenceHash)
+        external;
 
     /// @notice Reports bank `entries` of batch `batchId` failed, with the failure report's hash (BANK).
-    function failBank(uint256 batchId, Entry[] calldata entries, bytes32 referenceHash) external;
+    function failBank(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32 referenceHash)
+        external;
 
     /// @notice Recovers `amount` of wallet `entry` of batch `batchId` under upheld case `caseId` (TREASURY).
-    function recover(uint256 batchId, Entry calldata entry, uint128 amount, uint256 caseId, string calldata reasonCid)
-        external;
+    function recover(
+        uint256 batchId,
+        Entry calldata entry,
+        bytes32[] calldata proof,
+        uint128 amount,
+        uint256 caseId,
+        string calldata reasonCid
+    ) external;
 
     /// @notice Batch `batchId`.
     function batchOf(uint256 batchId) external view returns (Batch memory);

@@ -64,7 +64,7 @@ interface IPlanRegistry {
 
     /// @notice A milestone of a version: the tranche `amount`, due by `dueDate`, delivering `deliverableCid`.
     struct Milestone {
-        uint128 amount;
+        uint64 amount;
         uint32 dueDate;
         string deliverableCid;
     }
@@ -84,9 +84,9 @@ interface IPlanRegistry {
         string listCid;
     }
 
-    /// @notice A version's terms.
+    /// @notice A version's terms. Amounts are in fen (分, the fund token's 2 decimals), up to 2^64 - 1.
     struct PlanTerms {
-        uint128 budget;
+        uint64 budget;
         string documentCid;
         Beneficiaries beneficiaries;
         Kpi[] kpis;
@@ -94,8 +94,9 @@ interface IPlanRegistry {
     }
 
     /// @notice A plan: `region`, `supportType`, project `category` code, owner (official id), status, the
-    /// version in force (0 before the first approval), the latest version and the amount committed (milestones
-    /// reported or approved).
+    /// version in force (0 before the first approval), the latest version, the version awaiting the hub's decision
+    /// (0: none) with its budget, and the amount committed (milestones reported or approved). The first slot holds
+    /// all but the committed amount, so the hub's decision on a version reads and writes that slot alone.
     struct Plan {
         uint64 region;
         uint32 category;
@@ -104,14 +105,16 @@ interface IPlanRegistry {
         PlanStatus status;
         uint16 currentVersion;
         uint16 latestVersion;
-        uint128 committed;
+        uint16 pendingVersion;
+        uint64 pendingBudget;
+        uint64 committed;
     }
 
-    /// @notice A version as read back: its status, when it was drafted and decided, and its terms.
+    /// @notice A version as read back: its status, when it was drafted, and its terms. When it was decided is
+    /// its subject's on the hub ({IApprovalHub-subjectStatus}, {versionSubject}).
     struct Version {
         VersionStatus status;
         uint32 draftedAt;
-        uint32 decidedAt;
         PlanTerms terms;
     }
 
@@ -121,7 +124,7 @@ interface IPlanRegistry {
         MilestoneStatus status;
         uint8 attempts;
         uint32 since;
-        uint128 amount;
+        uint64 amount;
     }
 
     /// @notice Version `version` of plan `planId` was drafted with `terms` by `owner` (version 1: the plan was
@@ -130,32 +133,39 @@ interface IPlanRegistry {
         uint256 indexed planId, uint64 indexed region, uint16 indexed version, Plan plan, PlanTerms terms, address owner
     );
 
-    /// @notice Plan `planId` moved to `status`, or its version `version` to `versionStatus` (an amendment decided
-    /// or withdrawn while the plan stays executing): `plan` after the change (region, type, category, versions,
-    /// committed amount), the version's `budget`, and `cid`: the version's document on submission, the reason
-    /// document on a cancellation or closure (empty on the hub's decisions: the document is the submission's).
-    /// `actor` acted: the owner, the hub for decisions, supervision for consequences.
+    /// @notice Plan `planId` (of `supportType` and `category`, in `region`) moved to `status`, or its version
+    /// `version` to `versionStatus` (an amendment decided or withdrawn while the plan stays executing), with the
+    /// version's `budget`; `cid` is the version's document on submission, the reason document on a cancellation or
+    /// closure by the owner (empty otherwise: a decision's documents are the hub's {IApprovalHub-ApprovalComment}).
+    /// Who acted is the transaction's sender (the owner, the approver whose approval completed the route, the
+    /// supervisor whose finding cancelled the plan): not repeated here, which keeps a plan approval step under
+    /// 60,000 gas.
     event PlanStatusChanged(
         uint256 indexed planId,
         uint64 indexed region,
         PlanStatus indexed status,
         uint16 version,
         VersionStatus versionStatus,
-        Plan plan,
-        uint128 budget,
-        string cid,
-        address actor
+        SupportType supportType,
+        uint32 category,
+        uint64 budget,
+        string cid
     );
 
-    /// @notice Milestone `index` of plan `planId` moved to `status`: reported with evidence `evidenceCid` as
-    /// approval subject `subject`, approved or rejected on the hub (evidence empty); `amount` is its tranche,
-    /// `plan` the plan after the change (its committed amount included).
+    /// @notice Milestone `index` of plan `planId` (of `supportType` and `category`, in `region`; version `version`
+    /// in force) moved to `status`: reported with evidence `evidenceCid` as approval subject `subject`, approved or
+    /// rejected on the hub (evidence empty); `amount` is its tranche, `committed` the plan's committed amount
+    /// after the change.
     event MilestoneStatusChanged(
         uint256 indexed planId,
         uint8 indexed index,
         MilestoneStatus indexed status,
-        Plan plan,
-        uint128 amount,
+        uint64 region,
+        uint16 version,
+        SupportType supportType,
+        uint32 category,
+        uint64 amount,
+        uint64 committed,
         uint256 subject,
         string evidenceCid
     );
@@ -276,7 +286,7 @@ interface IPlanRegistry {
 
     /// @notice Whether the tranche of milestone `index` of plan `planId` may be released (its milestone
     /// approved, the plan executing or completed), and its amount.
-    function trancheApproved(uint256 planId, uint8 index) external view returns (bool approved, uint128 amount);
+    function trancheApproved(uint256 planId, uint8 index) external view returns (bool approved, uint64 amount);
 
     /// @notice The latest KPI actuals reported for plan `planId`.
     function outcomeOf(uint256 planId) external view returns (uint256[] memory actuals);

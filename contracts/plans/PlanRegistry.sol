@@ -40,12 +40,12 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     uint8 private constant TAG_MILESTONE_TARGET = 4;
     uint8 private constant ALL_STATUSES = 7;
 
-    /// @dev A version as stored: its status and times beside the budget in one slot.
+    /// @dev A version as stored: its status and draft time beside the budget in one slot. An approved version
+    /// stays stored as Submitted (see {_versionStatus}): the hub's callback then writes only the plan's slot.
     struct StoredVersion {
         VersionStatus status;
         uint32 draftedAt;
-        uint32 decidedAt;
-        uint128 budget;
+        uint64 budget;
         uint8 beneficiaryStatuses;
         bytes32 listRoot;
         string documentCid;
@@ -128,6 +128,10 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint16 version = plan.latestVersion;
         StoredVersion storage stored = _versions[planId][version];
         if (stored.status != VersionStatus.Draft) revert PlanNothingPending(planId);
+        // State first, then the hub (which calls nothing back on opening).
+        stored.status = VersionStatus.Submitted;
+        (plan.pendingVersion, plan.pendingBudget) = (version, stored.budget);
+        if (version == 1) plan.status = PlanStatus.Submitted;
         subject = _openSubject(
             _key(TAG_VERSION, planId, version),
             plan.region,
@@ -137,9 +141,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             msg.sender,
             plan.owner
         );
-        stored.status = VersionStatus.Submitted;
-        if (version == 1) plan.status = PlanStatus.Submitted;
-        _emitStatus(planId, plan, version, stored.documentCid);
+        _emitStatus(planId, plan, version, VersionStatus.Submitted, stored.budget, stored.documentCid);
     }
 
     /// @inheritdoc IPlanRegistry
@@ -151,7 +153,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint16 version = plan.latestVersion;
         if (version == 1 || !_withdrawable(planId, version)) revert PlanNothingPending(planId);
         _versions[planId][version].status = VersionStatus.Withdrawn;
-        _emitStatus(planId, plan, version, "");
+        plan.pendingVersion = 0;
+        _emitStatus(planId, plan, version, VersionStatus.Withdrawn, _versions[planId][version].budget, "");
     }
 
     /// @inheritdoc IPlanRegistry
@@ -175,7 +178,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         Plan storage plan = _ownedPlan(planId);
         if (plan.status != PlanStatus.Approved) revert PlanWrongStatus(planId, plan.status);
         plan.status = PlanStatus.Executing;
-        _emitStatus(planId, plan, plan.currentVersion, "");
+        _emitInForce(planId, plan);
     }
 
     /// @inheritdoc IPlanRegistry
@@ -189,7 +192,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             if (_milestones[planId][uint8(i)].status != MilestoneStatus.Approved) revert PlanMilestoneOpen(planId, i);
         }
         plan.status = PlanStatus.Completed;
-        _emitStatus(planId, plan, plan.currentVersion, "");
+        _emitInForce(planId, plan);
     }
 
     /// @inheritdoc IPlanRegistry
@@ -226,7 +229,15 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint32 handler = _official(Roles.HANDLER, plan.region);
         if (plan.status != PlanStatus.Executing) revert PlanWrongStatus(planId, plan.status);
         if (bytes(evidenceCid).length == 0) revert PlanEvidenceRequired();
-        (uint128 amount, uint8 attempt) = _nextReport(planId, plan, index);
+        (uint64 amount, uint8 attempt) = _nextReport(planId, plan, index);
+        // State first, then the hub (which calls nothing back on opening).
+        _milestones[planId][index] = MilestoneProgress({
+            status: MilestoneStatus.Reported,
+            attempts: attempt,
+            since: uint32(block.timestamp),
+            amount: amount
+        });
+        plan.committed += amount;
         subject = _openSubject(
             _key(TAG_MILESTONE, planId, (uint16(index) << 8) | attempt),
             plan.region,
@@ -236,14 +247,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             msg.sender,
             handler
         );
-        _milestones[planId][index] = MilestoneProgress({
-            status: MilestoneStatus.Reported,
-            attempts: attempt,
-            since: uint32(block.timestamp),
-            amount: amount
-        });
-        plan.committed += amount;
-        emit MilestoneStatusChanged(planId, index, MilestoneStatus.Reported, plan, amount, subject, evidenceCid);
+        _emitMilestone(planId, plan, index, MilestoneStatus.Reported, amount, subject, evidenceCid);
     }
 
     /// @inheritdoc IPlanRegistry
@@ -287,10 +291,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             uint256 count = _versions[planId][plan.currentVersion].milestones.length;
             subjects = new uint256[](count + 1);
             uint256 found = 0;
-            uint16 latest = plan.latestVersion;
-            if (_versions[planId][latest].status == VersionStatus.Submitted) {
-                subjects[found++] = _subjectId(_key(TAG_VERSION, planId, latest), plan.region);
-            }
+            uint16 pending = plan.pendingVersion;
+            if (pending != 0) subjects[found++] = _subjectId(_key(TAG_VERSION, planId, pending), plan.region);
             for (uint256 i = 0; i < count; ++i) {
                 found = _pendingReport(planId, plan, uint8(i), subjects, found);
             }
@@ -323,13 +325,12 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         (uint8 tag, uint256 planId, uint16 low) = _decode(subject);
         Plan storage plan = _plans[planId];
         if (tag == TAG_VERSION) {
-            StoredVersion storage stored = _versions[planId][low];
-            if (stored.status != VersionStatus.Submitted) return;
-            stored.status = VersionStatus.Approved;
-            stored.decidedAt = uint32(block.timestamp);
-            plan.currentVersion = low;
+            // Only the plan's first slot is read and written: the version reads Approved from now on (see
+            // {_versionStatus}).
+            if (plan.pendingVersion != low) return;
+            (plan.currentVersion, plan.pendingVersion) = (low, 0);
             if (plan.status == PlanStatus.Submitted) plan.status = PlanStatus.Approved;
-            _emitStatus(planId, plan, low, "");
+            _emitStatus(planId, plan, low, VersionStatus.Approved, plan.pendingBudget, "");
         } else {
             _decideReport(planId, plan, low, true);
         }
@@ -341,12 +342,11 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         (uint8 tag, uint256 planId, uint16 low) = _decode(subject);
         Plan storage plan = _plans[planId];
         if (tag == TAG_VERSION) {
-            StoredVersion storage stored = _versions[planId][low];
-            if (stored.status != VersionStatus.Submitted) return;
-            stored.status = VersionStatus.Rejected;
-            stored.decidedAt = uint32(block.timestamp);
+            if (plan.pendingVersion != low) return;
+            _versions[planId][low].status = VersionStatus.Rejected;
+            plan.pendingVersion = 0;
             if (plan.status == PlanStatus.Submitted) plan.status = PlanStatus.Rejected;
-            _emitStatus(planId, plan, low, "");
+            _emitStatus(planId, plan, low, VersionStatus.Rejected, plan.pendingBudget, "");
         } else {
             _decideReport(planId, plan, low, false);
         }
@@ -375,9 +375,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     function versionOf(uint256 planId, uint16 version) external view returns (Version memory) {
         StoredVersion storage stored = _versions[planId][version];
         return Version({
-            status: stored.status,
+            status: _versionStatus(planId, version),
             draftedAt: stored.draftedAt,
-            decidedAt: stored.decidedAt,
             terms: PlanTerms({
                 budget: stored.budget,
                 documentCid: stored.documentCid,
@@ -394,7 +393,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     }
 
     /// @inheritdoc IPlanRegistry
-    function trancheApproved(uint256 planId, uint8 index) external view returns (bool approved, uint128 amount) {
+    function trancheApproved(uint256 planId, uint8 index) external view returns (bool approved, uint64 amount) {
         MilestoneProgress storage progress = _milestones[planId][index];
         PlanStatus status = _plans[planId].status;
         approved = progress.status == MilestoneStatus.Approved
@@ -494,7 +493,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @dev Reverts with {PlanVersionPending} if the plan's latest version is a draft or awaits approval.
     function _checkNothingPending(uint256 planId, Plan storage plan) private view {
         uint16 latest = plan.latestVersion;
-        VersionStatus status = _versions[planId][latest].status;
+        VersionStatus status = _versionStatus(planId, latest);
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (status == VersionStatus.Draft || status == VersionStatus.Submitted) revert PlanVersionPending(planId, latest);
     }
 
@@ -504,7 +504,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     function _nextReport(uint256 planId, Plan storage plan, uint8 index)
         private
         view
-        returns (uint128 amount, uint8 attempt)
+        returns (uint64 amount, uint8 attempt)
     {
         Milestone[] storage milestones = _versions[planId][plan.currentVersion].milestones;
         if (index >= milestones.length) revert PlanMilestoneNotFound(planId, index);
@@ -520,7 +520,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
 
     /// @dev A milestone reported while an amendment is drafted or awaits approval must stay as it is there, and
     /// the amendment's budget must cover the new committed amount (the rule {amend} checks, kept as both move).
-    function _checkPendingKeeps(uint256 planId, Plan storage plan, uint8 index, uint128 amount, uint128 committed)
+    function _checkPendingKeeps(uint256 planId, Plan storage plan, uint8 index, uint64 amount, uint64 committed)
         private
         view
     {
@@ -538,8 +538,11 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// revision by the hub.
     function _withdrawable(uint256 planId, uint16 version) private view returns (bool) {
         VersionStatus status = _versions[planId][version].status;
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
         if (status == VersionStatus.Draft) return true;
         if (status != VersionStatus.Submitted) return false;
+        // Only the state is needed (slither's unused-return: the other three values are deliberately left).
+        // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(
             _subjectId(_key(TAG_VERSION, planId, version), _plans[planId].region)
         );
@@ -550,12 +553,15 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// decision the hub reaches on it later changes nothing).
     function _end(uint256 planId, Plan storage plan, PlanStatus status, string memory reasonCid) private {
         uint16 latest = plan.latestVersion;
-        StoredVersion storage pending = _versions[planId][latest];
-        if (pending.status == VersionStatus.Draft || pending.status == VersionStatus.Submitted) {
-            pending.status = VersionStatus.Withdrawn;
+        VersionStatus latestStatus = _versionStatus(planId, latest);
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
+        if (latestStatus == VersionStatus.Draft || latestStatus == VersionStatus.Submitted) {
+            _versions[planId][latest].status = VersionStatus.Withdrawn;
+            latestStatus = VersionStatus.Withdrawn;
         }
+        plan.pendingVersion = 0;
         plan.status = status;
-        _emitStatus(planId, plan, latest, reasonCid);
+        _emitStatus(planId, plan, latest, latestStatus, _versions[planId][latest].budget, reasonCid);
     }
 
     /// @dev The hub's decision on report `low` (index << 8 | attempt) of a milestone: only the latest report of a
@@ -571,11 +577,11 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             progress.status = MilestoneStatus.Rejected;
             plan.committed -= progress.amount;
         }
-        emit MilestoneStatusChanged(
+        _emitMilestone(
             planId,
+            plan,
             index,
             progress.status,
-            plan,
             progress.amount,
             _subjectId(_key(TAG_MILESTONE, planId, low), plan.region),
             ""
@@ -595,11 +601,58 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         return found + 1;
     }
 
-    function _emitStatus(uint256 planId, Plan storage plan, uint16 version, string memory cid) private {
-        StoredVersion storage stored = _versions[planId][version];
+    function _emitStatus(
+        uint256 planId,
+        Plan storage plan,
+        uint16 version,
+        VersionStatus versionStatus,
+        uint64 budget,
+        string memory cid
+    ) private {
         emit PlanStatusChanged(
-            planId, plan.region, plan.status, version, stored.status, plan, stored.budget, cid, msg.sender
+            planId, plan.region, plan.status, version, versionStatus, plan.supportType, plan.category, budget, cid
         );
+    }
+
+    /// @dev {_emitStatus} for the version in force.
+    function _emitInForce(uint256 planId, Plan storage plan) private {
+        uint16 version = plan.currentVersion;
+        _emitStatus(planId, plan, version, VersionStatus.Approved, _versions[planId][version].budget, "");
+    }
+
+    function _emitMilestone(
+        uint256 planId,
+        Plan storage plan,
+        uint8 index,
+        MilestoneStatus status,
+        uint64 amount,
+        uint256 subject,
+        string memory evidenceCid
+    ) private {
+        emit MilestoneStatusChanged(
+            planId,
+            index,
+            status,
+            plan.region,
+            plan.currentVersion,
+            plan.supportType,
+            plan.category,
+            amount,
+            plan.committed,
+            subject,
+            evidenceCid
+        );
+    }
+
+    /// @dev The status of version `version`: as stored, except that a version submitted and no longer above the
+    /// version in force was approved (versions are submitted one at a time, in order; a rejected or withdrawn one
+    /// is stored so).
+    function _versionStatus(uint256 planId, uint16 version) private view returns (VersionStatus status) {
+        status = _versions[planId][version].status;
+        // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
+        if (status == VersionStatus.Submitted && version <= _plans[planId].currentVersion) {
+            status = VersionStatus.Approved;
+        }
     }
 
     /// @dev The id `target` should have, given its decoded parts (so a target with a wrong region is refused).

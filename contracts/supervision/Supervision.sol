@@ -48,10 +48,7 @@ contract Supervision is ISupervision, Governed {
         (caseId, subjects) = _open(target, region, reasonCid, true);
         if (++_freezes[target] == 1) emit TargetFrozen(target, true);
         _caseSubjects[caseId] = subjects;
-        for (uint256 i = 0; i < subjects.length; ++i) {
-            // A subject already frozen by another case stays as it is on the hub.
-            if (++_subjectFreezes[subjects[i]] == 1) hub.setSubjectFrozen(subjects[i], true);
-        }
+        _setSubjectsFrozen(subjects, true);
     }
 
     /// @inheritdoc ISupervision
@@ -74,10 +71,7 @@ contract Supervision is ISupervision, Governed {
         stored.consequence = consequence;
         if (state == CaseState.Frozen) {
             if (--_freezes[target] == 0) emit TargetFrozen(target, false);
-            uint256[] storage subjects = _caseSubjects[caseId];
-            for (uint256 i = 0; i < subjects.length; ++i) {
-                if (--_subjectFreezes[subjects[i]] == 0) hub.setSubjectFrozen(subjects[i], false);
-            }
+            _setSubjectsFrozen(_caseSubjects[caseId], false);
         }
         emit CaseResolved(caseId, target, msg.sender, upheld, consequence, reasonCid);
         // Last: the client is told after this contract's state is written and its events emitted.
@@ -140,6 +134,20 @@ contract Supervision is ISupervision, Governed {
         emit CaseOpened(caseId, target, region, client, msg.sender, freezing, reasonCid);
     }
 
+    /// @dev Counts one more (or one less) freeze of each of `subjects`, then tells the hub of those whose first
+    /// freeze began (or last ended): a subject frozen by another case too stays as it is on the hub. Every count
+    /// is written before the first call to the hub.
+    function _setSubjectsFrozen(uint256[] memory subjects, bool frozen) private {
+        bool[] memory changed = new bool[](subjects.length);
+        for (uint256 i = 0; i < subjects.length; ++i) {
+            uint256 count = frozen ? ++_subjectFreezes[subjects[i]] : --_subjectFreezes[subjects[i]];
+            changed[i] = count == (frozen ? 1 : 0);
+        }
+        for (uint256 i = 0; i < subjects.length; ++i) {
+            if (changed[i]) hub.setSubjectFrozen(subjects[i], frozen);
+        }
+    }
+
     /// @dev The hub subjects of `target`: those its client lists, or the target itself when the client does not
     /// supervise targets of its own and the target is a hub subject.
     function _subjectsOf(address client, uint256 target) private view returns (uint256[] memory subjects) {
@@ -147,6 +155,8 @@ contract Supervision is ISupervision, Governed {
             if (!known) revert SupervisionInvalidTarget(target);
             return listed;
         } catch {
+            // Only the state is needed (slither's unused-return: the other three values are deliberately left).
+            // slither-disable-next-line unused-return
             (IApprovalHub.SubjectState state,,,) = hub.subjectStatus(target);
             if (state == IApprovalHub.SubjectState.None) revert SupervisionInvalidTarget(target);
             subjects = new uint256[](1);

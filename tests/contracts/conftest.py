@@ -343,7 +343,7 @@ def plain(value):
 import numpy as np  # noqa: E402
 
 from govchain.deploy import APPROPRIATION, DEFAULT_ROUTES, PAYMENT_BATCH, define_route  # noqa: E402
-from govchain.funds import Method, PaymentEntry, list_leaf_hash  # noqa: E402
+from govchain.funds import Method, PaymentEntry, list_leaf_hash, multiproof  # noqa: E402
 from govchain.plans import IN_TRANSITION, UNDER_MONITORING, SupportType  # noqa: E402
 from oracle.merkle import StandardMerkleTree  # noqa: E402
 
@@ -372,13 +372,26 @@ class PaymentBatchTree:
         return cls([PaymentEntry(i, household_id(name), amount, method)
                     for i, (name, amount, method) in enumerate(payments)])
 
-    def entry(self, i: int, list_proof=()):
+    def entry(self, i: int):
         """Entry `i` as IPaymentBatches.Entry."""
         entry = self.entries[i]
-        return (entry.index, entry.household, entry.amount, int(entry.method), self.tree.proof(i), list(list_proof))
+        return (entry.index, entry.household, entry.amount, int(entry.method))
 
-    def all(self, list_tree=None):
-        return [self.entry(i, list_tree.proof_of(e.household) if list_tree else ()) for i, e in enumerate(self.entries)]
+    def proof(self, i: int):
+        """The single proof of entry `i` (for a recovery)."""
+        return self.tree.proof(i)
+
+    def settle_args(self, indices=None, list_tree=None):
+        """(entries, multiproof, list proofs) of the entries `indices` (all by default), in the proof's order."""
+        order, nodes, flags = multiproof(self.tree.tree, self.tree.tree_index,
+                                         range(len(self.entries)) if indices is None else indices)
+        lists = [list_tree.proof_of(self.entries[i].household) for i in order] if list_tree else []
+        return [self.entry(i) for i in order], (nodes, flags), lists
+
+    def bank_args(self, indices=None):
+        """(entries, multiproof) for a bank report."""
+        entries, proof, _ = self.settle_args(indices)
+        return entries, proof
 
 
 class ExplicitList:
@@ -490,7 +503,7 @@ def funded(fund_ledger, payment_batches, plan_registry, approval_hub, fund_house
            plan_officials, route_approvers, chain):
     """An appropriation of 1,000,000 yuan minted in full; a VILLAGE fund plan (all statuses, no list) linked to
     it with a 2,000-yuan household cap, escrowed, its first tranche (100,000 yuan) released; wallets bound to
-    "admitted" and "admitted-2"."""
+    "admitted" and "admitted-2", the bank channel of "watched" enrolled."""
     people = fund_officials
     appropriation = approve_appropriation(fund_ledger, approval_hub, people.treasury, route_approvers)
     fund_ledger.mint(appropriation, APPROPRIATION_CAP, {"from": people.treasury})
@@ -501,6 +514,7 @@ def funded(fund_ledger, payment_batches, plan_registry, approval_hub, fund_house
     fund_ledger.releaseTranche(plan_id, 0, {"from": people.handler})
     for name, wallet in (("admitted", people.wallets[0]), ("admitted-2", people.wallets[1])):
         payment_batches.bindWallet(household_id(name), wallet, "bafkreiwalletevidence", {"from": people.clerk})
+    payment_batches.enrolBank(household_id("watched"), "bafkreibankevidence", {"from": people.clerk})
     return SimpleNamespace(appropriation=appropriation, plan=plan_id)
 
 

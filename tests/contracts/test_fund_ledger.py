@@ -85,7 +85,7 @@ def test_a_token_transfer_to_an_outside_address_reverts(fund_token, fund_ledger,
 
     tree = PaymentBatchTree.of([("admitted", 100 * YUAN, Method.WALLET)])
     batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree)
-    payment_batches.settle(batch, tree.all(), {"from": people.handler})
+    payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
     wallet, outsider = people.wallets[0], people.wallets[5]
     with brownie.reverts(err("FundTransferRestricted", wallet, outsider)):
         fund_token.transfer(outsider, 1, {"from": wallet})
@@ -98,7 +98,7 @@ def test_a_household_may_spend_at_a_platform_contract(fund_token, fund_ledger, p
 
     tree = PaymentBatchTree.of([("admitted", 100 * YUAN, Method.WALLET)])
     batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, funded.plan, tree)
-    payment_batches.settle(batch, tree.all(), {"from": people.handler})
+    payment_batches.settle(batch, *tree.settle_args(), {"from": people.handler})
     fund_token.transfer(fund_ledger, 1, {"from": people.wallets[0]})
     assert fund_token.balanceOf(people.wallets[0]) == 100 * YUAN - 1
 
