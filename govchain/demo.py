@@ -9,8 +9,10 @@
    made in data/demo (never committed);
 4. an admitted household from the batch manifest is filed, approved by village leader, township reviewer and
    county leader, the chain's clock is moved past its public notice, and the procedure completed;
-5. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions); then IPFS
-   and anvil are stopped by PID (anvil saves its state).
+5. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions);
+6. execution and assessment on that household (assessment.demo): a procurement, a delivery with its signed
+   receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an assessment committed from the
+   chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
 
 Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
 admitted household is registered. The steps are govchain.flow's, which the end-to-end test runs too.
@@ -81,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         missing = [name for name in result.addresses if name not in deployed]
         if missing:
             print(f"  (not deployed by this run's script: {', '.join(missing)})")
+        from assessment.demo import run_execution
+        from govchain.chain import Chain
+
+        print("\n6. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
+        run_execution(Chain(network), result.registration.household_id, result.registration.region, result.county)
     print(f"\nIPFS and anvil stopped; anvil's state is saved for the next `make demo` "
           f"({time.perf_counter() - started:.0f} s in all).")
     return 0
