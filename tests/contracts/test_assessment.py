@@ -101,3 +101,8 @@ def test_village_code_is_a_valid_scope_for_a_village_assessor(assessment_registr
     assessment_registry.setQuorum(1, {"from": admin})
     tx = commit(assessment_registry, followup_officials.grid_worker, chain, scope=VILLAGE)
     assert tx.events["AssessmentFinalized"]["scope"] == VILLAGE
+
+
+def test_invalid_scope_is_refused(assessment_registry, followup_officials, chain):
+    with brownie.reverts(err("AssessmentInvalidScope", 123)):
+        commit(assessment_registry, followup_officials.assessors[0], chain, scope=123)

@@ -131,3 +131,25 @@ def test_payment_to_a_household_without_wallet_is_refused(crowdfunding, fund_off
     unbound = household_id("watched")
     with brownie.reverts(err("CrowdfundingIneligibleHousehold", unbound)):
         crowdfunding.pay(campaign, unbound, 1, {"from": fund_officials.handler})
+
+
+def test_campaign_without_goal_is_refused(crowdfunding, plan_officials, plan_id, deadline):
+    with brownie.reverts(err("CrowdfundingInvalidTerms", 0, deadline)):
+        crowdfunding.open(plan_id, 0, deadline, {"from": plan_officials.department})
+
+
+def test_donation_to_an_unknown_campaign_is_refused(crowdfunding, donors):
+    with brownie.reverts(err("CrowdfundingUnknownCampaign", 99)):
+        crowdfunding.donate(99, 1, {"from": donors[0]})
+
+
+def test_donation_of_nothing_is_refused(crowdfunding, donors, campaign):
+    with brownie.reverts(err("CrowdfundingZeroAmount")):
+        crowdfunding.donate(campaign, 0, {"from": donors[0]})
+
+
+def test_payment_by_a_non_handler_is_refused(crowdfunding, donors, campaign, role):
+    from .conftest import VILLAGE
+
+    with brownie.reverts(err("CrowdfundingUnauthorized", donors[0], role["HANDLER"], VILLAGE)):
+        crowdfunding.pay(campaign, HOUSEHOLD, 1, {"from": donors[0]})

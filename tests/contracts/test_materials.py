@@ -260,3 +260,75 @@ def test_return_puts_undelivered_goods_back_in_stock(material_supply, dispatched
 def test_return_beyond_what_is_in_transit_is_refused(material_supply, dispatched, people):
     with brownie.reverts(err("MaterialBeyondDispatch", dispatched, 101, 100)):
         material_supply.returnToStock(dispatched, 101, 3, "bafkreireturn", {"from": people.dispatcher})
+
+
+def test_kind_without_a_unit_is_refused(material_supply, admin):
+    with brownie.reverts(err("MaterialInvalidUnit")):
+        material_supply.defineKind(b"\0" * 32, "bafkreinothing", {"from": admin})
+
+
+def test_procurement_for_a_plan_not_executing_is_refused(material_supply, plan_registry, plan_officials, people):
+    from .conftest import plan_terms
+
+    draft = plan_registry.create(VILLAGE, 4, 101, plan_terms(), {"from": plan_officials.department}).return_value
+    with brownie.reverts(err("MaterialPlanNotExecuting", draft, 1)):
+        material_supply.propose(draft, KIND, TOWNSHIP, people.supplier, 10, UNIT_PRICE, INVOICE_CID,
+                                {"from": people.handler})
+
+
+def test_warehouse_on_another_branch_is_refused(material_supply, people, plan_id):
+    with brownie.reverts(err("MaterialInvalidRegion", OTHER_TOWNSHIP)):
+        material_supply.propose(plan_id, KIND, OTHER_TOWNSHIP, people.other_supplier, 10, UNIT_PRICE, INVOICE_CID,
+                                {"from": people.handler})
+
+
+def test_procurement_without_quantity_is_refused(material_supply, people, plan_id):
+    with brownie.reverts(err("MaterialInvalidProcurement", 1)):
+        material_supply.propose(plan_id, KIND, TOWNSHIP, people.supplier, 0, UNIT_PRICE, INVOICE_CID,
+                                {"from": people.handler})
+
+
+def test_goods_received_only_by_a_dispatcher_of_the_warehouse(material_supply, approval_hub, people,
+                                                              route_approvers, plan_id, role):
+    procurement = approved_procurement(material_supply, approval_hub, people.handler, people.supplier,
+                                       route_approvers, plan_id, quantity=10)
+    with brownie.reverts(err("MaterialUnauthorized", people.handler, role["DISPATCHER"], TOWNSHIP)):
+        material_supply.receiveGoods(procurement, "bafkreigoodsreceipt", {"from": people.handler})
+
+
+def test_procurement_is_received_once(material_supply, procured, people):
+    with brownie.reverts(err("MaterialWrongStatus", procured, RECEIVED)):
+        material_supply.receiveGoods(procured, "bafkreigoodsreceipt", {"from": people.dispatcher})
+
+
+def test_goods_not_received_cannot_be_dispatched(material_supply, people, plan_id):
+    procurement = material_supply.propose(plan_id, KIND, TOWNSHIP, people.supplier, 10, UNIT_PRICE, INVOICE_CID,
+                                          {"from": people.handler}).return_value
+    with brownie.reverts(err("MaterialWrongStatus", procurement, PROPOSED)):
+        material_supply.dispatch(procurement, VILLAGE, 1, {"from": people.dispatcher})
+
+
+def test_delivery_of_an_unknown_dispatch_is_refused(material_supply, people):
+    with brownie.reverts(err("MaterialUnknownDispatch", 99)):
+        material_supply.deliver(99, 0, UNBOUND, 1, b"", "bafkreisignedform", {"from": people.grid_worker})
+
+
+def test_delivery_row_beyond_the_list_is_refused(material_supply, dispatched, people):
+    with brownie.reverts(err("MaterialInvalidRow", dispatched, 255)):
+        material_supply.deliver(dispatched, 255, UNBOUND, 1, b"", "bafkreisignedform", {"from": people.grid_worker})
+
+
+def test_delivery_of_nothing_is_refused(material_supply, dispatched, people):
+    with brownie.reverts(err("MaterialZeroQuantity")):
+        material_supply.deliver(dispatched, 0, UNBOUND, 0, b"", "bafkreisignedform", {"from": people.grid_worker})
+
+
+def test_supervision_applies_no_consequence_to_materials(material_supply, dispatched, accounts):
+    with brownie.reverts(err("SupervisedNotSupervision", accounts[9])):
+        material_supply.applyConsequence(material_supply.dispatchTarget(dispatched), 1, {"from": accounts[9]})
+
+
+def test_only_the_hub_decides_a_procurement(material_supply, procured, accounts):
+    subject = material_supply.procurementSubject(procured)
+    with brownie.reverts(err("ApprovalClientNotHub", accounts[9])):
+        material_supply.onApprovalDecided(subject, True, {"from": accounts[9]})

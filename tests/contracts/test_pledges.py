@@ -84,3 +84,22 @@ def test_fulfilled_pledge_is_never_overdue(social_pledges, enterprise, plan_offi
     due = social_pledges.pledgeOf(pledge_id)["dueDate"]
     with brownie.reverts(err("PledgeNotOverdue", pledge_id, due)):
         social_pledges.markOverdue(pledge_id, {"from": accounts[9]})
+
+
+def test_pledge_to_a_draft_plan_is_refused(social_pledges, plan_registry, plan_officials, enterprise, chain):
+    from .conftest import plan_terms
+
+    draft = plan_registry.create(VILLAGE, 6, 101, plan_terms(), {"from": plan_officials.department}).return_value
+    with brownie.reverts(err("PledgeInvalidPlan", draft)):
+        make_pledge(social_pledges, enterprise, draft, chain)
+
+
+def test_fulfilment_of_an_unknown_pledge_is_refused(social_pledges, plan_officials):
+    with brownie.reverts(err("PledgeUnknown", 99)):
+        social_pledges.confirmFulfilment(99, 1, "bafkreicontracts", {"from": plan_officials.department})
+
+
+def test_fulfilment_without_evidence_is_refused(social_pledges, enterprise, plan_officials, plan_id, chain):
+    pledge_id = make_pledge(social_pledges, enterprise, plan_id, chain)
+    with brownie.reverts(err("PledgeEvidenceRequired")):
+        social_pledges.confirmFulfilment(pledge_id, 1, "", {"from": plan_officials.department})

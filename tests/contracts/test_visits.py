@@ -141,3 +141,8 @@ def test_open_obligation_keeps_its_due_date_on_a_later_service(follow_up_visits,
     tx = follow_up_visits.noteService(plan_id, HOUSEHOLD, {"from": followup_officials.recorder})
     assert "VisitRequired" not in tx.events
     assert follow_up_visits.obligationOf(plan_id, HOUSEHOLD)["dueBy"] == served + 7 * DAY
+
+
+def test_visit_window_of_an_unknown_plan_is_refused(follow_up_visits, plan_officials):
+    with brownie.reverts(err("VisitUnknownPlan", 999)):
+        follow_up_visits.setVisitWindow(999, 7, {"from": plan_officials.department})
