@@ -105,9 +105,9 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
         _, levels = hub.route(hub.subjectOf(subject)["routeId"])
         for index, level in enumerate(levels):
             approver = approvers[(ROLE_BY_ID[bytes(level[0])], level[1])]
-            last = index + 1 == len(levels)
+            completes = ": completes, calls PlanRegistry back" if index + 1 == len(levels) else ""
             record(f"{label}_{index}", hub.approve(subject, index, {"from": approver}).gas_used,
-                   f"({ROLE_BY_ID[bytes(level[0])]} level {level[1]}{': completes, calls PlanRegistry back' if last else ''})")
+                   f"({ROLE_BY_ID[bytes(level[0])]} level {level[1]}{completes})")
 
     due = chain[-1].timestamp + 90 * DAY
     tx = plans.create(TOWNSHIP, SupportType.PROJECT, 101, terms(due), {"from": department})

@@ -9,10 +9,14 @@
    made in data/demo (never committed);
 4. an admitted household from the batch manifest is filed, approved by village leader, township reviewer and
    county leader, the chain's clock is moved past its public notice, and the procedure completed;
-5. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions);
-6. execution and assessment on that household (assessment.demo): a procurement, a delivery with its signed
-   receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an assessment committed from the
-   chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
+5. a project, a fund and an industry plan of the first village's township approved (govchain.flow);
+6. earmarked funds (govchain.funding_demo): an appropriation approved and minted, a fund plan of the household's
+   village approved, escrowed, its first tranche released, and one payment batch paying the household both
+   ways — to the wallet the intake clerk bound, and by a bank instruction the bank confirms;
+7. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions, the funds);
+8. execution and assessment on that household (assessment.demo): a procurement paid from a material plan's
+   tranche, a delivery with its receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an
+   assessment committed from the chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
 
 Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
 admitted household is registered. The steps are govchain.flow's, which the end-to-end test runs too.
@@ -75,19 +79,26 @@ def main(argv: list[str] | None = None) -> int:
         deployed = deploy_with_brownie(node.port)
         registry = DeploymentRegistry(os.environ["GOVCHAIN_DEPLOYMENTS"])
         network = NetworkConfig(rpc_url=node.rpc_url, chain_id=LOCAL_CHAIN_ID, deployments_path=registry.path)
-        print("3. Roles, oracles (k = 2) and 4. a household's registration (建档立卡)")
+        print("3. Roles, oracles (k = 2), 4. a household's registration (建档立卡) and 5. support plans (振兴计划)")
         result = flow.run_flow(network, ipfs.api_url, table, demo_dir / "oracle-state", key.env())
-        print(f"\n5. Summary (chain {LOCAL_CHAIN_ID}, deployment registry {registry.path}):")
-        for line in flow.summary_lines(result):
+        print("6. Earmarked funds (资金发放): a fund plan pays the household to its wallet and by bank")
+        from govchain.chain import Chain
+        from govchain.funding_demo import fund_and_pay, funding_lines
+        from oracle.merkle import StandardMerkleTree
+
+        registration = result.registration
+        funding = fund_and_pay(Chain(network), flow.Actors.anvil_defaults(), registration.household_id,
+                               registration.region, result.county, StandardMerkleTree.from_leaf_hashes)
+        print(f"\n7. Summary (chain {LOCAL_CHAIN_ID}, deployment registry {registry.path}):")
+        for line in flow.summary_lines(result) + funding_lines(funding):
             print(line)
         missing = [name for name in result.addresses if name not in deployed]
         if missing:
             print(f"  (not deployed by this run's script: {', '.join(missing)})")
         from assessment.demo import run_execution
-        from govchain.chain import Chain
 
-        print("\n6. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
-        run_execution(Chain(network), result.registration.household_id, result.registration.region, result.county)
+        print("\n8. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
+        run_execution(Chain(network), registration.household_id, registration.region, result.county)
     print(f"\nIPFS and anvil stopped; anvil's state is saved for the next `make demo` "
           f"({time.perf_counter() - started:.0f} s in all).")
     return 0

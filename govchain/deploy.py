@@ -404,8 +404,8 @@ def define_banded_routes(platform: Platform, sender: Sender, banded: Mapping[tup
                 receipt = platform.web3.eth.get_transaction_receipt(tx)
                 defined[key] = hub.events.RouteDefined().process_receipt(receipt)[0]["args"]["routeId"]
             route_ids.append(defined[key])
-        sender.send("ApprovalHub", hub.address, "setRouteBands",
-                    (kind, support_type, [(max_amount, route_id) for (max_amount, _), route_id in zip(bands, route_ids)]))
+        encoded_bands = [(max_amount, route_id) for (max_amount, _), route_id in zip(bands, route_ids)]
+        sender.send("ApprovalHub", hub.address, "setRouteBands", (kind, support_type, encoded_bands))
         chosen[(kind, support_type)] = route_ids
     return chosen
 

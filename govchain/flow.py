@@ -11,7 +11,11 @@ IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the 
 4. :func:`register_household` — an admitted household from the batch manifest on IPFS is filed by the intake
    clerk with the manifest's filing arguments, approved along its route, shown in public notice (the chain's
    clock is moved past it) and completed. A household already registered is skipped, one left half-way by an
-   interrupted run is carried on, so running the flow again on the same chain never fails.
+   interrupted run is carried on, so running the flow again on the same chain never fails;
+5. :func:`approve_demo_plans` — a project, a fund and an industry plan (振兴计划) of the first village's township,
+   each drafted by the township's department officer with its document on IPFS, submitted and approved along
+   the route its type and budget choose (a fund plan also by the county treasury). A plan approved by an earlier
+   run is kept, one left half-way is carried on.
 
 Accounts are anvil's default ones (unlocked, funded; derived from its well-known development mnemonic): the
 first deploys and administers, the others are the oracles and the officials, all distinct, so the separation
@@ -20,6 +24,7 @@ of duties of the approval hub holds (the submitter never approves, no one approv
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -77,10 +82,15 @@ class Actors:
     village_leader: str
     township_reviewer: str
     county_leader: str
+    # Plans (step 5): the department officer owning them, a township LEADER and a county TREASURY official who
+    # approve them beside the county leader. Empty: no plan step.
+    department: str = ""
+    township_leader: str = ""
+    treasury: str = ""
 
     @classmethod
     def anvil_defaults(cls, oracles: int = 2) -> "Actors":
-        accounts = [anvil_account(i) for i in range(oracles + 5)]
+        accounts = [anvil_account(i) for i in range(oracles + 8)]
         officials = [a.address for a in accounts[oracles + 1:]]
         return cls(accounts[0].address, tuple(accounts[1:oracles + 1]), *officials)
 
@@ -93,6 +103,10 @@ class Actors:
             grants.append(("REVIEWER", self.township_reviewer, township))
         for village in sorted(villages):
             grants += [("INTAKE_CLERK", self.clerk, village), ("LEADER", self.village_leader, village)]
+        if self.department:
+            for township in sorted({regions.ancestor_at(v, regions.RegionLevel.TOWNSHIP) for v in villages}):
+                grants += [("DEPARTMENT", self.department, township), ("LEADER", self.township_leader, township)]
+            grants.append(("TREASURY", self.treasury, county))
         return grants
 
     def officials(self) -> list[str]:
@@ -416,6 +430,108 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
     return done
 
 
+# ---------------------------------------------------------------------------------------------- plans
+
+# IPlanRegistry.SupportType and PlanStatus names, by value (govchain.plans mirrors the enums).
+DEMO_PLAN_TYPES = ("PROJECT", "FUND", "INDUSTRY")
+# A plan that ended this way makes way for a new one of its type; Returned is left to its owner.
+_ENDED = ("REJECTED", "CANCELLED", "CLOSED")
+
+
+@dataclass
+class PlanRun:
+    plan_id: int
+    support_type: str
+    status: str
+    txs: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def demo_plan_terms(support_type: str, now: int, document_cid: str) -> tuple:
+    """PlanTerms of a demo plan: 300,000 yuan in three tranches of 100,000 due a quarter apart, one KPI, and for
+    a fund plan households in their transition period too."""
+    from govchain.deploy import YUAN
+    from govchain.plans import IN_TRANSITION, REGISTERED
+
+    statuses = REGISTERED | (IN_TRANSITION if support_type == "FUND" else 0)
+    milestones = [(100_000 * YUAN, now + (i + 1) * 90 * 86_400, document_cid) for i in range(3)]
+    kpis = [(keccak(text="kpi:households-above-income-line"), 50)]
+    return (300_000 * YUAN, document_cid, (statuses, b"\x00" * 32, ""), kpis, milestones)
+
+
+def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: int,
+                       add_document: Callable[[bytes, str], str], log: Log = print) -> list[PlanRun]:
+    """One plan of each of DEMO_PLAN_TYPES in ``township``, drafted by ``actors.department`` (its document added
+    with ``add_document(content, name)``, returning a CID), submitted and approved level by level on the hub by
+    the demo officials holding each level's role. A plan of the type already approved (or executing, completed)
+    by an earlier run is kept; one left drafted or submitted is carried on."""
+    from govchain.plans import PlanStatus, SupportType
+
+    owner = roles.functions.officialOf(actors.department).call()
+    approvers = [actors.township_leader, actors.county_leader, actors.treasury]
+    existing: dict[int, int] = {}
+    for plan_id in range(1, plans.functions.planCount().call() + 1):
+        # IPlanRegistry.Plan: region, category, owner, supportType, status, ...
+        region, _, plan_owner, support_type = plans.functions.planOf(plan_id).call()[:4]
+        if region == township and plan_owner == owner:
+            existing[support_type] = plan_id
+    runs = []
+    for name in DEMO_PLAN_TYPES:
+        support_type = SupportType[name]
+        plan_id = existing.get(support_type)
+        status = PlanStatus(plans.functions.statusOf(plan_id).call()).name if plan_id else None
+        run = PlanRun(plan_id or 0, name, status or "")
+        if status is None or status in _ENDED:
+            now = web3.eth.get_block("latest")["timestamp"]
+            document = json.dumps({"plan": f"demo {name.lower()} plan", "township": township, "budgetYuan": 300_000,
+                                   "milestones": 3}, sort_keys=True).encode()
+            cid = add_document(document, f"plan-{name.lower()}.json")
+            tx = transact(web3, plans.functions.create(township, support_type, 101, demo_plan_terms(name, now, cid)),
+                          actors.department, f"drafting a {name.lower()} plan")
+            receipt = web3.eth.get_transaction_receipt(tx)
+            run.plan_id = plans.events.PlanDrafted().process_receipt(receipt)[0]["args"]["planId"]
+            run.txs["draft (department)"] = tx
+            status = "DRAFT"
+        else:
+            run.note = "kept from an earlier run" if status != "DRAFT" and status != "SUBMITTED" else "carried on"
+        if status == "DRAFT":
+            run.txs["submit (department)"] = transact(web3, plans.functions.submit(run.plan_id), actors.department,
+                                                      f"submitting plan {run.plan_id}")
+            status = "SUBMITTED"
+        if status == "SUBMITTED":
+            latest = plans.functions.planOf(run.plan_id).call()[6]
+            subject = plans.functions.versionSubject(run.plan_id, latest).call()
+            run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers))
+        run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
+        log(f"  plan {run.plan_id} ({name.lower()}): {run.status}" + (f" ({run.note})" if run.note else ""))
+        runs.append(run)
+    return runs
+
+
+def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, officials: list[str]) -> dict[str, str]:
+    """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
+    the level's role, did not submit and has not approved it; returns the transactions."""
+    txs = {}
+    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
+    _, levels = hub.functions.route(route_id).call()
+    while state == SUBJECT_PENDING:
+        role, region_level = bytes(levels[level][0]), levels[level][1]
+        level_region = regions.ancestor_at(region, regions.RegionLevel(region_level))
+        approver = next(
+            (a for a in officials
+             if a != submitter and not hub.functions.hasApproved(subject, a).call()
+             and roles.functions.hasRoleIn(role, a, level_region).call()),
+            None,
+        )
+        if approver is None:
+            raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role, role.hex())} over {level_region} for "
+                            f"level {level} of subject {subject}.")
+        txs[f"approve L{level} {ROLE_BY_ID.get(role)} {level_region}"] = transact(
+            web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
+        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+    return txs
+
+
 # ---------------------------------------------------------------------------------------------- the flow
 
 
@@ -427,6 +543,7 @@ class FlowResult:
     registration: Registration
     role_grants: int
     seconds: dict[str, float]
+    plans: list[PlanRun] = field(default_factory=list)
 
 
 def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
@@ -463,8 +580,18 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     manifest = fetch_manifest(ipfs, batch.manifest_cid, expected_root=batch.root)
     registration = register_household(web3, households, hub, roles, manifest, actors, log)
     seconds["registration"] = time.perf_counter() - started
-    addresses = {n: chain.address_of(n) for n in ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry")}
-    return FlowResult(addresses, county, batch, registration, len(granted), seconds)
+
+    plan_runs = []
+    if actors.department:
+        started = time.perf_counter()
+        township = regions.ancestor_at(villages[0], regions.RegionLevel.TOWNSHIP)
+        plan_runs = approve_demo_plans(web3, chain.contract("PlanRegistry"), hub, roles, actors, township,
+                                       ipfs.add, log)
+        seconds["plans"] = time.perf_counter() - started
+    names = ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry", "Supervision",
+             "PlanRegistry", "Disclosure")
+    addresses = {n: chain.address_of(n) for n in names}
+    return FlowResult(addresses, county, batch, registration, len(granted), seconds, plan_runs)
 
 
 def summary_lines(result: FlowResult) -> list[str]:
@@ -481,5 +608,9 @@ def summary_lines(result: FlowResult) -> list[str]:
         ("status", r.status + (f" ({r.note})" if r.note else "")),
     ]
     rows += [(f"tx {what}", tx) for what, tx in r.txs.items()]
+    for run in result.plans:
+        rows.append((f"plan {run.plan_id}", f"{run.support_type.lower()}: {run.status}"
+                     + (f" ({run.note})" if run.note else "")))
+        rows += [(f"  tx {what}", tx) for what, tx in run.txs.items()]
     width = max(len(label) for label, _ in rows)
     return [f"  {label:<{width}}  {value}" for label, value in rows]

@@ -84,7 +84,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// A wallet bound before is replaced. Emits a {WalletBound} event.
     function bindWallet(bytes32 household, address wallet, string calldata evidenceCid) external {
         uint64 region = _clerkOf(household);
-        if (bytes(evidenceCid).length == 0) revert PaymentInvalidBatch();
+        if (bytes(evidenceCid).length == 0) revert PaymentEvidenceRequired();
         bytes32 holder = _walletHouseholds[wallet];
         if (wallet == address(0) || token.accessOf(wallet) != 0 || (holder != 0 && holder != household)) {
             revert PaymentInvalidWallet(wallet);
@@ -490,7 +490,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     function _setBank(bytes32 household, bool enrolled, string calldata cid) private {
         uint64 region = _clerkOf(household);
-        if (bytes(cid).length == 0) revert PaymentInvalidBatch();
+        if (bytes(cid).length == 0) revert PaymentEvidenceRequired();
         _bindings[household].bank = enrolled;
         emit BankEnrolment(household, region, enrolled, cid, msg.sender);
     }

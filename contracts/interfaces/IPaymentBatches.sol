@@ -144,6 +144,9 @@ interface IPaymentBatches {
     /// @notice Plan `planId` has no funds linked in the ledger.
     error PaymentPlanNotFunded(uint256 planId);
 
+    /// @notice A wallet binding or a bank enrolment needs its evidence (or reason) document.
+    error PaymentEvidenceRequired();
+
     /// @notice A batch needs a root, entries and a total.
     error PaymentInvalidBatch();
 

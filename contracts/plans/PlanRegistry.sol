@@ -22,9 +22,9 @@ import {RegionCode} from "../utils/RegionCode.sol";
 /// {SubjectId}). So a rejected milestone reported again is a fresh subject, and the hub's callback tells by its
 /// subject what was decided.
 /// Invariants: a version in force or awaiting approval keeps every reported or approved milestone with its
-/// amount, and a budget not below the committed amount (checked when it is drafted, and when a milestone is
-/// reported while it awaits approval); the hub's callbacks never revert (a decision that no longer applies, on a
-/// withdrawn version, changes nothing).
+/// amount (checked when it is drafted, and when a milestone is reported while it awaits approval), so its budget,
+/// which its milestones never exceed, covers the committed amount; the hub's callbacks never revert (a decision
+/// that no longer applies, on a withdrawn version, changes nothing).
 contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @notice Subject kinds on the hub (one namespace for every client; govchain/deploy.py SUBJECT_KINDS).
     uint8 public constant PLAN_KIND = 3;
@@ -182,11 +182,13 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     }
 
     /// @inheritdoc IPlanRegistry
-    /// @dev Requirements: the caller owns the plan; the plan is executing and not frozen; every milestone of the
-    /// version in force is approved. Emits a {PlanStatusChanged} event.
+    /// @dev Requirements: the caller owns the plan; the plan is executing and not frozen; no amendment is drafted
+    /// or awaits approval; every milestone of the version in force is approved. Emits a {PlanStatusChanged} event.
     function complete(uint256 planId) external notFrozen(planTarget(planId)) {
         Plan storage plan = _ownedPlan(planId);
         if (plan.status != PlanStatus.Executing) revert PlanWrongStatus(planId, plan.status);
+        // An amendment decided after completion could bring milestones the plan never carried out.
+        _checkNothingPending(planId, plan);
         uint256 count = _versions[planId][plan.currentVersion].milestones.length;
         for (uint256 i = 0; i < count; ++i) {
             if (_milestones[planId][uint8(i)].status != MilestoneStatus.Approved) revert PlanMilestoneOpen(planId, i);
@@ -216,9 +218,8 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @inheritdoc IPlanRegistry
     /// @dev Requirements: the caller is a HANDLER over the plan's region; neither the plan nor the milestone is
     /// frozen; the plan is executing; the version in force has milestone `index`, planned or rejected before;
-    /// `evidenceCid` is not empty; a version awaiting approval keeps the milestone with its amount and a budget
-    /// covering the new committed amount. Opens the report's approval subject (kind Milestone, the plan's type,
-    /// the tranche). Emits an {IApprovalHub-ApprovalTransition} (Submitted) and a {MilestoneStatusChanged} event.
+    /// `evidenceCid` is not empty; a version awaiting approval keeps the milestone with its amount. Opens the
+    /// report's approval subject (kind Milestone, the plan's type, the tranche). Emits an {IApprovalHub-ApprovalTransition} (Submitted) and a {MilestoneStatusChanged} event.
     function reportMilestone(uint256 planId, uint8 index, string calldata evidenceCid)
         external
         notFrozen(planTarget(planId))
@@ -495,7 +496,9 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         uint16 latest = plan.latestVersion;
         VersionStatus status = _versionStatus(planId, latest);
         // slither-disable-next-line incorrect-equality (an enum compared, not a balance anyone can change)
-        if (status == VersionStatus.Draft || status == VersionStatus.Submitted) revert PlanVersionPending(planId, latest);
+        if (status == VersionStatus.Draft || status == VersionStatus.Submitted) {
+            revert PlanVersionPending(planId, latest);
+        }
     }
 
     /// @dev The tranche and the attempt number of a new report of milestone `index`, after checking that the
@@ -513,17 +516,15 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
             revert PlanMilestoneWrongStatus(planId, index, progress.status);
         }
         amount = milestones[index].amount;
-        _checkPendingKeeps(planId, plan, index, amount, plan.committed + amount);
+        _checkPendingKeeps(planId, plan, index, amount);
         // At most 255 reports of one milestone: each is a subject of its own.
         attempt = progress.attempts + 1;
     }
 
-    /// @dev A milestone reported while an amendment is drafted or awaits approval must stay as it is there, and
-    /// the amendment's budget must cover the new committed amount (the rule {amend} checks, kept as both move).
-    function _checkPendingKeeps(uint256 planId, Plan storage plan, uint8 index, uint64 amount, uint64 committed)
-        private
-        view
-    {
+    /// @dev A milestone reported while an amendment is drafted or awaits approval must stay as it is there (the
+    /// rule {amend} checks, kept as both move). The amendment's budget then still covers the committed amount:
+    /// every reported milestone is in it with its amount, and its milestones add up to at most its budget.
+    function _checkPendingKeeps(uint256 planId, Plan storage plan, uint8 index, uint64 amount) private view {
         uint16 latest = plan.latestVersion;
         if (latest == plan.currentVersion) return;
         StoredVersion storage pending = _versions[planId][latest];
@@ -531,7 +532,6 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
         if (index >= pending.milestones.length || pending.milestones[index].amount != amount) {
             revert PlanMilestoneLocked(planId, index);
         }
-        if (pending.budget < committed) revert PlanBudgetBelowCommitted(planId, pending.budget, committed);
     }
 
     /// @dev Whether version `version` of the plan may be withdrawn: drafted, or submitted and returned for

@@ -177,6 +177,18 @@ def test_an_unknown_plan_is_not_linked(fund_ledger, minted, people):
         fund_ledger.linkPlan(999, minted, HOUSEHOLD_CAP, {"from": people.treasury})
 
 
+def test_a_plan_outside_the_appropriations_region_is_not_linked(fund_ledger, approval_hub, plan_registry, people,
+                                                                  plan_officials, route_approvers, fund_households):
+    from tests.contracts.conftest import OTHER_VILLAGE_SAME_TOWNSHIP
+
+    village_appropriation = approve_appropriation(fund_ledger, approval_hub, people.treasury, route_approvers,
+                                                  region=VILLAGE)
+    elsewhere = executing_plan(plan_registry, approval_hub, plan_officials.department, route_approvers,
+                               region=OTHER_VILLAGE_SAME_TOWNSHIP)
+    with brownie.reverts(err("FundPlanOutsideRegion", elsewhere, OTHER_VILLAGE_SAME_TOWNSHIP, VILLAGE)):
+        fund_ledger.linkPlan(elsewhere, village_appropriation, HOUSEHOLD_CAP, {"from": people.treasury})
+
+
 def test_a_plan_is_linked_once(fund_ledger, escrowed, minted, people):
     with brownie.reverts(err("FundPlanLink", escrowed, True)):
         fund_ledger.linkPlan(escrowed, minted, HOUSEHOLD_CAP, {"from": people.treasury})

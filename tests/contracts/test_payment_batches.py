@@ -76,6 +76,19 @@ def test_an_intake_clerk_binds_a_wallet_with_evidence(payment_batches, people, f
     assert payment_batches.bindingOf(household_id("watched"))["wallet"] == people.wallets[2]
 
 
+def test_a_wallet_is_bound_only_with_evidence(payment_batches, people, funded):
+    with brownie.reverts(err("PaymentEvidenceRequired")):
+        payment_batches.bindWallet(household_id("watched"), people.wallets[2], "", {"from": people.clerk})
+
+
+def test_an_intake_clerk_enrols_and_withdraws_a_bank_channel(payment_batches, people, funded):
+    household = household_id("admitted")
+    tx = payment_batches.enrolBank(household, "bafkreibankevidence", {"from": people.clerk})
+    assert (tx.events["BankEnrolment"]["enrolled"], payment_batches.bindingOf(household)["bank"]) == (True, True)
+    payment_batches.withdrawBank(household, "bafkreireason", {"from": people.clerk})
+    assert not payment_batches.bindingOf(household)["bank"]
+
+
 def test_only_an_intake_clerk_of_the_households_village_binds_a_wallet(payment_batches, people, role, officials,
                                                                         funded):
     with brownie.reverts(err("PaymentUnauthorized", officials.other_clerk, role["INTAKE_CLERK"], VILLAGE)):

@@ -272,6 +272,15 @@ def test_a_plan_completes_when_every_milestone_is_approved(plan_registry, owner,
     assert plan_registry.statusOf(executing) == PlanStatus.COMPLETED
 
 
+def test_a_plan_with_an_amendment_pending_does_not_complete(plan_registry, owner, executing, plan_officials,
+                                                           approval_hub, route_approvers):
+    for index in range(3):
+        walk_route(approval_hub, report(plan_registry, executing, index, plan_officials.handler), route_approvers)
+    plan_registry.amend(executing, plan_terms(), {"from": owner})
+    with brownie.reverts(err("PlanVersionPending", executing, 2)):
+        plan_registry.complete(executing, {"from": owner})
+
+
 def test_a_plan_with_a_milestone_open_does_not_complete(plan_registry, owner, executing, plan_officials,
                                                        approval_hub, route_approvers):
     walk_route(approval_hub, report(plan_registry, executing, 0, plan_officials.handler), route_approvers)
@@ -528,3 +537,44 @@ def test_the_village_region_is_accepted_for_plans_too(plan_registry, role_regist
     # A department officer over a township covers its villages.
     plan_id = create(plan_registry, owner, region=VILLAGE)
     assert plan_registry.planOf(plan_id)["region"] == VILLAGE
+
+
+def test_a_milestone_whose_amount_a_pending_amendment_changes_is_not_reported(plan_registry, owner, executing,
+                                                                               plan_officials):
+    plan_registry.amend(executing, plan_terms(milestones=[100_000 * YUAN, 99_999 * YUAN]), {"from": owner})
+    with brownie.reverts(err("PlanMilestoneLocked", executing, 1)):
+        report(plan_registry, executing, 1, plan_officials.handler)
+
+
+def test_a_returned_milestone_report_is_resubmitted_by_its_handler(plan_registry, executing, plan_officials,
+                                                                   approval_hub, route_approvers):
+    subject = report(plan_registry, executing, 0, plan_officials.handler)
+    approval_hub.returnForRevision(subject, "bafkreicomment", {"from": plan_officials.county_department})
+    approval_hub.resubmit(subject, "bafkreirevision", {"from": plan_officials.handler})
+    walk_route(approval_hub, subject, route_approvers)
+    assert plan_registry.milestoneOf(executing, 0)["status"] == MilestoneStatus.APPROVED
+
+
+def test_a_handler_who_lost_the_role_does_not_resubmit_a_returned_report(plan_registry, executing, plan_officials,
+                                                                         approval_hub, role_registry, role, admin):
+    subject = report(plan_registry, executing, 0, plan_officials.handler)
+    approval_hub.returnForRevision(subject, "bafkreicomment", {"from": plan_officials.county_department})
+    role_registry.revokeRoleIn(role["HANDLER"], plan_officials.handler, TOWNSHIP, {"from": admin})
+    with brownie.reverts(err("ApprovalSubmitterLacksRole", subject, plan_officials.handler, role["HANDLER"],
+                             TOWNSHIP)):
+        approval_hub.resubmit(subject, "bafkreirevision", {"from": plan_officials.handler})
+
+
+def test_an_outcome_report_needs_evidence(plan_registry, executing, plan_officials):
+    with brownie.reverts(err("PlanEvidenceRequired")):
+        plan_registry.reportOutcome(executing, [37], "", {"from": plan_officials.handler})
+
+
+def test_the_owner_withdraws_an_amendment_returned_for_revision(plan_registry, owner, executing, approval_hub,
+                                                                officials):
+    plan_registry.amend(executing, plan_terms(), {"from": owner})
+    subject = submit(plan_registry, executing, owner)
+    approval_hub.returnForRevision(subject, "bafkreicomment", {"from": officials.township_leaders[0]})
+    plan_registry.withdrawAmendment(executing, {"from": owner})
+    assert plan_registry.versionOf(executing, 2)["status"] == VersionStatus.WITHDRAWN
+    assert plan_registry.planOf(executing)["pendingVersion"] == 0

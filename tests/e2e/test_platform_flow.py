@@ -11,6 +11,7 @@ import pytest
 from eth_utils import keccak
 
 from govchain import flow
+from govchain.chain import Chain
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
@@ -75,3 +76,20 @@ def test_no_id_number_appears_in_the_manifest_or_in_any_calldata(platform):
                  hashlib.sha256(id_number.encode()).digest(), keccak(text=id_number)]
         leaked += [id_number for form in forms if form in published]
     assert calldata > 20 and leaked == []
+
+
+def test_a_plan_of_each_of_three_types_ends_approved_through_its_route(platform):
+    runs = platform.first.plans
+    plans = Chain(platform.chain.network_config()).contract("PlanRegistry")
+    assert [run.support_type for run in runs] == list(flow.DEMO_PLAN_TYPES)
+    assert all(run.status == "APPROVED" for run in runs)
+    # A fund plan's route has one level more (the county treasury) than a project's.
+    approvals = {run.support_type: sum(1 for what in run.txs if what.startswith("approve")) for run in runs}
+    assert approvals == {"PROJECT": 2, "FUND": 3, "INDUSTRY": 2}
+    assert [plans.functions.planOf(run.plan_id).call()[3] for run in runs] == [2, 3, 5]  # SupportType values
+
+
+def test_a_second_run_keeps_the_approved_plans(platform):
+    again = platform.run()
+    assert [run.plan_id for run in again.plans] == [run.plan_id for run in platform.first.plans]
+    assert all(run.status == "APPROVED" and not run.txs for run in again.plans)
