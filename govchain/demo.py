@@ -14,7 +14,9 @@
    village approved, escrowed, its first tranche released, and one payment batch paying the household both
    ways — to the wallet the intake clerk bound, and by a bank instruction the bank confirms;
 7. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions, the funds);
-   then IPFS and anvil are stopped by PID (anvil saves its state).
+8. execution and assessment on that household (assessment.demo): a procurement paid from a material plan's
+   tranche, a delivery with its receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an
+   assessment committed from the chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
 
 Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
 admitted household is registered. The steps are govchain.flow's, which the end-to-end test runs too.
@@ -93,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         missing = [name for name in result.addresses if name not in deployed]
         if missing:
             print(f"  (not deployed by this run's script: {', '.join(missing)})")
+        from assessment.demo import run_execution
+
+        print("\n8. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
+        run_execution(Chain(network), registration.household_id, registration.region, result.county)
     print(f"\nIPFS and anvil stopped; anvil's state is saved for the next `make demo` "
           f"({time.perf_counter() - started:.0f} s in all).")
     return 0

@@ -43,9 +43,11 @@ ANY_AMOUNT = 2**128 - 1
 REGISTRATION, EXIT = 1, 2  # IHouseholdRegistry.ProcedureKind
 PLAN, MILESTONE = PLAN_KIND, MILESTONE_KIND  # PlanRegistry.PLAN_KIND, MILESTONE_KIND (govchain.plans)
 APPROPRIATION, PAYMENT_BATCH = APPROPRIATION_KIND, PAYMENT_BATCH_KIND  # FundLedger, PaymentBatches (govchain.funds)
+PROCUREMENT = 7  # MaterialSupply.PROCUREMENT_KIND (issue 11)
 SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "household exit",
                                  PLAN: "support plan version", MILESTONE: "milestone report",
-                                 APPROPRIATION: "appropriation", PAYMENT_BATCH: "payment batch"}
+                                 APPROPRIATION: "appropriation", PAYMENT_BATCH: "payment batch",
+                                 PROCUREMENT: "material procurement"}
 
 # A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
 # Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
@@ -61,6 +63,9 @@ DEFAULT_ROUTES: dict[int, list[Level]] = {
     APPROPRIATION: [("LEADER", 3, 1, 7 * DAY)],
     # A payment batch (资金发放): the county TREASURY, which answers for the money, approves what is paid.
     PAYMENT_BATCH: [("TREASURY", 3, 1, 5 * DAY)],
+    # A procurement (商品采购): the county DEPARTMENT officer, who answers for the plan's execution, approves the
+    # supplier, quantity and price; the county TREASURY, which pays it from the released tranche, then too.
+    PROCUREMENT: [("DEPARTMENT", 3, 1, 5 * DAY), ("TREASURY", 3, 1, 5 * DAY)],
 }
 
 # Routes chosen by support type and amount band: {(kind, support type): [(max amount, levels), ...]} in
@@ -103,6 +108,8 @@ class Settings:
     """What a deployment is configured with."""
 
     oracle_quorum: int = 2
+    # Assessors that must agree on an assessment period's results (AssessmentRegistry, issue 11).
+    assessor_quorum: int = 2
     notice_period: int = 7 * DAY
     transition_period: int = 3 * 365 * DAY
     routes: Mapping[int, list[Level]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
@@ -189,6 +196,37 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
                              ("FundLedger", "setPayments", (at["PaymentBatches"],))],
     ),
+    # Follow-up visits and assessment (issue 11): visits read the household register and plans; assessment
+    # results are agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
+    ContractSpec(
+        "FollowUpVisits",
+        lambda at, s, _: (at["RoleRegistry"], at["HouseholdRegistry"], at["PlanRegistry"]),
+        after=("RoleRegistry", "HouseholdRegistry", "PlanRegistry"),
+    ),
+    ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
+    # Materials (issue 11): procurements approved on the hub and paid from a plan's released tranche (the ledger
+    # names it a spender), deliveries noted to the follow-up visits (a service recorder).
+    ContractSpec(
+        "MaterialSupply",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["PlanRegistry"], at["FundLedger"],
+                          at["HouseholdRegistry"], at["PaymentBatches"], at["FollowUpVisits"]),
+        after=("RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "HouseholdRegistry", "PaymentBatches",
+               "FollowUpVisits"),
+        kinds=(PROCUREMENT,),
+        setup=lambda at, s: [("FundLedger", "setSpender", (at["MaterialSupply"], True)),
+                             ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True))],
+    ),
+    # Crowdfunding (issue 11): the on-ramp mints what a BANK received, donations are held here until released
+    # by the plan's approved milestones: the token lets it mint and receive (a platform contract).
+    ContractSpec(
+        "Crowdfunding",
+        lambda at, s, _: (at["RoleRegistry"], at["FundToken"], at["PlanRegistry"], at["HouseholdRegistry"],
+                          at["PaymentBatches"]),
+        after=("RoleRegistry", "FundToken", "PlanRegistry", "HouseholdRegistry", "PaymentBatches"),
+        setup=lambda at, s: [("FundToken", "setAccess", (at["Crowdfunding"], PLATFORM | MINTER))],
+    ),
+    ContractSpec("SocialPledges", lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
+                 after=("RoleRegistry", "PlanRegistry")),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

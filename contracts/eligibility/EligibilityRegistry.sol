@@ -7,6 +7,7 @@ import {Governed} from "../access/Governed.sol";
 import {Roles} from "../access/Roles.sol";
 import {IEligibilityRegistry} from "../interfaces/IEligibilityRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {KOfNAgreement} from "../utils/KOfNAgreement.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
 import {EligibilityLeaf, EligibilityLeafHash} from "./EligibilityLeaf.sol";
 
@@ -17,7 +18,8 @@ import {EligibilityLeaf, EligibilityLeafHash} from "./EligibilityLeaf.sol";
 /// @dev Gas: an oracle's commit writes its own commitment and a vote counter; the commit reaching the quorum
 /// also writes the two-slot batch record, the scope's current batch and the superseded batch's mark, whatever
 /// the leaf count. A proof check reads the two-slot record only.
-contract EligibilityRegistry is IEligibilityRegistry, Governed {
+/// The agreement's store (commitments, votes, reference) is {KOfNAgreement}, shared with the assessments.
+contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
     using EligibilityLeafHash for EligibilityLeaf;
 
     // The votes for one commitment in one slot: the count in the low 8 bits, then the official ids (32 bits
@@ -34,10 +36,6 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     uint8 private _scopeLevels;
 
     mapping(bytes32 batchId => Batch) private _batches;
-    // The first commitment seen for a batch, replaced by the final one when they differ.
-    mapping(bytes32 batchId => bytes32) private _reference;
-    mapping(bytes32 batchId => mapping(address oracle => bytes32)) private _commitmentOf;
-    mapping(bytes32 batchId => mapping(bytes32 commitment => uint256 votes)) private _votes; // packed, see above
     mapping(uint64 scope => bytes32 batchId) private _current;
 
     /// @param roleRegistry grants ORACLE per region and governs (its administrators set the quorum)

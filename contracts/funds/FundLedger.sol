@@ -32,6 +32,10 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
     mapping(uint256 id => Appropriation) private _appropriations;
     mapping(uint256 planId => PlanFunds) private _plans;
     Totals private _totals;
+    // Issue 11 hook (materials), the smallest change that lets a procurement be paid from a plan's released
+    // tranche: contracts besides the payment contract that pay a plan's suppliers (MaterialSupply) may {draw}
+    // released funds (nothing to the bank) and move what they drew. Appended last: the layout above is unchanged.
+    mapping(address spender => bool) public spenders;
 
     constructor(IRoleRegistry roleRegistry, IApprovalHub hub, IFundToken fundToken, IPlanRegistry planRegistry)
         Governed(roleRegistry)
@@ -41,9 +45,27 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
         plans = planRegistry;
     }
 
+    /// @dev The payment contract, or (issue 11 hook) a spender drawing for wallets only. The payment contract's
+    /// own calls are decided by the first comparison, so their gas is unchanged.
+    modifier onlyPaymentsOrSpender(uint128 toBank) {
+        if ((msg.sender != payments || msg.sender == address(0)) && !(toBank == 0 && spenders[msg.sender])) {
+            revert FundNotPayments(msg.sender);
+        }
+        _;
+    }
+
     modifier onlyPayments() {
         if (msg.sender != payments || msg.sender == address(0)) revert FundNotPayments(msg.sender);
         _;
+    }
+
+    /// @notice Issue 11 hook: lets `spender` (the materials contract) draw a plan's released funds and move them
+    /// to the plan's suppliers, or stops it (governance).
+    function setSpender(address spender, bool allowed) external onlyGovernance {
+        spenders[spender] = allowed;
+        // OpenZeppelin's approve returns true or reverts: nothing to check.
+        // slither-disable-next-line unused-return
+        token.approve(spender, allowed ? type(uint256).max : 0);
     }
 
     /// @inheritdoc IFundLedger
@@ -204,7 +226,7 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
     /// @inheritdoc IFundLedger
     /// @dev Requirements: the caller is the payment contract; the plan is not settled; its released funds cover
     /// both amounts (the payment contract checks freezes and emits the per-household events).
-    function draw(uint256 planId, uint128 toWallets, uint128 toBank) external onlyPayments {
+    function draw(uint256 planId, uint128 toWallets, uint128 toBank) external onlyPaymentsOrSpender(toBank) {
         PlanFunds storage funds = _plans[planId];
         if (funds.settled) revert FundPlanSettled(planId);
         uint128 needed = toWallets + toBank;

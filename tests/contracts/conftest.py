@@ -524,3 +524,128 @@ def open_approved_batch(batches, hub, handler, route_approvers, plan_id, tree, t
                                  {"from": handler}).return_value
     walk_route(hub, batches.batchSubject(batch_id), route_approvers)
     return batch_id
+
+
+# --- follow-up visits and assessment (issue 11) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def followup_officials(accounts, admin, role_registry, role):
+    """grid_worker GRID_WORKER over VILLAGE, other_grid_worker GRID_WORKER over OTHER_VILLAGE_SAME_TOWNSHIP,
+    assessors (three) ASSESSOR over COUNTY, recorder: an account governance names a service recorder (standing in
+    for the materials contract in visit tests)."""
+    people = SimpleNamespace(grid_worker=accounts.add(), other_grid_worker=accounts.add(),
+                             assessors=[accounts.add() for _ in range(3)], recorder=accounts.add())
+    for account in (people.grid_worker, people.other_grid_worker, people.recorder, *people.assessors):
+        admin.transfer(account, "10 ether")
+    role_registry.grantRoleIn(role["GRID_WORKER"], people.grid_worker, VILLAGE, {"from": admin})
+    role_registry.grantRoleIn(role["GRID_WORKER"], people.other_grid_worker, OTHER_VILLAGE_SAME_TOWNSHIP,
+                              {"from": admin})
+    for assessor in people.assessors:
+        role_registry.grantRoleIn(role["ASSESSOR"], assessor, COUNTY, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def follow_up_visits(FollowUpVisits, platform, followup_officials, admin):
+    visits = FollowUpVisits.at(platform.addresses["FollowUpVisits"])
+    visits.setServiceRecorder(followup_officials.recorder, True, {"from": admin})
+    return visits
+
+
+@pytest.fixture(scope="module")
+def assessment_registry(AssessmentRegistry, platform, followup_officials):
+    """Needs 2 of the 3 county assessors (Settings.assessor_quorum)."""
+    return AssessmentRegistry.at(platform.addresses["AssessmentRegistry"])
+
+
+# --- materials (issue 11) -------------------------------------------------------------------------------------
+
+from eth_account import Account as _EthAccount  # noqa: E402
+
+from govchain.deploy import PROCUREMENT  # noqa: E402
+
+BAG = b"bag".ljust(32, b"\x00")
+UNIT_PRICE = 50 * YUAN
+INVOICE_CID = "bafkreiinvoice"
+
+
+@pytest.fixture(scope="module")
+def material_officials(accounts, admin, role_registry, role, followup_officials):
+    """dispatcher DISPATCHER over TOWNSHIP (the warehouse), supplier SUPPLIER over TOWNSHIP, other_supplier
+    SUPPLIER over OTHER_TOWNSHIP; grid_worker and other_grid_worker of followup_officials."""
+    people = SimpleNamespace(dispatcher=accounts.add(), supplier=accounts.add(), other_supplier=accounts.add(),
+                             grid_worker=followup_officials.grid_worker,
+                             other_grid_worker=followup_officials.other_grid_worker)
+    admin.transfer(people.dispatcher, "10 ether")
+    role_registry.grantRoleIn(role["DISPATCHER"], people.dispatcher, TOWNSHIP, {"from": admin})
+    role_registry.grantRoleIn(role["SUPPLIER"], people.supplier, TOWNSHIP, {"from": admin})
+    role_registry.grantRoleIn(role["SUPPLIER"], people.other_supplier, OTHER_TOWNSHIP, {"from": admin})
+    return people
+
+
+@pytest.fixture(scope="module")
+def material_supply(MaterialSupply, platform, admin, material_officials, follow_up_visits):
+    """The materials contract, its procurement route (county DEPARTMENT, county TREASURY) defined, and kind 1
+    (bags) defined."""
+    define_route(platform, NodeAccountSender(platform.web3, admin.address), PROCUREMENT, DEFAULT_ROUTES[PROCUREMENT])
+    supply = MaterialSupply.at(platform.addresses["MaterialSupply"])
+    supply.defineKind(BAG, "bafkreifertiliserbag", {"from": admin})
+    return supply
+
+
+def _chain_id() -> int:
+    from brownie import web3 as brownie_web3
+
+    return brownie_web3.eth.chain_id
+
+
+def receipt_signature(wallet, supply, dispatch_id: int, row: int, household: bytes, quantity: int) -> bytes:
+    """The EIP-712 MaterialReceipt signature of a household's bound `wallet` (a brownie LocalAccount)."""
+    signed = _EthAccount.sign_typed_data(
+        wallet.private_key,
+        {"name": "GovChain MaterialSupply", "version": "1", "chainId": _chain_id(), "verifyingContract": supply.address},
+        {"MaterialReceipt": [{"name": "dispatchId", "type": "uint256"}, {"name": "row", "type": "uint8"},
+                             {"name": "household", "type": "bytes32"}, {"name": "quantity", "type": "uint64"}]},
+        {"dispatchId": dispatch_id, "row": row, "household": household, "quantity": quantity},
+    )
+    return bytes(signed.signature)
+
+
+def approved_procurement(supply, hub, handler, supplier, route_approvers, plan_id, quantity=1000,
+                         warehouse=TOWNSHIP, unit_price=UNIT_PRICE):
+    """Proposes a procurement of `quantity` bags for `plan_id` and walks its route; returns its id."""
+    procurement = supply.propose(plan_id, 1, warehouse, supplier, quantity, unit_price, INVOICE_CID,
+                                 {"from": handler}).return_value
+    walk_route(hub, supply.procurementSubject(procurement), route_approvers)
+    return procurement
+
+
+# --- crowdfunding and pledges (issue 11) ----------------------------------------------------------------------
+
+GOAL = 100_000 * YUAN  # the first milestone's tranche of plan_terms()
+
+
+@pytest.fixture(scope="module")
+def crowdfunding(Crowdfunding, platform):
+    return Crowdfunding.at(platform.addresses["Crowdfunding"])
+
+
+@pytest.fixture(scope="module")
+def social_pledges(SocialPledges, platform):
+    return SocialPledges.at(platform.addresses["SocialPledges"])
+
+
+def crowdfunding_plan(plans, hub, department, route_approvers, region=VILLAGE):
+    """A crowdfunding plan approved and executing (three milestones of 100,000 yuan); returns its id."""
+    plan_id = plans.create(region, SupportType.CROWDFUNDING, 102, plan_terms(), {"from": department}).return_value
+    walk_route(hub, plans.submit(plan_id, {"from": department}).return_value, route_approvers)
+    plans.start(plan_id, {"from": department})
+    return plan_id
+
+
+def donate(crowdfunding, token, bank, donor, campaign, amount):
+    """`bank` credits `donor` with `amount` (the on-ramp); `donor` approves and donates it; returns the donation."""
+    crowdfunding.credit(donor, amount, COUNTY, keccak(text=f"bank-ref:{donor.address}:{amount}"), {"from": bank})
+    token.approve(crowdfunding, amount, {"from": donor})
+    return crowdfunding.donate(campaign, amount, {"from": donor})

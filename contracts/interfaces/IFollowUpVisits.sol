@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title IFollowUpVisits
+/// @notice Follow-up visits (扶持回访): a GRID_WORKER of a household's village records a visit for the household
+/// and a plan: the visit date, a satisfaction score (1..5), a findings code (the catalogue is off chain, 0: no
+/// finding) and the evidence document. The plan's owner (a DEPARTMENT officer over the plan's region) may require
+/// a visit within N days of a service (a delivery of materials, a payment); the contracts rendering services
+/// (service recorders named by governance) note each service, which opens an obligation; a visit dated on or
+/// after the service fulfils it. An obligation past its due date without a visit is overdue ({isOverdue}); anyone
+/// may mark it so ({markOverdue}), which emits {VisitOverdue} for public pages. No personal data: households are
+/// pseudonymous ids, the evidence lives off chain.
+interface IFollowUpVisits {
+    /// @notice The visit obligation of a household under a plan: when the service was noted, the date by which a
+    /// visit is due, the date of the visit that fulfilled it (0: none yet), whether it was marked overdue.
+    struct Obligation {
+        uint32 servedAt;
+        uint32 dueBy;
+        uint32 visitedOn;
+        bool markedOverdue;
+    }
+
+    /// @notice `worker` visited `household` (of village `region`) for plan `planId` on `date`: satisfaction
+    /// `satisfaction` (1..5), findings `findings`, evidence `evidenceCid`; `fulfilled` is whether it fulfilled an
+    /// open obligation.
+    event VisitRecorded(
+        bytes32 indexed household,
+        uint256 indexed planId,
+        uint64 indexed region,
+        address worker,
+        uint32 date,
+        uint8 satisfaction,
+        uint16 findings,
+        string evidenceCid,
+        bool fulfilled
+    );
+
+    /// @notice The owner of plan `planId` required a visit within `windowDays` days of each service (0: none).
+    event VisitWindowSet(uint256 indexed planId, uint16 windowDays, address owner);
+
+    /// @notice A service to `household` under plan `planId` (by `recorder`) opened a visit obligation due by
+    /// `dueBy`.
+    event VisitRequired(uint256 indexed planId, bytes32 indexed household, address recorder, uint32 dueBy);
+
+    /// @notice The visit of `household` under plan `planId`, due by `dueBy`, was marked overdue by `reporter`.
+    event VisitOverdue(uint256 indexed planId, bytes32 indexed household, uint32 dueBy, address reporter);
+
+    /// @notice Governance named (`allowed`) or removed a contract that notes services.
+    event ServiceRecorderSet(address indexed recorder, bool allowed);
+
+    /// @notice `household` is not in the household register.
+    error VisitUnknownHousehold(bytes32 household);
+
+    /// @notice `account` is not a GRID_WORKER of `region` (the household's village).
+    error VisitUnauthorized(address account, uint64 region);
+
+    /// @notice A satisfaction score is 1..5; `score` is not.
+    error VisitInvalidScore(uint8 score);
+
+    /// @notice A visit date must be set and not in the future; `date` is not.
+    error VisitInvalidDate(uint32 date);
+
+    /// @notice A visit needs an evidence document.
+    error VisitEvidenceRequired();
+
+    /// @notice Plan `planId` does not exist.
+    error VisitUnknownPlan(uint256 planId);
+
+    /// @notice Only the plan's owner sets its visit window; `account` is not.
+    error VisitNotPlanOwner(uint256 planId, address account);
+
+    /// @notice Only a service recorder notes services; `account` is not one.
+    error VisitNotRecorder(address account);
+
+    /// @notice The visit of `household` under plan `planId` is not overdue (due by `dueBy`, 0: no obligation),
+    /// fulfilled, or marked already.
+    error VisitNotOverdue(uint256 planId, bytes32 household, uint32 dueBy);
+
+    /// @notice Records a visit of `household` for plan `planId` (the caller a GRID_WORKER of its village).
+    function recordVisit(
+        bytes32 household,
+        uint256 planId,
+        uint32 date,
+        uint8 satisfaction,
+        uint16 findings,
+        string calldata evidenceCid
+    ) external;
+
+    /// @notice Requires a visit within `windowDays` days of each service under plan `planId` (its owner; 0: none).
+    function setVisitWindow(uint256 planId, uint16 windowDays) external;
+
+    /// @notice Notes a service to `household` under plan `planId` (service recorders only); opens an obligation
+    /// when the plan has a visit window and none is open.
+    function noteService(uint256 planId, bytes32 household) external;
+
+    /// @notice Marks the overdue visit of `household` under plan `planId`; anyone may call.
+    function markOverdue(uint256 planId, bytes32 household) external;
+
+    /// @notice Names or removes a service recorder (governance).
+    function setServiceRecorder(address recorder, bool allowed) external;
+
+    /// @notice Whether the visit of `household` under plan `planId` is past its due date without a visit.
+    function isOverdue(uint256 planId, bytes32 household) external view returns (bool);
+
+    /// @notice The visit obligation of `household` under plan `planId`.
+    function obligationOf(uint256 planId, bytes32 household) external view returns (Obligation memory);
+
+    /// @notice The visit window of plan `planId`, in days (0: none).
+    function visitWindow(uint256 planId) external view returns (uint16);
+
+    /// @notice Whether `account` may note services.
+    function isServiceRecorder(address account) external view returns (bool);
+}
