@@ -27,11 +27,15 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// @dev A quorum is counted from recorded voters only (see above).
     uint8 private constant MAX_QUORUM = uint8(MAX_RECORDED_VOTERS);
 
+    // Bits 1 (province) to 5 (village): the levels a scope may have.
+    uint8 private constant ALL_SCOPE_LEVELS = 0x3e;
+
     /// @inheritdoc IEligibilityRegistry
     uint8 public quorum;
-    // Bit `level` (RegionCode: 1 province ... 5 village) set once a batch of a scope at that level finalized, so a
-    // proof checks for newer batches only at levels in use. Beside the quorum: one slot.
-    uint8 private _scopeLevels;
+    /// @inheritdoc IEligibilityRegistry
+    /// @dev Immutable, so a proof check learns the levels to look at for newer covering batches without a storage
+    /// read (a cold one on every filing).
+    uint8 public immutable scopeLevels;
 
     mapping(bytes32 batchId => Batch) private _batches;
     // The first commitment seen for a batch, replaced by the final one when they differ.
@@ -42,12 +46,18 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
 
     /// @param roleRegistry grants ORACLE per region and governs (its administrators set the quorum)
     /// @param initialQuorum k: distinct oracles that must commit the same tuple
-    constructor(IRoleRegistry roleRegistry, uint8 initialQuorum) Governed(roleRegistry) {
+    /// @param batchScopeLevels the region levels batches may be scoped at, bit `level` for each (0x08: counties)
+    constructor(IRoleRegistry roleRegistry, uint8 initialQuorum, uint8 batchScopeLevels) Governed(roleRegistry) {
+        if (batchScopeLevels == 0 || batchScopeLevels & ~ALL_SCOPE_LEVELS != 0) {
+            revert EligibilityInvalidScopeLevels(batchScopeLevels);
+        }
+        scopeLevels = batchScopeLevels;
         _setQuorum(initialQuorum);
     }
 
     /// @inheritdoc IEligibilityRegistry
-    /// @dev Requirements: `scope` is a valid region; the caller holds ORACLE over it; root and leaf count are
+    /// @dev Requirements: `scope` is a valid region at one of the {scopeLevels}; the caller holds ORACLE over it;
+    /// root and leaf count are
     /// non-zero; the caller has not committed for `batchId` yet.
     /// Emits a {BatchCommitted} event, a {BatchConflict} event when the tuple differs from the batch's
     /// reference commitment, and a {BatchFinalized} event when this commit reaches the quorum: votes count only
@@ -62,6 +72,8 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         uint64 leafCount
     ) external {
         if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
+        uint8 level = RegionCode.level(scope);
+        if ((scopeLevels >> level) & 1 == 0) revert EligibilityScopeLevelNotInUse(scope, level);
         uint32 oracle = _oracleOf(msg.sender, scope);
         if (root == bytes32(0) || leafCount == 0) revert EligibilityEmptyBatch(batchId);
         // Each oracle counts once towards the quorum of a batch.
@@ -108,7 +120,6 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         record.leafCount = leafCount;
         record.finalizedAt = uint40(block.timestamp);
         if (expected != commitment) _reference[batchId] = commitment;
-        _scopeLevels |= uint8(1 << RegionCode.level(scope));
         bytes32 current = _current[scope];
         if (current != bytes32(0) && _batches[current].firstCommittedAt > record.firstCommittedAt) {
             // Older than the scope's current batch: final, but it proves nothing.
@@ -126,7 +137,9 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     /// @dev A current batch of another scope covering valid `region` (one of its ancestors or itself, at a level in
     /// use) first committed after `firstCommittedAt`, the date of a batch of `scope`; zero if none.
     function _newerCovering(uint64 region, uint64 scope, uint32 firstCommittedAt) private view returns (bytes32) {
-        uint256 levels = _scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+        uint256 levels = scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+        // One level in use (the default: counties): only the scope's own current batch can be newer.
+        if (levels == 0) return bytes32(0);
         uint8 deepest = RegionCode.level(region);
         for (uint8 lvl = RegionCode.PROVINCE; levels >> lvl != 0 && lvl <= deepest; ++lvl) {
             if ((levels >> lvl) & 1 == 0) continue;

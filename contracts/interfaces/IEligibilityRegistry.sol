@@ -62,6 +62,14 @@ interface IEligibilityRegistry {
     /// @notice `oracle` already committed for `batchId`; each oracle counts once.
     error EligibilityAlreadyCommitted(bytes32 batchId, address oracle);
 
+    /// @notice `scope` is a region of level `level` (RegionCode: 1 province ... 5 village), and batches of that
+    /// level are not in use on this registry (see {scopeLevels}).
+    error EligibilityScopeLevelNotInUse(uint64 scope, uint8 level);
+
+    /// @notice The set of batch scope levels `levels` (bit `level` for each) is empty or names a level outside
+    /// 1 (province) to 5 (village).
+    error EligibilityInvalidScopeLevels(uint8 levels);
+
     /// @notice A quorum is 1 to 7 oracles (the voters the registry rechecks when a batch finalizes).
     error EligibilityInvalidQuorum(uint8 quorum);
 
@@ -133,4 +141,9 @@ interface IEligibilityRegistry {
 
     /// @notice The number of agreeing oracles a batch needs.
     function quorum() external view returns (uint8);
+
+    /// @notice The region levels batches may be scoped at, fixed at deployment: bit `level` set for each
+    /// (RegionCode: 1 province ... 5 village; the oracle publishes county batches, bit 3). A proof is checked for
+    /// newer covering batches at these levels only.
+    function scopeLevels() external view returns (uint8);
 }

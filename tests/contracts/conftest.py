@@ -25,7 +25,7 @@ def admin(accounts):
 def platform(admin, web3):
     """The platform as govchain.deploy deploys it, with the tests' periods and routes (see TEST_ROUTES)."""
     settings = Settings(oracle_quorum=2, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD,
-                        routes=TEST_ROUTES)
+                        routes=TEST_ROUTES, batch_scope_levels=TEST_SCOPE_LEVELS)
     return deploy_platform(web3, NodeAccountSender(web3, admin.address), settings)
 
 
@@ -61,6 +61,8 @@ TRANSITION_PERIOD = 365 * DAY
 LEVEL_TIMEOUT = 3 * DAY
 # RegionCode levels.
 COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
+# Batches of the tests are scoped at these levels (a deployment's own default: counties only).
+TEST_SCOPE_LEVELS = (COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL)
 # Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
 REGISTRATION, EXIT = 1, 2
 # Registration: village LEADER 1, township LEADER 2 of 2, county LEADER 1; exit: township REVIEWER 1, county

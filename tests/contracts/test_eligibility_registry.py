@@ -48,7 +48,33 @@ def test_constructor_sets_the_quorum(eligibility):
 
 def test_constructor_refuses_a_zero_quorum(EligibilityRegistry, role_registry, admin):
     with brownie.reverts(err("EligibilityInvalidQuorum", 0)):
-        EligibilityRegistry.deploy(role_registry, 0, {"from": admin})
+        EligibilityRegistry.deploy(role_registry, 0, 0x08, {"from": admin})
+
+
+def test_constructor_refuses_scope_levels_outside_province_to_village(EligibilityRegistry, role_registry, admin):
+    # Bit 0 is no region level; bits 1 (province) to 5 (village) are.
+    with brownie.reverts(err("EligibilityInvalidScopeLevels", 0x09)):
+        EligibilityRegistry.deploy(role_registry, 2, 0x09, {"from": admin})
+
+
+def test_constructor_refuses_an_empty_set_of_scope_levels(EligibilityRegistry, role_registry, admin):
+    with brownie.reverts(err("EligibilityInvalidScopeLevels", 0)):
+        EligibilityRegistry.deploy(role_registry, 2, 0, {"from": admin})
+
+
+def test_commit_at_a_scope_level_not_in_use_is_refused(EligibilityRegistry, role_registry, admin, officials):
+    counties_only = EligibilityRegistry.deploy(role_registry, 2, 1 << 3, {"from": admin})
+    township_batch = CommittedBatch(keccak(text="township-on-counties-only"), TOWNSHIP, make_leaves(FIRST_BATCH))
+    with brownie.reverts(err("EligibilityScopeLevelNotInUse", TOWNSHIP, 4)):
+        counties_only.commitBatch(*township_batch.commit_args(), {"from": officials.oracles[0]})
+    assert counties_only.commitmentOf(township_batch.id, officials.oracles[0]) == "0x" + "00" * 32
+
+
+def test_commit_at_a_scope_level_in_use_is_counted(EligibilityRegistry, role_registry, admin, officials, batch):
+    counties_only = EligibilityRegistry.deploy(role_registry, 2, 1 << 3, {"from": admin})
+    assert counties_only.scopeLevels() == 1 << 3
+    counties_only.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    assert counties_only.votes(batch.id, commitment(counties_only, batch)) == 1
 
 
 # --- commits and the quorum --------------------------------------------------------------------------------
