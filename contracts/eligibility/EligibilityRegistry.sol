@@ -57,8 +57,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
 
     /// @inheritdoc IEligibilityRegistry
     /// @dev Requirements: `scope` is a valid region at one of the {scopeLevels}; the caller holds ORACLE over it;
-    /// root and leaf count are
-    /// non-zero; the caller has not committed for `batchId` yet.
+    /// root and leaf count are non-zero; `asOf` is not zero nor later than now; the caller has not committed for `batchId` yet.
     /// Emits a {BatchCommitted} event, a {BatchConflict} event when the tuple differs from the batch's
     /// reference commitment, and a {BatchFinalized} event when this commit reaches the quorum: votes count only
     /// from oracles that hold ORACLE over the scope now, when the batch would finalize.
@@ -69,29 +68,37 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) external {
-        if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
-        uint8 level = RegionCode.level(scope);
-        if ((scopeLevels >> level) & 1 == 0) revert EligibilityScopeLevelNotInUse(scope, level);
+        _requireScope(scope);
         uint32 oracle = _oracleOf(msg.sender, scope);
         if (root == bytes32(0) || leafCount == 0) revert EligibilityEmptyBatch(batchId);
+        // A future as-of time would let a batch outrank every batch still to come.
+        if (asOf == 0 || asOf > block.timestamp) revert EligibilityInvalidAsOf(batchId, asOf);
         // Each oracle counts once towards the quorum of a batch.
         if (_commitmentOf[batchId][msg.sender] != bytes32(0)) revert EligibilityAlreadyCommitted(batchId, msg.sender);
 
-        bytes32 commitment = commitmentHash(scope, root, manifestCid, modelVersion, snapshotHash, leafCount);
+        bytes32 commitment = commitmentHash(scope, root, manifestCid, modelVersion, snapshotHash, asOf, leafCount);
         _commitmentOf[batchId][msg.sender] = commitment;
         uint256 tally = _vote(batchId, commitment, oracle);
         emit BatchCommitted(
-            batchId, msg.sender, commitment, scope, root, manifestCid, modelVersion, snapshotHash, leafCount, tally & 0xff
+            batchId,
+            msg.sender,
+            commitment,
+            scope,
+            root,
+            manifestCid,
+            modelVersion,
+            snapshotHash,
+            asOf,
+            leafCount,
+            tally & 0xff
         );
 
         bytes32 expected = _reference[batchId];
         if (expected == bytes32(0)) {
             _reference[batchId] = commitment;
-            // The first commitment dates the batch: batches are ordered by when they were first committed, so
-            // one finalized late (a lagging oracle completing its quorum) never replaces a newer one.
-            _batches[batchId].firstCommittedAt = uint32(block.timestamp);
         } else if (expected != commitment) {
             // A disagreement is kept and raised, never resolved silently.
             ++_batches[batchId].conflicts;
@@ -100,7 +107,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
 
         Batch storage record = _batches[batchId];
         if ((tally & 0xff) >= quorum && record.finalizedAt == 0 && _standingVotes(tally, scope, oracle) >= quorum) {
-            _finalize(batchId, record, scope, root, leafCount, commitment, expected);
+            _finalize(batchId, record, scope, root, leafCount, asOf, commitment, expected);
         }
     }
 
@@ -112,6 +119,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         uint64 scope,
         bytes32 root,
         uint64 leafCount,
+        uint32 asOf,
         bytes32 commitment,
         bytes32 expected
     ) private {
@@ -119,9 +127,12 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         record.scope = scope;
         record.leafCount = leafCount;
         record.finalizedAt = uint40(block.timestamp);
+        // The as-of time the quorum agreed on dates the batch: one finalized late (a lagging oracle completing
+        // its quorum) never replaces a batch of newer data.
+        record.asOf = asOf;
         if (expected != commitment) _reference[batchId] = commitment;
         bytes32 current = _current[scope];
-        if (current != bytes32(0) && _batches[current].firstCommittedAt > record.firstCommittedAt) {
+        if (current != bytes32(0) && _batches[current].asOf > asOf) {
             // Older than the scope's current batch: final, but it proves nothing.
             record.supersededAt = uint40(block.timestamp);
             emit BatchFinalized(batchId, scope, root, bytes32(0));
@@ -135,8 +146,8 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     }
 
     /// @dev A current batch of another scope covering valid `region` (one of its ancestors or itself, at a level in
-    /// use) first committed after `firstCommittedAt`, the date of a batch of `scope`; zero if none.
-    function _newerCovering(uint64 region, uint64 scope, uint32 firstCommittedAt) private view returns (bytes32) {
+    /// use) with data newer than `asOf`, the as-of time of a batch of `scope`; zero if none.
+    function _newerCovering(uint64 region, uint64 scope, uint32 asOf) private view returns (bytes32) {
         uint256 levels = scopeLevels & ~(uint256(1) << RegionCode.level(scope));
         // One level in use (the default: counties): only the scope's own current batch can be newer.
         if (levels == 0) return bytes32(0);
@@ -144,9 +155,16 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         for (uint8 lvl = RegionCode.PROVINCE; levels >> lvl != 0 && lvl <= deepest; ++lvl) {
             if ((levels >> lvl) & 1 == 0) continue;
             bytes32 head = _current[RegionCode.ancestorAt(region, lvl)];
-            if (head != bytes32(0) && _batches[head].firstCommittedAt > firstCommittedAt) return head;
+            if (head != bytes32(0) && _batches[head].asOf > asOf) return head;
         }
         return bytes32(0);
+    }
+
+    /// @dev Reverts unless `scope` is a valid region at one of the {scopeLevels}.
+    function _requireScope(uint64 scope) private view {
+        if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
+        uint8 level = RegionCode.level(scope);
+        if ((scopeLevels >> level) & 1 == 0) revert EligibilityScopeLevelNotInUse(scope, level);
     }
 
     /// @dev The official id of `account`, which must hold ORACLE over `scope`.
@@ -182,7 +200,7 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         Batch storage record = _batches[batchId];
         return record.finalizedAt != 0 && record.supersededAt == 0 && RegionCode.isValid(leaf.region)
             && RegionCode.covers(record.scope, leaf.region)
-            && _newerCovering(leaf.region, record.scope, record.firstCommittedAt) == bytes32(0)
+            && _newerCovering(leaf.region, record.scope, record.asOf) == bytes32(0)
             && MerkleProof.verifyCalldata(proof, record.root, leaf.hash());
     }
 
@@ -192,15 +210,15 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
     function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
         // Read together, the fields of the record's second slot cost one storage read.
-        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 firstCommittedAt) =
-            (record.finalizedAt, record.supersededAt, record.scope, record.firstCommittedAt);
+        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 asOf) =
+            (record.finalizedAt, record.supersededAt, record.scope, record.asOf);
         if (finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
         if (supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
         if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
             revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
         // A proof counts only against the newest final batch covering the region, whatever its scope.
-        bytes32 newer = _newerCovering(region, scope, firstCommittedAt);
+        bytes32 newer = _newerCovering(region, scope, asOf);
         if (newer != bytes32(0)) revert EligibilityBatchSuperseded(batchId, newer);
         return record.root;
     }
@@ -245,9 +263,10 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) public pure returns (bytes32) {
-        return keccak256(abi.encode(scope, root, keccak256(bytes(manifestCid)), modelVersion, snapshotHash, leafCount));
+        return keccak256(abi.encode(scope, root, keccak256(bytes(manifestCid)), modelVersion, snapshotHash, asOf, leafCount));
     }
 
     /// @dev How many of the recorded voters of `tally` hold ORACLE over `scope` now, stopping at the quorum.

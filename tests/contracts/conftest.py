@@ -101,14 +101,24 @@ def household_id(name: str) -> bytes:
 class CommittedBatch:
     """An eligibility batch built with oracle.merkle and committed on chain."""
 
-    def __init__(self, batch_id: bytes, scope: int, leaves: list[EligibilityLeaf]):
+    def __init__(self, batch_id: bytes, scope: int, leaves: list[EligibilityLeaf], as_of: int | None = None):
+        """`as_of`: the time the batch's data describe, which orders batches; by default the time of a block mined
+        now (so data built after a `chain.sleep` are newer, and never in the future of the commits that follow)."""
+        from brownie import chain
+
         self.id = batch_id
         self.scope = scope
         self.tree = EligibilityTree.of(leaves)
         self.root = self.tree.root
+        if as_of is None:
+            chain.mine()
+            as_of = chain[-1].timestamp
+        self.as_of = as_of
 
-    def commit_args(self, manifest_cid: str = "bafkreimanifest", model: bytes = b"\x01" * 32):
-        return (self.id, self.scope, self.root, manifest_cid, model, b"\x02" * 32, len(self.tree))
+    def commit_args(self, manifest_cid: str = "bafkreimanifest", model: bytes = b"\x01" * 32,
+                    as_of: int | None = None):
+        as_of = self.as_of if as_of is None else as_of
+        return (self.id, self.scope, self.root, manifest_cid, model, b"\x02" * 32, as_of, len(self.tree))
 
     def commit(self, eligibility, oracles):
         for oracle in oracles:
