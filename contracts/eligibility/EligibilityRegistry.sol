@@ -99,6 +99,9 @@ contract EligibilityRegistry is IEligibilityRegistry, Governed {
         bytes32 expected = _reference[batchId];
         if (expected == bytes32(0)) {
             _reference[batchId] = commitment;
+            // The reference's as-of time until the batch is final (then the quorum's). Written now, it also opens
+            // the record's second slot, so the commit reaching the quorum pays no first write there.
+            _batches[batchId].asOf = asOf;
         } else if (expected != commitment) {
             // A disagreement is kept and raised, never resolved silently.
             ++_batches[batchId].conflicts;

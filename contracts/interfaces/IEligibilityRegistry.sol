@@ -12,7 +12,8 @@ import {EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
 interface IEligibilityRegistry {
     /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final, `supersededAt` 0 while
     /// no newer batch of its scope is final; `conflicts` counts commits that disagreed with the reference;
-    /// `asOf` is the time its data describe (the snapshot's, as the quorum committed it), which orders batches.
+    /// `asOf` is the time its data describe (the snapshot's, as the quorum committed it; the first commitment's
+    /// while not final), which orders final batches.
     struct Batch {
         bytes32 root;
         uint64 scope;
@@ -123,7 +124,7 @@ interface IEligibilityRegistry {
     /// @notice The leaf hash of `leaf` (see EligibilityLeafHash).
     function leafHash(EligibilityLeaf calldata leaf) external pure returns (bytes32);
 
-    /// @notice The batch record of `batchId` (zero while not final, except `conflicts`).
+    /// @notice The batch record of `batchId` (zero while not final, except `conflicts` and `asOf`).
     function batch(bytes32 batchId) external view returns (Batch memory);
 
     /// @notice The newest final batch of `scope` (0 if none).

@@ -467,6 +467,14 @@ def test_oracles_that_disagree_on_the_as_of_time_conflict(eligibility, officials
     assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
 
 
+def test_a_final_batch_takes_the_as_of_time_of_its_quorum_not_of_its_first_commit(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(as_of=batch.as_of - 1), {"from": officials.oracles[0]})
+    for oracle in officials.oracles[1:]:
+        eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+    record = eligibility.batch(BATCH_ID)
+    assert record["finalizedAt"] != 0 and record["asOf"] == batch.as_of
+
+
 def test_a_commit_with_data_from_the_future_is_refused(eligibility, officials, batch, chain):
     future = chain.time() + 3600
     with brownie.reverts(err("EligibilityInvalidAsOf", BATCH_ID, future)):
