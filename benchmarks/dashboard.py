@@ -117,12 +117,14 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
     regions = rng.choice(VILLAGES, households).astype(np.uint64)
     tree = EligibilityTree.from_columns(ids, regions, np.ones(households, np.uint8),
                                         np.ones(households, np.uint32), np.full(households, 3000, np.uint32))
-    header = BatchHeader(secrets.token_bytes(32), COUNTY, b"\x01" * 32, secrets.token_bytes(32), "benchmark")
+    header = BatchHeader(secrets.token_bytes(32), COUNTY, b"\x01" * 32, secrets.token_bytes(32), "benchmark",
+                         as_of=web3.eth.get_block("latest").timestamp)
     manifest = Manifest(header, tree)
     cid = CID("base32", 1, "raw", multihash.digest(manifest.to_bytes(), "sha2-256")).encode()
     registry, house = chain.registry, chain.households
     web3.eth.wait_for_transaction_receipt(registry.functions.commitBatch(
-        header.batch_id, COUNTY, manifest.root, cid, header.model_version, header.snapshot_hash, households,
+        header.batch_id, COUNTY, manifest.root, cid, header.model_version, header.snapshot_hash, header.as_of,
+        households,
     ).transact({"from": actors.oracles[0].address}))
 
     rpc = Rpc(node.rpc_url)

@@ -151,8 +151,9 @@ def measure(proj, tree: EligibilityTree, picks: list[int]) -> tuple[dict[str, in
 
 
     batch_id = b"\x42" * 32
+    as_of = chain[-1].timestamp  # the data's as-of time
     commit_args = (batch_id, COUNTY, tree.root, "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
-                   b"\x01" * 32, b"\x02" * 32, len(tree))
+                   b"\x01" * 32, b"\x02" * 32, as_of, len(tree))
     record("commit_first_vote", eligibility.commitBatch(*commit_args, {"from": oracle_a}).gas_used,
            "(first oracle of 2)")
     record("commit_finalizing_vote", eligibility.commitBatch(*commit_args, {"from": oracle_b}).gas_used,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from data_pipeline import gates
@@ -43,10 +44,13 @@ def main(argv: list[str] | None = None) -> int:
                             "its results are marked not for publication (mark)")
     run_p.add_argument("--previous", type=Path, default=None,
                        help="output folder of the previous run: row counts per source are checked against it")
+    run_p.add_argument("--as-of", type=datetime.fromisoformat, default=None,
+                       help="when the source extract was taken (ISO 8601, e.g. 2026-11-30 or 2026-11-30T18:00Z; "
+                            "default: the run's start, UTC): dates the oracle's eligibility batches")
     args = parser.parse_args(argv)
     try:
         summary = run(args.sources, args.out, args.policy, args.jobs, show=not args.quiet,
-                      on_gate_failure=args.on_gate_failure, previous=args.previous)
+                      on_gate_failure=args.on_gate_failure, previous=args.previous, as_of=args.as_of)
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

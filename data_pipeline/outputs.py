@@ -8,6 +8,7 @@ no ID, name or single household's values.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -44,23 +45,38 @@ def results_table(households: pd.DataFrame, decided: pd.DataFrame, policy: Polic
 
 PUBLISH_KEY = b"govchain.publish"
 QUALITY_KEY = b"govchain.quality"
+AS_OF_KEY = b"govchain.as_of"
 
 
-def write_results(results: pd.DataFrame, out_dir: Path, quality: list[dict] | None = None) -> Path:
+def write_results(results: pd.DataFrame, out_dir: Path, quality: list[dict] | None = None,
+                  as_of: date | None = None) -> Path:
     """Writes the results table. With failed data-quality gates (``quality``), the file carries Parquet
     key-value metadata ``govchain.publish`` = ``false`` and ``govchain.quality`` = the failures as JSON
-    (file, figure, limit, ...): the oracle refuses to commit such a file. Absent key = publishable."""
+    (file, figure, limit, ...): the oracle refuses to commit such a file. Absent key = publishable.
+    ``as_of``, the time the data describe (the source extract's), goes to ``govchain.as_of`` (ISO 8601): the
+    oracle dates its batches by it, and refuses a file without it."""
     Results.validate(results, lazy=True)
     path = Path(out_dir) / RESULTS_FILE
     table = pa.Table.from_pandas(results, preserve_index=False)
+    metadata = {}
     if quality:
-        table = table.replace_schema_metadata({
-            **(table.schema.metadata or {}),
-            PUBLISH_KEY: b"false",
-            QUALITY_KEY: json.dumps(quality, ensure_ascii=False).encode("utf-8"),
-        })
+        metadata[PUBLISH_KEY] = b"false"
+        metadata[QUALITY_KEY] = json.dumps(quality, ensure_ascii=False).encode("utf-8")
+    if as_of is not None:
+        metadata[AS_OF_KEY] = as_of.isoformat().encode("ascii")
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     pq.write_table(table, path)
     return path
+
+
+def read_as_of(path: Path | str) -> datetime | None:
+    """The as-of time of a results file (or a run's output folder), None if it carries none."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    text = (pq.read_schema(path).metadata or {}).get(AS_OF_KEY)
+    return datetime.fromisoformat(text.decode("ascii")) if text else None
 
 
 def read_quality(path: Path | str) -> tuple[bool, list[dict]]:

@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -117,7 +118,8 @@ def link_households(items: dict[str, Ingested], persons: pd.DataFrame) -> None:
 
 
 def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: bool = True,
-                  on_gate_failure: str = "fail", previous: Path | None = None) -> PartitionReport:
+                  on_gate_failure: str = "fail", previous: Path | None = None,
+                  as_of: date | None = None) -> PartitionReport:
     """Runs every stage on one county partition and writes its outputs into ``work``.
 
     Data-quality gates (gates.py) run after ingestion and after linking; when one fails and
@@ -161,7 +163,7 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         ledger = write_ledger([item.ledger() for item in items.values()], work)
         bar.update()
         results = outputs.results_table(hh, decided, policy)
-        outputs.write_results(results, work, report.quality)
+        outputs.write_results(results, work, report.quality, as_of)
         bar.update()
         reports_dir = work / "reports"
         reports_dir.mkdir(exist_ok=True)
@@ -203,7 +205,9 @@ def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[P
         raise CrossCountyDuplicateError(doubled["household_key"].nunique(), sorted(doubled["partition"].unique()), listing)
     results = results.drop(columns="partition")
     quality = [q for r in reports for q in r.quality]
-    outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out, quality)
+    # Every partition of a run describes the same extract: one as-of time.
+    as_of = max((d for _, w in parts if (d := outputs.read_as_of(w)) is not None), default=None)
+    outputs.write_results(results.sort_values(["region", "household_key"], ignore_index=True), out, quality, as_of)
     (out / "reports").mkdir(exist_ok=True)
     for name in outputs.REPORTS:
         pd.concat([pd.read_parquet(w / "reports" / f"{name}.parquet") for _, w in parts], ignore_index=True).to_parquet(
@@ -220,12 +224,15 @@ def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[P
 
 
 def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_POLICY, jobs: int = 1,
-        show: bool = True, on_gate_failure: str = "fail", previous: Path | None = None) -> dict:
+        show: bool = True, on_gate_failure: str = "fail", previous: Path | None = None,
+        as_of: date | None = None) -> dict:
     """Runs the pipeline on every partition under ``sources`` and writes the outputs into ``out``.
 
     ``on_gate_failure``: "fail" (a failed data-quality gate stops the run with QualityGateError) or
     "mark" (the run completes; results.parquet is marked not for publication). ``previous``: the output
     folder of the previous run, whose row counts per county and source the ROW_COUNT_DROP gate compares.
+    ``as_of``: the date or time the source extract describes, written into results.parquet (``govchain.as_of``)
+    for the oracle, which orders eligibility batches by it; by default the start of the run (UTC, to the second).
 
     Returns:
         The run summary (also written to ``out/summary.json``).
@@ -239,16 +246,17 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     policy = policy_mod.load(policy_path)
+    as_of = as_of or datetime.now(timezone.utc).replace(microsecond=0)
     parts = find_partitions(Path(sources))
     gates.previous_rows(previous, "")  # an unreadable --previous fails here, not inside a worker process
     work = [(n, out if len(parts) == 1 else out / "partitions" / n) for n, _ in parts]
     if jobs > 1 and len(parts) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(run_partition, n, f, w, str(policy.path), show, on_gate_failure, previous)
+            futures = [pool.submit(run_partition, n, f, w, str(policy.path), show, on_gate_failure, previous, as_of)
                        for (n, f), (_, w) in zip(parts, work)]
             reports = [f.result() for f in futures]
     else:
-        reports = [run_partition(n, f, w, str(policy.path), show, on_gate_failure, previous)
+        reports = [run_partition(n, f, w, str(policy.path), show, on_gate_failure, previous, as_of)
                    for (n, f), (_, w) in zip(parts, work)]
     if any(r.stopped for r in reports):
         (out / outputs.RESULTS_FILE).unlink(missing_ok=True)  # a stale file from an earlier run must not be taken for this one

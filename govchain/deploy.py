@@ -52,6 +52,20 @@ SUBJECT_KINDS: dict[int, str] = {REGISTRATION: "household registration", EXIT: "
 # A route: levels as (role, region level, threshold M, timeout in seconds before escalation, 0: never).
 # Region levels (RegionCode): 1 province, 2 city, 3 county, 4 township, 5 village.
 Level = tuple[str, int, int, int]
+PROVINCE_LEVEL, CITY_LEVEL, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = range(1, 6)
+
+# The region levels eligibility batches may be scoped at (EligibilityRegistry.scopeLevels, fixed at deployment):
+# the oracle publishes one batch per county (oracle/batches.py). Each further level costs every filing one more
+# storage read (the newest batch at that level covering the village).
+BATCH_SCOPE_LEVELS: tuple[int, ...] = (COUNTY_LEVEL,)
+
+
+def scope_level_bits(levels: tuple[int, ...]) -> int:
+    """The EligibilityRegistry constructor's `batchScopeLevels`: bit `level` set for each level."""
+    bad = [level for level in levels if not PROVINCE_LEVEL <= level <= VILLAGE_LEVEL]
+    if not levels or bad:
+        raise DeployError(f"Batch scope levels {list(levels)}: give one or more of 1 (province) to 5 (village).")
+    return sum(1 << level for level in set(levels))
 
 # Registration (建档立卡): village leader, township reviewer, county leader; exit: township reviewer, county
 # leader. Public notice follows the last level. Each route covers support type 0 and every amount.
@@ -114,11 +128,15 @@ class Settings:
     transition_period: int = 3 * 365 * DAY
     routes: Mapping[int, list[Level]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     banded_routes: Mapping[tuple[int, int], list[Band]] = field(default_factory=lambda: dict(DEFAULT_BANDED_ROUTES))
+    batch_scope_levels: tuple[int, ...] = BATCH_SCOPE_LEVELS
+    # Seconds between scheduling a RoleRegistry administrator transfer and its acceptance (at most 30 days).
+    admin_delay: int = 2 * DAY
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """GOVCHAIN_ORACLE_QUORUM (default 2), GOVCHAIN_NOTICE_DAYS (default 7), GOVCHAIN_TRANSITION_DAYS
-        (default 3 years); see network/deploy.env."""
+        (default 3 years), GOVCHAIN_BATCH_SCOPE_LEVELS (comma-separated region levels, default 3: counties),
+        GOVCHAIN_ADMIN_DELAY_HOURS (administrator transfer delay, default 48); see network/deploy.env."""
         env = os.environ if environ is None else environ
 
         def number(name: str, default: int) -> int:
@@ -128,10 +146,26 @@ class Settings:
             except ValueError:
                 raise DeployError(f"{name}={text!r} is not a whole number; see network/deploy.env.") from None
 
+        def scope_levels(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+            text = env.get(name, "").strip()
+            if not text:
+                return default
+            try:
+                levels = tuple(int(part) for part in text.split(","))
+            except ValueError:
+                raise DeployError(
+                    f"{name}={text!r}: give region levels separated by commas (3 county, 4 township, 5 village); "
+                    f"see network/deploy.env."
+                ) from None
+            scope_level_bits(levels)
+            return levels
+
         return cls(
             oracle_quorum=number("GOVCHAIN_ORACLE_QUORUM", 2),
             notice_period=number("GOVCHAIN_NOTICE_DAYS", 7) * DAY,
             transition_period=number("GOVCHAIN_TRANSITION_DAYS", 3 * 365) * DAY,
+            batch_scope_levels=scope_levels("GOVCHAIN_BATCH_SCOPE_LEVELS", BATCH_SCOPE_LEVELS),
+            admin_delay=number("GOVCHAIN_ADMIN_DELAY_HOURS", 48) * 3600,
         )
 
 
@@ -154,8 +188,12 @@ class ContractSpec:
 
 # In deploy order. `args` gets the addresses deployed so far, the settings and the deployer's address.
 CONTRACTS: tuple[ContractSpec, ...] = (
-    ContractSpec("RoleRegistry", lambda at, s, deployer: (deployer,)),
-    ContractSpec("EligibilityRegistry", lambda at, s, _: (at["RoleRegistry"], s.oracle_quorum), after=("RoleRegistry",)),
+    ContractSpec("RoleRegistry", lambda at, s, deployer: (deployer, s.admin_delay)),
+    ContractSpec(
+        "EligibilityRegistry",
+        lambda at, s, _: (at["RoleRegistry"], s.oracle_quorum, scope_level_bits(s.batch_scope_levels)),
+        after=("RoleRegistry",),
+    ),
     ContractSpec("ApprovalHub", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
     ContractSpec(
         "HouseholdRegistry",
@@ -424,12 +462,17 @@ def define_route(platform: Platform, sender: Sender, kind: int, levels: list[Lev
 
 
 def hand_over_administration(platform: Platform, sender: Sender, new_admin: str) -> bool:
-    """Gives DEFAULT_ADMIN_ROLE to ``new_admin`` (multisig or timelock) and renounces the sender's; False when
-    ``new_admin`` is the sender already."""
+    """Schedules the transfer of DEFAULT_ADMIN_ROLE to ``new_admin`` (multisig or timelock), which accepts it
+    with ``acceptDefaultAdminTransfer()`` once the registry's delay has passed: the sender's role ends then (the
+    RoleRegistry's two-step rule; the step is listed in ``platform.pending``). False when ``new_admin`` is the
+    sender already."""
     if new_admin.lower() == sender.address.lower():
         return False
-    roles = platform.addresses["RoleRegistry"]
-    sender.send("RoleRegistry", roles, "grantRole", (DEFAULT_ADMIN_ROLE, new_admin))
-    sender.send("RoleRegistry", roles, "renounceRole", (DEFAULT_ADMIN_ROLE, sender.address))
+    roles = platform.contract("RoleRegistry")
+    sender.send("RoleRegistry", roles.address, "beginDefaultAdminTransfer", (new_admin,))
+    _, accept_after = roles.functions.pendingDefaultAdmin().call()
+    platform.pending.append(
+        f"RoleRegistry.acceptDefaultAdminTransfer() from {new_admin}, after timestamp {accept_after}"
+    )
     return True
 

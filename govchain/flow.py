@@ -322,7 +322,7 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
     from oracle.batches import batch_id_for, snapshot_hash
 
     batch_id = batch_id_for(snapshot_hash(table), county)
-    # IEligibilityRegistry.Batch: root, scope, leafCount, finalizedAt, supersededAt, conflicts, firstCommittedAt.
+    # IEligibilityRegistry.Batch: root, scope, leafCount, finalizedAt, supersededAt, conflicts, asOf.
     root, scope, leaf_count, finalized_at, superseded_at = registry.functions.batch(batch_id).call()[:5]
     if finalized_at == 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")

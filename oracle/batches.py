@@ -16,6 +16,11 @@ commitment to them (oracle/details.py).
 A file the pipeline marked not for publication (Parquet key-value metadata ``govchain.publish`` = ``false``,
 with the failed quality gates in ``govchain.quality``) is refused with :class:`ResultsNotPublishableError`.
 
+The file's data describe one moment, its as-of time (Parquet key-value metadata ``govchain.as_of``, ISO 8601,
+which the pipeline writes: when the source extract was taken; a date alone means midnight UTC). It dates every
+batch built from the file (seconds) and is part of the committed tuple, so the oracles agree on it and the EligibilityRegistry orders batches
+by it: a batch of older data finalized late never replaces one of newer data. A file without it is refused.
+
 One batch per county (the pipeline works per county partition, and ORACLE roles are granted per region).
 Within a batch the leaves are ordered by pseudonymous id: the results table is sorted by raw ID number, and
 keeping that order in the manifest would tell who is older than whom.
@@ -48,7 +53,7 @@ RESULT_COLUMNS = ("household_key", "region", "decision", "reasons", "score", "po
 BATCH_ID_DOMAIN = "govchain/eligibility-batch/v1"
 KNOWN_DECISIONS = (0, 1, 2, 3, 4)  # none, admit, exit, monitor, verify
 PUBLISHED_DECISIONS = (1, 2, 3)  # admit, exit, monitor; 0 (none) and 4 (verify) get no leaf
-PUBLISH_KEY, QUALITY_KEY = b"govchain.publish", b"govchain.quality"
+PUBLISH_KEY, QUALITY_KEY, AS_OF_KEY = b"govchain.publish", b"govchain.quality", b"govchain.as_of"
 
 
 class ResultsError(OracleError):
@@ -112,7 +117,26 @@ def read_results(path: Path, content: bytes | None = None):
         raise ResultsError(f"{path} lacks the column(s) {', '.join(missing)} of the pipeline's results table.")
     if table.empty:
         raise ResultsError(f"{path} has no rows; the pipeline wrote an empty results table.")
+    table.attrs["as_of"] = _as_of(path, metadata)
     return table
+
+
+def _as_of(path: Path, metadata: dict) -> int:
+    """The as-of time of the file's data (``govchain.as_of``, ISO 8601; UTC unless it says otherwise), in
+    seconds."""
+    from datetime import datetime, timezone
+
+    text = metadata.get(AS_OF_KEY, b"").decode("utf-8", "replace").strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ResultsError(
+            f"{path} carries no valid as-of time (Parquet metadata govchain.as_of = {text!r}); batches are ordered "
+            f"by it. Rerun the pipeline, which writes when its source extract was taken there."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
 
 
 def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
@@ -137,7 +161,7 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
     manifests = []
     for scope in np.unique(county):
         try:
-            manifest = _county_batch(path, table[county == scope], int(scope), snapshot, key)
+            manifest = _county_batch(path, table[county == scope], int(scope), snapshot, table.attrs["as_of"], key)
         except (IdNumberError, MerkleTreeError) as exc:  # MerkleTreeError covers LeafValueError
             raise ResultsError(f"{path}, county {int(scope)}: {exc}") from exc
         if manifest is not None:
@@ -145,7 +169,7 @@ def build_batches(path: Path, key: PseudonymKey) -> list[Manifest]:
     return manifests
 
 
-def _county_batch(path: Path, rows, scope: int, snapshot: bytes, key: PseudonymKey) -> Manifest | None:
+def _county_batch(path: Path, rows, scope: int, snapshot: bytes, as_of: int, key: PseudonymKey) -> Manifest | None:
     policies = rows["policy_hash"].unique()
     if len(policies) != 1:
         raise ResultsError(
@@ -176,6 +200,7 @@ def _county_batch(path: Path, rows, scope: int, snapshot: bytes, key: PseudonymK
         model_version=_policy_hash_bytes(policies[0], path),
         snapshot_hash=snapshot,
         pseudonym_key_id=key.key_id,
+        as_of=as_of,
     )
     return Manifest(header, tree)
 

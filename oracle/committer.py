@@ -1,7 +1,7 @@
 """Commits eligibility batches to the EligibilityRegistry contract, signed by this oracle node's own key.
 
 Each oracle node holds its own account. A batch becomes final on chain once k distinct ORACLE accounts commit
-the same tuple (batch id, scope, root, manifest CID, model version, snapshot hash, leaf count); a different
+the same tuple (batch id, scope, root, manifest CID, model version, snapshot hash, as-of time, leaf count); a different
 tuple for the same batch id is recorded by the contract and emitted as ``BatchConflict`` (the alarm).
 
 Transactions are signed locally (legacy gas price, which Besu's free-gas networks and anvil both accept) and
@@ -145,7 +145,7 @@ class Committer:
     def _commit_call(self, manifest: Manifest, cid: str):
         h = manifest.header
         return self.registry.functions.commitBatch(
-            h.batch_id, h.scope, manifest.root, cid, h.model_version, h.snapshot_hash, manifest.leaf_count
+            h.batch_id, h.scope, manifest.root, cid, h.model_version, h.snapshot_hash, h.as_of, manifest.leaf_count
         )
 
     def commitment_of(self, batch_id: bytes) -> bytes | None:

@@ -18,6 +18,7 @@ node that builds the same batch produces the same bytes and therefore the same C
       "leafCount": 1234,
       "modelVersion": "0x<32 bytes>",   // the pipeline's policy hash
       "snapshotHash": "0x<32 bytes>",   // sha256 of the results file the batch was built from
+      "asOf": 1764460800,               // when the data were true (the pipeline's reference date, UTC midnight)
       "pseudonymKeyId": "<16 hex>",     // fingerprint of the data authority's key (oracle.pseudonym)
       "proofEncoding": "standard-v1-siblings",
       "tree": {                         // @openzeppelin/merkle-tree's own dump format, loadable by
@@ -79,6 +80,8 @@ class BatchHeader:
     model_version: bytes
     snapshot_hash: bytes
     pseudonym_key_id: str
+    # The time the batch's data describe (seconds, UTC): committed with the batch, it orders batches on chain.
+    as_of: int
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Manifest:
             "leafCount": self.leaf_count,
             "modelVersion": _hex32(h.model_version),
             "snapshotHash": _hex32(h.snapshot_hash),
+            "asOf": h.as_of,
             "pseudonymKeyId": h.pseudonym_key_id,
             "proofEncoding": PROOF_ENCODING,
             "tree": self.tree.dump(),
@@ -137,6 +141,7 @@ class Manifest:
                 model_version=_bytes32(data["modelVersion"], "modelVersion"),
                 snapshot_hash=_bytes32(data["snapshotHash"], "snapshotHash"),
                 pseudonym_key_id=str(data["pseudonymKeyId"]),
+                as_of=int(data["asOf"]),
             )
             tree = EligibilityTree.load(data["tree"])
         except KeyError as exc:

@@ -14,12 +14,15 @@ local chain; elsewhere the script stops, since the old contract holds grants and
 
 Settings (environment, see network/deploy.env): GOVCHAIN_ORACLE_QUORUM (k of the k-of-n oracle quorum,
 default 2), GOVCHAIN_NOTICE_DAYS (public notice 公示, default 7, at least 5), GOVCHAIN_TRANSITION_DAYS
-(脱贫不脱政策 transition period after exit, default 3 years).
+(脱贫不脱政策 transition period after exit, default 3 years), GOVCHAIN_BATCH_SCOPE_LEVELS (region levels eligibility
+batches may be scoped at, comma-separated, default 3: counties; fixed when the EligibilityRegistry is deployed).
 
 Administration: on a fresh deployment with GOVCHAIN_ADMIN set (the address of a multisig such as a Safe, or
-of a TimelockController), DEFAULT_ADMIN_ROLE is granted to it and the deployer renounces its own — after the
-clients and routes are wired, since wiring needs governance. From then on only that multisig or timelock can
-grant roles or change routes, clients, quorum and periods.
+of a TimelockController), the deployer schedules the transfer of DEFAULT_ADMIN_ROLE to it — after the clients
+and routes are wired, since wiring needs governance — and the multisig accepts it with
+`RoleRegistry.acceptDefaultAdminTransfer()` once GOVCHAIN_ADMIN_DELAY_HOURS (default 48) have passed; the
+deployer's role ends then. From then on only that multisig or timelock can grant roles or change routes,
+clients, quorum and periods; it hands administration on the same two-step way.
 """
 
 from __future__ import annotations
@@ -78,5 +81,6 @@ def main() -> dict:
     new_admin = os.environ.get("GOVCHAIN_ADMIN")
     if "RoleRegistry" in deployed.fresh and new_admin:
         if platform_deploy.hand_over_administration(deployed, sender, new_admin):
-            print(f"RoleRegistry: administration handed over to {new_admin}")
+            print(f"RoleRegistry: administration transfer to {new_admin} scheduled; it must accept: "
+                  f"{deployed.pending[-1]}")
     return {name: sender._container(name).at(address) for name, address in deployed.addresses.items()}

@@ -2,6 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
@@ -11,12 +14,15 @@ import {Roles} from "./Roles.sol";
 
 /// @title RoleRegistry
 /// @notice Who may act where. Every other contract of the platform asks this registry whether an account
-/// holds a role over a region. Administration (DEFAULT_ADMIN_ROLE, plain OpenZeppelin AccessControl) is meant
-/// for a multisig or a timelock: the deploy script hands it over and renounces the deployer's.
+/// holds a role over a region. Administration (DEFAULT_ADMIN_ROLE) follows OpenZeppelin's
+/// AccessControlDefaultAdminRules: one administrator at a time, handed over in two steps (the administrator
+/// schedules the transfer, the new one accepts it once the delay has passed) and never to the zero account nor
+/// renounced, so the registry can never be left without one. It is meant for a multisig or a timelock: the deploy
+/// script schedules the transfer to it, which it then accepts.
 /// @dev Regional grants live beside AccessControl's global roles: a regional role can only be granted with a
 /// region, so `grantRole` refuses the regional roles. An account's first regional grant gives it an official
 /// id (1, 2, ...), so contracts can pack several officials into one storage slot.
-contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
+contract RoleRegistry is IRoleRegistry, AccessControlDefaultAdminRules, AccessControlEnumerable {
     using EnumerableSet for EnumerableSet.UintSet;
     using EnumerableSet for EnumerableSet.AddressSet;
 
@@ -36,8 +42,15 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     bytes32 public constant SUPPLIER = Roles.SUPPLIER;
     bytes32 public constant ENTERPRISE = Roles.ENTERPRISE;
 
+    /// @notice The longest delay an administrator transfer may be given: a longer one would only stall a
+    /// compromised key's replacement.
+    uint48 public constant MAX_ADMIN_DELAY = 30 days;
+
     /// @notice A regional role was given to `grantRole`, which only knows global roles.
     error RoleRegistryRegionRequired(bytes32 role);
+
+    /// @notice An administrator transfer delay of `delay` seconds is above {MAX_ADMIN_DELAY}.
+    error RoleRegistryAdminDelayTooLong(uint48 delay, uint48 max);
 
     mapping(bytes32 role => bool) private _regional;
     uint32 private _officialCount;
@@ -52,9 +65,11 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
     // role => region => accounts granted directly over exactly that region
     mapping(bytes32 role => mapping(uint64 region => EnumerableSet.AddressSet)) private _holders;
 
-    constructor(address admin) {
-        if (admin == address(0)) revert RoleRegistryZeroAccount();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /// @param admin the first administrator (the deployer, who wires the platform and then hands over)
+    /// @param adminDelay seconds between scheduling an administrator transfer and its acceptance, at most
+    /// {MAX_ADMIN_DELAY}
+    constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, _nonZero(admin)) {
+        _requireAdminDelay(adminDelay);
         bytes32[15] memory roles = Roles.regional();
         for (uint256 i = 0; i < roles.length; ++i) {
             _regional[roles[i]] = true;
@@ -159,21 +174,101 @@ contract RoleRegistry is IRoleRegistry, AccessControlEnumerable {
         return RegionCode.isValid(code);
     }
 
+    /// @dev Requirements: `account` is not zero; DEFAULT_ADMIN_ROLE moves by {beginDefaultAdminTransfer} only
+    /// (AccessControlEnforcedDefaultAdminRules).
+    function grantRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules, IAccessControl)
+    {
+        // Checked before the administrator rule, so the zero account gets its own error whatever the role.
+        if (account == address(0)) revert RoleRegistryZeroAccount();
+        super.grantRole(role, account);
+    }
+
+    /// @dev The administrator is never revoked: it hands over with {beginDefaultAdminTransfer} instead.
+    function revokeRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules, IAccessControl)
+        onlyRole(getRoleAdmin(role))
+    {
+        if (role == DEFAULT_ADMIN_ROLE && account == defaultAdmin()) revert RoleRegistryLastAdmin(account);
+        super.revokeRole(role, account);
+    }
+
+    /// @dev The administrator never renounces (OpenZeppelin's rules allow it after a transfer to the zero
+    /// account, which {beginDefaultAdminTransfer} refuses here): the registry must always keep one, or no role
+    /// could ever be granted again.
+    function renounceRole(bytes32 role, address account)
+        public
+        override(AccessControl, AccessControlDefaultAdminRules, IAccessControl)
+    {
+        if (role == DEFAULT_ADMIN_ROLE && account == defaultAdmin()) {
+            // As AccessControl: an account renounces only its own roles.
+            if (account != _msgSender()) revert AccessControlBadConfirmation();
+            revert RoleRegistryLastAdmin(account);
+        }
+        super.renounceRole(role, account);
+    }
+
+    /// @inheritdoc AccessControlDefaultAdminRules
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(AccessControlDefaultAdminRules, AccessControlEnumerable)
+        returns (bool)
+    {
+        return super.supportsInterface(interfaceId);
+    }
+
     /// @dev Regional roles are granted with a region only (see {grantRoleIn}); no role goes to the zero address,
     /// which nobody can use: an administrator "shared" with it could renounce and leave the registry locked.
-    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+    function _grantRole(bytes32 role, address account)
+        internal
+        override(AccessControlDefaultAdminRules, AccessControlEnumerable)
+        returns (bool)
+    {
         if (_regional[role]) revert RoleRegistryRegionRequired(role);
         if (account == address(0)) revert RoleRegistryZeroAccount();
         return super._grantRole(role, account);
     }
 
-    /// @dev Covers both `revokeRole` and `renounceRole`.
-    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
-        // The registry must always keep an administrator, or no role could ever be granted again.
-        if (role == DEFAULT_ADMIN_ROLE && hasRole(role, account) && getRoleMemberCount(role) == 1) {
-            revert RoleRegistryLastAdmin(account);
-        }
+    function _revokeRole(bytes32 role, address account)
+        internal
+        override(AccessControlDefaultAdminRules, AccessControlEnumerable)
+        returns (bool)
+    {
         return super._revokeRole(role, account);
+    }
+
+    /// @dev Not used by the registry (every role's admin is DEFAULT_ADMIN_ROLE); named to join the two bases.
+    function _setRoleAdmin(bytes32 role, bytes32 adminRole)
+        internal
+        override(AccessControl, AccessControlDefaultAdminRules)
+    {
+        super._setRoleAdmin(role, adminRole);
+    }
+
+    /// @dev The next administrator is never the zero account (the registry would be left without one once the
+    /// transfer is accepted: OpenZeppelin's way to renounce, refused here).
+    function _beginDefaultAdminTransfer(address newAdmin) internal override {
+        if (newAdmin == address(0)) revert RoleRegistryZeroAccount();
+        super._beginDefaultAdminTransfer(newAdmin);
+    }
+
+    /// @dev Bounded by {MAX_ADMIN_DELAY}.
+    function _changeDefaultAdminDelay(uint48 newDelay) internal override {
+        _requireAdminDelay(newDelay);
+        super._changeDefaultAdminDelay(newDelay);
+    }
+
+    function _requireAdminDelay(uint48 delay) private pure {
+        if (delay > MAX_ADMIN_DELAY) revert RoleRegistryAdminDelayTooLong(delay, MAX_ADMIN_DELAY);
+    }
+
+    /// @dev `account`, refused if zero (used before the base constructor runs, so the error is this registry's).
+    function _nonZero(address account) private pure returns (address) {
+        if (account == address(0)) revert RoleRegistryZeroAccount();
+        return account;
     }
 
     function _removeGrant(bytes32 role, address account, uint64 region) private {

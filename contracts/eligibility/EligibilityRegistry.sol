@@ -29,24 +29,33 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
     /// @dev A quorum is counted from recorded voters only (see above).
     uint8 private constant MAX_QUORUM = uint8(MAX_RECORDED_VOTERS);
 
+    // Bits 1 (province) to 5 (village): the levels a scope may have.
+    uint8 private constant ALL_SCOPE_LEVELS = 0x3e;
+
     /// @inheritdoc IEligibilityRegistry
     uint8 public quorum;
-    // Bit `level` (RegionCode: 1 province ... 5 village) set once a batch of a scope at that level finalized, so a
-    // proof checks for newer batches only at levels in use. Beside the quorum: one slot.
-    uint8 private _scopeLevels;
+    /// @inheritdoc IEligibilityRegistry
+    /// @dev Immutable, so a proof check learns the levels to look at for newer covering batches without a storage
+    /// read (a cold one on every filing).
+    uint8 public immutable scopeLevels;
 
     mapping(bytes32 batchId => Batch) private _batches;
     mapping(uint64 scope => bytes32 batchId) private _current;
 
     /// @param roleRegistry grants ORACLE per region and governs (its administrators set the quorum)
     /// @param initialQuorum k: distinct oracles that must commit the same tuple
-    constructor(IRoleRegistry roleRegistry, uint8 initialQuorum) Governed(roleRegistry) {
+    /// @param batchScopeLevels the region levels batches may be scoped at, bit `level` for each (0x08: counties)
+    constructor(IRoleRegistry roleRegistry, uint8 initialQuorum, uint8 batchScopeLevels) Governed(roleRegistry) {
+        if (batchScopeLevels == 0 || batchScopeLevels & ~ALL_SCOPE_LEVELS != 0) {
+            revert EligibilityInvalidScopeLevels(batchScopeLevels);
+        }
+        scopeLevels = batchScopeLevels;
         _setQuorum(initialQuorum);
     }
 
     /// @inheritdoc IEligibilityRegistry
-    /// @dev Requirements: `scope` is a valid region; the caller holds ORACLE over it; root and leaf count are
-    /// non-zero; the caller has not committed for `batchId` yet.
+    /// @dev Requirements: `scope` is a valid region at one of the {scopeLevels}; the caller holds ORACLE over it;
+    /// root and leaf count are non-zero; `asOf` is not zero nor later than now; the caller has not committed for `batchId` yet.
     /// Emits a {BatchCommitted} event, a {BatchConflict} event when the tuple differs from the batch's
     /// reference commitment, and a {BatchFinalized} event when this commit reaches the quorum: votes count only
     /// from oracles that hold ORACLE over the scope now, when the batch would finalize.
@@ -57,27 +66,40 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) external {
-        if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
+        _requireScope(scope);
         uint32 oracle = _oracleOf(msg.sender, scope);
         if (root == bytes32(0) || leafCount == 0) revert EligibilityEmptyBatch(batchId);
+        // A future as-of time would let a batch outrank every batch still to come.
+        if (asOf == 0 || asOf > block.timestamp) revert EligibilityInvalidAsOf(batchId, asOf);
         // Each oracle counts once towards the quorum of a batch.
         if (_commitmentOf[batchId][msg.sender] != bytes32(0)) revert EligibilityAlreadyCommitted(batchId, msg.sender);
 
-        bytes32 commitment = commitmentHash(scope, root, manifestCid, modelVersion, snapshotHash, leafCount);
+        bytes32 commitment = commitmentHash(scope, root, manifestCid, modelVersion, snapshotHash, asOf, leafCount);
         _commitmentOf[batchId][msg.sender] = commitment;
         uint256 tally = _vote(batchId, commitment, oracle);
         emit BatchCommitted(
-            batchId, msg.sender, commitment, scope, root, manifestCid, modelVersion, snapshotHash, leafCount, tally & 0xff
+            batchId,
+            msg.sender,
+            commitment,
+            scope,
+            root,
+            manifestCid,
+            modelVersion,
+            snapshotHash,
+            asOf,
+            leafCount,
+            tally & 0xff
         );
 
         bytes32 expected = _reference[batchId];
         if (expected == bytes32(0)) {
             _reference[batchId] = commitment;
-            // The first commitment dates the batch: batches are ordered by when they were first committed, so
-            // one finalized late (a lagging oracle completing its quorum) never replaces a newer one.
-            _batches[batchId].firstCommittedAt = uint32(block.timestamp);
+            // The reference's as-of time until the batch is final (then the quorum's). Written now, it also opens
+            // the record's second slot, so the commit reaching the quorum pays no first write there.
+            _batches[batchId].asOf = asOf;
         } else if (expected != commitment) {
             // A disagreement is kept and raised, never resolved silently.
             ++_batches[batchId].conflicts;
@@ -86,7 +108,7 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
 
         Batch storage record = _batches[batchId];
         if ((tally & 0xff) >= quorum && record.finalizedAt == 0 && _standingVotes(tally, scope, oracle) >= quorum) {
-            _finalize(batchId, record, scope, root, leafCount, commitment, expected);
+            _finalize(batchId, record, scope, root, leafCount, asOf, commitment, expected);
         }
     }
 
@@ -98,6 +120,7 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
         uint64 scope,
         bytes32 root,
         uint64 leafCount,
+        uint32 asOf,
         bytes32 commitment,
         bytes32 expected
     ) private {
@@ -105,10 +128,12 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
         record.scope = scope;
         record.leafCount = leafCount;
         record.finalizedAt = uint40(block.timestamp);
+        // The as-of time the quorum agreed on dates the batch: one finalized late (a lagging oracle completing
+        // its quorum) never replaces a batch of newer data.
+        record.asOf = asOf;
         if (expected != commitment) _reference[batchId] = commitment;
-        _scopeLevels |= uint8(1 << RegionCode.level(scope));
         bytes32 current = _current[scope];
-        if (current != bytes32(0) && _batches[current].firstCommittedAt > record.firstCommittedAt) {
+        if (current != bytes32(0) && _batches[current].asOf > asOf) {
             // Older than the scope's current batch: final, but it proves nothing.
             record.supersededAt = uint40(block.timestamp);
             emit BatchFinalized(batchId, scope, root, bytes32(0));
@@ -122,16 +147,25 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
     }
 
     /// @dev A current batch of another scope covering valid `region` (one of its ancestors or itself, at a level in
-    /// use) first committed after `firstCommittedAt`, the date of a batch of `scope`; zero if none.
-    function _newerCovering(uint64 region, uint64 scope, uint32 firstCommittedAt) private view returns (bytes32) {
-        uint256 levels = _scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+    /// use) with data newer than `asOf`, the as-of time of a batch of `scope`; zero if none.
+    function _newerCovering(uint64 region, uint64 scope, uint32 asOf) private view returns (bytes32) {
+        uint256 levels = scopeLevels & ~(uint256(1) << RegionCode.level(scope));
+        // One level in use (the default: counties): only the scope's own current batch can be newer.
+        if (levels == 0) return bytes32(0);
         uint8 deepest = RegionCode.level(region);
         for (uint8 lvl = RegionCode.PROVINCE; levels >> lvl != 0 && lvl <= deepest; ++lvl) {
             if ((levels >> lvl) & 1 == 0) continue;
             bytes32 head = _current[RegionCode.ancestorAt(region, lvl)];
-            if (head != bytes32(0) && _batches[head].firstCommittedAt > firstCommittedAt) return head;
+            if (head != bytes32(0) && _batches[head].asOf > asOf) return head;
         }
         return bytes32(0);
+    }
+
+    /// @dev Reverts unless `scope` is a valid region at one of the {scopeLevels}.
+    function _requireScope(uint64 scope) private view {
+        if (!RegionCode.isValid(scope)) revert EligibilityInvalidScope(scope);
+        uint8 level = RegionCode.level(scope);
+        if ((scopeLevels >> level) & 1 == 0) revert EligibilityScopeLevelNotInUse(scope, level);
     }
 
     /// @dev The official id of `account`, which must hold ORACLE over `scope`.
@@ -167,7 +201,7 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
         Batch storage record = _batches[batchId];
         return record.finalizedAt != 0 && record.supersededAt == 0 && RegionCode.isValid(leaf.region)
             && RegionCode.covers(record.scope, leaf.region)
-            && _newerCovering(leaf.region, record.scope, record.firstCommittedAt) == bytes32(0)
+            && _newerCovering(leaf.region, record.scope, record.asOf) == bytes32(0)
             && MerkleProof.verifyCalldata(proof, record.root, leaf.hash());
     }
 
@@ -177,15 +211,15 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
     function provenRoot(bytes32 batchId, uint64 region) public view returns (bytes32) {
         Batch storage record = _batches[batchId];
         // Read together, the fields of the record's second slot cost one storage read.
-        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 firstCommittedAt) =
-            (record.finalizedAt, record.supersededAt, record.scope, record.firstCommittedAt);
+        (uint40 finalizedAt, uint40 supersededAt, uint64 scope, uint32 asOf) =
+            (record.finalizedAt, record.supersededAt, record.scope, record.asOf);
         if (finalizedAt == 0) revert EligibilityBatchNotFinal(batchId);
         if (supersededAt != 0) revert EligibilityBatchSuperseded(batchId, _current[scope]);
         if (!RegionCode.isValid(region) || !RegionCode.covers(scope, region)) {
             revert EligibilityRegionOutsideBatch(batchId, scope, region);
         }
         // A proof counts only against the newest final batch covering the region, whatever its scope.
-        bytes32 newer = _newerCovering(region, scope, firstCommittedAt);
+        bytes32 newer = _newerCovering(region, scope, asOf);
         if (newer != bytes32(0)) revert EligibilityBatchSuperseded(batchId, newer);
         return record.root;
     }
@@ -230,9 +264,10 @@ contract EligibilityRegistry is IEligibilityRegistry, KOfNAgreement, Governed {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) public pure returns (bytes32) {
-        return keccak256(abi.encode(scope, root, keccak256(bytes(manifestCid)), modelVersion, snapshotHash, leafCount));
+        return keccak256(abi.encode(scope, root, keccak256(bytes(manifestCid)), modelVersion, snapshotHash, asOf, leafCount));
     }
 
     /// @dev How many of the recorded voters of `tally` hold ORACLE over `scope` now, stopping at the quorum.

@@ -5,13 +5,15 @@ import {EligibilityLeaf} from "../eligibility/EligibilityLeaf.sol";
 
 /// @title IEligibilityRegistry
 /// @notice ORACLE nodes commit eligibility batches (Merkle root of household results, manifest on IPFS). A batch
-/// is final once `quorum` distinct oracles committed the same tuple. Batches are ordered by their first commitment:
-/// the newest final batch of a scope supersedes the older ones, and a proof counts only against the newest final
+/// is final once `quorum` distinct oracles committed the same tuple. Batches are ordered by their data's as-of time
+/// (part of the committed tuple, so the oracles agree on it): the newest final batch of a scope supersedes the
+/// older ones, and a proof counts only against the newest final
 /// batch covering its region, whatever that batch's scope.
 interface IEligibilityRegistry {
     /// @notice What a final batch holds; `finalizedAt` is 0 while the batch is not final, `supersededAt` 0 while
     /// no newer batch of its scope is final; `conflicts` counts commits that disagreed with the reference;
-    /// `firstCommittedAt` dates the batch (its first commitment), which orders batches.
+    /// `asOf` is the time its data describe (the snapshot's, as the quorum committed it; the first commitment's
+    /// while not final), which orders final batches.
     struct Batch {
         bytes32 root;
         uint64 scope;
@@ -19,7 +21,7 @@ interface IEligibilityRegistry {
         uint40 finalizedAt;
         uint40 supersededAt;
         uint16 conflicts;
-        uint32 firstCommittedAt;
+        uint32 asOf;
     }
 
     /// @notice `oracle` committed `commitment` (hash of the whole tuple) for `batchId`; it now has `votes` votes.
@@ -32,6 +34,7 @@ interface IEligibilityRegistry {
         string manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount,
         uint256 votes
     );
@@ -46,8 +49,8 @@ interface IEligibilityRegistry {
     /// @notice Governance set the number of agreeing oracles a batch needs.
     event QuorumChanged(uint8 previous, uint8 quorum);
 
-    /// @notice `batchId` finalized after `newer`, the current batch of its scope first committed later: it proves
-    /// nothing (batches are ordered by their first commitment, not by when they reach the quorum).
+    /// @notice `batchId` finalized after `newer`, the current batch of its scope with a later as-of time: it proves
+    /// nothing (batches are ordered by their data's as-of time, not by when they reach the quorum).
     event BatchOutdated(bytes32 indexed batchId, bytes32 indexed newer);
 
     /// @notice `account` lacks the ORACLE role over `scope`.
@@ -61,6 +64,17 @@ interface IEligibilityRegistry {
 
     /// @notice `oracle` already committed for `batchId`; each oracle counts once.
     error EligibilityAlreadyCommitted(bytes32 batchId, address oracle);
+
+    /// @notice `scope` is a region of level `level` (RegionCode: 1 province ... 5 village), and batches of that
+    /// level are not in use on this registry (see {scopeLevels}).
+    error EligibilityScopeLevelNotInUse(uint64 scope, uint8 level);
+
+    /// @notice The set of batch scope levels `levels` (bit `level` for each) is empty or names a level outside
+    /// 1 (province) to 5 (village).
+    error EligibilityInvalidScopeLevels(uint8 levels);
+
+    /// @notice A batch's as-of time `asOf` is zero or later than now.
+    error EligibilityInvalidAsOf(bytes32 batchId, uint32 asOf);
 
     /// @notice A quorum is 1 to 7 oracles (the voters the registry rechecks when a batch finalizes).
     error EligibilityInvalidQuorum(uint8 quorum);
@@ -86,6 +100,7 @@ interface IEligibilityRegistry {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) external;
 
@@ -109,7 +124,7 @@ interface IEligibilityRegistry {
     /// @notice The leaf hash of `leaf` (see EligibilityLeafHash).
     function leafHash(EligibilityLeaf calldata leaf) external pure returns (bytes32);
 
-    /// @notice The batch record of `batchId` (zero while not final, except `conflicts`).
+    /// @notice The batch record of `batchId` (zero while not final, except `conflicts` and `asOf`).
     function batch(bytes32 batchId) external view returns (Batch memory);
 
     /// @notice The newest final batch of `scope` (0 if none).
@@ -128,9 +143,15 @@ interface IEligibilityRegistry {
         string calldata manifestCid,
         bytes32 modelVersion,
         bytes32 snapshotHash,
+        uint32 asOf,
         uint64 leafCount
     ) external pure returns (bytes32);
 
     /// @notice The number of agreeing oracles a batch needs.
     function quorum() external view returns (uint8);
+
+    /// @notice The region levels batches may be scoped at, fixed at deployment: bit `level` set for each
+    /// (RegionCode: 1 province ... 5 village; the oracle publishes county batches, bit 3). A proof is checked for
+    /// newer covering batches at these levels only.
+    function scopeLevels() external view returns (uint8);
 }

@@ -12,21 +12,24 @@ library RegionCode {
     uint8 internal constant TOWNSHIP = 4;
     uint8 internal constant VILLAGE = 5;
 
-    uint64 private constant MIN_CODE = 1e11;
-    uint64 private constant MAX_CODE = 1e12 - 1;
-
     /// @dev Whether `code` has 12 digits and no level set under a zero level.
-    function isValid(uint64 code) internal pure returns (bool) {
-        if (code < MIN_CODE || code > MAX_CODE) return false;
-        uint64 city = (code / 1e8) % 100;
-        uint64 county = (code / 1e6) % 100;
-        uint64 township = (code / 1e3) % 1000;
-        uint64 village = code % 1000;
-        // A level below a zero level must be zero too.
-        if (city == 0 && (county | township | village) != 0) return false;
-        if (county == 0 && (township | village) != 0) return false;
-        if (township == 0 && village != 0) return false;
-        return true;
+    /// Branch-free: the role check, the proof check and the filing each run it on every filing.
+    function isValid(uint64 code) internal pure returns (bool valid) {
+        assembly ("memory-safe") {
+            let village := mod(code, 1000)
+            let township := mod(div(code, 1000), 1000)
+            let county := mod(div(code, 1000000), 100)
+            let city := mod(div(code, 100000000), 100)
+            // A level below a zero level must be zero too: a gap is a zero part with a non-zero part under it.
+            let under := village
+            let gap := and(iszero(township), iszero(iszero(under)))
+            under := or(under, township)
+            gap := or(gap, and(iszero(county), iszero(iszero(under))))
+            under := or(under, county)
+            gap := or(gap, and(iszero(city), iszero(iszero(under))))
+            // 12 digits: 1e11 to 1e12 - 1.
+            valid := and(iszero(gap), and(iszero(lt(code, 100000000000)), lt(code, 1000000000000)))
+        }
     }
 
     /// @dev The level a valid code names (1 province ... 5 village).

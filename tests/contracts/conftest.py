@@ -27,7 +27,7 @@ def platform(admin, web3):
     # Plan and milestone routes come from the plans' own fixture (plan_routes), so the hub's route ids here are
     # those of TEST_ROUTES alone.
     settings = Settings(oracle_quorum=2, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD,
-                        routes=TEST_ROUTES, banded_routes={})
+                        routes=TEST_ROUTES, banded_routes={}, batch_scope_levels=TEST_SCOPE_LEVELS)
     return deploy_platform(web3, NodeAccountSender(web3, admin.address), settings)
 
 
@@ -63,6 +63,8 @@ TRANSITION_PERIOD = 365 * DAY
 LEVEL_TIMEOUT = 3 * DAY
 # RegionCode levels.
 COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
+# Batches of the tests are scoped at these levels (a deployment's own default: counties only).
+TEST_SCOPE_LEVELS = (COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL)
 # Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
 REGISTRATION, EXIT = 1, 2
 # Registration: village LEADER 1, township LEADER 2 of 2, county LEADER 1; exit: township REVIEWER 1, county
@@ -101,14 +103,24 @@ def household_id(name: str) -> bytes:
 class CommittedBatch:
     """An eligibility batch built with oracle.merkle and committed on chain."""
 
-    def __init__(self, batch_id: bytes, scope: int, leaves: list[EligibilityLeaf]):
+    def __init__(self, batch_id: bytes, scope: int, leaves: list[EligibilityLeaf], as_of: int | None = None):
+        """`as_of`: the time the batch's data describe, which orders batches; by default the time of a block mined
+        now (so data built after a `chain.sleep` are newer, and never in the future of the commits that follow)."""
+        from brownie import chain
+
         self.id = batch_id
         self.scope = scope
         self.tree = EligibilityTree.of(leaves)
         self.root = self.tree.root
+        if as_of is None:
+            chain.mine()
+            as_of = chain[-1].timestamp
+        self.as_of = as_of
 
-    def commit_args(self, manifest_cid: str = "bafkreimanifest", model: bytes = b"\x01" * 32):
-        return (self.id, self.scope, self.root, manifest_cid, model, b"\x02" * 32, len(self.tree))
+    def commit_args(self, manifest_cid: str = "bafkreimanifest", model: bytes = b"\x01" * 32,
+                    as_of: int | None = None):
+        as_of = self.as_of if as_of is None else as_of
+        return (self.id, self.scope, self.root, manifest_cid, model, b"\x02" * 32, as_of, len(self.tree))
 
     def commit(self, eligibility, oracles):
         for oracle in oracles:

@@ -28,10 +28,10 @@ def batch():
 
 
 def commitment(eligibility, batch, **changes):
-    args = dict(zip(["id", "scope", "root", "cid", "model", "snapshot", "count"], batch.commit_args()))
+    args = dict(zip(["id", "scope", "root", "cid", "model", "snapshot", "as_of", "count"], batch.commit_args()))
     args.update(changes)
     return eligibility.commitmentHash(args["scope"], args["root"], args["cid"], args["model"], args["snapshot"],
-                                      args["count"])
+                                      args["as_of"], args["count"])
 
 
 # --- the leaf encoding -------------------------------------------------------------------------------------
@@ -48,7 +48,33 @@ def test_constructor_sets_the_quorum(eligibility):
 
 def test_constructor_refuses_a_zero_quorum(EligibilityRegistry, role_registry, admin):
     with brownie.reverts(err("EligibilityInvalidQuorum", 0)):
-        EligibilityRegistry.deploy(role_registry, 0, {"from": admin})
+        EligibilityRegistry.deploy(role_registry, 0, 0x08, {"from": admin})
+
+
+def test_constructor_refuses_scope_levels_outside_province_to_village(EligibilityRegistry, role_registry, admin):
+    # Bit 0 is no region level; bits 1 (province) to 5 (village) are.
+    with brownie.reverts(err("EligibilityInvalidScopeLevels", 0x09)):
+        EligibilityRegistry.deploy(role_registry, 2, 0x09, {"from": admin})
+
+
+def test_constructor_refuses_an_empty_set_of_scope_levels(EligibilityRegistry, role_registry, admin):
+    with brownie.reverts(err("EligibilityInvalidScopeLevels", 0)):
+        EligibilityRegistry.deploy(role_registry, 2, 0, {"from": admin})
+
+
+def test_commit_at_a_scope_level_not_in_use_is_refused(EligibilityRegistry, role_registry, admin, officials):
+    counties_only = EligibilityRegistry.deploy(role_registry, 2, 1 << 3, {"from": admin})
+    township_batch = CommittedBatch(keccak(text="township-on-counties-only"), TOWNSHIP, make_leaves(FIRST_BATCH))
+    with brownie.reverts(err("EligibilityScopeLevelNotInUse", TOWNSHIP, 4)):
+        counties_only.commitBatch(*township_batch.commit_args(), {"from": officials.oracles[0]})
+    assert counties_only.commitmentOf(township_batch.id, officials.oracles[0]) == "0x" + "00" * 32
+
+
+def test_commit_at_a_scope_level_in_use_is_counted(EligibilityRegistry, role_registry, admin, officials, batch):
+    counties_only = EligibilityRegistry.deploy(role_registry, 2, 1 << 3, {"from": admin})
+    assert counties_only.scopeLevels() == 1 << 3
+    counties_only.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    assert counties_only.votes(batch.id, commitment(counties_only, batch)) == 1
 
 
 # --- commits and the quorum --------------------------------------------------------------------------------
@@ -64,6 +90,7 @@ def test_first_commit_records_the_vote_without_finalizing(eligibility, officials
     assert event["commitment"] == expected
     assert event["root"] == "0x" + batch.root.hex()
     assert event["manifestCid"] == "bafkreimanifest"
+    assert event["asOf"] == batch.as_of
     assert event["leafCount"] == len(batch.tree)
     assert event["votes"] == 1
     assert "BatchFinalized" not in tx.events
@@ -153,7 +180,7 @@ def test_an_empty_root_is_refused(eligibility, officials, batch):
 
 def test_a_zero_leaf_count_is_refused(eligibility, officials, batch):
     args = list(batch.commit_args())
-    args[6] = 0
+    args[7] = 0  # the leaf count
     with brownie.reverts(err("EligibilityEmptyBatch", BATCH_ID)):
         eligibility.commitBatch(*args, {"from": officials.oracles[0]})
 
@@ -358,7 +385,7 @@ def test_proven_root_refuses_a_region_outside_the_scope(eligibility, first_batch
 
 
 def newer_batch(eligibility, officials, chain, name, scope, households, oracles=2):
-    """A batch first committed a second after everything before it (batches are dated by their first commit)."""
+    """A batch whose data are a second newer than everything before it (batches are ordered by their as-of time)."""
     chain.sleep(1)
     return CommittedBatch(keccak(text=name), scope, make_leaves(households)).commit(eligibility, officials.oracles[:oracles])
 
@@ -411,9 +438,50 @@ def test_an_older_batch_finalized_late_does_not_roll_eligibility_back(eligibilit
     assert eligibility.provenRoot(december.id, VILLAGE) == "0x" + december.root.hex()
 
 
-def test_a_batch_is_dated_by_its_first_commit(eligibility, officials, batch, chain):
+def test_a_final_batch_is_dated_by_the_as_of_time_its_quorum_committed(eligibility, officials, batch, chain):
     eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
-    first = chain[-1].timestamp
     chain.sleep(5)
     eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[1]})
-    assert eligibility.batch(BATCH_ID)["firstCommittedAt"] == first
+    assert eligibility.batch(BATCH_ID)["asOf"] == batch.as_of
+
+
+def test_older_data_first_committed_after_newer_data_is_outdated(eligibility, officials, first_batch, chain):
+    # Issue 15 #2 with the order of commits reversed: December's data are final first; November's data, built
+    # late, reach the quorum afterwards. Dated by its first commitment November would be newer; by its data it
+    # is older, so December stays current.
+    december = newer_batch(eligibility, officials, chain, "batch-dec-first", COUNTY,
+                           {"admitted": (VILLAGE, Decision.NONE)})
+    chain.sleep(5)
+    november = CommittedBatch(keccak(text="batch-nov-late"), COUNTY, make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}),
+                              as_of=december.as_of - 30 * 86400)
+    november.commit(eligibility, officials.oracles[:2])
+    assert eligibility.currentBatch(COUNTY) == "0x" + december.id.hex()
+    with brownie.reverts(err("EligibilityBatchSuperseded", november.id, december.id)):
+        eligibility.provenRoot(november.id, VILLAGE)
+
+
+def test_oracles_that_disagree_on_the_as_of_time_conflict(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(), {"from": officials.oracles[0]})
+    tx = eligibility.commitBatch(*batch.commit_args(as_of=batch.as_of - 1), {"from": officials.oracles[1]})
+    assert "BatchConflict" in tx.events and "BatchFinalized" not in tx.events
+    assert eligibility.batch(BATCH_ID)["finalizedAt"] == 0
+
+
+def test_a_final_batch_takes_the_as_of_time_of_its_quorum_not_of_its_first_commit(eligibility, officials, batch):
+    eligibility.commitBatch(*batch.commit_args(as_of=batch.as_of - 1), {"from": officials.oracles[0]})
+    for oracle in officials.oracles[1:]:
+        eligibility.commitBatch(*batch.commit_args(), {"from": oracle})
+    record = eligibility.batch(BATCH_ID)
+    assert record["finalizedAt"] != 0 and record["asOf"] == batch.as_of
+
+
+def test_a_commit_with_data_from_the_future_is_refused(eligibility, officials, batch, chain):
+    future = chain.time() + 3600
+    with brownie.reverts(err("EligibilityInvalidAsOf", BATCH_ID, future)):
+        eligibility.commitBatch(*batch.commit_args(as_of=future), {"from": officials.oracles[0]})
+    assert eligibility.commitmentOf(BATCH_ID, officials.oracles[0]) == "0x" + "00" * 32
+
+
+def test_a_commit_without_an_as_of_time_is_refused(eligibility, officials, batch):
+    with brownie.reverts(err("EligibilityInvalidAsOf", BATCH_ID, 0)):
+        eligibility.commitBatch(*batch.commit_args(as_of=0), {"from": officials.oracles[0]})

@@ -103,7 +103,7 @@ def stateful_batches(eligibility, officials, chain):
 
 
 class Published:
-    """A batch as the model knows it: its scope, decisions, date (first commitment) and whether it is final."""
+    """A batch as the model knows it: its scope, decisions, date (its data's as-of time) and whether it is final."""
 
     def __init__(self, batch, decisions, dated, final):
         self.batch = batch
@@ -209,7 +209,7 @@ class Registration:
         self.kind_of = {}  # subject -> "registration" or "exit"
         initial = self.batches.initial
         self.published = [Published(initial, [Decision.ADMIT] * len(HOUSEHOLDS),
-                                    self.eligibility.batch(initial.id)["firstCommittedAt"], True)]
+                                    initial.as_of, True)]
         self.heads = {COUNTY: self.published[0]}  # scope -> its current final batch
         self.levels_in_use = {COUNTY}  # scopes of every batch ever final (outdated ones too)
         self.pending = []  # batches committed by one oracle
@@ -356,11 +356,11 @@ class Registration:
             self.rule_file(index, "current")
 
     def _commit(self, scope, decisions, oracles):
-        """A new batch, dated a second after every batch before it, committed by `oracles` oracles."""
+        """A new batch, its data a second newer than every batch before it, committed by `oracles` oracles."""
         self.chain.sleep(1)
         name = f"stateful-{len(self.published)}-{len(self.pending)}-{self.chain.time()}"
         batch = _batch(self.eligibility, self.officials_for_batches, name, scope, decisions, oracles)
-        return Published(batch, decisions, self.eligibility.batch(batch.id)["firstCommittedAt"], oracles >= 2)
+        return Published(batch, decisions, batch.as_of, oracles >= 2)
 
     def _finalized(self, published):
         """The model's rules for a batch reaching the quorum: it becomes its scope's current batch unless that

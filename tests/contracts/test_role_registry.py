@@ -19,6 +19,9 @@ from tests.contracts.conftest import (
 )
 
 CLERK = ROLE_IDS["INTAKE_CLERK"]
+# The delay of an administrator transfer (govchain.deploy Settings.admin_delay, the platform fixture's).
+ADMIN_DELAY = 2 * 86400
+MAX_ADMIN_DELAY = 30 * 86400
 LEADER = ROLE_IDS["LEADER"]
 
 
@@ -61,7 +64,7 @@ def test_deployer_given_as_admin_holds_the_default_admin_role(role_registry, adm
 
 def test_constructor_rejects_a_zero_admin(RoleRegistry, admin):
     with brownie.reverts(revert_text("RoleRegistryZeroAccount")):
-        RoleRegistry.deploy(ZERO_ADDRESS, {"from": admin})
+        RoleRegistry.deploy(ZERO_ADDRESS, ADMIN_DELAY, {"from": admin})
 
 
 # --- granting ------------------------------------------------------------------------------------------------
@@ -286,24 +289,91 @@ def test_official_in_for_a_stranger_is_id_zero_and_unauthorized(role_registry, s
 # --- administration ------------------------------------------------------------------------------------------
 
 
-def test_admin_can_hand_administration_to_another_account_and_step_down(role_registry, admin, official):
-    role_registry.grantRole(DEFAULT_ADMIN_ROLE, official, {"from": admin})
-    role_registry.renounceRole(DEFAULT_ADMIN_ROLE, admin, {"from": admin})
+def _schedule_admin_transfer(role_registry, admin, new_admin):
+    """The current admin schedules the transfer; returns when it can be accepted."""
+    role_registry.beginDefaultAdminTransfer(new_admin, {"from": admin})
+    return role_registry.pendingDefaultAdmin()[1]
+
+
+def test_admin_hands_administration_over_in_two_steps(role_registry, admin, official, chain):
+    accept_after = _schedule_admin_transfer(role_registry, admin, official)
+    chain.sleep(accept_after - chain.time() + 1)
+    role_registry.acceptDefaultAdminTransfer({"from": official})
+    assert role_registry.defaultAdmin() == official
     assert role_registry.getRoleMember(DEFAULT_ADMIN_ROLE, 0) == official
+    assert role_registry.getRoleMemberCount(DEFAULT_ADMIN_ROLE) == 1
+
+
+def test_the_old_admin_governs_no_more_once_the_transfer_is_accepted(role_registry, admin, official, chain):
+    accept_after = _schedule_admin_transfer(role_registry, admin, official)
+    chain.sleep(accept_after - chain.time() + 1)
+    role_registry.acceptDefaultAdminTransfer({"from": official})
+    with brownie.reverts(revert_text("AccessControlUnauthorizedAccount", admin.address.lower(), DEFAULT_ADMIN_ROLE)):
+        role_registry.grantRoleIn(CLERK, admin, VILLAGE, {"from": admin})
     role_registry.grantRoleIn(CLERK, admin, VILLAGE, {"from": official})
     assert role_registry.hasRoleIn(CLERK, admin, VILLAGE)
 
 
-def test_new_admin_can_revoke_the_old_admin(role_registry, admin, official):
-    role_registry.grantRole(DEFAULT_ADMIN_ROLE, official, {"from": admin})
-    role_registry.revokeRole(DEFAULT_ADMIN_ROLE, admin, {"from": official})
-    assert not role_registry.hasRole(DEFAULT_ADMIN_ROLE, admin)
+def test_admin_transfer_waits_for_the_delay(role_registry, admin, official, chain):
+    accept_after = _schedule_admin_transfer(role_registry, admin, official)
+    assert accept_after == chain[-1].timestamp + ADMIN_DELAY
+    chain.sleep(ADMIN_DELAY - 10)
+    with brownie.reverts(revert_text("AccessControlEnforcedDefaultAdminDelay", accept_after)):
+        role_registry.acceptDefaultAdminTransfer({"from": official})
+    assert role_registry.defaultAdmin() == admin
+
+
+def test_admin_transfer_is_accepted_only_by_the_scheduled_account(role_registry, admin, official, stranger, chain):
+    accept_after = _schedule_admin_transfer(role_registry, admin, official)
+    chain.sleep(accept_after - chain.time() + 1)
+    with brownie.reverts(revert_text("AccessControlInvalidDefaultAdmin", stranger.address.lower())):
+        role_registry.acceptDefaultAdminTransfer({"from": stranger})
+    assert role_registry.defaultAdmin() == admin
+
+
+def test_a_scheduled_admin_transfer_can_be_cancelled(role_registry, admin, official, chain):
+    accept_after = _schedule_admin_transfer(role_registry, admin, official)
+    role_registry.cancelDefaultAdminTransfer({"from": admin})
+    chain.sleep(accept_after - chain.time() + 1)
+    with brownie.reverts(revert_text("AccessControlInvalidDefaultAdmin", official.address.lower())):
+        role_registry.acceptDefaultAdminTransfer({"from": official})
+
+
+def test_the_admin_role_is_never_granted_directly(role_registry, admin, official):
+    # A second administrator beside the first is what made sharing the role with address 0 possible.
+    with brownie.reverts(revert_text("AccessControlEnforcedDefaultAdminRules")):
+        role_registry.grantRole(DEFAULT_ADMIN_ROLE, official, {"from": admin})
+    assert role_registry.getRoleMemberCount(DEFAULT_ADMIN_ROLE) == 1
+
+
+def test_only_the_admin_schedules_an_admin_transfer(role_registry, official):
+    with brownie.reverts(revert_text("AccessControlUnauthorizedAccount", official.address.lower(), DEFAULT_ADMIN_ROLE)):
+        role_registry.beginDefaultAdminTransfer(official, {"from": official})
+
+
+def test_an_admin_transfer_to_the_zero_account_is_refused(role_registry, admin):
+    # Issue 15 #4 in OpenZeppelin's rules: a transfer to address 0, accepted after the delay, is how the
+    # administrator renounces; here it is refused, so the registry cannot be left without one.
+    with brownie.reverts(revert_text("RoleRegistryZeroAccount")):
+        role_registry.beginDefaultAdminTransfer(ZERO_ADDRESS, {"from": admin})
+    assert tuple(role_registry.pendingDefaultAdmin()) == (ZERO_ADDRESS, 0)
+    assert role_registry.defaultAdmin() == admin
 
 
 def test_renouncing_admin_on_behalf_of_another_account_reverts_with_bad_confirmation(role_registry, admin, official):
-    role_registry.grantRole(DEFAULT_ADMIN_ROLE, official, {"from": admin})
     with brownie.reverts(revert_text("AccessControlBadConfirmation")):
         role_registry.renounceRole(DEFAULT_ADMIN_ROLE, admin, {"from": official})
+
+
+def test_the_admin_delay_is_at_most_thirty_days(RoleRegistry, admin):
+    with brownie.reverts(revert_text("RoleRegistryAdminDelayTooLong", MAX_ADMIN_DELAY + 1, MAX_ADMIN_DELAY)):
+        RoleRegistry.deploy(admin, MAX_ADMIN_DELAY + 1, {"from": admin})
+
+
+def test_a_new_admin_delay_is_at_most_thirty_days(role_registry, admin):
+    with brownie.reverts(revert_text("RoleRegistryAdminDelayTooLong", MAX_ADMIN_DELAY + 1, MAX_ADMIN_DELAY)):
+        role_registry.changeDefaultAdminDelay(MAX_ADMIN_DELAY + 1, {"from": admin})
+    assert role_registry.defaultAdminDelay() == ADMIN_DELAY
 
 
 def test_renouncing_the_last_admin_reverts_with_last_admin(role_registry, admin):

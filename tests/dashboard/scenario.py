@@ -87,7 +87,7 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     cid = ipfs.add(manifest.to_bytes())
     h = manifest.header
     transact(web3, chain.registry.functions.commitBatch(h.batch_id, h.scope, manifest.root, cid, h.model_version,
-                                                        h.snapshot_hash, manifest.leaf_count),
+                                                        h.snapshot_hash, h.as_of, manifest.leaf_count),
              actors.oracles[0].address, "committing the batch")
 
     households = chain.households

@@ -35,7 +35,7 @@ def deploy_role_registry(web3: Web3) -> tuple[str, str, int]:
     artifact = load_artifact(NetworkConfig().build_dir, "RoleRegistry")
     admin = web3.eth.accounts[0]
     factory = web3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-    tx = factory.constructor(admin).transact({"from": admin})
+    tx = factory.constructor(admin, 2 * 86400).transact({"from": admin})  # admin, administrator transfer delay
     receipt = web3.eth.wait_for_transaction_receipt(tx)
     return receipt.contractAddress, tx.hex(), receipt.blockNumber
 

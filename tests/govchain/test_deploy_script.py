@@ -17,7 +17,8 @@ CONTRACTS = ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdReg
 def registry_path(tmp_path, monkeypatch):
     path = tmp_path / "deployments.json"
     monkeypatch.setenv("GOVCHAIN_DEPLOYMENTS", str(path))
-    for name in ("GOVCHAIN_ADMIN", "GOVCHAIN_REDEPLOY", "GOVCHAIN_ORACLE_QUORUM", "GOVCHAIN_NOTICE_DAYS"):
+    for name in ("GOVCHAIN_ADMIN", "GOVCHAIN_REDEPLOY", "GOVCHAIN_ORACLE_QUORUM", "GOVCHAIN_NOTICE_DAYS",
+                 "GOVCHAIN_BATCH_SCOPE_LEVELS", "GOVCHAIN_ADMIN_DELAY_HOURS"):
         monkeypatch.delenv(name, raising=False)
     return path
 
@@ -96,6 +97,20 @@ def test_settings_come_from_the_environment(registry_path, monkeypatch):
     assert deployed["HouseholdRegistry"].noticePeriod() == 10 * deploy.DAY
 
 
+def test_batches_are_scoped_at_counties_unless_configured(registry_path):
+    assert deploy.main()["EligibilityRegistry"].scopeLevels() == 1 << 3
+
+
+def test_batch_scope_levels_come_from_the_environment(registry_path, monkeypatch):
+    monkeypatch.setenv("GOVCHAIN_BATCH_SCOPE_LEVELS", "3,4")
+    assert deploy.main()["EligibilityRegistry"].scopeLevels() == (1 << 3) | (1 << 4)
+
+
+def test_batch_scope_levels_outside_province_to_village_stop_the_deploy():
+    with pytest.raises(platform_deploy.DeployError, match="province"):
+        platform_deploy.Settings.from_env({"GOVCHAIN_BATCH_SCOPE_LEVELS": "3,6"})
+
+
 def test_registration_route_runs_village_leader_township_reviewer_county_leader(registry_path):
     hub = deploy.main()["ApprovalHub"]
     kind, levels = hub.route(hub.routeFor(deploy.REGISTRATION, 0, 0))
@@ -112,10 +127,27 @@ def test_exit_route_covers_any_amount(registry_path):
     assert hub.routeFor(deploy.EXIT, 0, deploy.ANY_AMOUNT) == hub.routeFor(deploy.EXIT, 0, 0) != 0
 
 
-def test_deploy_hands_administration_to_the_configured_multisig(registry_path, monkeypatch, accounts):
+def test_deploy_schedules_administration_for_the_configured_multisig(registry_path, monkeypatch, accounts, chain):
     multisig = accounts[5]
     monkeypatch.setenv("GOVCHAIN_ADMIN", multisig.address)
     role_registry = deploy.main()["RoleRegistry"]
+    new_admin, accept_after = role_registry.pendingDefaultAdmin()
+    assert new_admin == multisig
+    assert accept_after == chain[-1].timestamp + 48 * 3600  # scheduled by the deploy's last transaction
+    assert role_registry.defaultAdmin() == accounts[0]
+
+
+def test_the_multisig_governs_alone_once_it_accepts_after_the_delay(registry_path, monkeypatch, accounts, chain):
+    multisig = accounts[5]
+    monkeypatch.setenv("GOVCHAIN_ADMIN", multisig.address)
+    role_registry = deploy.main()["RoleRegistry"]
+    chain.sleep(role_registry.pendingDefaultAdmin()[1] - chain.time() + 1)
+    role_registry.acceptDefaultAdminTransfer({"from": multisig})
     assert role_registry.hasRole(DEFAULT_ADMIN_ROLE, multisig)
     assert not role_registry.hasRole(DEFAULT_ADMIN_ROLE, accounts[0])
     assert role_registry.getRoleMemberCount(DEFAULT_ADMIN_ROLE) == 1
+
+
+def test_the_admin_delay_comes_from_the_environment(registry_path, monkeypatch):
+    monkeypatch.setenv("GOVCHAIN_ADMIN_DELAY_HOURS", "72")
+    assert deploy.main()["RoleRegistry"].defaultAdminDelay() == 72 * 3600

@@ -59,6 +59,10 @@ def make_id_number(rng: random.Random, county_prefix: str = "530102") -> str:
 POLICY_HASH = "0x" + "ab" * 32
 
 
+# The as-of date of the test results files (the pipeline writes its policy's reference date).
+AS_OF = "2026-11-30"
+
+
 def write_results(
     path: Path, households: int, seed: int, villages=(530102001001, 530102001002, 530103002001), decisions=range(5),
     reasons=None, score=None, metadata: dict[str, str] | None = None,
@@ -67,7 +71,8 @@ def write_results(
 
     Decisions are drawn from ``decisions`` (0-4; only 1-3 get a leaf); ``reasons`` and ``score`` are callables
     of the random generator (uniform over uint32 by default); ``metadata`` is written as Parquet file-level
-    key-value metadata (as the pipeline marks a file not for publication).
+    key-value metadata (as the pipeline marks a file not for publication), beside the as-of date every pipeline
+    results file carries (``govchain.as_of``, AS_OF unless ``metadata`` gives another).
     """
     import pandas as pd
     import pyarrow as pa
@@ -97,12 +102,20 @@ def write_results(
     ).sort_values(["region", "household_key"], ignore_index=True)
     # Decision 4 (verify) is being added to the pipeline's schema in its own branch; check the other rows.
     Results.validate(table[table["decision"] != 4], lazy=True)
+    save_results(table, path, metadata)
+    return table["household_key"].tolist()
+
+
+def save_results(table, path: Path, metadata: dict[str, str] | None = None) -> None:
+    """Writes a results table (e.g. one a test has altered) as the pipeline does: with its as-of time
+    (``govchain.as_of`` = AS_OF) and ``metadata``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     path.parent.mkdir(parents=True, exist_ok=True)
     arrow = pa.Table.from_pandas(table, preserve_index=False)
-    if metadata:
-        arrow = arrow.replace_schema_metadata({**arrow.schema.metadata, **metadata})
+    arrow = arrow.replace_schema_metadata({**arrow.schema.metadata, "govchain.as_of": AS_OF, **(metadata or {})})
     pq.write_table(arrow, path)
-    return table["household_key"].tolist()
 
 
 @pytest.fixture(scope="session")

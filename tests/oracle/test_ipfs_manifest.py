@@ -16,7 +16,7 @@ from oracle.ipfs import IpfsClient, IpfsUnavailableError, api_multiaddr
 from oracle.manifest import Manifest, ManifestError, fetch_manifest, filing_arguments
 from oracle.merkle import verify_proof
 from oracle.pseudonym import PseudonymKey
-from tests.oracle.conftest import write_results
+from tests.oracle.conftest import save_results, write_results
 
 KEY = PseudonymKey(b"\x11" * 32)
 
@@ -177,7 +177,7 @@ def test_a_county_without_any_published_decision_gets_no_batch(tmp_path):
     write_results(tmp_path / "results.parquet", 30, seed=14, villages=(530102001001, 530103002001))
     table = pd.read_parquet(tmp_path / "results.parquet")
     table.loc[table["region"] == 530103002001, "decision"] = 0
-    table.to_parquet(tmp_path / "results.parquet", index=False)
+    save_results(table, tmp_path / "results.parquet")
     assert [m.header.scope for m in build_batches(tmp_path / "results.parquet", KEY)] == [530102000000]
 
 
@@ -193,11 +193,35 @@ def test_a_results_file_marked_publishable_is_built(tmp_path):
     assert build_batches(tmp_path / "results.parquet", KEY)
 
 
+def test_every_batch_of_a_file_is_dated_by_the_files_as_of_time(tmp_path):
+    write_results(tmp_path / "results.parquet", 30, seed=17, metadata={"govchain.as_of": "2026-11-30T08:00:00+08:00"})
+    manifests = build_batches(tmp_path / "results.parquet", KEY)
+    assert {m.header.as_of for m in manifests} == {1795996800}  # 2026-11-30T00:00:00Z
+
+
+def test_an_as_of_date_alone_means_midnight_utc(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=18, metadata={"govchain.as_of": "2026-11-30"})
+    assert build_batches(tmp_path / "results.parquet", KEY)[0].header.as_of == 1795996800
+
+
+def test_a_results_file_without_an_as_of_time_is_refused(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=19)
+    pd.read_parquet(tmp_path / "results.parquet").to_parquet(tmp_path / "undated.parquet", index=False)
+    with pytest.raises(ResultsError, match="govchain.as_of"):
+        build_batches(tmp_path / "undated.parquet", KEY)
+
+
+def test_the_as_of_time_travels_in_the_manifest(tmp_path):
+    write_results(tmp_path / "results.parquet", 10, seed=20)
+    (manifest,) = build_batches(tmp_path / "results.parquet", KEY)[:1]
+    assert Manifest.from_bytes(manifest.to_bytes()).header.as_of == manifest.header.as_of
+
+
 def test_a_bad_head_id_number_is_a_results_error_naming_the_county(tmp_path):
     write_results(tmp_path / "results.parquet", 10, seed=16, villages=(530102001001,), decisions=(1,))
     table = pd.read_parquet(tmp_path / "results.parquet")
     table.loc[3, "household_key"] = table.loc[3, "household_key"][:17] + ("0" if table.loc[3, "household_key"][17] != "0" else "1")
-    table.to_parquet(tmp_path / "results.parquet", index=False)
+    save_results(table, tmp_path / "results.parquet")
     with pytest.raises(ResultsError, match="county 530102000000: .*check digit"):
         build_batches(tmp_path / "results.parquet", KEY)
 
@@ -206,7 +230,7 @@ def test_a_head_id_twice_in_a_county_is_a_results_error(tmp_path):
     write_results(tmp_path / "results.parquet", 10, seed=17, villages=(530102001001,), decisions=(1,))
     table = pd.read_parquet(tmp_path / "results.parquet")
     table.loc[4, "household_key"] = table.loc[2, "household_key"]
-    table.to_parquet(tmp_path / "results.parquet", index=False)
+    save_results(table, tmp_path / "results.parquet")
     with pytest.raises(ResultsError, match="appears twice"):
         build_batches(tmp_path / "results.parquet", KEY)
 

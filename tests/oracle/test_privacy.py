@@ -21,7 +21,7 @@ from oracle.details import opening_for
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from oracle.pseudonym import PseudonymKey, read_key_file
 from tests.oracle.chain import LocalChain
-from tests.oracle.conftest import write_results
+from tests.oracle.conftest import save_results, write_results
 
 KEY = PseudonymKey(b"\x11" * 32)
 COUNTY_PEOPLE = 20_000
@@ -70,7 +70,7 @@ def test_the_same_circumstances_give_unrelated_commitments_in_two_batches(tmp_pa
     write_results(tmp_path / "a.parquet", 30, seed=2, villages=(530102001001,), decisions=(1, 3))
     table = pd.read_parquet(tmp_path / "a.parquet")
     table.loc[0, "score"] += 1  # the next month's results: one other household changed
-    table.to_parquet(tmp_path / "b.parquet", index=False)
+    save_results(table, tmp_path / "b.parquet")
     first, second = (build_batches(tmp_path / f"{name}.parquet", KEY)[0] for name in ("a", "b"))
     details = [{m.tree.leaf(v).household_id: m.tree.leaf(v).details for v in range(len(m.tree))} for m in (first, second)]
     assert details[0].keys() == details[1].keys() and not set(details[0].values()) & set(details[1].values())

@@ -29,7 +29,7 @@ from oracle.manifest import Manifest, fetch_manifest, filing_arguments
 from oracle.pseudonym import PseudonymKey
 from oracle.service import KILL_POINTS, Checkpoint, CheckpointError
 from tests.oracle.chain import LocalChain, oracle_command, oracle_env, run_oracle_once
-from tests.oracle.conftest import write_results
+from tests.oracle.conftest import save_results, write_results
 
 HONEST_KEY = b"\x11" * 32
 OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisation key computes other roots
@@ -265,7 +265,7 @@ def test_a_bad_results_file_is_set_aside_with_an_alarm_and_the_good_ones_commit(
     write_results(bad, 20, seed=102, decisions=(1,), villages=(530102001001,))
     table = pd.read_parquet(bad)
     table.loc[5, "household_key"] = table.loc[2, "household_key"]  # a head ID twice in one county
-    table.to_parquet(bad, index=False)
+    save_results(table, bad)
     batches = [m.header.batch_id for path in good for m in build_batches(path, PseudonymKey(HONEST_KEY))]
     oracle = chain.new_oracle()
     done = run_oracle_once(chain, results, tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)

@@ -108,6 +108,16 @@ def test_a_delivery_like_the_previous_one_passes_every_gate(county, tmp_path, co
     assert summary["publishable"] and read_quality(tmp_path / "out") == (True, [])
 
 
+def test_the_results_carry_the_as_of_time_of_the_extract(county, tmp_path):
+    from datetime import datetime, timezone
+
+    from data_pipeline.outputs import read_as_of
+
+    taken = datetime(2026, 11, 30, 18, 0, tzinfo=timezone.utc)
+    run(county, tmp_path / "out", show=False, as_of=taken)
+    assert read_as_of(tmp_path / "out") == taken
+
+
 def test_both_registers_with_headers_only_fail_the_run(delivery, tmp_path):
     _header_only(delivery / "census.csv")
     _header_only(delivery / "household_registration.csv")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from data_pipeline.outputs import REPORTS, load_results
+from data_pipeline.outputs import REPORTS, load_results, read_as_of
 from data_pipeline.run import run
 from data_pipeline.synth.generate import generate
 
@@ -26,6 +26,12 @@ def test_two_counties_apart_give_the_same_results_as_together(two_counties):
     together, apart = two_counties
     joined = pd.concat([load_results(a) for a in apart]).sort_values(["region", "household_key"], ignore_index=True)
     pd.testing.assert_frame_equal(load_results(together), joined)
+
+
+def test_a_province_run_carries_the_as_of_time_of_its_extract(two_counties):
+    together, apart = two_counties
+    assert read_as_of(together) is not None
+    assert read_as_of(together) == read_as_of(together / "partitions" / "532326")
 
 
 @pytest.mark.parametrize("report", REPORTS)
