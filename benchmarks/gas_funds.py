@@ -36,7 +36,7 @@ from eth_utils import keccak  # noqa: E402
 
 from govchain.brownie_session import connected  # noqa: E402
 from govchain.deploy import NodeAccountSender, Settings, deploy_platform  # noqa: E402
-from govchain.eligibility import Decision, EligibilityLeaf  # noqa: E402
+from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
 from govchain.funds import Method, PaymentEntry, multiproof  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
 from govchain.plans import UNDER_MONITORING, SupportType  # noqa: E402
@@ -49,6 +49,9 @@ VILLAGE = 530102001001
 DAY = 86400
 YUAN = 100
 
+
+# The as-of time of the benchmark's eligibility data (2026-06-01), any past second will do.
+AS_OF = 1_780_272_000
 
 def progress(message: str) -> None:
     print(message, flush=True)
@@ -128,11 +131,11 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     # 2n households of VILLAGE under monitoring.
     progress(f"putting {2 * n} households under monitoring")
     ids = [keccak(text=f"bench-household-{i}") for i in range(2 * n)]
-    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.MONITOR, reasons=1, score=5000) for h in ids])
+    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.MONITOR, LeafDetails(1, 5000, keccak(h)).commitment()) for h in ids])
     batch_id = b"\x07" * 32
     for oracle in ("oracle_a", "oracle_b"):
         eligibility.commitBatch(batch_id, COUNTY, tree.root, "bafkreimanifest", b"\x01" * 32, b"\x02" * 32,
-                                len(tree), {"from": people[oracle]})
+                                AS_OF, len(tree), {"from": people[oracle]})
     for i in range(2 * n):
         registry.enterMonitoring(batch_id, tree.leaf(i).values(), tree.proof(i), {"from": people["clerk"]})
 

@@ -38,7 +38,7 @@ from eth_utils import keccak  # noqa: E402
 
 from govchain.brownie_session import connected  # noqa: E402
 from govchain.deploy import NodeAccountSender, Settings, deploy_platform  # noqa: E402
-from govchain.eligibility import Decision, EligibilityLeaf  # noqa: E402
+from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
 from govchain.plans import REGISTERED, SupportType  # noqa: E402
 from govchain.roles import ROLE_IDS  # noqa: E402
@@ -50,6 +50,9 @@ YUAN = 100
 TRANCHE = 100_000 * YUAN
 NOTICE = 5 * DAY  # the shortest public notice the household register accepts
 
+
+# The as-of time of the benchmark's eligibility data (2026-06-01), any past second will do.
+AS_OF = 1_780_272_000
 
 def progress(message: str) -> None:
     print(message, flush=True)
@@ -133,11 +136,11 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
 
     # A household of the village, registered through the hub.
     households = [keccak(text=f"household:{n}") for n in range(4)]
-    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.ADMIT, 1, 4000) for h in households])
+    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.ADMIT, LeafDetails(1, 4000, keccak(h)).commitment()) for h in households])
     batch_id = keccak(text="gas-materials-batch")
     for oracle in ("oracle_a", "oracle_b"):
         c["EligibilityRegistry"].commitBatch(batch_id, COUNTY, tree.root, "bafkreimanifest", b"\x01" * 32,
-                                             b"\x02" * 32, len(tree), {"from": people[oracle]})
+                                             b"\x02" * 32, AS_OF, len(tree), {"from": people[oracle]})
     for household in households[:2]:
         leaf, proof = tree.proof_for(household)
         walk(c["HouseholdRegistry"].fileRegistration(batch_id, leaf.values(), proof,
