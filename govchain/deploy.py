@@ -117,7 +117,8 @@ class DeployError(GovchainError):
     """Raised when the platform cannot be deployed as asked; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
+# Keyword-only: fields are added as contracts arrive, and a positional call would shift silently.
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """What a deployment is configured with."""
 

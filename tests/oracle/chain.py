@@ -41,7 +41,8 @@ class LocalChain:
                         routes: dict | None = None) -> None:
         """The platform afresh (k = ``quorum``; ``routes`` as govchain.deploy's DEFAULT_ROUTES, which are the
         default), recorded for the oracle and the flow to find."""
-        settings = Settings(quorum, notice_period, transition_period, routes or DEFAULT_ROUTES)
+        settings = Settings(oracle_quorum=quorum, notice_period=notice_period, transition_period=transition_period,
+                            routes=routes or DEFAULT_ROUTES)
         platform = deploy_platform(self.web3, NodeAccountSender(self.web3, self.admin, self.build_dir), settings,
                                    registry=DeploymentRegistry(self.deployments), redeploy=True,
                                    build_dir=self.build_dir)
