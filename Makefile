@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test setup compile besu-network clean
 
 demo: setup
-	$(BIN)/python -m govchain.demo
+	$(BIN)/python -m orchestration.demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -23,7 +23,7 @@ from eth_utils import keccak
 from assessment.kpis import Period, compute_kpis, kpi_root, read_events
 from govchain import regions
 from govchain.chain import Chain
-from govchain.flow import FlowError, anvil_account, grant_roles, transact
+from orchestration.flow import FlowError, anvil_account, grant_roles, transact
 from govchain.plans import REGISTERED, SupportType
 from govchain.roles import ROLE_BY_ID
 
@@ -32,7 +32,7 @@ YUAN = 100
 TRANCHE = 100_000 * YUAN
 KPI_CONTRACTS = ("ApprovalHub", "HouseholdRegistry", "FundLedger", "PaymentBatches", "Supervision", "FollowUpVisits",
                  "MaterialSupply", "Crowdfunding")
-# anvil's default accounts (govchain.flow.Actors takes 0 to 6): who acts here.
+# anvil's default accounts (orchestration.flow.Actors takes 0 to 6): who acts here.
 DEPARTMENT, GRID_WORKER, TREASURY = 7, 8, 9
 TOWNSHIP_LEADER_DISPATCHER, COUNTY_LEADER_BANK, ENTERPRISE_DONOR = 5, 6, 4
 ASSESSORS_SUPPLIER = (1, 2)

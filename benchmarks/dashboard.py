@@ -42,7 +42,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from eth_account import Account  # noqa: E402
 
 from govchain.chain import Chain  # noqa: E402
-from govchain.flow import Actors, grant_roles  # noqa: E402
+from orchestration.flow import Actors, grant_roles  # noqa: E402
 from govchain.localnode import AnvilNode  # noqa: E402
 from govchain.roles import role_id  # noqa: E402
 from indexer.store import EventStore  # noqa: E402
@@ -161,7 +161,7 @@ def add_grants(rpc: Rpc, chain, count: int) -> None:
 
 def write_reports(folder: Path) -> Path:
     """Small aggregate reports for the report pages (the pipeline's own, on a synthetic county)."""
-    from govchain.flow import prepare_data
+    from orchestration.flow import prepare_data
 
     table = prepare_data(folder / "sources", folder / "results", people=2000, seed=7, log=lambda _: None)
     return table.parent / "reports"

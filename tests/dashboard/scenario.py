@@ -10,7 +10,7 @@ oracle (k = 1) with the manifest on IPFS; then, driven by the demo officials (an
   right-to-left characters) — the chain takes any string, the site must show it inert;
 - household C: filed, waiting for the village leader (pending at level 0).
 
-The only dependencies on other tests' helpers are LocalChain's deploy methods and govchain.flow's actors
+The only dependencies on other tests' helpers are LocalChain's deploy methods and orchestration.flow's actors
 and role grants (being unified in branch ``hub``).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from web3 import Web3
 
-from govchain.flow import Actors, grant_roles, prepare_data, results_regions, transact
+from orchestration.flow import Actors, grant_roles, prepare_data, results_regions, transact
 from govchain.deploy import DEFAULT_ROUTES
 from govchain.localnode import AnvilNode
 from tests.oracle.chain import LocalChain

@@ -1,4 +1,4 @@
-"""The platform end to end, as `make demo` runs it (govchain.flow), on a fresh anvil and js-ipfs of its own:
+"""The platform end to end, as `make demo` runs it (orchestration.flow), on a fresh anvil and js-ipfs of its own:
 synthetic county → pipeline → two oracle processes (k = 2) → a household registered through its route."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from eth_utils import keccak
 
-from govchain import flow
+from orchestration import flow
 from govchain.chain import Chain
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode

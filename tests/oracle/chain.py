@@ -15,7 +15,7 @@ from web3 import Web3
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.deploy import DAY, DEFAULT_ROUTES, NodeAccountSender, Settings, deploy_platform
 from govchain.deployments import DeploymentRegistry
-from govchain.flow import oracle_run_command
+from orchestration.flow import oracle_run_command
 from govchain.localnode import AnvilNode
 from govchain.roles import role_id
 

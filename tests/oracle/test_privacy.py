@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from eth_utils import keccak
 
-from govchain import flow
+from orchestration import flow
 from govchain.eligibility import LeafDetails
 from govchain.localnode import AnvilNode
 from data_pipeline.synth.generate import TRUTH_FOLDER

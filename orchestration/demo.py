@@ -4,13 +4,13 @@
    data/demo/results, each made only if missing;
 2. a loopback js-ipfs node (repo in data/demo/ipfs) and anvil on loopback (state in data/anvil/state.json);
    scripts/deploy.py through brownie (reusing the deployments recorded for this chain); the demo officials'
-   roles granted by the deployer (govchain.flow.grant_roles, skipping grants that exist);
+   roles granted by the deployer (orchestration.flow.grant_roles, skipping grants that exist);
 3. two oracle nodes (k = 2, anvil accounts 1 and 2) commit the county's batch with a demo pseudonymisation key
    made in data/demo (never committed);
 4. an admitted household from the batch manifest is filed, approved by village leader, township reviewer and
    county leader, the chain's clock is moved past its public notice, and the procedure completed;
-5. a project, a fund and an industry plan of the first village's township approved (govchain.flow);
-6. earmarked funds (govchain.funding_demo): an appropriation approved and minted, a fund plan of the household's
+5. a project, a fund and an industry plan of the first village's township approved (orchestration.flow);
+6. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the household's
    village approved, escrowed, its first tranche released, and one payment batch paying the household both
    ways — to the wallet the intake clerk bound, and by a bank instruction the bank confirms;
 7. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions, the funds);
@@ -19,7 +19,7 @@
    assessment committed from the chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
 
 Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
-admitted household is registered. The steps are govchain.flow's, which the end-to-end test runs too.
+admitted household is registered. The steps are orchestration.flow's, which the end-to-end test runs too.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GOVCHAIN_DEMO_PORT", 8545)))
     args = parser.parse_args(argv)
 
-    from govchain import flow
+    from orchestration import flow
     from oracle.ipfs import JsIpfsNode
 
     started = time.perf_counter()
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         result = flow.run_flow(network, ipfs.api_url, table, demo_dir / "oracle-state", key.env())
         print("6. Earmarked funds (资金发放): a fund plan pays the household to its wallet and by bank")
         from govchain.chain import Chain
-        from govchain.funding_demo import fund_and_pay, funding_lines
+        from orchestration.funding_demo import fund_and_pay, funding_lines
         from oracle.merkle import StandardMerkleTree
 
         registration = result.registration

@@ -1,6 +1,6 @@
 """The platform end to end on one chain: data → pipeline → k-of-n oracles → a household registered (建档立卡).
 
-One piece of code for ``make demo`` (govchain/demo.py, on the persistent local anvil after brownie's deploy) and
+One piece of code for ``make demo`` (orchestration/demo.py, on the persistent local anvil after brownie's deploy) and
 for the end-to-end test (tests/e2e, on an anvil and js-ipfs of its own). The caller starts the chain node and
 IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the deployment registry names:
 

@@ -21,7 +21,7 @@ from web3 import Web3
 
 from govchain import regions
 from govchain.chain import Chain
-from govchain.flow import Actors, FlowError, Log, grant_roles, transact
+from orchestration.flow import Actors, FlowError, Log, grant_roles, transact
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
 from govchain.roles import ROLE_BY_ID
@@ -57,7 +57,7 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
     roles, hub, plans, ledger, batches, token = (chain.contract(n) for n in (
         "RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "PaymentBatches", "FundToken"))
     township = regions.ancestor_at(village, regions.RegionLevel.TOWNSHIP)
-    # The plan step's officials (govchain.flow.Actors): the department officer owns the plan and, for the county,
+    # The plan step's officials (orchestration.flow.Actors): the department officer owns the plan and, for the county,
     # accepts milestones; the treasury records the appropriation and approves payments. Ten anvil accounts are
     # all taken, so the intake clerk also handles the plan's execution and the township reviewer stands for the
     # bank; separation of duties still holds on every subject (no one approves what they submitted).
