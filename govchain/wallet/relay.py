@@ -1,0 +1,123 @@
+"""Relaying a folder of signature files in one ``approveBySig`` batch, and the signers' nonces.
+
+The hub reverts a whole batch for some faults and only skips a signature for others, so the batch is planned
+before it is sent:
+
+- refused here, never sent: a file for another chain or hub, or one whose subject is frozen, or not pending at
+  the file's level while its nonce is still unused (the hub would revert the batch);
+- sent, and the hub skips and reports it (``ApprovalSignatureSkipped``): an expired signature, or one whose
+  nonce is used up (relayed before, front-run, or cancelled);
+- sent in nonce order per signer: the hub takes a signer's nonces one after the other, so a signature after a
+  gap (its predecessor missing or refused) is held back until the missing one is relayed.
+
+The same hub does not use up the nonce of an expired signature: a signer's later signature then waits too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from govchain.wallet.signature_file import SignatureFile
+
+# IApprovalHub.SkipReason.
+SKIP_REASONS = {0: "expired", 1: "nonce used up (relayed before, front-run or cancelled)"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    signature: SignatureFile
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What goes into the batch, in order, and what is held back with the reason."""
+
+    send: list[Candidate]
+    held: list[tuple[Candidate, str]]
+
+
+def plan_batch(
+    candidates: list[Candidate],
+    chain_id: int,
+    hub: str,
+    next_nonce: Callable[[str], int],
+    now: int,
+    pending_level: Callable[[int], tuple[int | None, bool]],
+) -> BatchPlan:
+    """Plans one batch.
+
+    Args:
+        candidates: the signature files read.
+        chain_id, hub: the node's chain id and the deployed hub's address.
+        next_nonce: a signer's next unused nonce on the hub.
+        now: the chain's latest block time.
+        pending_level: a subject's current level if pending (else None) and whether it is frozen.
+    """
+    send: list[Candidate] = []
+    held: list[tuple[Candidate, str]] = []
+    by_signer: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        s = c.signature
+        if s.chain_id != chain_id:
+            held.append((c, f"signed for chain id {s.chain_id}, but the node is on chain id {chain_id} (wrong chain)"))
+        elif s.hub.lower() != hub.lower():
+            held.append((c, f"signed for the hub at {s.hub}, but this network's hub is {hub}"))
+        else:
+            by_signer[s.signer].append(c)
+    for signer, mine in by_signer.items():
+        expected = next_nonce(signer)
+        for c in sorted(mine, key=lambda c: (c.signature.approval.nonce, c.path.name)):
+            a = c.signature.approval
+            level, frozen = pending_level(a.subject)
+            if frozen:
+                held.append((c, "its subject is frozen by supervision (the hub would refuse the whole batch)"))
+            elif a.nonce < expected or a.deadline < now:
+                send.append(c)  # the hub skips it and says why; it moves nothing
+            elif a.nonce > expected:
+                held.append((c, f"waits for {signer}'s signature with nonce {expected}, which is not in this batch"))
+            elif level is None or level != a.level:
+                where = "is not pending" if level is None else f"stands at level {level + 1}"
+                held.append((c, f"its subject {where}, not at level {a.level + 1} the signature approves"))
+            else:
+                send.append(c)
+                expected += 1
+    return BatchPlan(send, held)
+
+
+class NonceBook:
+    """The next nonce each signer of this keystore folder gave out, per chain and hub, so an official can sign
+    several approvals before any is relayed (the hub wants them in sequence from its own ``nonces(signer)``)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _load(self) -> dict[str, int]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    @staticmethod
+    def _key(chain_id: int, hub: str, signer: str) -> str:
+        return f"{chain_id}:{hub.lower()}:{signer.lower()}"
+
+    def next(self, chain_id: int, hub: str, signer: str, on_chain: int) -> int:
+        """The nonce the next signature carries: the hub's next, or after the last one signed here if later."""
+        return max(on_chain, self._load().get(self._key(chain_id, hub, signer), 0))
+
+    def used(self, chain_id: int, hub: str, signer: str, nonce: int) -> None:
+        data = self._load()
+        key = self._key(chain_id, hub, signer)
+        data[key] = max(data.get(key, 0), nonce + 1)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".nonces-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+        os.replace(tmp, self.path)

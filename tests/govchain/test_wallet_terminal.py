@@ -1,0 +1,228 @@
+"""The approver wallet in a real terminal (pexpect): a fresh anvil with the platform deployed by govchain.deploy
+(tests/oracle/chain.py LocalChain), registrations filed by an intake clerk the way the contract tests file them,
+and `python -m govchain.wallet` driven as an official types at it (passwords at hidden prompts)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pexpect
+import pytest
+from eth_utils import keccak
+
+from govchain.approvals import Approval
+from govchain.config import PROJECT_ROOT
+from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails
+from govchain.localnode import AnvilNode, free_port
+from govchain.roles import role_id
+from govchain.wallet.keystore import KeystoreFolder
+from govchain.wallet.signature_file import SignatureFile
+from oracle.merkle import EligibilityTree
+from tests.oracle.chain import LocalChain
+
+COUNTY, TOWNSHIP, VILLAGE = 530102000000, 530102001000, 530102001001
+PASSWORD = "correct horse battery staple"
+HOUSEHOLDS = [f"household-{i}" for i in range(6)]
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@pytest.fixture(autouse=True)
+def isolation():
+    """No brownie chain here (the chain is an anvil of this module's own): overrides the root conftest's."""
+    yield
+
+
+def household_id(name: str) -> bytes:
+    return keccak(text=f"wallet-test:{name}")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """anvil with the platform, one final eligibility batch admitting HOUSEHOLDS in VILLAGE, and an intake clerk
+    who files their registrations on demand; stopped by PID at the end."""
+    work = tmp_path_factory.mktemp("wallet")
+    with AnvilNode(log_file=work / "anvil.log") as node:
+        chain = LocalChain(node, work)
+        chain.deploy_platform(quorum=1)
+        web3, admin = chain.web3, chain.admin
+        oracle, clerk, reviewer = web3.eth.accounts[1:4]
+
+        def grant(role: str, account: str, region: int) -> None:
+            web3.eth.wait_for_transaction_receipt(
+                chain.roles.functions.grantRoleIn(role_id(role), account, region).transact({"from": admin}))
+
+        grant("ORACLE", oracle, COUNTY)
+        grant("INTAKE_CLERK", clerk, VILLAGE)
+        grant("REVIEWER", reviewer, TOWNSHIP)
+        leaves = [EligibilityLeaf(household_id(n), VILLAGE, Decision.ADMIT,
+                                  LeafDetails(0b1, 3000 + i, keccak(text=n)).commitment())
+                  for i, n in enumerate(HOUSEHOLDS)]
+        tree = EligibilityTree.of(leaves)
+        batch_id = keccak(text="wallet-test-batch")
+        as_of = web3.eth.get_block("latest")["timestamp"]
+        web3.eth.wait_for_transaction_receipt(chain.registry.functions.commitBatch(
+            batch_id, COUNTY, tree.root, "bafkreiwallettest", b"\x01" * 32, b"\x02" * 32, as_of, len(leaves),
+        ).transact({"from": oracle}))
+
+        def file_registration(name: str) -> int:
+            leaf, proof = tree.proof_for(household_id(name))
+            web3.eth.wait_for_transaction_receipt(chain.households.functions.fileRegistration(
+                batch_id, leaf.values(), proof).transact({"from": clerk}))
+            return chain.households.functions.procedureOf(household_id(name), VILLAGE).call()
+
+        yield SimpleNamespace(chain=chain, web3=web3, grant=grant, file=file_registration, work=work,
+                              hub=chain.hub, reviewer=reviewer)
+
+
+def wallet_env(platform, keystores: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
+    env.update(GOVCHAIN_RPC_URL=platform.chain.node.rpc_url, GOVCHAIN_DEPLOYMENTS=str(platform.chain.deployments),
+               GOVCHAIN_WALLET_KEYSTORE_DIR=str(keystores), PYTHONPATH=str(PROJECT_ROOT), PYTHONIOENCODING="utf-8",
+               COLUMNS="200", **extra)
+    return env
+
+
+def spawn(platform, keystores: Path, *args: str, **env: str) -> pexpect.spawn:
+    return pexpect.spawn(sys.executable, ["-m", "govchain.wallet", *args], cwd=str(PROJECT_ROOT),
+                         env=wallet_env(platform, keystores, **env), encoding="utf-8", timeout=60,
+                         dimensions=(50, 200))
+
+
+def finish(child: pexpect.spawn) -> tuple[str, int]:
+    """Everything the command still prints, and its exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return ANSI.sub("", child.before), child.exitstatus
+
+
+def run(platform, keystores: Path, *args: str, **env: str) -> tuple[str, int]:
+    """A command that asks nothing (or takes its password from GOVCHAIN_WALLET_PASSWORD)."""
+    return finish(spawn(platform, keystores, *args, **env))
+
+
+def official(platform, name: str, role: str | None = "LEADER", region: int = VILLAGE) -> tuple[Path, str]:
+    """A keystore folder holding one fresh account (made by the library: the CLI's create is tested in the
+    flow), granted ``role`` over ``region``."""
+    folder = platform.work / f"keys-{name}"
+    entry = KeystoreFolder(folder).create(PASSWORD, name)
+    if role:
+        platform.grant(role, entry.address, region)
+    return folder, entry.address
+
+
+def sign(platform, keystores: Path, subject: int, out: Path, *extra: str) -> tuple[str, int]:
+    return run(platform, keystores, "sign", hex(subject), "--out", str(out), "--yes", *extra,
+               GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+
+
+def test_an_official_creates_a_keystore_signs_a_pending_registration_and_a_relay_approves_it(platform):
+    keystores, signatures = platform.work / "keys-flow", platform.work / "signatures-flow"
+    child = spawn(platform, keystores, "create", "--name", "village-leader")
+    child.expect("New password: ")
+    child.sendline(PASSWORD)
+    child.expect("Repeat password: ")
+    child.sendline(PASSWORD)
+    created, status = finish(child)
+    assert status == 0 and PASSWORD not in created  # typed without echo
+    address = re.search(r"Created: (0x[0-9a-fA-F]{40})", created).group(1)
+    platform.grant("LEADER", address, VILLAGE)
+    subject = platform.file("household-0")
+
+    listed, status = run(platform, keystores, "pending")
+    assert status == 0 and "Pending approvals: 1" in listed and hex(subject) in listed
+    assert "household registration" in listed and "level 1/3" in listed
+
+    child = spawn(platform, keystores, "sign", hex(subject), "--out", str(signatures / "approval.json"))
+    child.expect(r"as 0x[0-9a-fA-F]{40}\? \[y/N\] ")
+    shown = ANSI.sub("", child.before)
+    child.sendline("y")
+    child.expect("Password for village-leader")
+    child.sendline(PASSWORD)
+    signed, status = finish(child)
+    assert "类别 Kind: 贫困户建档立卡  household registration" in shown and "530102001001（村）" in shown
+    assert "0x" + household_id("household-0").hex() in shown and "纳入  admit" in shown
+    assert status == 0 and (signatures / "approval.json").exists()
+
+    child = spawn(platform, keystores, "relay", str(signatures))
+    child.expect("Password for village-leader")
+    child.sendline(PASSWORD)
+    relayed, status = finish(child)
+    assert status == 0 and "applied" in relayed and "approval.json" in relayed
+    assert "level 2 of 3" in relayed  # the township REVIEWER's level is next
+    assert platform.hub.functions.hasApproved(subject, address).call()
+    shown_after, _ = run(platform, keystores, "show", hex(subject), "--lang", "en")
+    assert "Now: pending: level 2 of 3, needs 1 REVIEWER over 530102001000 (township), has 0" in shown_after
+    waiting, _ = run(platform, keystores, "pending")
+    assert "Pending approvals: 0" in waiting
+
+
+def test_a_wrong_password_signs_nothing(platform):
+    keystores, address = official(platform, "wrong-password")
+    subject, out = platform.file("household-1"), platform.work / "wrong-password.json"
+    child = spawn(platform, keystores, "sign", hex(subject), "--out", str(out), "--yes")
+    child.expect("Password for wrong-password")
+    child.sendline("not the password")
+    said, status = finish(child)
+    assert status == 1 and "Wrong password for keystore wrong-password" in said and "Traceback" not in said
+    assert not out.exists() and not platform.hub.functions.hasApproved(subject, address).call()
+
+
+def test_a_node_on_another_chain_than_configured_is_refused(platform):
+    keystores, _ = official(platform, "wrong-chain-node")
+    said, status = run(platform, keystores, "pending", "--chain-id", "4242")
+    assert status == 1 and "is on chain id 31337, but chain id 4242 was expected" in said
+
+
+def test_a_signature_file_of_another_chain_is_held_back(platform):
+    keystores, address = official(platform, "wrong-chain-file")
+    subject, folder = platform.file("household-2"), platform.work / "signatures-wrong-chain"
+    account = KeystoreFolder(keystores).unlock(KeystoreFolder(keystores).find(None), PASSWORD)
+    nonce = platform.hub.functions.nonces(address).call()
+    SignatureFile.sign(account.key, 4242, platform.hub.address, Approval(subject, 0, nonce, 2**40)).write(
+        folder / "other-chain.json")
+    said, status = run(platform, keystores, "relay", str(folder), GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 1 and "other-chain.json" in said
+    assert "signed for chain id 4242, but the node is on chain id 31337 (wrong chain)" in said
+    assert not platform.hub.functions.hasApproved(subject, address).call()
+
+
+def test_an_official_without_the_levels_role_is_told_which_role_and_region(platform):
+    keystores, _ = official(platform, "no-role", role="LEADER", region=530102002001)  # another township's village
+    subject = platform.file("household-3")
+    said, status = sign(platform, keystores, subject, platform.work / "no-role.json")
+    assert status == 1 and not (platform.work / "no-role.json").exists()
+    assert "hold no LEADER role for region 530102001001 (village), which level 1 of the household registration" in said
+    assert "Your LEADER grants: 530102002001" in said
+
+
+def test_an_expired_signature_is_skipped_by_the_hub_and_reported(platform):
+    keystores, address = official(platform, "expired")
+    subject, folder = platform.file("household-4"), platform.work / "signatures-expired"
+    _, status = sign(platform, keystores, subject, folder / "late.json", "--valid-for", "60")
+    assert status == 0
+    platform.web3.provider.make_request("evm_increaseTime", [3600])
+    platform.web3.provider.make_request("evm_mine", [])
+    said, status = run(platform, keystores, "relay", str(folder), GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 1 and "skipped by the hub 被跳过 late.json: expired" in said
+    assert not platform.hub.functions.hasApproved(subject, address).call()
+
+
+def test_a_decision_for_a_level_the_subject_has_left_is_refused(platform):
+    keystores, _ = official(platform, "moved-on")
+    subject = platform.file("household-5")
+    _, status = run(platform, keystores, "approve", hex(subject), "--yes", GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 0 and platform.hub.functions.subjectOf(subject).call()[3] == 1  # now at hub level 1
+    reviewer_keys, _ = official(platform, "reviewer-late", role="REVIEWER", region=TOWNSHIP)
+    said, status = run(platform, reviewer_keys, "approve", hex(subject), "--level", "1", "--yes",
+                       GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 1 and "is not pending at level 1: it stands at level 2 of 3" in said
+
+
+def test_an_unreachable_node_is_named(platform):
+    keystores, _ = official(platform, "no-node", role=None)
+    said, status = run(platform, keystores, "show", "0x1", "--rpc-url", f"http://127.0.0.1:{free_port()}")
+    assert status == 1 and "does not answer" in said and "Traceback" not in said
