@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from web3.logs import DISCARD
+
 from govchain.approvals import Approval
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
@@ -171,7 +173,8 @@ def _prepare_decision(args, verb: str):
 
 
 def verb_en(verb: str) -> str:
-    return {"批准": "Approve", "否决": "Reject", "退回修改": "Return for revision", "签署批准": "Sign approval of"}[verb]
+    return {"批准": "Approve", "否决": "Reject", "退回修改": "Return for revision",
+            "签署批准": "Sign approval of"}[verb]
 
 
 def _after(reader: PlatformReader, subject: int, lang: str) -> None:
@@ -180,29 +183,27 @@ def _after(reader: PlatformReader, subject: int, lang: str) -> None:
     _say(f"现在 Now: {zh}  {en}" if lang == "zh" else f"Now: {en}")
 
 
-def cmd_approve(args) -> int:
-    reader, subject, facts, account = _prepare_decision(args, "批准")
-    receipt = reader.send(account, reader.hub.functions.approve(subject, facts.level), f"the approval of {subject_text(subject)}")
-    _say(f"已批准 Approved in transaction 0x{bytes(receipt['transactionHash']).hex()}")
+def _decide(args, verb: str, done: str, transaction) -> int:
+    """approve, reject and return: one transaction from the official's account, then where the subject stands."""
+    reader, subject, facts, account = _prepare_decision(args, verb)
+    receipt = reader.send(account, transaction(reader.hub.functions, subject, facts),
+                          f"your decision ({verb_en(verb).lower()}) on {subject_text(subject)}")
+    _say(f"{done} in transaction 0x{bytes(receipt['transactionHash']).hex()}")
     _after(reader, subject, args.lang)
     return 0
+
+
+def cmd_approve(args) -> int:
+    return _decide(args, "批准", "已批准 Approved", lambda hub, subject, facts: hub.approve(subject, facts.level))
 
 
 def cmd_reject(args) -> int:
-    reader, subject, _facts, account = _prepare_decision(args, "否决")
-    receipt = reader.send(account, reader.hub.functions.reject(subject, args.comment), f"the rejection of {subject_text(subject)}")
-    _say(f"已否决 Rejected in transaction 0x{bytes(receipt['transactionHash']).hex()}")
-    _after(reader, subject, args.lang)
-    return 0
+    return _decide(args, "否决", "已否决 Rejected", lambda hub, subject, _: hub.reject(subject, args.comment))
 
 
 def cmd_return(args) -> int:
-    reader, subject, _facts, account = _prepare_decision(args, "退回修改")
-    receipt = reader.send(account, reader.hub.functions.returnForRevision(subject, args.comment),
-                          f"the return of {subject_text(subject)}")
-    _say(f"已退回 Returned for revision in transaction 0x{bytes(receipt['transactionHash']).hex()}")
-    _after(reader, subject, args.lang)
-    return 0
+    return _decide(args, "退回修改", "已退回 Returned for revision",
+                   lambda hub, subject, _: hub.returnForRevision(subject, args.comment))
 
 
 def cmd_sign(args) -> int:
@@ -253,7 +254,7 @@ def cmd_relay(args) -> int:
     receipt = reader.send(account, reader.hub.functions.approveBySig([c.signature.relayed() for c in plan.send]),
                           f"the batch of {len(plan.send)} signature(s)")
     skipped = {}
-    for event in reader.hub.events.ApprovalSignatureSkipped().process_receipt(receipt):
+    for event in reader.hub.events.ApprovalSignatureSkipped().process_receipt(receipt, errors=DISCARD):
         a = event["args"]
         skipped[(a["subject"], a["signer"].lower(), a["nonce"])] = SKIP_REASONS.get(a["reason"], str(a["reason"]))
     _say(f"Relayed 已提交 {len(plan.send)} signature(s) in transaction 0x{bytes(receipt['transactionHash']).hex()}")
@@ -265,10 +266,12 @@ def cmd_relay(args) -> int:
             problems.append(f"  skipped by the hub 被跳过 {c.path.name}: {reason}")
         else:
             applied += 1
-            _say(f"  applied 已生效 {c.path.name}: {subject_text(a.subject)} level {a.level + 1} by {c.signature.signer}")
+            _say(f"  applied 已生效 {c.path.name}: {subject_text(a.subject)} level {a.level + 1} "
+                 f"by {c.signature.signer}")
     for subject in sorted({c.signature.approval.subject for c in plan.send}):
         zh, en = standing_words(reader.standing(subject))
-        _say(f"  {subject_text(subject)} 现在 now: {zh}  {en}" if args.lang == "zh" else f"  {subject_text(subject)} now: {en}")
+        _say(f"  {subject_text(subject)} 现在 now: {zh}  {en}" if args.lang == "zh"
+             else f"  {subject_text(subject)} now: {en}")
     if problems:
         _say(*problems)
     return 0 if not problems else 1

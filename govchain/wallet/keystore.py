@@ -75,7 +75,9 @@ class KeystoreFolder:
         for entry in entries:
             if entry.name == which or (is_address(which) and entry.address.lower() == which.lower()):
                 return entry
-        raise KeystoreError(f"No keystore named or holding {which!r} in {self.folder}; `govchain-wallet list` shows them.")
+        raise KeystoreError(
+            f"No keystore named or holding {which!r} in {self.folder}; `govchain-wallet list` shows them."
+        )
 
     def unlock(self, entry: KeystoreEntry, password: str) -> LocalAccount:
         """The account of ``entry``, decrypted with ``password``."""
@@ -103,7 +105,9 @@ class KeystoreFolder:
             raise KeystoreError(f"Keystore name {name!r}: use letters, digits, '.', '_' or '-' (at most 64).")
         for entry in self.entries():
             if entry.address == account.address:
-                raise KeystoreError(f"{account.address} is in this folder already as {entry.path}; nothing was written.")
+                raise KeystoreError(
+                    f"{account.address} is in this folder already as {entry.path}; nothing was written."
+                )
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{name}.json"
         keystore = Account.encrypt(account.key, password)

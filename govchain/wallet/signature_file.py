@@ -97,7 +97,9 @@ class SignatureFile:
                 json.dump(self.to_json(), handle, indent=2)
                 handle.write("\n")
         except FileExistsError:
-            raise SignatureFileError(f"{path} exists already; choose another --out (nothing was overwritten).") from None
+            raise SignatureFileError(
+                f"{path} exists already; choose another --out (nothing was overwritten)."
+            ) from None
         return path
 
     @classmethod

@@ -72,7 +72,7 @@ def _named(component: dict, value):
         inner = dict(component, type=kind[: kind.rindex("[")])
         return [_named(inner, v) for v in value]
     if kind == "tuple":
-        return {c["name"]: _named(c, v) for c, v in zip(component["components"], value)}
+        return {c["name"]: _named(c, v) for c, v in zip(component["components"], value, strict=True)}
     return value
 
 
@@ -84,7 +84,7 @@ def call_named(contract, function: str, *args):
     outputs = abi["outputs"]
     if len(outputs) == 1:
         return _named(outputs[0], value)
-    return {o["name"] or str(i): _named(o, v) for i, (o, v) in enumerate(zip(outputs, value))}
+    return {o["name"] or str(i): _named(o, v) for i, (o, v) in enumerate(zip(outputs, value, strict=True))}
 
 
 def _text_or_hex(value: bytes) -> str:
@@ -125,7 +125,7 @@ def revert_text(exc: Exception, abis: list[list[dict]]) -> str:
             except Exception:
                 return entry["name"]
             shown = []
-            for spec, value in zip(entry["inputs"], values):
+            for spec, value in zip(entry["inputs"], values, strict=True):
                 if spec["type"] == "bytes32" and bytes(value) in ROLE_BY_ID:
                     value = ROLE_BY_ID[bytes(value)]
                 elif isinstance(value, bytes):
@@ -204,7 +204,7 @@ class PlatformReader:
     def decidability(self, subject: int, account: str, level: int | None = None) -> Decidability:
         """Whether ``account`` may approve, reject or return ``subject`` now (at hub ``level``, when given)."""
         facts = self.standing(subject)
-        kind_zh, kind_en = kind_words(facts.kind)
+        _, kind_en = kind_words(facts.kind)
         what = f"{kind_en} {subject_text(subject)}"
         state_en = SUBJECT_STATES.get(facts.state, ("", str(facts.state)))[1]
         if facts.state != PENDING:
@@ -213,7 +213,8 @@ class PlatformReader:
             return Decidability(
                 facts,
                 f"The {what} is not pending at level {level + 1}: it stands at level {facts.level + 1} of "
-                f"{facts.level_count} (decided or moved on since). Check `govchain-wallet show {subject_text(subject)}`.",
+                f"{facts.level_count} (decided or moved on since). Check "
+                f"`govchain-wallet show {subject_text(subject)}`.",
             )
         if facts.frozen:
             return Decidability(facts, f"The {what} is frozen by supervision: nothing moves it until it is unfrozen.")
@@ -311,9 +312,10 @@ class PlatformReader:
                     "total": batch["total"]}
         if facts.kind == PROCUREMENT:
             found = call_named(client, "procurementOf", key)
+            unit = _text_or_hex(client.functions.unitOf(found["kindId"]).call())
             return {"procurement_id": key, "plan_id": found["planId"], "supplier": found["supplier"],
-                    "material_kind": found["kindId"], "unit": _text_or_hex(client.functions.unitOf(found["kindId"]).call()),
-                    "quantity": found["quantity"], "unit_price": found["unitPrice"]}
+                    "material_kind": found["kindId"], "unit": unit, "quantity": found["quantity"],
+                    "unit_price": found["unitPrice"]}
         return {}
 
     # ------------------------------------------------------------------ sending
@@ -338,7 +340,9 @@ class PlatformReader:
             })
             tx_hash = self.web3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
         except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
-            raise TransactionRefusedError(f"The chain refused {what}: {revert_text(exc, abis)}. Nothing changed.") from None
+            raise TransactionRefusedError(
+                f"The chain refused {what}: {revert_text(exc, abis)}. Nothing changed."
+            ) from None
         receipt = self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
         if receipt["status"] != 1:
             raise TransactionRefusedError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}. Nothing changed.")

@@ -13,8 +13,10 @@ from types import SimpleNamespace
 import pexpect
 import pytest
 from eth_utils import keccak
+from web3.logs import DISCARD
 
 from govchain.approvals import Approval
+from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
 from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails
 from govchain.localnode import AnvilNode, free_port
@@ -226,3 +228,41 @@ def test_an_unreachable_node_is_named(platform):
     keystores, _ = official(platform, "no-node", role=None)
     said, status = run(platform, keystores, "show", "0x1", "--rpc-url", f"http://127.0.0.1:{free_port()}")
     assert status == 1 and "does not answer" in said and "Traceback" not in said
+
+
+def test_a_plan_version_waiting_for_a_township_leader_is_listed_and_shown_with_its_type_and_budget(platform):
+    from orchestration.flow import demo_plan_terms
+
+    web3, plans = platform.web3, Chain(platform.chain.network_config()).contract("PlanRegistry")
+    department = web3.eth.accounts[4]
+    platform.grant("DEPARTMENT", department, TOWNSHIP)
+    now = web3.eth.get_block("latest")["timestamp"]
+    web3.eth.wait_for_transaction_receipt(plans.functions.create(
+        TOWNSHIP, 2, 101, demo_plan_terms("PROJECT", now, "bafkreiplan")).transact({"from": department}))
+    plan_id = plans.functions.planCount().call()
+    web3.eth.wait_for_transaction_receipt(plans.functions.submit(plan_id).transact({"from": department}))
+    subject = plans.functions.versionSubject(plan_id, 1).call()
+    keystores, _ = official(platform, "township-leader", role="LEADER", region=TOWNSHIP)
+
+    listed, _ = run(platform, keystores, "pending", "--lang", "en")
+    shown, status = run(platform, keystores, "show", hex(subject), "--lang", "en")
+    assert hex(subject) in listed and "support plan version" in listed
+    assert status == 0 and f"Plan: no. {plan_id}, version 1" in shown and "Support type: project" in shown
+    assert "Category: 101" in shown and "Budget: CNY 300,000.00" in shown and "Region: 530102001000 (township)" in shown
+
+
+def test_an_appropriation_is_shown_with_its_amount_to_the_county_leader(platform):
+    web3 = platform.web3
+    ledger = Chain(platform.chain.network_config()).contract("FundLedger")
+    treasury = web3.eth.accounts[5]
+    platform.grant("TREASURY", treasury, COUNTY)
+    receipt = web3.eth.wait_for_transaction_receipt(ledger.functions.propose(
+        COUNTY, 2026, b"rural-roads".ljust(32, b"\0"), 12_345_678, "bafkreibudget").transact({"from": treasury}))
+    subject = ledger.events.AppropriationProposed().process_receipt(receipt, errors=DISCARD)[0]["args"]["subject"]
+    keystores, _ = official(platform, "county-leader", role="LEADER", region=COUNTY)
+
+    listed, _ = run(platform, keystores, "pending", "--lang", "en")
+    shown, status = run(platform, keystores, "show", hex(subject))
+    assert hex(subject) in listed and "appropriation" in listed
+    assert status == 0 and "金额 Amount: 123,456.78 元  CNY 123,456.78" in shown
+    assert "预算科目 Budget line: rural-roads" in shown and "年度 Year: 2026" in shown
