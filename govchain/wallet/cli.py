@@ -147,7 +147,7 @@ def cmd_pending(args) -> int:
         return 0
     grants = ", ".join(f"{role} {region_words(region)[1]}" for role, region in held)
     _say(("Roles" if en else "角色 Roles") + f" of {entry.address}: {grants}")
-    waiting = reader.pending_for(entry.address)
+    waiting = reader.pending_for(entry.address, held)
     _say(("Pending approvals" if en else "待我审批 Pending approvals") + f": {len(waiting)}")
     for facts in waiting:
         _say("  " + pending_line(facts, args.lang))
@@ -235,16 +235,22 @@ def cmd_relay(args) -> int:
         except SignatureFileError as exc:
             problems.append(f"  refused 拒收 {path.name}: {exc}")
 
-    def pending_level(subject: int):
-        try:
-            facts = reader.standing(subject)
-        except WalletError:
-            return None, False
-        return (facts.level if facts.state == 1 else None), facts.frozen
+    standings: dict[int, object] = {}
+
+    def standing(subject: int):
+        if subject not in standings:
+            try:
+                standings[subject] = reader.standing(subject)
+            except WalletError:
+                standings[subject] = None
+        return standings[subject]
+
+    def blocker(subject: int, signer: str, level: int, facts) -> str | None:
+        return reader.decidability(subject, signer, level, facts=facts).reason
 
     now = reader.web3.eth.get_block("latest")["timestamp"]
     plan = plan_batch(candidates, reader.chain_id, reader.hub.address,
-                      lambda signer: reader.hub.functions.nonces(signer).call(), now, pending_level)
+                      lambda signer: reader.hub.functions.nonces(signer).call(), now, standing, blocker)
     problems += [f"  held back 暂不提交 {c.path.name}: {reason}" for c, reason in plan.held]
     if not plan.send:
         _say(f"Nothing to relay from {args.folder} 无可提交的签名", *problems)

@@ -3,8 +3,10 @@
 The hub reverts a whole batch for some faults and only skips a signature for others, so the batch is planned
 before it is sent:
 
-- refused here, never sent: a file for another chain or hub, or one whose subject is frozen, or not pending at
-  the file's level while its nonce is still unused (the hub would revert the batch);
+- held back, never sent: a file for another chain or hub; one whose subject is frozen; one whose nonce is still
+  unused while its signer may not approve that level now (not pending there, approved already, submitted by
+  them, role not held), or whose level the signatures before it in the batch complete (the hub would revert the
+  whole batch for any of these);
 - sent, and the hub skips and reports it (``ApprovalSignatureSkipped``): an expired signature, or one whose
   nonce is used up (relayed before, front-run, or cancelled);
 - sent in nonce order per signer: the hub takes a signer's nonces one after the other, so a signature after a
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govchain.wallet.signature_file import SignatureFile
+from govchain.wallet.words import SubjectFacts
 
 # IApprovalHub.SkipReason.
 SKIP_REASONS = {0: "expired", 1: "nonce used up (relayed before, front-run or cancelled)"}
@@ -49,7 +52,8 @@ def plan_batch(
     hub: str,
     next_nonce: Callable[[str], int],
     now: int,
-    pending_level: Callable[[int], tuple[int | None, bool]],
+    standing: Callable[[int], SubjectFacts | None],
+    blocker: Callable[[int, str, int, SubjectFacts], str | None],
 ) -> BatchPlan:
     """Plans one batch.
 
@@ -58,7 +62,8 @@ def plan_batch(
         chain_id, hub: the node's chain id and the deployed hub's address.
         next_nonce: a signer's next unused nonce on the hub.
         now: the chain's latest block time.
-        pending_level: a subject's current level if pending (else None) and whether it is frozen.
+        standing: where a subject stands (None: no such subject).
+        blocker: why a signer may not approve a subject's level now (None: it may), given its standing.
     """
     send: list[Candidate] = []
     held: list[tuple[Candidate, str]] = []
@@ -71,23 +76,36 @@ def plan_batch(
             held.append((c, f"signed for the hub at {s.hub}, but this network's hub is {hub}"))
         else:
             by_signer[s.signer].append(c)
+    taken: dict[int, int] = defaultdict(int)  # approvals this batch gives each subject's current level
     for signer, mine in by_signer.items():
         expected = next_nonce(signer)
+        approved: set[int] = set()
         for c in sorted(mine, key=lambda c: (c.signature.approval.nonce, c.path.name)):
             a = c.signature.approval
-            level, frozen = pending_level(a.subject)
-            if frozen:
+            facts = standing(a.subject)
+            if a.deadline <= now:
+                send.append(c)  # the hub skips it and says so (its nonce stays unused)
+            elif facts is None:
+                held.append((c, f"no subject {hex(a.subject)} on this hub"))
+            elif facts.frozen:
                 held.append((c, "its subject is frozen by supervision (the hub would refuse the whole batch)"))
-            elif a.nonce < expected or a.deadline < now:
-                send.append(c)  # the hub skips it and says why; it moves nothing
+            elif a.nonce < expected:
+                send.append(c)  # the hub skips it and says so: the nonce is used up
             elif a.nonce > expected:
                 held.append((c, f"waits for {signer}'s signature with nonce {expected}, which is not in this batch"))
-            elif level is None or level != a.level:
-                where = "is not pending" if level is None else f"stands at level {level + 1}"
-                held.append((c, f"its subject {where}, not at level {a.level + 1} the signature approves"))
             else:
+                reason = blocker(a.subject, signer, a.level, facts)
+                if reason is None and a.subject in approved:
+                    reason = "the same official approves the same subject earlier in this batch"
+                elif reason is None and facts.approvals + taken[a.subject] >= facts.threshold:
+                    reason = f"signatures before it in this batch complete level {a.level + 1} already"
+                if reason:
+                    held.append((c, reason))
+                    continue
                 send.append(c)
                 expected += 1
+                approved.add(a.subject)
+                taken[a.subject] += 1
     return BatchPlan(send, held)
 
 

@@ -137,6 +137,13 @@ def revert_text(exc: Exception, abis: list[list[dict]]) -> str:
     return f"custom error {selector}"
 
 
+def _covers(authority: int, region: int) -> bool:
+    try:
+        return regions.covers(authority, region)
+    except GovchainError:
+        return False
+
+
 @dataclass(frozen=True)
 class Decidability:
     """Whether ``account`` may decide ``facts`` now, and if not, why (a message for the official)."""
@@ -201,9 +208,11 @@ class PlatformReader:
             pass  # an unknown or older client: the hub's facts are still shown
         return replace(standing, details=details)
 
-    def decidability(self, subject: int, account: str, level: int | None = None) -> Decidability:
-        """Whether ``account`` may approve, reject or return ``subject`` now (at hub ``level``, when given)."""
-        facts = self.standing(subject)
+    def decidability(self, subject: int, account: str, level: int | None = None,
+                     facts: SubjectFacts | None = None) -> Decidability:
+        """Whether ``account`` may approve, reject or return ``subject`` now (at hub ``level``, when given);
+        ``facts``: its standing, when read already."""
+        facts = facts or self.standing(subject)
         _, kind_en = kind_words(facts.kind)
         what = f"{kind_en} {subject_text(subject)}"
         state_en = SUBJECT_STATES.get(facts.state, ("", str(facts.state)))[1]
@@ -219,9 +228,9 @@ class PlatformReader:
         if facts.frozen:
             return Decidability(facts, f"The {what} is frozen by supervision: nothing moves it until it is unfrozen.")
         if facts.details.get("submitter", "").lower() == account.lower():
-            return Decidability(facts, f"You ({account}) submitted the {what}: the submitter never decides it.")
+            return Decidability(facts, f"{account} submitted the {what}: the submitter never decides it.")
         if self.hub.functions.hasApproved(subject, account).call():
-            return Decidability(facts, f"You ({account}) approved the {what} already: one account approves once.")
+            return Decidability(facts, f"{account} approved the {what} already: one account approves a subject once.")
         _official, authorized = self.roles.functions.officialIn(ROLE_IDS.get(facts.role, b""), account,
                                                                 facts.role_region).call()
         if not authorized:
@@ -229,8 +238,8 @@ class PlatformReader:
             area = region_words(facts.role_region)[1]
             return Decidability(
                 facts,
-                f"You ({account}) hold no {facts.role} role for region {area}, which level {facts.level + 1} of "
-                f"the {what} needs. Your {facts.role} grants: {', '.join(map(str, held)) or 'none'}. Ask your "
+                f"{account} holds no {facts.role} role for region {area}, which level {facts.level + 1} of "
+                f"the {what} needs. Its {facts.role} grants: {', '.join(map(str, held)) or 'none'}. Ask the "
                 f"administrator for the grant, or leave it to an official who holds it.",
             )
         return Decidability(facts, None)
@@ -241,15 +250,21 @@ class PlatformReader:
             raise NotDecidableError(verdict.reason)
         return verdict.facts
 
-    def pending_for(self, account: str) -> list[SubjectFacts]:
+    def pending_for(self, account: str, held: list[tuple[str, int]] | None = None) -> list[SubjectFacts]:
         """Every subject waiting for ``account``'s decision: pending at a level whose role it holds over the
-        subject's region, not submitted or approved by it, not frozen."""
-        if self.roles.functions.officialOf(account).call() == 0:
+        subject's region, not submitted or approved by it, not frozen. ``held``: its grants, when read already."""
+        held = self.held_roles(account) if held is None else held
+        if not held:
             return []
         candidates = [s for s, outcome in self._last_outcomes().items() if outcome not in _SETTLED]
         waiting = []
         for subject in sorted(candidates):
-            verdict = self.decidability(subject, account)
+            facts = self.standing(subject)
+            # The grants read once rule out most subjects without asking the chain about each.
+            if facts.state != PENDING or not any(role == facts.role and _covers(region, facts.role_region)
+                                                 for role, region in held):
+                continue
+            verdict = self.decidability(subject, account, facts=facts)
             if verdict.ok:
                 waiting.append(verdict.facts)
         return waiting

@@ -188,11 +188,21 @@ def candidate(name: str, subject: int, level: int, nonce: int, deadline: int = N
     return Candidate(Path(name), signed(Approval(subject, level, nonce, deadline), chain_id, hub, key))
 
 
-def plan(candidates, nonces=None, levels=None, frozen=()):
-    nonces = nonces or {}
-    levels = levels or {}
-    return plan_batch(candidates, 31337, HUB, lambda signer: nonces.get(signer, 0), NOW,
-                      lambda subject: (levels.get(subject, 0), subject in frozen))
+def plan(candidates, nonces=None, levels=None, frozen=(), threshold=1, blocked=None):
+    """plan_batch with subjects pending at ``levels`` (default 0), ``frozen`` ones, a ``threshold`` per level, and
+    ``blocked`` {(subject, signer): reason} for signers who may not approve."""
+    nonces, levels, blocked = nonces or {}, levels or {}, blocked or {}
+
+    def standing(subject):
+        return facts(REGISTRATION, {}, subject=subject, level=levels.get(subject, 0), threshold=threshold,
+                     frozen=subject in frozen)
+
+    def blocker(subject, signer, level, found):
+        if level != found.level:
+            return f"its subject stands at level {found.level + 1}, not at level {level + 1}"
+        return blocked.get((subject, signer))
+
+    return plan_batch(candidates, 31337, HUB, lambda signer: nonces.get(signer, 0), NOW, standing, blocker)
 
 
 def names(batch):
@@ -227,9 +237,21 @@ def test_an_expired_signature_does_not_use_up_its_nonce():
     assert sent == ["late"] and "waits for" in held["next"]
 
 
-def test_a_signature_for_a_level_the_subject_has_left_is_held_back():
-    sent, held = names(plan([candidate("old", 1, 0, 0)], levels={1: 1}))
+def test_a_signature_its_signer_may_no_longer_give_is_held_back_with_the_reason():
+    sent, held = names(plan([candidate("old", 1, 0, 0), candidate("mine", 2, 0, 1)], levels={1: 1},
+                            blocked={(2, Account.from_key(KEY).address): "approved already"}))
     assert sent == [] and "stands at level 2, not at level 1" in held["old"]
+    assert "waits for" in held["mine"]  # held after its predecessor, whose nonce stays unused
+
+
+def test_a_second_signature_of_one_official_for_one_subject_is_held_back():
+    sent, held = names(plan([candidate("first", 1, 0, 0), candidate("again", 1, 0, 1)], threshold=2))
+    assert sent == ["first"] and "earlier in this batch" in held["again"]
+
+
+def test_signatures_beyond_what_a_level_needs_are_held_back():
+    sent, held = names(plan([candidate("mine", 1, 0, 0), candidate("theirs", 1, 0, 0, key=OTHER_KEY)]))
+    assert len(sent) == 1 and "complete level 1 already" in held[({"mine", "theirs"} - set(sent)).pop()]
 
 
 def test_a_signature_for_a_frozen_subject_is_held_back():
@@ -238,7 +260,7 @@ def test_a_signature_for_a_frozen_subject_is_held_back():
 
 
 def test_each_signer_has_its_own_nonce_sequence():
-    sent, _ = names(plan([candidate("mine", 1, 0, 0), candidate("theirs", 1, 0, 0, key=OTHER_KEY)]))
+    sent, _ = names(plan([candidate("mine", 1, 0, 0), candidate("theirs", 1, 0, 0, key=OTHER_KEY)], threshold=2))
     assert sorted(sent) == ["mine", "theirs"]
 
 

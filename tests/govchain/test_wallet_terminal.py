@@ -28,7 +28,7 @@ from tests.oracle.chain import LocalChain
 
 COUNTY, TOWNSHIP, VILLAGE = 530102000000, 530102001000, 530102001001
 PASSWORD = "correct horse battery staple"
-HOUSEHOLDS = [f"household-{i}" for i in range(6)]
+HOUSEHOLDS = [f"household-{i}" for i in range(8)]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -197,8 +197,8 @@ def test_an_official_without_the_levels_role_is_told_which_role_and_region(platf
     subject = platform.file("household-3")
     said, status = sign(platform, keystores, subject, platform.work / "no-role.json")
     assert status == 1 and not (platform.work / "no-role.json").exists()
-    assert "hold no LEADER role for region 530102001001 (village), which level 1 of the household registration" in said
-    assert "Your LEADER grants: 530102002001" in said
+    assert "holds no LEADER role for region 530102001001 (village), which level 1 of the household registration" in said
+    assert "Its LEADER grants: 530102002001" in said
 
 
 def test_an_expired_signature_is_skipped_by_the_hub_and_reported(platform):
@@ -211,6 +211,17 @@ def test_an_expired_signature_is_skipped_by_the_hub_and_reported(platform):
     said, status = run(platform, keystores, "relay", str(folder), GOVCHAIN_WALLET_PASSWORD=PASSWORD)
     assert status == 1 and "skipped by the hub 被跳过 late.json: expired" in said
     assert not platform.hub.functions.hasApproved(subject, address).call()
+
+
+def test_a_signature_relayed_a_second_time_is_skipped_by_the_hub_and_reported(platform):
+    keystores, address = official(platform, "twice")
+    subject, folder = platform.file("household-6"), platform.work / "signatures-twice"
+    _, status = sign(platform, keystores, subject, folder / "once.json")
+    first, first_status = run(platform, keystores, "relay", str(folder), GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    again, status = run(platform, keystores, "relay", str(folder), GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert first_status == 0 and "applied 已生效 once.json" in first
+    assert status == 1 and "skipped by the hub 被跳过 once.json: nonce used up" in again
+    assert platform.hub.functions.subjectOf(subject).call()[3] == 1  # moved on once, by the first relay
 
 
 def test_a_decision_for_a_level_the_subject_has_left_is_refused(platform):
