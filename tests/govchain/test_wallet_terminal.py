@@ -162,6 +162,24 @@ def test_an_official_creates_a_keystore_signs_a_pending_registration_and_a_relay
     assert "Pending approvals: 0" in waiting
 
 
+def test_an_imported_private_key_is_typed_hidden_and_stored_encrypted(platform):
+    from eth_account import Account
+
+    keystores, account = platform.work / "keys-import", Account.create()
+    child = spawn(platform, keystores, "import", "--name", "imported")
+    child.expect("Private key")
+    child.sendline("0x" + bytes(account.key).hex())
+    child.expect("New password: ")
+    child.sendline(PASSWORD)
+    child.expect("Repeat password: ")
+    child.sendline(PASSWORD)
+    said, status = finish(child)
+    assert status == 0 and f"Imported: {account.address}" in said and bytes(account.key).hex() not in said
+    stored = (keystores / "imported.json").read_text()
+    assert bytes(account.key).hex() not in stored
+    assert KeystoreFolder(keystores).unlock(KeystoreFolder(keystores).find("imported"), PASSWORD).key == account.key
+
+
 def test_a_wrong_password_signs_nothing(platform):
     keystores, address = official(platform, "wrong-password")
     subject, out = platform.file("household-1"), platform.work / "wrong-password.json"
