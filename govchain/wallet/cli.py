@@ -187,7 +187,7 @@ def _decide(args, verb: str, done: str, transaction) -> int:
     """approve, reject and return: one transaction from the official's account, then where the subject stands."""
     reader, subject, facts, account = _prepare_decision(args, verb)
     receipt = reader.send(account, transaction(reader.hub.functions, subject, facts),
-                          f"your decision ({verb_en(verb).lower()}) on {subject_text(subject)}")
+                          f"your decision ({verb_en(verb).lower()}) on {subject_text(subject)}", (subject,))
     _say(f"{done} in transaction 0x{bytes(receipt['transactionHash']).hex()}")
     _after(reader, subject, args.lang)
     return 0
@@ -258,7 +258,8 @@ def cmd_relay(args) -> int:
     entry = _account_entry(args)
     account = _unlock(args, entry)
     receipt = reader.send(account, reader.hub.functions.approveBySig([c.signature.relayed() for c in plan.send]),
-                          f"the batch of {len(plan.send)} signature(s)")
+                          f"the batch of {len(plan.send)} signature(s)",
+                          tuple(c.signature.approval.subject for c in plan.send))
     skipped = {}
     for event in reader.hub.events.ApprovalSignatureSkipped().process_receipt(receipt, errors=DISCARD):
         a = event["args"]

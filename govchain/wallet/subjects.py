@@ -126,7 +126,9 @@ def revert_text(exc: Exception, abis: list[list[dict]]) -> str:
                 return entry["name"]
             shown = []
             for spec, value in zip(entry["inputs"], values, strict=True):
-                if spec["type"] == "bytes32" and bytes(value) in ROLE_BY_ID:
+                if spec["type"] == "address":
+                    value = to_checksum_address(value)
+                elif spec["type"] == "bytes32" and bytes(value) in ROLE_BY_ID:
                     value = ROLE_BY_ID[bytes(value)]
                 elif isinstance(value, bytes):
                     value = "0x" + value.hex()
@@ -342,10 +344,15 @@ class PlatformReader:
             return 0
         return self.web3.eth.gas_price
 
-    def send(self, account: LocalAccount, call, what: str) -> dict:
+    def send(self, account: LocalAccount, call, what: str, subjects: tuple[int, ...] = ()) -> dict:
         """Sends ``call`` from ``account`` (a legacy transaction at the node's gas price: free-gas networks take
-        0), waits for its receipt and returns it; a refusal raises :class:`TransactionRefusedError`."""
+        0), waits for its receipt and returns it; a refusal raises :class:`TransactionRefusedError`, naming the
+        custom error of the hub, the role registry or the clients of ``subjects`` (the hub calls them back)."""
         abis = [self.hub.abi, self.roles.abi]
+        for client in dict.fromkeys(subject_client(s) for s in subjects):
+            name = self._names.get(client)
+            if name:
+                abis.append(load_artifact(self.chain.config.build_dir, name)["abi"])
         try:
             tx = call.build_transaction({
                 "from": account.address,

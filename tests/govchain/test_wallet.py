@@ -350,3 +350,21 @@ def test_a_plan_versions_terms_carry_the_budget_the_wallet_shows():
     (output,) = next(e for e in abi if e.get("name") == "versionOf")["outputs"]
     terms = next(c for c in output["components"] if c["name"] == "terms")
     assert "budget" in {c["name"] for c in terms["components"]}
+
+
+def test_a_refusal_names_the_custom_error_with_its_arguments_and_the_role_by_name():
+    from eth_abi import encode
+    from eth_utils import keccak
+    from web3.exceptions import ContractCustomError
+
+    from govchain.roles import role_id
+    from govchain.wallet.subjects import revert_text
+
+    abi = load_artifact(PROJECT_ROOT / "build", "ApprovalHub")["abi"]
+    subject, account = int(CLIENT, 16) << 96 | 7 << 40 | VILLAGE, Account.from_key(KEY).address
+    selector = keccak(text="ApprovalUnauthorized(uint256,uint8,address,bytes32,uint64)")[:4]
+    data = selector + encode(["uint256", "uint8", "address", "bytes32", "uint64"],
+                             [subject, 0, account, role_id("LEADER"), VILLAGE])
+    text = revert_text(ContractCustomError("reverted", data="0x" + data.hex()), [abi])
+    assert text == (f"ApprovalUnauthorized(subject={hex(subject)}, level=0, account={account}, role=LEADER, "
+                    f"region={VILLAGE})")

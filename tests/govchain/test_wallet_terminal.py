@@ -54,6 +54,8 @@ def platform(tmp_path_factory):
         oracle, clerk, reviewer = web3.eth.accounts[1:4]
 
         def grant(role: str, account: str, region: int) -> None:
+            if region in chain.roles.functions.regionsOf(role_id(role), account).call():
+                return
             web3.eth.wait_for_transaction_receipt(
                 chain.roles.functions.grantRoleIn(role_id(role), account, region).transact({"from": admin}))
 
@@ -259,7 +261,9 @@ def test_an_unreachable_node_is_named(platform):
     assert status == 1 and "does not answer" in said and "Traceback" not in said
 
 
-def test_a_plan_version_waiting_for_a_township_leader_is_listed_and_shown_with_its_type_and_budget(platform):
+def submitted_plan(platform, category: int) -> tuple[object, int]:
+    """A project plan of TOWNSHIP (300,000 yuan in three milestones) drafted and submitted by its department
+    officer: (PlanRegistry, plan id)."""
     from orchestration.flow import demo_plan_terms
 
     web3, plans = platform.web3, Chain(platform.chain.network_config()).contract("PlanRegistry")
@@ -267,9 +271,14 @@ def test_a_plan_version_waiting_for_a_township_leader_is_listed_and_shown_with_i
     platform.grant("DEPARTMENT", department, TOWNSHIP)
     now = web3.eth.get_block("latest")["timestamp"]
     web3.eth.wait_for_transaction_receipt(plans.functions.create(
-        TOWNSHIP, 2, 101, demo_plan_terms("PROJECT", now, "bafkreiplan")).transact({"from": department}))
+        TOWNSHIP, 2, category, demo_plan_terms("PROJECT", now, "bafkreiplan")).transact({"from": department}))
     plan_id = plans.functions.planCount().call()
     web3.eth.wait_for_transaction_receipt(plans.functions.submit(plan_id).transact({"from": department}))
+    return plans, plan_id
+
+
+def test_a_plan_version_waiting_for_a_township_leader_is_listed_and_shown_with_its_type_and_budget(platform):
+    plans, plan_id = submitted_plan(platform, 101)
     subject = plans.functions.versionSubject(plan_id, 1).call()
     keystores, _ = official(platform, "township-leader", role="LEADER", region=TOWNSHIP)
 
@@ -278,6 +287,30 @@ def test_a_plan_version_waiting_for_a_township_leader_is_listed_and_shown_with_i
     assert hex(subject) in listed and "support plan version" in listed
     assert status == 0 and f"Plan: no. {plan_id}, version 1" in shown and "Support type: project" in shown
     assert "Category: 101" in shown and "Budget: CNY 300,000.00" in shown and "Region: 530102001000 (township)" in shown
+
+
+def test_a_reported_milestone_is_shown_with_its_tranche_to_the_county_department(platform):
+    web3, hub = platform.web3, platform.hub
+    plans, plan_id = submitted_plan(platform, 102)
+    version_subject = plans.functions.versionSubject(plan_id, 1).call()
+    township_leader, county_leader, handler = web3.eth.accounts[6:9]
+    platform.grant("LEADER", township_leader, TOWNSHIP)
+    platform.grant("LEADER", county_leader, COUNTY)
+    platform.grant("HANDLER", handler, TOWNSHIP)
+    for level, approver in enumerate([township_leader, county_leader]):
+        web3.eth.wait_for_transaction_receipt(
+            hub.functions.approve(version_subject, level).transact({"from": approver}))
+    web3.eth.wait_for_transaction_receipt(plans.functions.start(plan_id).transact({"from": web3.eth.accounts[4]}))
+    web3.eth.wait_for_transaction_receipt(
+        plans.functions.reportMilestone(plan_id, 1, "bafkreievidence").transact({"from": handler}))
+    subject = plans.functions.milestoneSubject(plan_id, 1, 1).call()
+    keystores, _ = official(platform, "county-department", role="DEPARTMENT", region=COUNTY)
+
+    listed, _ = run(platform, keystores, "pending", "--lang", "en")
+    shown, status = run(platform, keystores, "show", hex(subject), "--lang", "en")
+    assert hex(subject) in listed and "plan milestone report" in listed
+    assert status == 0 and f"Plan: no. {plan_id}" in shown and "Milestone: no. 2" in shown
+    assert "Tranche amount: CNY 100,000.00" in shown and "Support type: project" in shown
 
 
 def test_an_appropriation_is_shown_with_its_amount_to_the_county_leader(platform):
