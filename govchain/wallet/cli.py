@@ -15,7 +15,7 @@ from govchain.approvals import Approval
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.errors import GovchainError
-from govchain.wallet.keystore import KeystoreError, KeystoreFolder
+from govchain.wallet.keystore import KeystoreFolder
 from govchain.wallet.relay import SKIP_REASONS, Candidate, NonceBook, plan_batch
 from govchain.wallet.signature_file import SignatureFile, SignatureFileError, signature_files
 from govchain.wallet.subjects import PlatformReader, WalletError, parse_subject
@@ -297,7 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="zh: Chinese with English beside (default); en: English")
     NetworkConfig.add_arguments(common)
 
-    parser = argparse.ArgumentParser(prog="govchain-wallet", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="govchain-wallet",
+        description="GovChain approver wallet (审批钱包): encrypted keystores, my pending approvals, what a subject "
+                    "is in plain words, approve/reject/return, signature files and their relay.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
@@ -343,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (GovchainError, KeystoreError) as exc:
+    except GovchainError as exc:
         print(f"错误 Error: {exc}", file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
