@@ -215,11 +215,12 @@ def cmd_sign(args) -> int:
     hub = reader.hub.address
     book = NonceBook(_keystores(args).folder / NONCE_BOOK)
     on_chain = reader.hub.functions.nonces(account.address).call()
-    nonce = args.nonce if args.nonce is not None else book.next(reader.chain_id, hub, account.address, on_chain)
-    deadline = reader.web3.eth.get_block("latest")["timestamp"] + args.valid_for
+    now = reader.web3.eth.get_block("latest")["timestamp"]
+    nonce = args.nonce if args.nonce is not None else book.next(reader.chain_id, hub, account.address, on_chain, now)
+    deadline = now + args.valid_for
     signed = SignatureFile.sign(account.key, reader.chain_id, hub, Approval(subject, facts.level, nonce, deadline))
     path = signed.write(Path(args.out))
-    book.used(reader.chain_id, hub, account.address, nonce)
+    book.used(reader.chain_id, hub, account.address, nonce, deadline, on_chain, now)
     _say(f"已签署 Signed: {path}",
          f"  level {facts.level + 1}, nonce {nonce}, valid until block time {deadline}; anyone may relay it with "
          f"`govchain-wallet relay {path.parent}`")

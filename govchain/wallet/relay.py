@@ -110,30 +110,44 @@ def plan_batch(
 
 
 class NonceBook:
-    """The next nonce each signer of this keystore folder gave out, per chain and hub, so an official can sign
-    several approvals before any is relayed (the hub wants them in sequence from its own ``nonces(signer)``)."""
+    """The signatures each signer of this keystore folder gave out and that may still be relayed (nonce and
+    deadline, per chain and hub), so an official can sign several approvals before any is relayed: the hub wants
+    a signer's nonces in sequence from its own ``nonces(signer)``. A nonce whose signature expired unrelayed is
+    given out again (the hub never used it up), so one lapsed signature never blocks the ones after it."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
 
-    def _load(self) -> dict[str, int]:
+    def _load(self) -> dict[str, list[list[int]]]:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return data if isinstance(data, dict) else {}
 
     @staticmethod
     def _key(chain_id: int, hub: str, signer: str) -> str:
         return f"{chain_id}:{hub.lower()}:{signer.lower()}"
 
-    def next(self, chain_id: int, hub: str, signer: str, on_chain: int) -> int:
-        """The nonce the next signature carries: the hub's next, or after the last one signed here if later."""
-        return max(on_chain, self._load().get(self._key(chain_id, hub, signer), 0))
+    @staticmethod
+    def _outstanding(entries: list[list[int]], on_chain: int, now: int) -> list[list[int]]:
+        return [[nonce, deadline] for nonce, deadline in entries if nonce >= on_chain and deadline > now]
 
-    def used(self, chain_id: int, hub: str, signer: str, nonce: int) -> None:
+    def next(self, chain_id: int, hub: str, signer: str, on_chain: int, now: int) -> int:
+        """The nonce the next signature carries: the first from the hub's next one that no signature given out
+        here still holds."""
+        held = {nonce for nonce, _ in self._outstanding(self._load().get(self._key(chain_id, hub, signer), []),
+                                                        on_chain, now)}
+        nonce = on_chain
+        while nonce in held:
+            nonce += 1
+        return nonce
+
+    def used(self, chain_id: int, hub: str, signer: str, nonce: int, deadline: int, on_chain: int, now: int) -> None:
+        """Records a signature given out (and forgets those relayed or expired)."""
         data = self._load()
         key = self._key(chain_id, hub, signer)
-        data[key] = max(data.get(key, 0), nonce + 1)
+        data[key] = self._outstanding(data.get(key, []), on_chain, now) + [[nonce, deadline]]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".nonces-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

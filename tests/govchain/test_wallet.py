@@ -264,12 +264,22 @@ def test_each_signer_has_its_own_nonce_sequence():
     assert sorted(sent) == ["mine", "theirs"]
 
 
-def test_the_nonce_book_continues_after_the_last_signature_given_out(tmp_path):
+def test_the_nonce_book_gives_the_next_nonce_no_outstanding_signature_holds(tmp_path):
     book = NonceBook(tmp_path / "nonces.json")
-    assert book.next(31337, HUB, "0xAa", on_chain=2) == 2
-    book.used(31337, HUB, "0xAa", 2)
-    assert book.next(31337, HUB, "0xaa", on_chain=2) == 3 and book.next(31337, HUB, "0xaa", on_chain=5) == 5
-    assert book.next(1, HUB, "0xaa", on_chain=0) == 0  # another chain keeps its own sequence
+    assert book.next(31337, HUB, "0xAa", on_chain=2, now=NOW) == 2
+    book.used(31337, HUB, "0xAa", 2, NOW + 100, on_chain=2, now=NOW)
+    book.used(31337, HUB, "0xAa", 3, NOW + 100, on_chain=2, now=NOW)
+    assert book.next(31337, HUB, "0xaa", on_chain=2, now=NOW) == 4
+    assert book.next(31337, HUB, "0xaa", on_chain=5, now=NOW) == 5  # relayed meanwhile
+    assert book.next(1, HUB, "0xaa", on_chain=0, now=NOW) == 0  # another chain keeps its own sequence
+
+
+def test_the_nonce_of_a_signature_that_expired_unrelayed_is_given_out_again(tmp_path):
+    book = NonceBook(tmp_path / "nonces.json")
+    book.used(31337, HUB, "0xaa", 0, NOW + 10, on_chain=0, now=NOW)
+    book.used(31337, HUB, "0xaa", 1, NOW + 500, on_chain=0, now=NOW)
+    assert book.next(31337, HUB, "0xaa", on_chain=0, now=NOW + 60) == 0
+    assert book.next(31337, HUB, "0xaa", on_chain=0, now=NOW + 600) == 0
 
 
 # ------------------------------------------------------------------------------------------ keystores
