@@ -28,7 +28,7 @@ from tests.oracle.chain import LocalChain
 
 COUNTY, TOWNSHIP, VILLAGE = 530102000000, 530102001000, 530102001001
 PASSWORD = "correct horse battery staple"
-HOUSEHOLDS = [f"household-{i}" for i in range(8)]
+HOUSEHOLDS = [f"household-{i}" for i in range(9)]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -242,6 +242,24 @@ def test_a_signature_relayed_a_second_time_is_skipped_by_the_hub_and_reported(pl
     assert first_status == 0 and "applied 已生效 once.json" in first
     assert status == 1 and "skipped by the hub 被跳过 once.json: nonce used up" in again
     assert platform.hub.functions.subjectOf(subject).call()[3] == 1  # moved on once, by the first relay
+
+
+def test_an_official_returns_a_registration_for_revision_with_a_comment(platform):
+    keystores, _ = official(platform, "returner")
+    subject = platform.file("household-7")
+    said, status = run(platform, keystores, "return", hex(subject), "--comment", "bafkreicomment", "--yes",
+                       "--lang", "en", GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 0 and "Returned for revision in transaction 0x" in said and "Now: returned for revision" in said
+    assert platform.hub.functions.subjectOf(subject).call()[5] == 2  # SubjectState.Returned
+
+
+def test_an_official_rejects_a_registration(platform):
+    keystores, _ = official(platform, "rejecter")
+    subject = platform.file("household-8")
+    said, status = run(platform, keystores, "reject", hex(subject), "--comment", "bafkreireason", "--yes",
+                       "--lang", "en", GOVCHAIN_WALLET_PASSWORD=PASSWORD)
+    assert status == 0 and "Rejected in transaction 0x" in said and "Now: rejected" in said
+    assert platform.hub.functions.subjectOf(subject).call()[5] == 4  # SubjectState.Rejected
 
 
 def test_a_decision_for_a_level_the_subject_has_left_is_refused(platform):
