@@ -40,11 +40,11 @@ class Keyring:
         self._signers: dict[str, LocalAccount] = {a.address: a for a in accounts}
 
     @classmethod
-    def in_memory(cls, accounts: Iterable[LocalAccount]) -> "Keyring":
+    def in_memory(cls, accounts: Iterable[LocalAccount]) -> Keyring:
         return cls(accounts=accounts)
 
     @classmethod
-    def ensure(cls, folder: Path, accounts: Iterable[LocalAccount], password_file: Path | None = None) -> "Keyring":
+    def ensure(cls, folder: Path, accounts: Iterable[LocalAccount], password_file: Path | None = None) -> Keyring:
         """The keyring of ``folder``, with a keystore written for each of ``accounts`` that has none yet.
 
         The password comes from ``password_file`` (default: ``<folder>.password`` beside the folder), made with
