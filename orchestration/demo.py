@@ -128,7 +128,9 @@ def anvil_service(place: DemoPlace) -> Service:
     home = place.data / "anvil-home"
     home.mkdir(parents=True, exist_ok=True)
     return Service("anvil", node.command(), place.logs / "anvil.log", ready=node._answers, env={"HOME": str(home)},
-                   ports=(place.rpc_port,), start_timeout=30)
+                   ports=(place.rpc_port,), start_timeout=30,
+                   # anvil writes its state file but does not make the folder for it.
+                   prepare=lambda: node.state_file.parent.mkdir(parents=True, exist_ok=True))
 
 
 def ipfs_service(place: DemoPlace) -> Service:
@@ -233,8 +235,9 @@ def demo_keyring(place: DemoPlace, actors):
     """The demo officials' keystores, written on first run (orchestration.keyring)."""
     from orchestration.keyring import Keyring, anvil_dev_keyring
 
-    officials = [actors.clerk, actors.village_leader, actors.township_reviewer, actors.county_leader,
-                 actors.department, actors.township_leader, actors.treasury]
+    # Those who approve on the hub (the intake clerk files, never approves).
+    officials = [actors.village_leader, actors.township_reviewer, actors.county_leader, actors.department,
+                 actors.township_leader, actors.treasury]
     dev = anvil_dev_keyring()
     return Keyring.ensure(place.demo / "keystores", [dev.signer(a) for a in dict.fromkeys(officials)])
 
