@@ -4,24 +4,24 @@ Steps (one line each on the terminal; the details go to data/logs/demo.log):
 
 1. a synthetic county (2,000 people, fixed seed) in data/demo/sources and the pipeline's results in
    data/demo/results, each made only if missing;
-2. encrypted keystores (V3) of the demo officials in data/demo/keystores, made on first run with a password
-   kept in data/demo/keystores.password: every approval of the demo is an EIP-712 signature from them,
-   relayed in batches through the hub's approveBySig (orchestration.relay);
+2. encrypted keystores (V3) of the approving officials in data/demo/keystores, made on first run with a
+   password kept in data/demo/keystores.password: every approval of steps 7 and 8 is an EIP-712 signature from
+   them, relayed in batches through the hub's approveBySig (orchestration.relay);
 3. a loopback js-ipfs node (repo in data/demo/ipfs) and 4. anvil on loopback (state in data/anvil/state.json),
    both started detached or reused when they run already (orchestration.services, pid files in data/run);
 5. scripts/deploy.py through brownie (reusing the deployments recorded for this chain);
-6. the demo officials' roles granted; two oracle nodes (k = 2) commit the county's batch with a demo
+6. the indexer (`python -m indexer sync --follow`) started or reused: it indexes the next steps as they go;
+7. the demo officials' roles granted; two oracle nodes (k = 2) commit the county's batch with a demo
    pseudonymisation key made in data/demo (never committed); an admitted household filed, approved level by
    level, its public notice run (the chain's clock moved) and completed; a project, a fund and an industry plan
    approved (orchestration.flow);
-7. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the
+8. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the
    household's village approved, escrowed, its first tranche released, and one payment batch paying the
    household to the wallet the intake clerk bound and by a bank instruction the bank confirms;
-8. execution and assessment on that household (assessment.demo): a procurement, a delivery with its receipt, a
+9. execution and assessment on that household (assessment.demo): a procurement, a delivery with its receipt, a
    follow-up visit, a crowdfunding round, an enterprise pledge and an assessment from the chain's events;
-9. the indexer (`python -m indexer sync --follow`) started or reused, and waited for until it has indexed the
-   chain's head;
-10. the disclosure site (`streamlit run dashboard/app.py`) on http://127.0.0.1:8501, started or reused.
+10. once the index holds the chain's head, the disclosure site (`streamlit run dashboard/app.py`) on
+    http://127.0.0.1:8501, started or reused; its address is printed last.
 
 The services keep running after the command ends; `make stop` (python -m orchestration.stop) stops them by
 PID, and anvil saves its state as it stops. Run `make demo` again and it continues: running services are reused
@@ -54,11 +54,11 @@ STEPS = {
     "ipfs": "loopback IPFS node (js-ipfs)",
     "anvil": "local chain (anvil, state kept in a file)",
     "deploy": "contracts deployed or reused (brownie)",
+    "indexer": "indexer following the chain (python -m indexer sync --follow)",
     "flow": "roles; oracles (k = 2) commit the county batch; a household registered (建档立卡); plans approved",
     "funds": "earmarked funds: a fund plan pays the household by wallet and by bank (资金发放)",
     "execution": "materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 考核)",
-    "indexer": "indexer following the chain, caught up with its head",
-    "site": "disclosure site (综合展现)",
+    "site": "disclosure site (综合展现), once the index has caught up with the chain",
 }
 
 
@@ -268,6 +268,9 @@ def run(place: DemoPlace, progress: Progress) -> None:
     with progress.step("deploy") as step:
         deployed = deploy_with_brownie(place.rpc_port)
         step.note = f"{len(deployed)} contracts"
+    # Started now, it indexes the steps' events as they happen, so the site below waits for little.
+    with progress.step("indexer") as step:
+        service(step, indexer_service)
     network = place.network()
     with progress.step("flow") as step:
         result = flow.run_flow(network, place.ipfs_api, table, place.demo / "oracle-state", key.env(), actors=actors)
@@ -286,11 +289,10 @@ def run(place: DemoPlace, progress: Progress) -> None:
         from assessment.demo import run_execution
 
         run_execution(Chain(network), registration.household_id, registration.region, result.county)
-    with progress.step("indexer") as step:
-        service(step, indexer_service)
-        step.note += f", {wait_until_indexed(place):,} events"
     with progress.step("site") as step:
+        events = wait_until_indexed(place)
         service(step, site_service)
+        step.note += f", {events:,} events indexed"
 
     progress.detail(f"\nSummary (chain {LOCAL_CHAIN_ID}, deployment registry {place.deployments}):")
     for line in flow.summary_lines(result) + funding_lines(funding):

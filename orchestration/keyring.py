@@ -78,7 +78,8 @@ class Keyring:
 
     def addresses(self) -> list[str]:
         """Every address this keyring can sign for."""
-        on_disk = [Web3.to_checksum_address(p.stem) for p in sorted(self.folder.glob("0x*.json"))] if self.folder else []
+        files = sorted(self.folder.glob("0x*.json")) if self.folder else []
+        on_disk = [Web3.to_checksum_address(p.stem) for p in files]
         return sorted(set(on_disk) | set(self._signers))
 
     def has(self, address: str) -> bool:

@@ -71,7 +71,8 @@ def approve_in_batches(web3: Web3, hub, roles, subjects: Iterable[tuple[int, int
             reasons = ", ".join(f"subject {e['args']['subject']} by {e['args']['signer']} "
                                 f"({('expired', 'nonce used')[e['args']['reason']]})" for e in skipped)
             raise ApprovalRelayError(f"The hub skipped relayed signatures in {tx}: {reasons}.")
-        label = levels_signed[0] if len(batch) == 1 else f"{len(batch)} subjects: " + "; ".join(sorted(set(levels_signed)))
+        label = (levels_signed[0] if len(batch) == 1
+                 else f"{len(batch)} subjects: " + "; ".join(sorted(set(levels_signed))))
         txs[f"approve {label} (signed, relayed)"] = tx
 
 
