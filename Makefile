@@ -17,10 +17,14 @@ PYTEST_ARGS ?=
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup compile besu-network clean
+.PHONY: demo stop test setup compile besu-network clean
 
+# The platform left running (chain, IPFS, indexer, site at http://127.0.0.1:8501); `make stop` stops it by PID.
 demo: setup
 	$(BIN)/python -m orchestration.demo
+
+stop:
+	$(BIN)/python -m orchestration.stop
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

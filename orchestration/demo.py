@@ -1,46 +1,217 @@
-"""`make demo`: the platform end to end on a local chain, on a small synthetic county.
+"""`make demo`: the platform on a local chain, left running with its disclosure site; `make stop` stops it.
+
+Steps (one line each on the terminal; the details go to data/logs/demo.log):
 
 1. a synthetic county (2,000 people, fixed seed) in data/demo/sources and the pipeline's results in
    data/demo/results, each made only if missing;
-2. a loopback js-ipfs node (repo in data/demo/ipfs) and anvil on loopback (state in data/anvil/state.json);
-   scripts/deploy.py through brownie (reusing the deployments recorded for this chain); the demo officials'
-   roles granted by the deployer (orchestration.flow.grant_roles, skipping grants that exist);
-3. two oracle nodes (k = 2, anvil accounts 1 and 2) commit the county's batch with a demo pseudonymisation key
-   made in data/demo (never committed);
-4. an admitted household from the batch manifest is filed, approved by village leader, township reviewer and
-   county leader, the chain's clock is moved past its public notice, and the procedure completed;
-5. a project, a fund and an industry plan of the first village's township approved (orchestration.flow);
-6. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the household's
-   village approved, escrowed, its first tranche released, and one payment batch paying the household both
-   ways — to the wallet the intake clerk bound, and by a bank instruction the bank confirms;
-7. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions, the funds);
-8. execution and assessment on that household (assessment.demo): a procurement paid from a material plan's
-   tranche, a delivery with its receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an
-   assessment committed from the chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
+2. encrypted keystores (V3) of the approving officials in data/demo/keystores, made on first run with a
+   password kept in data/demo/keystores.password: every approval of steps 7 and 8 is an EIP-712 signature from
+   them, relayed in batches through the hub's approveBySig (orchestration.relay);
+3. a loopback js-ipfs node (repo in data/demo/ipfs) and 4. anvil on loopback (state in data/anvil/state.json),
+   both started detached or reused when they run already (orchestration.services, pid files in data/run);
+5. scripts/deploy.py through brownie (reusing the deployments recorded for this chain);
+6. the indexer (`python -m indexer sync --follow`) started or reused: it indexes the next steps as they go;
+7. the demo officials' roles granted; two oracle nodes (k = 2) commit the county's batch with a demo
+   pseudonymisation key made in data/demo (never committed); an admitted household filed, approved level by
+   level, its public notice run (the chain's clock moved) and completed; a project, a fund and an industry plan
+   approved (orchestration.flow);
+8. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the
+   household's village approved, escrowed, its first tranche released, and one payment batch paying the
+   household to the wallet the intake clerk bound and by a bank instruction the bank confirms;
+9. execution and assessment on that household (assessment.demo): a procurement, a delivery with its receipt, a
+   follow-up visit, a crowdfunding round, an enterprise pledge and an assessment from the chain's events;
+10. once the index holds the chain's head, the disclosure site (`streamlit run dashboard/app.py`) on
+    http://127.0.0.1:8501, started or reused; its address is printed last.
 
-Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
-admitted household is registered. The steps are orchestration.flow's, which the end-to-end test runs too.
+The services keep running after the command ends; `make stop` (python -m orchestration.stop) stops them by
+PID, and anvil saves its state as it stops. Run `make demo` again and it continues: running services are reused
+(stopped ones restart from their state), deployments, grants and the batch are reused, and the next admitted
+household is registered. Ports and the data folder are options (or GOVCHAIN_DEMO_* variables), so a test can
+run a second demo beside a developer's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+import urllib.request
 import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from govchain.brownie_session import connected
 from govchain.config import PROJECT_ROOT, NetworkConfig
-from govchain.deployments import DeploymentRegistry
+from govchain.errors import GovchainError
 from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode
+from orchestration.progress import Progress, StepFailed
+from orchestration.services import Service, ServiceError, ServiceRunner
 
-DATA_DIR = PROJECT_ROOT / "data"
+STEPS = {
+    "data": "synthetic county and the pipeline's results (数据)",
+    "keys": "keystores of the demo officials (审批人密钥)",
+    "ipfs": "loopback IPFS node (js-ipfs)",
+    "anvil": "local chain (anvil, state kept in a file)",
+    "deploy": "contracts deployed or reused (brownie)",
+    "indexer": "indexer following the chain (python -m indexer sync --follow)",
+    "flow": "roles; oracles (k = 2) commit the county batch; a household registered (建档立卡); plans approved",
+    "funds": "earmarked funds: a fund plan pays the household by wallet and by bank (资金发放)",
+    "execution": "materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 考核)",
+    "site": "disclosure site (综合展现), once the index has caught up with the chain",
+}
+
+
+@dataclass(frozen=True)
+class DemoPlace:
+    """Where one demo keeps its files and which loopback ports it listens on."""
+
+    data: Path
+    rpc_port: int = 8545
+    ipfs_port: int = 5001
+    site_port: int = 8501
+    people: int = 2000
+
+    @property
+    def demo(self) -> Path:
+        return self.data / "demo"
+
+    @property
+    def run(self) -> Path:
+        return self.data / "run"
+
+    @property
+    def logs(self) -> Path:
+        return self.data / "logs"
+
+    @property
+    def deployments(self) -> Path:
+        return self.data / "deployments.json"
+
+    @property
+    def index(self) -> Path:
+        return self.data / "index.sqlite"
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://127.0.0.1:{self.rpc_port}"
+
+    @property
+    def ipfs_api(self) -> str:
+        return f"http://127.0.0.1:{self.ipfs_port}"
+
+    @property
+    def site_url(self) -> str:
+        return f"http://127.0.0.1:{self.site_port}"
+
+    def network(self) -> NetworkConfig:
+        return NetworkConfig(rpc_url=self.rpc_url, chain_id=LOCAL_CHAIN_ID, deployments_path=self.deployments)
+
+
+# ---------------------------------------------------------------------------------------------- services
+
+
+def _answers(url: str, method: str = "GET", data: bytes | None = None) -> bool:
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def anvil_service(place: DemoPlace) -> Service:
+    node = AnvilNode(port=place.rpc_port, state_file=place.data / "anvil" / "state.json",
+                     # Saved every 30 s as well as on stop: a machine that goes down loses half a minute at most.
+                     extra_args=("--state-interval", "30"))
+    # anvil leaves old state under $HOME/.foundry/anvil/tmp; keep that inside the demo's data folder.
+    home = place.data / "anvil-home"
+    home.mkdir(parents=True, exist_ok=True)
+    return Service("anvil", node.command(), place.logs / "anvil.log", ready=node._answers, env={"HOME": str(home)},
+                   ports=(place.rpc_port,), start_timeout=30,
+                   # anvil writes its state file but does not make the folder for it.
+                   prepare=lambda: node.state_file.parent.mkdir(parents=True, exist_ok=True))
+
+
+def ipfs_service(place: DemoPlace) -> Service:
+    from oracle.ipfs import JsIpfsNode
+
+    node = JsIpfsNode(repo_dir=place.demo / "ipfs" / "repo", api_port=place.ipfs_port,
+                      log_file=place.logs / "ipfs.log")
+    config_file = node.repo_dir.parent / "config.json"
+
+    def ready() -> bool:
+        return _answers(f"{node.api_url}/api/v0/id", method="POST")
+
+    def prepare() -> None:
+        node.repo_dir.mkdir(parents=True, exist_ok=True)
+        config_file.write_text(json.dumps(node._config()))
+        # A daemon killed without a clean stop leaves its repo lock behind; only ours uses this repo.
+        (node.repo_dir / "repo.lock").unlink(missing_ok=True)
+
+    return Service("ipfs", node.command(config_file), node.log_file, ready=ready,
+                   env={"IPFS_PATH": str(node.repo_dir)}, cwd=PROJECT_ROOT, ports=(place.ipfs_port,), prepare=prepare)
+
+
+def _python_env() -> dict[str, str]:
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def indexer_service(place: DemoPlace) -> Service:
+    command = [sys.executable, "-m", "indexer", "sync", "--follow", "--poll", "1", "--rpc-url", place.rpc_url,
+               "--chain-id", str(LOCAL_CHAIN_ID), "--deployments", str(place.deployments), "--db", str(place.index)]
+    return Service("indexer", command, place.logs / "indexer.log", ready=lambda: True, env=_python_env(),
+                   cwd=PROJECT_ROOT)
+
+
+def site_service(place: DemoPlace) -> Service:
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(place.site_port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    # Where the site reads (dashboard/README.md).
+    settings = {"GOVCHAIN_INDEX": str(place.index), "GOVCHAIN_RPC_URL": place.rpc_url,
+                "GOVCHAIN_CHAIN_ID": str(LOCAL_CHAIN_ID), "GOVCHAIN_DEPLOYMENTS": str(place.deployments),
+                "GOVCHAIN_IPFS_API": place.ipfs_api, "GOVCHAIN_REPORTS": str(place.demo / "results" / "reports")}
+    return Service("site", command, place.logs / "site.log", ready=lambda: _answers(f"{place.site_url}/_stcore/health"),
+                   env={**_python_env(), **settings}, cwd=PROJECT_ROOT, ports=(place.site_port,))
+
+
+def wait_until_indexed(place: DemoPlace, timeout: float = 120.0) -> int:
+    """Waits until the index holds every platform contract up to the chain's head as it is now; returns the
+    number of events indexed."""
+    from govchain.chain import Chain
+    from indexer.store import EventStore, IndexNotReadyError
+    from indexer.sync import platform_contracts
+
+    chain = Chain(place.network())
+    head = chain.web3.eth.block_number
+    contracts = {c.address for c in platform_contracts(chain)[0]}
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            store = EventStore(place.index, read_only=True)
+            try:
+                cursors = store.cursors(LOCAL_CHAIN_ID)
+                if contracts <= set(cursors) and all(cursors[a].block >= head for a in contracts):
+                    return sum(store.counts().values())
+            finally:
+                store.close()
+        except IndexNotReadyError:
+            pass
+        if time.monotonic() > deadline:
+            raise ServiceError(f"The indexer did not reach block {head} within {timeout:.0f} s; "
+                               f"see {place.logs / 'indexer.log'}.")
+        time.sleep(0.3)
+
+
+# ---------------------------------------------------------------------------------------------- steps
 
 
 def deploy_with_brownie(rpc_port: int) -> dict:
     """Runs scripts/deploy.py through brownie, attached to the node already listening on ``rpc_port``."""
     import brownie  # imported late: loading brownie takes seconds and prints its banner
+
+    from govchain.brownie_session import connected
 
     # brownie's own connect() calls its deprecated rpc helpers; the warnings are noise to a demo's reader.
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -51,56 +222,123 @@ def deploy_with_brownie(rpc_port: int) -> dict:
     project = brownie.project.load(PROJECT_ROOT, name="GovChain")
     project.load_config()
     # Attaches: brownie only launches a node when none listens, and the demo's node outlives the deploy.
-    with connected("development", kill_rpc=False):
-        return brownie.run("scripts/deploy.py", project=project)
+    try:
+        with connected("development", kill_rpc=False):
+            return brownie.run("scripts/deploy.py", project=project)
+    finally:
+        # brownie remembers the node it attached to and, at exit, SIGKILLs it when it is a child of this
+        # process, as our detached anvil is: anvil would lose the state it writes on a clean stop.
+        brownie.network.rpc.process = None
+
+
+def demo_keyring(place: DemoPlace, actors):
+    """The demo officials' keystores, written on first run (orchestration.keyring)."""
+    from orchestration.keyring import Keyring, anvil_dev_keyring
+
+    # Those who approve on the hub (the intake clerk files, never approves).
+    officials = [actors.village_leader, actors.township_reviewer, actors.county_leader, actors.department,
+                 actors.township_leader, actors.treasury]
+    dev = anvil_dev_keyring()
+    return Keyring.ensure(place.demo / "keystores", [dev.signer(a) for a in dict.fromkeys(officials)])
+
+
+def run(place: DemoPlace, progress: Progress) -> None:
+    from orchestration import flow
+
+    runner = ServiceRunner(place.run)
+    os.environ["GOVCHAIN_DEPLOYMENTS"] = str(place.deployments)  # brownie's deploy script records here
+
+    def service(step, make) -> None:
+        _, reused = runner.ensure(make(place))
+        step.note = "already running, reused" if reused else "started"
+
+    with progress.step("data") as step:
+        table = flow.prepare_data(place.demo / "sources", place.demo / "results", people=place.people)
+        key = flow.PseudonymKeyFile.ensure(place.demo)
+        step.note = f"{place.people:,} people"
+    with progress.step("keys") as step:
+        actors = flow.Actors.anvil_defaults()
+        keyring = demo_keyring(place, actors)
+        actors = replace(actors, keyring=keyring)
+        step.note = f"{len(keyring.addresses())} officials, {keyring.folder}"
+    with progress.step("ipfs") as step:
+        service(step, ipfs_service)
+    with progress.step("anvil") as step:
+        service(step, anvil_service)
+    with progress.step("deploy") as step:
+        deployed = deploy_with_brownie(place.rpc_port)
+        step.note = f"{len(deployed)} contracts"
+    # Started now, it indexes the steps' events as they happen, so the site below waits for little.
+    with progress.step("indexer") as step:
+        service(step, indexer_service)
+    network = place.network()
+    with progress.step("flow") as step:
+        result = flow.run_flow(network, place.ipfs_api, table, place.demo / "oracle-state", key.env(), actors=actors)
+        registration = result.registration
+        step.note = f"household 0x{registration.household_id.hex()[:12]}… {registration.status}"
+    from govchain.chain import Chain
+
+    with progress.step("funds") as step:
+        from oracle.merkle import StandardMerkleTree
+        from orchestration.funding_demo import fund_and_pay, funding_lines
+
+        funding = fund_and_pay(Chain(network), actors, registration.household_id, registration.region,
+                               result.county, StandardMerkleTree.from_leaf_hashes)
+        step.note = f"plan {funding.plan_id}, payment batch {funding.batch_id}"
+    with progress.step("execution"):
+        from assessment.demo import run_execution
+
+        run_execution(Chain(network), registration.household_id, registration.region, result.county)
+    with progress.step("site") as step:
+        events = wait_until_indexed(place)
+        service(step, site_service)
+        step.note += f", {events:,} events indexed"
+
+    progress.detail(f"\nSummary (chain {LOCAL_CHAIN_ID}, deployment registry {place.deployments}):")
+    for line in flow.summary_lines(result) + funding_lines(funding):
+        progress.detail(line)
+    progress.line()
+    progress.line(f"The disclosure site (政务链乡村振兴平台): {place.site_url}")
+    progress.line(f"  chain {place.rpc_url} (id {LOCAL_CHAIN_ID}), IPFS API {place.ipfs_api}, "
+                  f"household 0x{registration.household_id.hex()} in village {registration.region}")
+    progress.line(f"  details: {progress.log_file}; services' logs in {place.logs}")
+    progress.line("  `make demo` again continues on this chain; `make stop` stops the services.")
+
+
+def place_from_args(argv: list[str] | None) -> DemoPlace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, default=Path(env("GOVCHAIN_DEMO_DATA", PROJECT_ROOT / "data")),
+                        help="where the demo keeps its files (env GOVCHAIN_DEMO_DATA, default data/)")
+    parser.add_argument("--port", "--rpc-port", dest="rpc_port", type=int,
+                        default=int(env("GOVCHAIN_DEMO_PORT", "8545")), help="anvil's port (env GOVCHAIN_DEMO_PORT)")
+    parser.add_argument("--ipfs-port", type=int, default=int(env("GOVCHAIN_DEMO_IPFS_PORT", "5001")),
+                        help="the IPFS node's API port (env GOVCHAIN_DEMO_IPFS_PORT)")
+    parser.add_argument("--site-port", type=int, default=int(env("GOVCHAIN_DEMO_SITE_PORT", "8501")),
+                        help="the disclosure site's port (env GOVCHAIN_DEMO_SITE_PORT)")
+    parser.add_argument("--people", type=int, default=int(env("GOVCHAIN_DEMO_PEOPLE", "2000")),
+                        help="size of the synthetic county, used when it is first made (env GOVCHAIN_DEMO_PEOPLE)")
+    args = parser.parse_args(argv)
+    return DemoPlace(args.data_dir.resolve(), args.rpc_port, args.ipfs_port, args.site_port, args.people)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("GOVCHAIN_DEMO_PORT", 8545)))
-    args = parser.parse_args(argv)
-
-    from orchestration import flow
-    from oracle.ipfs import JsIpfsNode
-
+    place = place_from_args(argv)
     started = time.perf_counter()
-    demo_dir = DATA_DIR / "demo"
-    os.environ.setdefault("GOVCHAIN_DEPLOYMENTS", str(DATA_DIR / "deployments.json"))
-    print("1. Data: synthetic county and pipeline")
-    table = flow.prepare_data(demo_dir / "sources", demo_dir / "results")
-    key = flow.PseudonymKeyFile.ensure(demo_dir)
-
-    ipfs = JsIpfsNode(repo_dir=demo_dir / "ipfs" / "repo", log_file=demo_dir / "ipfs.log")
-    node = AnvilNode(port=args.port, state_file=DATA_DIR / "anvil" / "state.json", log_file=DATA_DIR / "anvil.log")
-    print(f"2. Starting js-ipfs (repo {ipfs.repo_dir}) and anvil on {node.rpc_url} "
-          f"(chain id {LOCAL_CHAIN_ID}, state in {node.state_file})")
-    with ipfs, node:
-        print(f"  IPFS API {ipfs.api_url}")
-        deployed = deploy_with_brownie(node.port)
-        registry = DeploymentRegistry(os.environ["GOVCHAIN_DEPLOYMENTS"])
-        network = NetworkConfig(rpc_url=node.rpc_url, chain_id=LOCAL_CHAIN_ID, deployments_path=registry.path)
-        print("3. Roles, oracles (k = 2), 4. a household's registration (建档立卡) and 5. support plans (振兴计划)")
-        result = flow.run_flow(network, ipfs.api_url, table, demo_dir / "oracle-state", key.env())
-        print("6. Earmarked funds (资金发放): a fund plan pays the household to its wallet and by bank")
-        from govchain.chain import Chain
-        from orchestration.funding_demo import fund_and_pay, funding_lines
-        from oracle.merkle import StandardMerkleTree
-
-        registration = result.registration
-        funding = fund_and_pay(Chain(network), flow.Actors.anvil_defaults(), registration.household_id,
-                               registration.region, result.county, StandardMerkleTree.from_leaf_hashes)
-        print(f"\n7. Summary (chain {LOCAL_CHAIN_ID}, deployment registry {registry.path}):")
-        for line in flow.summary_lines(result) + funding_lines(funding):
-            print(line)
-        missing = [name for name in result.addresses if name not in deployed]
-        if missing:
-            print(f"  (not deployed by this run's script: {', '.join(missing)})")
-        from assessment.demo import run_execution
-
-        print("\n8. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
-        run_execution(Chain(network), registration.household_id, registration.region, result.county)
-    print(f"\nIPFS and anvil stopped; anvil's state is saved for the next `make demo` "
-          f"({time.perf_counter() - started:.0f} s in all).")
+    progress = Progress(STEPS, place.logs / "demo.log")
+    progress.line(f"GovChain demo (政务链乡村振兴平台) in {place.data}")
+    try:
+        run(place, progress)
+    except StepFailed:
+        progress.line("The demo stopped at the failed step; services already started keep running "
+                      "(`make stop` stops them, `make demo` tries again).")
+        return 1
+    except (GovchainError, KeyboardInterrupt) as exc:
+        progress.line(f"The demo stopped: {exc}")
+        return 1
+    finally:
+        progress.close()
+    print(f"  ({time.perf_counter() - started:.0f} s in all)")
     return 0
 
 

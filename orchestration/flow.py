@@ -47,7 +47,9 @@ from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.eligibility import Decision
 from govchain.errors import GovchainError
 from govchain.localnode import stop_process
-from govchain.roles import ROLE_BY_ID, role_id
+from govchain.roles import role_id
+from orchestration.keyring import Keyring, anvil_dev_keyring
+from orchestration.relay import ApprovalRelayError, approve_in_batches
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
@@ -87,6 +89,9 @@ class Actors:
     department: str = ""
     township_leader: str = ""
     treasury: str = ""
+    # The officials' signing keys for approvals (orchestration.keyring): their keystores in `make demo`;
+    # None: anvil's development keys in memory.
+    keyring: Keyring | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def anvil_defaults(cls, oracles: int = 2) -> "Actors":
@@ -111,6 +116,10 @@ class Actors:
 
     def officials(self) -> list[str]:
         return [self.clerk, self.village_leader, self.township_reviewer, self.county_leader]
+
+    def signers(self) -> Keyring:
+        """Whose keys sign the approvals: the keyring given, or anvil's development keys."""
+        return self.keyring or anvil_dev_keyring()
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -399,24 +408,9 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    # IApprovalHub.Subject: submitter, since, routeId, level, approvals, state, frozen, escalations.
-    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-    _, levels = hub.functions.route(route_id).call()
-    while state == SUBJECT_PENDING:
-        role, region_level = bytes(levels[level][0]), levels[level][1]
-        region = regions.ancestor_at(leaf.region, regions.RegionLevel(region_level))
-        approver = next(
-            (a for a in actors.officials()
-             if a != submitter and not hub.functions.hasApproved(subject, a).call()
-             and roles.functions.hasRoleIn(role, a, region).call()),
-            None,
-        )
-        if approver is None:
-            raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role, role.hex())} over {region} for level "
-                            f"{level} of procedure {subject}.")
-        done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
-            web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+    done.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials(),
+                                         keyring=actors.signers(), relayer=actors.admin))
+    state = hub.functions.subjectOf(subject).call()[5]
     if state != SUBJECT_APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
 
@@ -503,35 +497,34 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
         if status == "SUBMITTED":
             latest = plans.functions.planOf(run.plan_id).call()[6]
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
-            run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers))
+            run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers,
+                                                keyring=actors.signers(), relayer=actors.admin))
         run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
         log(f"  plan {run.plan_id} ({name.lower()}): {run.status}" + (f" ({run.note})" if run.note else ""))
         runs.append(run)
     return runs
 
 
-def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, officials: list[str]) -> dict[str, str]:
+def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, officials: list[str],
+                         keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
     """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
-    the level's role, did not submit and has not approved it; returns the transactions."""
-    txs = {}
-    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-    _, levels = hub.functions.route(route_id).call()
-    while state == SUBJECT_PENDING:
-        role, region_level = bytes(levels[level][0]), levels[level][1]
-        level_region = regions.ancestor_at(region, regions.RegionLevel(region_level))
-        approver = next(
-            (a for a in officials
-             if a != submitter and not hub.functions.hasApproved(subject, a).call()
-             and roles.functions.hasRoleIn(role, a, level_region).call()),
-            None,
-        )
-        if approver is None:
-            raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role, role.hex())} over {level_region} for "
-                            f"level {level} of subject {subject}.")
-        txs[f"approve L{level} {ROLE_BY_ID.get(role)} {level_region}"] = transact(
-            web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
-    return txs
+    the level's role, did not submit and has not approved it; returns the transactions, one per level.
+    See :func:`approve_subjects`."""
+    return approve_subjects(web3, hub, roles, [(subject, region)], officials, keyring, relayer)
+
+
+def approve_subjects(web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str],
+                     keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
+    """Approves every pending (subject, region) of ``subjects`` to the end of its route: each level by an
+    EIP-712 signature of the first of ``officials`` who may approve it, with the official's key from ``keyring``
+    (default: anvil's development keys), all subjects' signatures of a round relayed in one ``approveBySig``
+    transaction by ``relayer`` (default: the node's first account). Returns the transactions."""
+    try:
+        return approve_in_batches(web3, hub, roles, subjects, officials, keyring or anvil_dev_keyring(),
+                                  relayer or web3.eth.accounts[0],
+                                  lambda call, sender, what: transact(web3, call, sender, what))
+    except ApprovalRelayError as exc:
+        raise FlowError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------------------------------- the flow

@@ -21,10 +21,9 @@ from web3 import Web3
 
 from govchain import regions
 from govchain.chain import Chain
-from orchestration.flow import Actors, FlowError, Log, grant_roles, transact
+from orchestration.flow import Actors, FlowError, Log, _approve_along_route, grant_roles, transact
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
-from govchain.roles import ROLE_BY_ID
 
 YUAN = 100
 BUDGET = 60_000 * YUAN
@@ -75,17 +74,9 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
         done.txs[what] = transact(web3, call, sender, what)
 
     def walk(subject: int, region: int, what: str) -> None:
-        submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-        _, levels = hub.functions.route(route_id).call()
-        while state == 1:  # Pending
-            role, region_level = bytes(levels[level][0]), levels[level][1]
-            at = regions.ancestor_at(region, regions.RegionLevel(region_level))
-            approver = next((a for a in officials if a != submitter
-                             and roles.functions.hasRoleIn(role, a, at).call()), None)
-            if approver is None:
-                raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role)} over {at} for {what}.")
-            send(hub.functions.approve(subject, level), approver, f"approve {what} L{level} {ROLE_BY_ID.get(role)}")
-            level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+        for label, tx in _approve_along_route(web3, hub, roles, subject, region, officials,
+                                              keyring=actors.signers(), relayer=actors.admin).items():
+            done.txs[f"{what}: {label}"] = tx
 
     send(ledger.functions.propose(county, 2026, keccak(text="budget-line:2130505"), BUDGET, "bafkreidemoappropriation"),
          treasury, "propose appropriation (treasury)")

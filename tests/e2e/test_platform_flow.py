@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 from eth_utils import keccak
+from web3.logs import DISCARD
 
 from orchestration import flow
 from govchain.chain import Chain
@@ -94,3 +95,31 @@ def test_a_second_run_keeps_the_approved_plans(platform):
     again = platform.run()
     assert [run.plan_id for run in again.plans] == [run.plan_id for run in platform.first.plans]
     assert all(run.status == "APPROVED" and not run.txs for run in again.plans)
+
+
+def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_per_level(platform):
+    from oracle.manifest import fetch_manifest, filing_arguments
+
+    chain, actors = platform.chain, flow.Actors.anvil_defaults()
+    manifest = fetch_manifest(platform.ipfs, platform.first.batch.manifest_cid, expected_root=platform.first.batch.root)
+    leaves = [manifest.tree.leaf(i) for i in range(len(manifest.tree))]
+
+    def subject_of(leaf):
+        return chain.households.functions.procedureOf(leaf.household_id, leaf.region).call()
+
+    waiting = [leaf for leaf in leaves if leaf.decision == flow.Decision.ADMIT
+               and chain.households.functions.household(leaf.household_id).call()[1] != REGISTERED
+               and chain.hub.functions.subjectOf(subject_of(leaf)).call()[5] == flow.SUBJECT_NONE][:2]
+    for leaf in waiting:
+        flow.transact(chain.web3, chain.households.functions.fileRegistration(
+            *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
+    subjects = [(subject_of(leaf), leaf.region) for leaf in waiting]
+    txs = flow.approve_subjects(chain.web3, chain.hub, chain.roles, subjects, actors.officials(),
+                                relayer=actors.admin)
+    assert len(subjects) == 2 and len(txs) == len(DEFAULT_ROUTES[REGISTRATION])
+    assert [chain.hub.functions.subjectOf(s).call()[5] for s, _ in subjects] == [flow.SUBJECT_APPROVED] * 2
+    for tx in txs.values():  # sent by the relayer, each approval by the official who signed it
+        receipt = chain.web3.eth.get_transaction_receipt(tx)
+        transitions = chain.hub.events.ApprovalTransition().process_receipt(receipt, errors=DISCARD)
+        assert receipt["from"] == actors.admin and len(transitions) == 2
+        assert {t["args"]["actor"] for t in transitions} <= set(actors.officials()) - {actors.admin}
