@@ -70,8 +70,11 @@ def test_documents_named_by_events_are_kept_only_when_their_cid_matches(synced_i
     _shutil.copy(synced_index, copy)
     store = EventStore(copy)
     report = fetch_referenced(store, IpfsClient(county.ipfs_api))
-    assert report.fetched == 2  # the batch manifest and the real evidence
-    assert list(report.failed) == [HOSTILE_CID] and "not a CID" in report.failed[HOSTILE_CID]
+    # The batch manifest, the real evidence, the plans' documents and the major event's; the demo's placeholder
+    # "CIDs" (bafkreidemo...) and the hostile one are no CIDs.
+    assert report.fetched == 2 + len(county.execution.documents)
+    assert HOSTILE_CID in report.failed
+    assert all("not a CID" in reason for reason in report.failed.values())
     assert store.document(county.evidence_cid) == EVIDENCE
     assert fetch_referenced(store, IpfsClient(county.ipfs_api)).fetched == 0  # kept: not fetched again
 
