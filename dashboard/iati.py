@@ -1,7 +1,7 @@
 """IATI activity standard 2.03 export of the earmarked funds (资金使用情况), built from the event index.
 
 One ``iati-activity`` per support plan (PlanRegistry), one ``transaction`` per money movement of its funds
-(FundLedger, PaymentBatches), valued in CNY on the Beijing date it happened. The document is built with lxml
+(FundLedger, PaymentBatches, MaterialSupply's procurement payments, Crowdfunding), valued in CNY on the Beijing date it happened. The document is built with lxml
 (never by string concatenation) and validated against the official 2.03 schema shipped in
 ``dashboard/schemas/iati-2.03/`` (see its SOURCE.md).
 
@@ -17,6 +17,10 @@ plan, the publisher reports it:
 | ``PaymentBatches.Payment`` | ``BankFailed`` | 2 Outgoing Commitment | − | the instruction lapsed |
 | ``PaymentBatches.Payment`` | ``Recovered`` | 1 Incoming Funds | + | provider: the batch's households (追回) |
 | ``FundLedger.FundsMoved`` | ``Returned`` | 11 Incoming Commitment | − | back to the appropriation |
+| ``MaterialSupply.ProcurementReceived`` | — | 4 Expenditure | + | receiver: the supplier (an enterprise) |
+| ``Crowdfunding.Donated`` / ``Refunded`` | — | 1 Incoming Funds | + / − | the campaign's donations (donors unnamed) |
+| ``Crowdfunding.TrancheReleased`` | — | 3 Disbursement | + | provider: the campaign |
+| ``Crowdfunding.DonationsPaid`` | — | 4 Expenditure | + | receiver: households of the campaign |
 
 Why these: the appropriation's money set aside for the plan is a firm commitment *to* the activity (11, the
 task's "incoming commitment = appropriation"); a recovery is money coming back into the activity, which IATI's
@@ -24,9 +28,9 @@ type 1 describes (its type 7 "Reimbursement" means covering what a recipient alr
 returns reduce what was committed, so they are a negative 11 and the sum of type 11 stays what the plan kept.
 ``Minted`` (planId 0) belongs to the appropriation, not to a plan, and is not exported.
 
-Privacy: a payment event names a pseudonymous household; the export never does. Payments are summed per
-batch, kind and day, and the receiver is "the N households of batch B" — the batch's entries are public on
-chain already, their ids are not repeated here.
+Privacy: a payment event names a pseudonymous household, a donation its donor's address; the export names
+neither. Payments are summed per batch (donations per campaign), kind and day, and the receiver is "the N
+households of batch B" — the entries are public on chain already, their ids are not repeated here.
 
 Text that came from the chain (CIDs, hostile or not) goes through :func:`xml_text`: characters XML 1.0 forbids
 (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF) are replaced by U+FFFD,
@@ -62,9 +66,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE, INCOMING_COMMITMENT = "1", "2", "3", "4", "11"
 LEDGER_TYPES = {Movement.ESCROWED: (INCOMING_COMMITMENT, 1), Movement.RELEASED: (DISBURSEMENT, 1),
                 Movement.RETURNED: (INCOMING_COMMITMENT, -1)}
-PAYMENT_TYPES = {PaymentKind.PAID_TO_WALLET: (EXPENDITURE, 1), PaymentKind.BANK_CONFIRMED: (EXPENDITURE, 1),
-                 PaymentKind.BANK_INSTRUCTED: (OUTGOING_COMMITMENT, 1),
-                 PaymentKind.BANK_FAILED: (OUTGOING_COMMITMENT, -1), PaymentKind.RECOVERED: (INCOMING_FUNDS, 1)}
+# Movements summed per batch (campaign), kind and day, by PaymentKind name or Crowdfunding event.
+SUMMED_TYPES = {"PAID_TO_WALLET": (EXPENDITURE, 1), "BANK_CONFIRMED": (EXPENDITURE, 1),
+                "BANK_INSTRUCTED": (OUTGOING_COMMITMENT, 1), "BANK_FAILED": (OUTGOING_COMMITMENT, -1),
+                "RECOVERED": (INCOMING_FUNDS, 1), "DONATED": (INCOMING_FUNDS, 1),
+                "DONATION_REFUNDED": (INCOMING_FUNDS, -1), "DONATIONS_PAID": (EXPENDITURE, 1)}
+CROWD_KINDS = {"Donated": "DONATED", "Refunded": "DONATION_REFUNDED", "DonationsPaid": "DONATIONS_PAID"}
 
 # IATI ActivityStatus: 1 pipeline, 2 implementation, 3 finalisation, 4 closed, 5 cancelled, 6 suspended.
 ACTIVITY_STATUS = {
@@ -88,6 +95,9 @@ KIND_NAMES = {  # the movement, in the description of its transaction
     "RETURNED": ("退回预算指标", "returned to the appropriation"), "PAID_TO_WALLET": ("发放到户钱包", "paid to wallets"),
     "BANK_INSTRUCTED": ("银行代发指令", "bank payment instructed"), "BANK_CONFIRMED": ("银行代发完成", "bank payment confirmed"),
     "BANK_FAILED": ("银行代发失败", "bank payment failed"), "RECOVERED": ("追回", "recovered"),
+    "PROCURED": ("采购付款", "procurement paid"), "DONATED": ("众筹捐款", "donations"),
+    "DONATION_REFUNDED": ("众筹退款", "donations refunded"), "CROWD_RELEASED": ("众筹分期拨付", "crowdfunded tranche released"),
+    "DONATIONS_PAID": ("众筹资金发放到户", "donations paid to households"),
 }
 
 # Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets).
@@ -138,7 +148,8 @@ class PlanActivity:
 
 @dataclass
 class FundTransaction:
-    """One IATI transaction: a ledger movement, or the payments of one batch, kind and day summed."""
+    """One IATI transaction: a ledger movement or procurement, or the payments (donations) of one batch
+    (campaign), kind and day summed."""
 
     plan_id: int
     type_code: str
@@ -147,7 +158,8 @@ class FundTransaction:
     kind: str  # the Movement / PaymentKind name
     tx_hashes: list[str] = field(default_factory=list)
     entries: int = 1
-    batch_id: int | None = None
+    group: int | None = None  # the payment batch, procurement or crowdfunding campaign
+    party: str | None = None  # the supplier paid (an enterprise's address)
     tranche: int | None = None
     appropriation: int | None = None
 
@@ -172,11 +184,13 @@ def fund_records(index) -> tuple[list[PlanActivity], list[FundTransaction]]:
         plan_rows = store.events("PlanRegistry", ("PlanDrafted", "PlanStatusChanged"))
         ledger_rows = store.events("FundLedger", ("AppropriationProposed", "PlanLinked", "FundsMoved"))
         payment_rows = store.events("PaymentBatches", ("Payment",))
+        supply_rows = store.events("MaterialSupply", ("ProcurementReceived",))
+        crowd_rows = store.events("Crowdfunding", ("CampaignOpened", "TrancheReleased", *CROWD_KINDS))
         freeze_rows = store.events("Supervision", ("TargetFrozen",))
     finally:
         store.close()
     plans = _plans(plan_rows, ledger_rows, freeze_rows)
-    return list(plans.values()), _transactions(plans, ledger_rows, payment_rows)
+    return list(plans.values()), _transactions(plans, ledger_rows, payment_rows, supply_rows, crowd_rows)
 
 
 def _plans(plan_rows, ledger_rows, freeze_rows) -> dict[int, PlanActivity]:
@@ -240,7 +254,8 @@ def _last_due(terms: dict) -> int | None:
     return max(dues) if dues else None
 
 
-def _transactions(plans: dict[int, PlanActivity], ledger_rows, payment_rows) -> list[FundTransaction]:
+def _transactions(plans: dict[int, PlanActivity], ledger_rows, payment_rows, supply_rows=(),
+                  crowd_rows=()) -> list[FundTransaction]:
     out: list[FundTransaction] = []
     for r in ledger_rows:
         if r.event != "FundsMoved" or int(r.args["planId"]) not in plans:
@@ -253,24 +268,47 @@ def _transactions(plans: dict[int, PlanActivity], ledger_rows, payment_rows) -> 
             int(r.args["planId"]), code, sign * int(r.args["amount"]), r.block_time, kind.name, [r.tx_hash],
             tranche=int(r.args["index"]) if kind == Movement.RELEASED else None,
             appropriation=int(r.args["appropriationId"])))
+    for r in supply_rows:  # a procurement paid to its supplier (an enterprise, named by its address)
+        if r.event == "ProcurementReceived" and int(r.args["planId"]) in plans:
+            out.append(FundTransaction(int(r.args["planId"]), EXPENDITURE, int(r.args["amount"]), r.block_time,
+                                       "PROCURED", [r.tx_hash], group=int(r.args["procurementId"]),
+                                       party=r.args["supplier"]))
+    campaign_plan: dict[int, int] = {}
+    for r in crowd_rows:
+        if r.event == "CampaignOpened":
+            campaign_plan[int(r.args["campaignId"])] = int(r.args["planId"])
+        elif r.event == "TrancheReleased" and int(r.args["planId"]) in plans:
+            out.append(FundTransaction(int(r.args["planId"]), DISBURSEMENT, int(r.args["amount"]), r.block_time,
+                                       "CROWD_RELEASED", [r.tx_hash], tranche=int(r.args["index"]),
+                                       group=int(r.args["campaignId"])))
     summed: dict[tuple, FundTransaction] = {}
-    for r in payment_rows:
-        plan_id, kind = int(r.args["planId"]), PaymentKind(int(r.args["kind"]))
+
+    def add(plan_id: int, kind: str, group: int, amount: int, r) -> None:
+        """Sums movements to or from households (or donors) per group, kind and day: no one is named."""
         if plan_id not in plans:
-            continue
-        code, sign = PAYMENT_TYPES[kind]
-        batch = int(r.args["batchId"])
-        key = (plan_id, batch, kind, _day(r.block_time))
+            return
+        code, sign = SUMMED_TYPES[kind]
+        key = (plan_id, group, kind, _day(r.block_time))
         entry = summed.get(key)
         if entry is None:
-            entry = summed[key] = FundTransaction(plan_id, code, 0, r.block_time, kind.name, entries=0, batch_id=batch)
-        entry.value_fen += sign * int(r.args["amount"])
+            entry = summed[key] = FundTransaction(plan_id, code, 0, r.block_time, kind, entries=0, group=group)
+        entry.value_fen += sign * amount
         entry.entries += 1
         entry.time = max(entry.time, r.block_time)
         if r.tx_hash not in entry.tx_hashes:
             entry.tx_hashes.append(r.tx_hash)
+
+    for r in payment_rows:
+        if r.event == "Payment":
+            add(int(r.args["planId"]), PaymentKind(int(r.args["kind"])).name, int(r.args["batchId"]),
+                int(r.args["amount"]), r)
+    for r in crowd_rows:
+        campaign = int(r.args.get("campaignId", 0))
+        if r.event in CROWD_KINDS:
+            plan_id = int(r.args["planId"]) if "planId" in r.args else campaign_plan.get(campaign, 0)
+            add(plan_id, CROWD_KINDS[r.event], campaign, int(r.args["amount"]), r)
     out.extend(summed.values())
-    return sorted(out, key=lambda t: (t.plan_id, t.time, t.type_code, t.batch_id or 0))
+    return sorted(out, key=lambda t: (t.plan_id, t.time, t.type_code, t.group or 0))
 
 
 # ---------------------------------------------------------------------------------------------- building the XML
@@ -303,12 +341,23 @@ def _counterpart(t: FundTransaction, plan: PlanActivity) -> tuple[str, str, str]
         return element, f"预算指标 #{t.appropriation}", f"appropriation #{t.appropriation}"
     if t.kind == "RELEASED":
         return "receiver-org", f"计划 #{plan.plan_id} 第 {t.tranche} 期", f"plan #{plan.plan_id} tranche {t.tranche}"
+    if t.kind == "CROWD_RELEASED":
+        return "provider-org", f"众筹活动 #{t.group}", f"crowdfunding campaign #{t.group}"
+    if t.kind == "PROCURED":
+        return "receiver-org", f"供应商 {t.party}（采购 #{t.group}）", f"supplier {t.party} (procurement #{t.group})"
+    if t.kind in ("DONATED", "DONATION_REFUNDED"):
+        element = "provider-org" if t.kind == "DONATED" else "receiver-org"
+        return element, f"众筹活动 #{t.group} 的 {t.entries} 笔捐款（捐赠人不公开）", \
+            f"{t.entries} donations to campaign #{t.group} (donors withheld)"
+    if t.kind == "DONATIONS_PAID":
+        return "receiver-org", f"众筹活动 #{t.group} 的 {t.entries} 笔到户发放（户编号不公开）", \
+            f"{t.entries} payments to households from campaign #{t.group} (ids withheld)"
     if t.kind in ("BANK_INSTRUCTED", "BANK_FAILED"):
-        return "receiver-org", f"代发银行（批次 #{t.batch_id}，{t.entries} 笔）", \
-            f"paying bank (batch #{t.batch_id}, {t.entries} entries)"
+        return "receiver-org", f"代发银行（批次 #{t.group}，{t.entries} 笔）", \
+            f"paying bank (batch #{t.group}, {t.entries} entries)"
     element = "provider-org" if t.kind == "RECOVERED" else "receiver-org"
-    return element, f"批次 #{t.batch_id} 的 {t.entries} 户（户编号不公开）", \
-        f"{t.entries} households of batch #{t.batch_id} (ids withheld)"
+    return element, f"批次 #{t.group} 的 {t.entries} 户（户编号不公开）", \
+        f"{t.entries} households of batch #{t.group} (ids withheld)"
 
 
 def _transaction(activity, t: FundTransaction, plan: PlanActivity) -> None:

@@ -19,7 +19,8 @@ from indexer.store import EventRow
 
 REGISTRY = "0x" + "11" * 20
 ADDRESSES = {"PlanRegistry": REGISTRY, "FundLedger": "0x" + "22" * 20, "PaymentBatches": "0x" + "33" * 20,
-             "Supervision": "0x" + "44" * 20}
+             "Supervision": "0x" + "44" * 20, "MaterialSupply": "0x" + "55" * 20, "Crowdfunding": "0x" + "66" * 20}
+SUPPLIER, DONOR = "0x" + "aB" * 20, "0x" + "dD" * 20
 VILLAGE = 532326001002
 DAY = 86400
 T0 = 1_780_000_000  # 2026-05-28 20:26 UTC, 2026-05-29 in Beijing
@@ -102,7 +103,8 @@ def funded_plan() -> Rows:
 
 def build(rows: Rows, publisher=iati.Publisher()) -> etree._ElementTree:
     plans = iati._plans(rows.of("PlanRegistry"), rows.of("FundLedger"), rows.of("Supervision"))
-    transactions = iati._transactions(plans, rows.of("FundLedger"), rows.of("PaymentBatches"))
+    transactions = iati._transactions(plans, rows.of("FundLedger"), rows.of("PaymentBatches"),
+                                      rows.of("MaterialSupply"), rows.of("Crowdfunding"))
     return iati.iati_document(list(plans.values()), transactions, publisher, GENERATED)
 
 
@@ -232,6 +234,46 @@ def test_transaction_ref_is_the_chain_transaction_of_the_movement():
     tx = moved(rows, 1, Movement.RELEASED, 50_000, T0 + 40 * DAY, index=1)
     activity = build(rows).find("iati-activity")
     assert activity.findall("transaction")[-1].get("ref") == tx
+
+
+def test_a_procurement_paid_to_its_supplier_is_an_expenditure_naming_the_supplier():
+    rows = funded_plan()
+    rows.add("MaterialSupply", "ProcurementReceived", T0 + 5 * DAY, procurementId=3, planId=1, supplier=SUPPLIER,
+             amount=30_000, receiptCid=CID, dispatcher=REGISTRY)
+    transaction = build(rows).find("iati-activity").findall("transaction")[-2]  # before the recovery
+    assert (transaction.find("transaction-type").get("code"), transaction.findtext("value")) == ("4", "300.00")
+    assert SUPPLIER in transaction.findtext("receiver-org/narrative")
+
+
+def crowdfunded_plan() -> Rows:
+    """Plan 1 (crowdfunding): two donations on one day and one the next, a refund, a tranche, two payments."""
+    rows = Rows()
+    draft(rows, 1, 50_000, support=SupportType.CROWDFUNDING)
+    rows.add("Crowdfunding", "CampaignOpened", T0 + 100, campaignId=4, planId=1, region=VILLAGE, goal=50_000,
+             deadline=T0 + 30 * DAY, owner=REGISTRY)
+    for n, (time, amount) in enumerate([(T0 + DAY, 20_000), (T0 + DAY, 25_000), (T0 + 2 * DAY, 10_000)]):
+        rows.add("Crowdfunding", "Donated", time, campaignId=4, donor=DONOR, index=n + 1, amount=amount,
+                 cumulativeBefore=0)
+    rows.add("Crowdfunding", "Refunded", T0 + 3 * DAY, campaignId=4, donor=DONOR, amount=5_000)
+    rows.add("Crowdfunding", "TrancheReleased", T0 + 4 * DAY, campaignId=4, planId=1, index=0, amount=30_000)
+    for entry in (0, 1):
+        rows.add("Crowdfunding", "DonationsPaid", T0 + 5 * DAY, campaignId=4, household=HOUSEHOLDS[entry], planId=1,
+                 amount=15_000, fromCumulative=0, handler=REGISTRY)
+    return rows
+
+
+def test_crowdfunding_donations_tranches_and_payments_are_transactions_of_their_plan():
+    document = build(crowdfunded_plan())
+    assert iati.schema_errors(document) == []
+    assert transactions_of(document) == [("1", Decimal("450.00"), "2026-05-30"), ("1", Decimal("100.00"), "2026-05-31"),
+                                         ("1", Decimal("-50.00"), "2026-06-01"), ("3", Decimal("300.00"), "2026-06-02"),
+                                         ("4", Decimal("300.00"), "2026-06-03")]
+
+
+def test_no_donor_or_household_appears_in_a_crowdfunding_export():
+    text = iati.to_bytes(build(crowdfunded_plan())).decode().lower()
+    assert DONOR.lower()[2:] not in text and not any(h[2:] in text for h in HOUSEHOLDS)
+    assert "2 donations to campaign #4" in text
 
 
 # ---------------------------------------------------------------------------------------------- hostile text
