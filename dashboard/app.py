@@ -36,6 +36,7 @@ navigation = st.navigation({
     label("section_analysis", language): [
         page("portraits.py", "portraits", "portraits"),
         page("root_causes.py", "root_causes", "root_causes"),
+        page("village_classes.py", "village_classes", "village_classes"),
     ],
     label("section_check", language): [
         page("self_check.py", "self_check", "self_check"),

@@ -25,6 +25,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "officials": ("待办审批与异议", "Pending approvals and objections"),
     "portraits": ("乡村画像", "Village portraits"),
     "root_causes": ("根因分析", "Root causes"),
+    "village_classes": ("乡村分类", "Village classification"),
+    "class_agglomeration": ("集聚提升", "Agglomeration & upgrading"),
+    "class_suburban": ("城郊融合", "Suburban integration"),
+    "class_characteristic": ("特色保护", "Characteristic protection"),
+    "class_relocation": ("搬迁撤并", "Relocation & merger"),
+    "rule_traditional_village": ("列入传统村落名录", "on the traditional-village list"),
+    "rule_hazard_zone": ("位于灾害隐患区", "in a hazard zone"),
+    "rule_disaster_households": ("受灾户占比高", "many households hit by disasters"),
+    "rule_population_loss": ("人口严重流失", "severe population loss"),
+    "rule_near_county_seat": ("邻近县城", "near the county seat"),
+    "rule_non_farm_income": ("非农收入为主", "mostly non-farm income"),
+    "rule_default": ("其余村庄", "none of the above"),
+    "village_classes_note": (
+        "分类规则（先符合者优先）：列入传统村落名录 → 特色保护；位于灾害隐患区、受灾户占比 ≥ 20% 或人口严重流失"
+        "（不足 300 人、60 岁以上占比 ≥ 35%、少儿与老人之比 < 0.5）→ 搬迁撤并；距县城 ≤ 5 公里（无距离时非农收入占比 ≥ 90%）"
+        "→ 城郊融合；其余 → 集聚提升。名录与距离来自县级村庄规划清单。",
+        "Rules, first match wins: on the traditional-village list → characteristic protection; in a hazard zone, "
+        "20% or more households hit by disasters, or severe population loss (under 300 persons, 35% or more aged 60+, "
+        "fewer than 0.5 children per elderly) → relocation & merger; within 5 km of the county seat (without a "
+        "distance: 90% or more non-farm income) → suburban integration; otherwise agglomeration & upgrading. Lists "
+        "and distances come from the county's village planning records."),
     "registered": ("已建档立卡户", "Registered households"),
     "exited": ("已退出户", "Exited households"),
     "monitoring": ("监测户", "Households under monitoring"),
@@ -100,6 +121,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mean_income_per_capita": ("人均收入（元）", "Income per capita (yuan)"),
     "value": ("数量", "Count"), "variable": ("指标", "Measure"), "procedures": ("程序数", "Procedures"),
     "stage": ("阶段", "Stage"),
+    "village_class": ("分类", "Class"), "rule": ("依据", "Rule"), "villages": ("村数", "Villages"),
+    "elderly_share": ("60岁以上占比", "Aged 60+ share"), "children_per_elderly": ("少儿/老人", "Children per elderly"),
+    "non_farm_income_share": ("非农收入占比", "Non-farm income share"),
+    "disaster_household_share": ("受灾户占比", "Disaster-hit households"),
+    "traditional_village": ("传统村落", "Traditional village"), "hazard_zone": ("灾害隐患区", "Hazard zone"),
+    "distance_to_county_km": ("距县城（公里）", "To county seat (km)"),
 }
 
 
