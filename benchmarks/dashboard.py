@@ -54,7 +54,7 @@ EVENTS_PER_HOUSEHOLD = 7
 RPC_BATCH = 500
 DAY = 86_400
 PAGES = ["overview.py", "registrations.py", "newly_poor.py", "exits.py", "ranking.py", "poverty_prone.py",
-         "batches.py", "portraits.py", "root_causes.py", "self_check.py", "verify.py", "officials.py"]
+         "batches.py", "portraits.py", "root_causes.py", "village_classes.py", "self_check.py", "verify.py", "officials.py"]
 
 
 def progress(message: str) -> None:

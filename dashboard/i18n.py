@@ -59,6 +59,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "pipeline_admitted": ("模型建议纳入", "Admitted by the model"),
     "pipeline_monitored": ("模型建议监测", "Monitored by the model"),
     "download_csv": ("下载 CSV", "Download CSV"),
+    "download_iati": ("下载 IATI 2.03 XML（资金交易）", "Download IATI 2.03 XML (fund transactions)"),
+    "iati_note": ("国际援助透明度倡议（IATI）活动标准 2.03：每个扶持计划一个活动，每笔资金流动一笔交易（到户发放按批次汇总，不含户编号）。",
+                  "IATI activity standard 2.03: one activity per support plan, one transaction per money movement "
+                  "(payments to households summed per batch, no household ids)."),
+    "fund_export": ("资金数据导出", "Fund data export"),
     "verify_this": ("核验此项", "Verify this item"),
     "tx_hash": ("交易哈希", "Transaction hash"),
     "log_index": ("日志序号", "Log index"),

@@ -84,6 +84,16 @@ def table(frame: pd.DataFrame, name: str) -> None:
                        mime="text/csv", key=f"csv-{name}", on_click="ignore")
 
 
+def iati_download(index) -> None:
+    """The fund transactions as an IATI 2.03 XML file (dashboard/iati.py), built and schema-checked when clicked;
+    the same file as ``python -m dashboard.iati``."""
+    from dashboard import iati
+
+    st.download_button(t("download_iati"), lambda: iati.export(index), file_name="govchain-iati-activities.xml",
+                       mime="application/xml", key="iati-xml", on_click="ignore")
+    st.caption(t("iati_note"))
+
+
 def categories(figure: go.Figure) -> go.Figure:
     """Region codes and areas on the x axis are names, not numbers (plotly would scale 12-digit codes)."""
     return figure.update_xaxes(type="category")

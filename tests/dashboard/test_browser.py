@@ -99,6 +99,7 @@ PAGES = [  # url path, title, what must be drawn
     ("batches", "资格批次", '[data-testid="stDataFrame"]'),
     ("portraits", "乡村画像", ".js-plotly-plot"),
     ("root_causes", "根因分析", ".js-plotly-plot"),
+    ("village_classes", "乡村分类", ".js-plotly-plot"),
     ("officials", "待办审批与异议", '[data-testid="stDataFrame"]'),
 ]
 
