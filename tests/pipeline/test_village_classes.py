@@ -194,11 +194,24 @@ def test_a_bad_designation_list_stops_with_the_row_and_column(tmp_path, text, pr
 # ---------------------------------------------------------------------------------------------- a run
 
 
-def test_a_run_without_a_designation_list_classifies_every_village(county_run):
+def test_a_run_classifies_every_village_of_the_synthetic_county_into_all_four_classes(county_run):
     report = pd.read_parquet(county_run / "reports" / "village_classes.parquet")
     portraits = pd.read_parquet(county_run / "reports" / "village_portraits.parquet")
     assert report.set_index("region")["households"].to_dict() == portraits.set_index("region")["households"].to_dict()
-    assert set(report["village_class"]) <= set(vc.CLASSES) and not report["traditional_village"].any()
+    # data_pipeline/synth/planning.py: the seat's township near, a hazard zone there, a traditional village last.
+    assert sorted(report["village_class"]) == sorted(vc.CLASSES)
+
+
+def test_a_run_without_a_designation_list_judges_on_indicators_alone(county, tmp_path):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(county, sources, ignore=shutil.ignore_patterns("ground_truth", vc.DESIGNATIONS_FILE))
+    run(sources, tmp_path / "out", show=False)
+    report = pd.read_parquet(tmp_path / "out" / "reports" / "village_classes.parquet")
+    assert not report["traditional_village"].any() and report["distance_to_county_km"].isna().all()
+    # The synthetic villages are alike (about 80 % non-farm income, few disasters): all agglomeration.
+    assert set(report["rule"]) == {"default"}
 
 
 def test_a_run_reads_the_county_designation_list_beside_the_sources(county, county_run, tmp_path):
