@@ -53,6 +53,8 @@ MAJOR_EVENT_CATEGORY, REPORT_CATEGORY = 3, 7
 OUTCOMES = {"fund": [1], "material": [28]}
 VISIT_WINDOW_DAYS = 1
 SECOND_DELIVERY, LOST_IN_TRANSIT = 2, 1
+SOCIAL_CATEGORY = 205  # the drafted social plan's project category (the demo's plans are all 101)
+ASSESSMENT_DAYS = 7  # the second assessment's period: the last week, with its full results on IPFS
 
 
 @dataclass
@@ -96,6 +98,9 @@ class Execution:
     township: int = 0
     village: int = 0
     dispatch_id: int = 0
+    assessment_root: bytes = b""
+    assessment_results_cid: str = ""
+    assessment_rows: int = 0
     frozen_target: int = 0
     flagged_target: int = 0
     major_event_cid: str = ""
@@ -183,6 +188,7 @@ def execute(local: LocalChain, actors: Actors, ipfs, household: Household, count
     """The demo's execution steps on registered ``household``, then supervision, disclosures, outcome reports
     and an overdue visit (see the module's docstring)."""
     from assessment import demo as execution_demo
+    from assessment.kpis import Period, compute_kpis, kpi_root, read_events, results_document
     from assessment.demo import run_execution
     from govchain.chain import Chain
     from oracle.merkle import StandardMerkleTree
@@ -249,4 +255,25 @@ def execute(local: LocalChain, actors: Actors, ipfs, household: Household, count
     send("major event", disclosure.functions.publish(0, MAJOR_EVENT_CATEGORY, household.region,
                                                      done.major_event_cid, 0), leader)
     send("hostile report", disclosure.functions.publish(1, REPORT_CATEGORY, county, HOSTILE_CID, 0), leader)
+
+    # A social plan of another project category, left drafted, whose document "CID" is hostile.
+    terms = (10_000 * 100, HOSTILE_CID, (1, b"\x00" * 32, ""), [(b"kpi:jobs".ljust(32, b"\x00"), 5)],
+             [(10_000 * 100, 2_000_000_000, "bafkreidemosocial")])
+    send("social plan drafted", plans.functions.create(done.township, 7, SOCIAL_CATEGORY, terms), department)
+    done.plans["social"] = plans.functions.planCount().call()
+
+    # A second assessment (the last week) whose full results are on IPFS, committed by the same two assessors.
+    web3.provider.make_request("evm_increaseTime", [1])
+    web3.provider.make_request("evm_mine", [])
+    end = web3.eth.get_block("latest")["timestamp"]
+    period = Period(end - ASSESSMENT_DAYS * DAY, end)
+    contracts = {name: (chain.address_of(name), chain.contract(name).abi) for name in execution_demo.KPI_CONTRACTS}
+    rows = compute_kpis(read_events(web3, contracts), period)
+    done.assessment_root, done.assessment_rows = kpi_root(rows), len(rows)
+    done.assessment_results_cid = add_document(results_document(rows, period, county), "kpi-results.json")
+    registry = chain.contract("AssessmentRegistry")
+    for assessor in execution_demo.ASSESSORS_SUPPLIER:
+        send(f"weekly assessment by {assessor}", registry.functions.commitAssessment(
+            county, period.start, period.end, done.assessment_root, len(rows), "bafkreidemomethod",
+            done.assessment_results_cid), acct(assessor))
     return done
