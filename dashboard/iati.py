@@ -52,9 +52,10 @@ from pathlib import Path
 from lxml import etree
 
 from dashboard.queries import SiteDataError, open_index
+from dashboard.queries_plans import _folded as folded_plans, frozen_targets
 from govchain.categories import category
 from govchain.funds import Movement, PaymentKind
-from govchain.plans import TAG_PLAN_TARGET, PlanStatus, SupportType, VersionStatus
+from govchain.plans import PlanStatus, SupportType, plan_target
 
 IATI_VERSION = "2.03"
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "iati-2.03" / "iati-activities-schema.xsd"
@@ -80,8 +81,6 @@ ACTIVITY_STATUS = {
     PlanStatus.REJECTED: "5", PlanStatus.CANCELLED: "5",
 }
 SUSPENDED = "6"  # a plan frozen by supervision
-ENDED = (PlanStatus.COMPLETED, PlanStatus.CLOSED, PlanStatus.REJECTED, PlanStatus.CANCELLED)
-STARTED = (PlanStatus.APPROVED, PlanStatus.EXECUTING)
 
 SUPPORT_TYPE_NAMES = {
     SupportType.POLICY: ("政策", "policy"), SupportType.PROJECT: ("项目", "project"),
@@ -103,7 +102,6 @@ KIND_NAMES = {  # the movement, in the description of its transaction
 # Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CID = re.compile(r"^[A-Za-z0-9]{46,128}$")  # base32 / base58btc CIDs: the only ones linked as ipfs:// URLs
-_KEY_MASK, _REGION_BITS = (1 << 56) - 1, 40
 
 
 def xml_text(value: object) -> str:
@@ -168,64 +166,39 @@ def _day(timestamp: int) -> date:
     return datetime.fromtimestamp(timestamp, BEIJING).date()
 
 
-def _plan_of_target(target: int) -> int | None:
-    """The plan id of a PlanRegistry plan target (govchain.plans.plan_target), None for other targets."""
-    key = (target >> _REGION_BITS) & _KEY_MASK
-    return (key >> 16) & 0xFFFFFFFF if key >> 48 == TAG_PLAN_TARGET else None
-
-
-# ---------------------------------------------------------------------------------------------- reading the index
-
-
 def fund_records(index) -> tuple[list[PlanActivity], list[FundTransaction]]:
     """Every plan and every money movement of its funds in the index at ``index``."""
+    plans = _plan_activities(index)
     store = open_index(index)
     try:
-        plan_rows = store.events("PlanRegistry", ("PlanDrafted", "PlanStatusChanged"))
         ledger_rows = store.events("FundLedger", ("AppropriationProposed", "PlanLinked", "FundsMoved"))
         payment_rows = store.events("PaymentBatches", ("Payment",))
         supply_rows = store.events("MaterialSupply", ("ProcurementReceived",))
         crowd_rows = store.events("Crowdfunding", ("CampaignOpened", "TrancheReleased", *CROWD_KINDS))
-        freeze_rows = store.events("Supervision", ("TargetFrozen",))
     finally:
         store.close()
-    plans = _plans(plan_rows, ledger_rows, freeze_rows)
+    _link_appropriations(plans, ledger_rows)
     return list(plans.values()), _transactions(plans, ledger_rows, payment_rows, supply_rows, crowd_rows)
 
 
-def _plans(plan_rows, ledger_rows, freeze_rows) -> dict[int, PlanActivity]:
-    plans: dict[int, PlanActivity] = {}
-    registry = None
-    drafted_terms: dict[tuple[int, int], dict] = {}
-    for r in plan_rows:
-        plan_id = int(r.args["planId"])
-        if r.event == "PlanDrafted":
-            registry = r.address
-            terms, plan = r.args["terms"], r.args["plan"]
-            drafted_terms[(plan_id, int(r.args["version"]))] = terms
-            if plan_id not in plans:
-                plans[plan_id] = PlanActivity(
-                    plan_id, int(plan["region"]), int(plan["supportType"]), int(plan["category"]), int(plan["owner"]),
-                    int(plan["status"]), r.block_time, r.block_time, int(terms["budget"]), False, terms["documentCid"])
-            activity = plans[plan_id]
-            if not activity.budget_approved:  # until a version is approved, the latest draft is indicative
-                activity.budget_fen, activity.document_cid = int(terms["budget"]), terms["documentCid"]
-                activity.planned_end = _last_due(terms)
-        elif plan_id in plans:
-            activity = plans[plan_id]
-            status, version = int(r.args["status"]), int(r.args["version"])
-            activity.status = status
-            if int(r.args["versionStatus"]) == VersionStatus.APPROVED:
-                terms = drafted_terms.get((plan_id, version), {})
-                activity.budget_fen, activity.budget_approved = int(r.args["budget"]), True
-                activity.document_cid = terms.get("documentCid", activity.document_cid)
-                activity.planned_end = _last_due(terms) if terms else activity.planned_end
-            if status in STARTED and activity.started is None:
-                activity.started = r.block_time
-            if status in ENDED:
-                activity.ended = r.block_time
-        if plan_id in plans:
-            plans[plan_id].updated = r.block_time
+def _plan_activities(index) -> dict[int, PlanActivity]:
+    """The plans as the plan pages fold them (dashboard.queries_plans), with what the export adds: the version in
+    force (else the latest draft, its budget indicative), its last milestone's due date, a freeze."""
+    folded, versions, _ = folded_plans(index)
+    frozen = frozen_targets(index)
+    activities = {}
+    for plan in folded.values():
+        plan_id = plan["plan_id"]
+        terms = versions[(plan_id, plan["current"] or plan["latest"])]["terms"]
+        activities[plan_id] = PlanActivity(
+            plan_id, plan["region"], plan["support_type"], plan["category"], plan["owner"], plan["status"],
+            plan["drafted_time"], plan["updated_time"], int(terms["budget"]), bool(plan["current"]),
+            terms["documentCid"], plan["started_time"], plan["ended_time"], _last_due(terms),
+            plan_target(plan["address"], plan_id, plan["region"]) in frozen)
+    return activities
+
+
+def _link_appropriations(plans: dict[int, PlanActivity], ledger_rows) -> None:
     appropriations = {int(r.args["id"]): r.args for r in ledger_rows if r.event == "AppropriationProposed"}
     for r in ledger_rows:
         if r.event == "PlanLinked" and int(r.args["planId"]) in plans:
@@ -234,13 +207,6 @@ def _plans(plan_rows, ledger_rows, freeze_rows) -> dict[int, PlanActivity]:
             proposed = appropriations.get(activity.appropriation)
             if proposed:
                 activity.budget_line, activity.year = _budget_line(proposed["budgetLine"]), int(proposed["year"])
-    for r in freeze_rows:
-        target = int(r.args["target"])
-        plan_id = _plan_of_target(target)
-        # The target's high 160 bits are the registry's address: another contract's ids are not plans.
-        if plan_id in plans and registry and target >> 96 == int(registry, 16):
-            plans[plan_id].frozen = bool(r.args["frozen"])
-    return plans
 
 
 def _budget_line(value: str) -> str:

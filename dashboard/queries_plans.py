@@ -15,6 +15,7 @@ from govchain import regions
 from govchain.plans import MilestoneStatus, PlanStatus, SupportType, VersionStatus, plan_target
 
 FEN_PER_YUAN = 100
+ENDED = (PlanStatus.COMPLETED, PlanStatus.CLOSED, PlanStatus.REJECTED, PlanStatus.CANCELLED)
 PLAN_EVENTS = ("PlanDrafted", "PlanStatusChanged", "MilestoneStatusChanged", "OutcomeReported")
 # KPI indicator codes the platform's plans use today. There is no indicator catalogue on chain yet: a code that
 # is neither one of these (a keccak of the name) nor short ASCII is shown in hex.
@@ -46,11 +47,14 @@ def _folded(index) -> tuple[dict[int, dict], dict[tuple[int, int], dict], dict[t
     for r in _events(index, "PlanRegistry", PLAN_EVENTS):
         a = r.args
         plan_id = int(a["planId"])
+        if plan_id in plans:
+            plans[plan_id]["updated_time"] = r.block_time
         if r.event == "PlanDrafted":
             plan = plans.setdefault(plan_id, {
                 "plan_id": plan_id, "region": int(a["region"]), "support_type": int(a["plan"]["supportType"]),
                 "category": int(a["plan"]["category"]), "status": int(a["plan"]["status"]), "current": 0,
-                "latest": 0, "drafted_time": r.block_time, "address": r.address})
+                "latest": 0, "drafted_time": r.block_time, "address": r.address, "owner": int(a["plan"]["owner"]),
+                "started_time": None, "ended_time": None, "updated_time": r.block_time})
             plan["latest"] = int(a["version"])
             versions[(plan_id, int(a["version"]))] = {"terms": a["terms"], "tx_hash": r.tx_hash,
                                                       "log_index": r.log_index, "time": r.block_time}
@@ -61,6 +65,11 @@ def _folded(index) -> tuple[dict[int, dict], dict[tuple[int, int], dict], dict[t
             plan["status"] = int(a["status"])
             if int(a["versionStatus"]) == VersionStatus.APPROVED:
                 plan["current"] = max(plan["current"], int(a["version"]))
+            # When it first went into force, and when it ended (the IATI export's activity dates).
+            if plan["status"] in (PlanStatus.APPROVED, PlanStatus.EXECUTING) and plan["started_time"] is None:
+                plan["started_time"] = r.block_time
+            if plan["status"] in ENDED:
+                plan["ended_time"] = r.block_time
         elif r.event == "MilestoneStatusChanged":
             milestones[(plan_id, int(a["index"]))] = {"status": int(a["status"]), "since": r.block_time,
                                                       "evidence_cid": a["evidenceCid"] or None}

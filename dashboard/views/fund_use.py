@@ -30,3 +30,5 @@ with ui.shown_errors():
     ui.table(ui.data("appropriations", cfg.index), "appropriations")
     st.subheader(ui.t("pledges"))
     ui.table(ui.data("pledges", cfg.index), "pledges")
+    st.subheader(ui.t("fund_export"))
+    ui.iati_download(cfg.index)

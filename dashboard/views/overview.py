@@ -20,6 +20,3 @@ with ui.shown_errors():
             column.metric(ui.t(key), f"{figures[key]:,}")
     st.subheader(ui.t("all_events"))
     ui.table(ui.data("event_table", cfg.index).head(200), "events")
-    # Until the fund-use page (资金使用情况) carries it, the IATI export of fund transactions is offered here.
-    st.subheader(ui.t("fund_export"))
-    ui.iati_download(cfg.index)

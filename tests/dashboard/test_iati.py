@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from lxml import etree
 
 from dashboard import iati
 from govchain.funds import Movement, PaymentKind
-from govchain.plans import TAG_PLAN_TARGET, PlanStatus, SupportType, VersionStatus
+from govchain.plans import PlanStatus, SupportType, VersionStatus, plan_target
 from indexer.store import EventRow
 
 REGISTRY = "0x" + "11" * 20
@@ -101,11 +102,25 @@ def funded_plan() -> Rows:
     return rows
 
 
+def write_index(rows: Rows, path: Path) -> Path:
+    """The rows in an event index at ``path``, as the indexer stores them."""
+    from govchain.events import DecodedLog
+    from indexer.store import EventStore
+
+    store = EventStore(path)
+    last = rows.rows[-1]
+    store.write_range(1337, {a: name for name, a in ADDRESSES.items()}, 1, last.block_number,
+                      [DecodedLog(r.contract, r.address, r.event, r.args, r.block_number, r.block_hash, r.tx_hash,
+                                  r.log_index) for r in rows.rows],
+                      {r.block_number: r.block_time for r in rows.rows}, last.block_hash)
+    store.close()
+    return path
+
+
 def build(rows: Rows, publisher=iati.Publisher()) -> etree._ElementTree:
-    plans = iati._plans(rows.of("PlanRegistry"), rows.of("FundLedger"), rows.of("Supervision"))
-    transactions = iati._transactions(plans, rows.of("FundLedger"), rows.of("PaymentBatches"),
-                                      rows.of("MaterialSupply"), rows.of("Crowdfunding"))
-    return iati.iati_document(list(plans.values()), transactions, publisher, GENERATED)
+    with tempfile.TemporaryDirectory() as folder:
+        plans, transactions = iati.fund_records(write_index(rows, Path(folder) / "index.sqlite"))
+    return iati.iati_document(plans, transactions, publisher, GENERATED)
 
 
 def transactions_of(document, plan_id: int = 1) -> list[tuple[str, Decimal, str]]:
@@ -161,8 +176,7 @@ def test_activity_status_follows_the_plan_status():
 
 def test_a_plan_frozen_by_supervision_is_suspended():
     rows = funded_plan()
-    target = int(REGISTRY, 16) << 96 | (TAG_PLAN_TARGET << 48 | 1 << 16) << 40 | VILLAGE
-    rows.add("Supervision", "TargetFrozen", T0 + 4 * DAY, target=str(target), frozen=True)
+    rows.add("Supervision", "TargetFrozen", T0 + 4 * DAY, target=str(plan_target(REGISTRY, 1, VILLAGE)), frozen=True)
     assert build(rows).find("iati-activity/activity-status").get("code") == "6"
 
 
@@ -307,18 +321,9 @@ def test_xml_text_replaces_only_what_xml_forbids():
 
 
 def test_command_writes_a_valid_file_from_an_index(tmp_path: Path):
-    from govchain.events import DecodedLog
-    from indexer.store import EventStore
-
-    rows = funded_plan().rows
-    store = EventStore(tmp_path / "index.sqlite")
-    store.write_range(1337, {a: name for name, a in ADDRESSES.items()}, 1, rows[-1].block_number,
-                      [DecodedLog(r.contract, r.address, r.event, r.args, r.block_number, r.block_hash, r.tx_hash,
-                                  r.log_index) for r in rows],
-                      {r.block_number: r.block_time for r in rows}, rows[-1].block_hash)
-    store.close()
+    index = write_index(funded_plan(), tmp_path / "index.sqlite")
     out = tmp_path / "out" / "iati.xml"
-    assert iati.main(["--index", str(tmp_path / "index.sqlite"), "--out", str(out), "--reporting-org", "XM-TEST"]) == 0
+    assert iati.main(["--index", str(index), "--out", str(out), "--reporting-org", "XM-TEST"]) == 0
     document = etree.parse(str(out))
     assert iati.schema_errors(document) == []
     assert document.findtext("iati-activity/iati-identifier") == "XM-TEST-PLAN-1"

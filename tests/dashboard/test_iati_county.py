@@ -83,15 +83,7 @@ def test_crowdfunding_donation_tranche_and_payment_are_transactions_of_its_plan(
         ("1", yuan(execution_demo.TRANCHE)), ("3", yuan(execution_demo.TRANCHE)), ("4", yuan(CROWD_PAYMENT))])
 
 
-def test_overview_offers_the_iati_download(monkeypatch, synced_index, county, network):
-    from streamlit.testing.v1 import AppTest
-
-    from govchain.config import PROJECT_ROOT
-
-    monkeypatch.setenv("GOVCHAIN_INDEX", str(synced_index))
-    monkeypatch.setenv("GOVCHAIN_REPORTS", str(county.reports))
-    monkeypatch.setenv("GOVCHAIN_RPC_URL", network.rpc_url)
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard" / "app.py"), default_timeout=60).run()
-    assert not at.exception, at.exception
+def test_fund_use_page_offers_the_iati_download(site):
+    at = site("fund_use.py")
     (button,) = [b for b in at.get("download_button") if "IATI" in b.proto.label]
     assert button.proto.label == "下载 IATI 2.03 XML（资金交易）"

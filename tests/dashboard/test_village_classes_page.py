@@ -47,8 +47,14 @@ def classified(tmp_path_factory):
 
 @pytest.fixture
 def page(monkeypatch, classified, tmp_path):
+    import streamlit as st
+
     monkeypatch.setenv("GOVCHAIN_REPORTS", str(classified[0]))
     monkeypatch.setenv("GOVCHAIN_INDEX", str(tmp_path / "no-index.sqlite"))  # this page reads no chain data
+    # The site's configuration and data are cached per process (st.cache_resource, st.cache_data): start from
+    # none, and leave none behind for the next test's environment.
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
     def open_page(language: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60).run()
@@ -58,7 +64,9 @@ def page(monkeypatch, classified, tmp_path):
         assert not at.exception, at.exception
         return at
 
-    return open_page
+    yield open_page
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def _plain(value):
