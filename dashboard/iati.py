@@ -465,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_bytes(data)
     tmp.replace(out)  # never a half-written export
     activities = data.count(b"<iati-activity ")
-    print(f"{out}: {activities} activities, {data.count(b'<transaction ')} transactions (IATI {IATI_VERSION}, schema valid)")
+    transactions = data.count(b"<transaction ")
+    print(f"{out}: {activities} activities, {transactions} transactions (IATI {IATI_VERSION}, schema valid)")
     return 0
 
 

@@ -86,7 +86,8 @@ class DesignationsError(PipelineError):
 
     def __init__(self, file: object, problem: str):
         super().__init__(f"{file}: {problem}. Columns: region (12-digit village code), traditional_village (0/1), "
-                         f"hazard_zone (0/1), distance_to_county_km (number or empty); see data_pipeline/village_classes.py.")
+                         f"hazard_zone (0/1), distance_to_county_km (number or empty); "
+                         f"see data_pipeline/village_classes.py.")
         self.file = str(file)
 
 
@@ -105,10 +106,11 @@ def indicators(households: pd.DataFrame, persons: pd.DataFrame, thresholds: Thre
     }).dropna(subset=["region"]).astype({"region": "int64"}).groupby("region")[["elderly", "children"]].sum()
     non_farm = (h["wage"] + h["business"]).to_numpy(dtype=float)
     farm = h["farm_income"].clip(lower=0).to_numpy(dtype=float)
-    hit = h["disaster_loss"].to_numpy(dtype=float) >= thresholds.disaster_loss_of_income * h["income"].clip(lower=0).to_numpy(dtype=float)
-    hit &= h["disaster_loss"].to_numpy(dtype=float) > 0
+    loss = h["disaster_loss"].to_numpy(dtype=float)
+    hit = (loss > 0) & (loss >= thresholds.disaster_loss_of_income * h["income"].clip(lower=0).to_numpy(dtype=float))
     v = pd.DataFrame({"region": h["region"].to_numpy(dtype="int64"), "households": 1,
-                      "persons": h["members"].to_numpy(dtype="int64"), "non_farm": non_farm, "all_income": non_farm + farm,
+                      "persons": h["members"].to_numpy(dtype="int64"), "non_farm": non_farm,
+                      "all_income": non_farm + farm,
                       "disaster_households": hit.astype(int)}).groupby("region").sum()
     v = v.join(people, how="left").fillna({"elderly": 0, "children": 0})
     out = pd.DataFrame(index=v.index)

@@ -18,10 +18,12 @@ with ui.shown_errors():
     names = {c: ui.t(f"class_{c}") for c in VILLAGE_CLASSES}
     for column, row in zip(st.columns(len(VILLAGE_CLASSES)), counts.itertuples()):
         column.metric(names[row.village_class], f"{row.villages:,}")
-    st.plotly_chart(go.Figure(go.Bar(x=[names[c] for c in counts.village_class], y=counts.villages,
-                                     marker_color=[COLOURS[c] for c in counts.village_class])).update_layout(
-        yaxis={"title": ui.axis_labels("villages")["villages"], "tickformat": ",d",  # whole villages
-               "dtick": max(1, -(-int(counts.villages.max()) // 5))}, height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10}), width="stretch")
+    bars = go.Figure(go.Bar(x=[names[c] for c in counts.village_class], y=counts.villages,
+                            marker_color=[COLOURS[c] for c in counts.village_class]))
+    bars.update_layout(yaxis={"title": ui.axis_labels("villages")["villages"], "tickformat": ",d",  # whole villages
+                              "dtick": max(1, -(-int(counts.villages.max()) // 5))},
+                       height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(bars, width="stretch")
     # The tile map, one trace per class so the legend names them (dashboard.geometry: no internet tiles).
     layout = tile_layout(table.region).merge(table[["region", "village_class"]], on="region")
     figure = go.Figure()
@@ -29,7 +31,8 @@ with ui.shown_errors():
         tiles = layout[layout.village_class == cls]
         figure.add_trace(go.Scatter(
             x=tiles.x, y=tiles.y, mode="markers+text", name=names[cls], text=tiles.region.astype(str).str[-6:],
-            textposition="middle center", textfont={"color": "white"}, hovertemplate="%{text}: " + names[cls] + "<extra></extra>",
+            textposition="middle center", textfont={"color": "white"},
+            hovertemplate="%{text}: " + names[cls] + "<extra></extra>",
             marker={"symbol": "square", "size": 56, "color": COLOURS[cls], "line": {"width": 1, "color": "#888"}}))
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=380, showlegend=True,
                          legend={"orientation": "h", "y": 1.08}, margin={"l": 10, "r": 10, "t": 30, "b": 10})

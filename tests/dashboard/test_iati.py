@@ -39,7 +39,8 @@ class Rows:
     def add(self, contract: str, event: str, time: int, **args) -> str:
         n = len(self.rows)
         tx = "0x" + hashlib.sha256(f"tx{n}".encode()).hexdigest()
-        self.rows.append(EventRow(1337, tx, 0, contract, ADDRESSES[contract], event, json.loads(json.dumps(args)), n + 1, "0x" + "00" * 32, time))
+        self.rows.append(EventRow(1337, tx, 0, contract, ADDRESSES[contract], event, json.loads(json.dumps(args)),
+                                  n + 1, "0x" + "00" * 32, time))
         return tx
 
     def of(self, contract: str) -> list[EventRow]:
