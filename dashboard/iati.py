@@ -81,6 +81,7 @@ ACTIVITY_STATUS = {
     PlanStatus.REJECTED: "5", PlanStatus.CANCELLED: "5",
 }
 SUSPENDED = "6"  # a plan frozen by supervision
+LISTED_TXS = 3  # chain transactions named in a summed transaction's description
 
 SUPPORT_TYPE_NAMES = {
     SupportType.POLICY: ("政策", "policy"), SupportType.PROJECT: ("项目", "project"),
@@ -332,9 +333,12 @@ def _transaction(activity, t: FundTransaction, plan: PlanActivity) -> None:
     etree.SubElement(node, "transaction-date", {"iso-date": _iso(t.time)})
     value = etree.SubElement(node, "value", {"currency": CURRENCY, "value-date": _iso(t.time)})
     value.text = _yuan(t.value_fen)
-    txs = ", ".join(t.tx_hashes)
+    # A batch settled in many calls has many transactions: the first few are named, the rest counted.
+    txs = ", ".join(t.tx_hashes[:LISTED_TXS])
+    more_zh = f" 等 {len(t.tx_hashes)} 笔" if len(t.tx_hashes) > LISTED_TXS else ""
+    more_en = f" and {len(t.tx_hashes) - LISTED_TXS} more" if len(t.tx_hashes) > LISTED_TXS else ""
     zh, en = KIND_NAMES[t.kind]
-    _narratives(node, "description", f"{zh}：链上交易 {txs}", f"{en}: on-chain transaction(s) {txs}")
+    _narratives(node, "description", f"{zh}：链上交易 {txs}{more_zh}", f"{en}: on-chain transaction(s) {txs}{more_en}")
     element, zh, en = _counterpart(t, plan)
     _narratives(node, element, zh, en)
 

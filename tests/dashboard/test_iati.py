@@ -339,3 +339,13 @@ def test_command_without_an_index_says_which_command_makes_it(tmp_path: Path, ca
 def test_description_names_the_appropriation_budget_line_as_text():
     description = build(funded_plan()).findtext("iati-activity/description/narrative")
     assert "预算科目 2130505（2026 年度）" in description
+
+
+def test_a_batch_settled_in_many_transactions_names_the_first_three_and_counts_the_rest():
+    rows = funded_plan()
+    for entry in range(5):  # five settle calls of batch 3, one entry each, on one day
+        paid(rows, 1, 3, PaymentKind.PAID_TO_WALLET, 1_000, T0 + 50 * DAY, entry % 4)
+    transaction = build(rows).find("iati-activity").findall("transaction")[-1]
+    description = transaction.findtext("description/narrative[@{http://www.w3.org/XML/1998/namespace}lang='en']")
+    assert description.count("0x") == 3 and description.endswith("and 2 more")
+    assert transaction.findtext("value") == "50.00"
