@@ -120,6 +120,22 @@ def test_overview_shows_the_registered_household_count(browser_page, site_url):
     assert metric.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
 
 
+def test_fund_use_iati_download_is_a_schema_valid_file_in_chromium(browser_page, site_url, county, tmp_path):
+    from lxml import etree
+
+    from dashboard import iati
+
+    page = visit(browser_page, f"{site_url}/fund_use", "fund_use")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="下载 IATI 2.03 XML（资金交易）").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    document = etree.parse(str(path))
+    assert iati.schema_errors(document) == []
+    plan = county.execution.plans["village_fund"]
+    assert document.find(f"iati-activity[iati-identifier='{iati.Publisher.ref}-PLAN-{plan}']") is not None
+
+
 def test_verify_panel_verifies_a_real_registration_in_chromium(browser_page, site_url, county):
     page = visit(browser_page, f"{site_url}/verify", "verify")
     field = page.get_by_label("交易哈希")
