@@ -134,6 +134,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "support_received": ("扶持记录", "Support received"),
     "document": ("文件内容", "Document"),
     "pick_disclosure": ("查看披露文件", "Show a disclosure's document"),
+    "plans_count": ("扶持计划", "Support plans"),
+    "plans_executing": ("实施中计划", "Plans executing"),
+    "delivered": ("已发放物资（件）", "Materials delivered (units)"),
+    "open_freezes": ("监督冻结中", "Open freezes"),
+    "disclosures_count": ("重大事件与报告", "Disclosures"),
 }
 
 

@@ -234,3 +234,17 @@ def document_text(index, ipfs_api: str, cid: str, limit: int = 4000) -> tuple[st
     if not document.matches:
         return None, inert(document.error or f"content hashes to {document.recomputed}")
     return inert(document.content[:limit * 4].decode("utf-8", errors="replace")[:limit]), inert(document.method)
+
+
+def execution_figures(index) -> dict[str, float]:
+    """The overview's execution headline: plans, plans executing, yuan paid, materials delivered, open freezes,
+    disclosures."""
+    from dashboard.queries_funds import fund_totals, material_use
+
+    table = plans(index)
+    cases = open_cases(index)
+    return {
+        "plans_count": len(table), "plans_executing": int((table.status == "executing").sum()),
+        "paid": fund_totals(index)["paid"], "delivered": int(material_use(index).delivered.sum()),
+        "open_freezes": int(cases.frozen.sum()), "disclosures_count": len(disclosures(index)),
+    }

@@ -34,6 +34,14 @@ def _by_plan(table: pd.DataFrame) -> pd.DataFrame:
     return table.set_index("plan_id")
 
 
+def test_overview_adds_the_plans_payments_materials_freezes_and_disclosures(site):
+    figures = metrics(site())
+    assert figures["扶持计划"] == "7" and figures["实施中计划"] == "3"
+    assert figures["已支付（元）"] == f"{FUND_PLAN_PAID + PROCURED * UNIT_PRICE + CROWDFUNDED_PAYMENT:,.2f}"
+    assert figures["已发放物资（件）"] == str(FIRST_DELIVERY + SECOND_DELIVERY)
+    assert figures["监督冻结中"] == "1" and figures["重大事件与报告"] == "2"
+
+
 def test_plans_page_lists_every_plan_with_its_type_budget_status_and_document(site, county):
     at = site("plans.py")
     plans, _ = frames(at)

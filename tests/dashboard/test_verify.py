@@ -83,3 +83,14 @@ def test_a_household_in_no_batch_gets_a_clear_no(synced_index, county, network):
     proof = check_household(synced_index, network, county.ipfs_api, b"\x07" * 32)
     assert not proof.proven and proof.batch_id is None
     assert proof.detail.startswith(f"Household 0x{'07' * 32} has no leaf in this batch")
+
+
+def test_a_plan_is_verified_with_the_documents_its_terms_name(synced_index, county, network):
+    from dashboard.queries_plans import plans
+
+    plan = plans(synced_index).set_index("plan_id").loc[county.execution.plans["project"]]
+    verdict = verify_item(synced_index, network, county.ipfs_api, plan.tx_hash, int(plan.log_index))
+    assert verdict.ok, verdict.checks
+    (document,) = [c for c in verdict.checks if c.name.startswith("IPFS")]  # one document, named four times
+    assert "terms.documentCid" in document.name and "terms.milestones[2].deliverableCid" in document.name
+    assert verdict.documents[0].content.startswith(b'{"budgetYuan"')
