@@ -87,3 +87,14 @@ def test_fund_use_page_offers_the_iati_download(site):
     at = site("fund_use.py")
     (button,) = [b for b in at.get("download_button") if "IATI" in b.proto.label]
     assert button.proto.label == "下载 IATI 2.03 XML（资金交易）"
+
+
+def test_the_plan_with_a_hostile_document_cid_is_exported_as_inert_text(exported, county):
+    from tests.dashboard.scenario import HOSTILE_CID
+
+    social = activity(exported, county.execution.plans["social"])
+    description = social.findtext("description/narrative")
+    assert HOSTILE_CID.replace("\x07", "\ufffd") in description  # BEL is not XML; markup stays text
+    assert social.find("document-link") is None  # not a CID: no link
+    assert social.find("activity-status").get("code") == "1"  # drafted: pipeline
+    assert [s.get("code") for s in social.iter("sector")] == ["205"]  # no DAC code for an unlisted category
