@@ -2,7 +2,15 @@
 
 import re
 
+import pytest
+
 from govchain.categories import CATEGORIES, category
+
+
+@pytest.fixture(autouse=True)
+def isolation():
+    """No chain here: overrides the root conftest's fn_isolation wrapper."""
+    yield
 
 
 def test_the_demo_plans_category_is_rural_roads_with_its_dac_sector():
