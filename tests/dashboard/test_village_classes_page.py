@@ -22,12 +22,6 @@ APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGE = "views/village_classes.py"
 
 
-@pytest.fixture(autouse=True)
-def isolation():
-    """No chain here: overrides the root conftest's fn_isolation wrapper."""
-    yield
-
-
 @pytest.fixture(scope="module")
 def classified(tmp_path_factory):
     """(reports folder, {village: expected class}): four villages, three of them designated."""
