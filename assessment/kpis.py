@@ -162,6 +162,37 @@ def kpi_root(rows: list[KpiRow]) -> bytes:
     return StandardMerkleTree.from_leaf_hashes(hashes).root
 
 
+RESULTS_FORMAT = "govchain-kpi-results/1"
+
+
+def results_document(rows: list[KpiRow], period: Period, scope: int) -> bytes:
+    """The full results an assessment's ``resultsCid`` names: JSON with the period, scope, root and every row
+    (sorted), so a reader can show the table and recompute the committed root from it."""
+    import json
+
+    ordered = sorted(rows)
+    return json.dumps({
+        "format": RESULTS_FORMAT, "scope": scope, "periodStart": period.start, "periodEnd": period.end,
+        "root": "0x" + kpi_root(ordered).hex(),
+        "rows": [{"entity": r.entity, "entityId": str(r.entity_id), "kpi": r.kpi, "value": str(r.value)}
+                 for r in ordered],
+    }, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def rows_from_document(content: bytes) -> list[KpiRow]:
+    """The rows of a :func:`results_document`; ValueError if it is not one."""
+    import json
+
+    try:
+        document = json.loads(content)
+        if document.get("format") != RESULTS_FORMAT:
+            raise ValueError(f"not a {RESULTS_FORMAT} document")
+        return [KpiRow(str(r["entity"]), int(r["entityId"]), str(r["kpi"]), int(r["value"]))
+                for r in document["rows"]]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a KPI results document ({type(exc).__name__})") from exc
+
+
 def _mean(values: list[int]) -> int:
     return sum(values) // len(values)
 

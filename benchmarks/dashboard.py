@@ -11,6 +11,12 @@ thousands of transactions take minutes, not hours:
 - each household filed by the intake clerk, approved at village, township and county level, its public
   notice passed and its procedure completed (about 7 events a household: filing, approval transitions, notice,
   registration);
+- the execution steps of the dashboard tests' county on the first household (tests/dashboard/scenario.py
+  ``execute``: plans of six types, two appropriations, payments, a procurement and deliveries, crowdfunding,
+  a pledge, visits, two assessments, a freeze and a flag, two disclosures), so every page has content; its
+  documents get their CIDs computed locally (no IPFS node: the pages that fetch documents say they cannot);
+- P support plans drafted and submitted by the department officer (3 events each, P = N / 50), of every
+  support type, three project categories and every village, for the plan, share and map pages;
 - role grants to fresh accounts (2 events each) to reach N events in all.
 
 Then it measures: the full sync of an empty index (``full_sync_s``); 500 more grants (1,000 events) and an
@@ -54,7 +60,21 @@ EVENTS_PER_HOUSEHOLD = 7
 RPC_BATCH = 500
 DAY = 86_400
 PAGES = ["overview.py", "registrations.py", "newly_poor.py", "exits.py", "ranking.py", "poverty_prone.py",
-         "batches.py", "portraits.py", "root_causes.py", "self_check.py", "verify.py", "officials.py"]
+         "batches.py", "portraits.py", "root_causes.py", "village_classes.py", "self_check.py", "verify.py", "officials.py",
+         "plans.py", "fund_use.py", "material_use.py", "effectiveness.py", "major_events.py", "support_share.py",
+         "category_share.py", "fund_map.py", "effectiveness_map.py", "assessments.py"]
+EVENTS_PER_PLAN = 3  # PlanDrafted, then on submission PlanStatusChanged and the hub's ApprovalTransition
+PLAN_SHARE = 50  # one plan per this many events
+
+
+class LocalDocuments:
+    """Stands in for IPFS when the benchmark adds a document: its CID computed locally (CIDv1 raw), nothing
+    stored."""
+
+    def add(self, content: bytes, name: str | None = None) -> str:
+        from multiformats import CID, multihash
+
+        return CID("base32", 1, "raw", multihash.digest(content, "sha2-256")).encode()
 
 
 def progress(message: str) -> None:
@@ -108,15 +128,16 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
 
     chain = LocalChain(node, workdir)
     chain.deploy_platform(quorum=1, notice_period=NOTICE_PERIOD, transition_period=TRANSITION_PERIOD)
-    web3, actors = chain.web3, Actors.anvil_defaults(oracles=1)
+    web3, actors = chain.web3, Actors.anvil_defaults()  # the demo's officials (the execution steps count on them)
     grant_roles(web3, chain.roles, actors.admin, actors.grants(COUNTY, VILLAGES), log=lambda _: None)
 
     households = max(1, events // (2 * EVENTS_PER_HOUSEHOLD))
     rng = np.random.default_rng(1)
     ids = np.frombuffer(rng.bytes(32 * households), dtype=np.uint8).reshape(-1, 32)
     regions = rng.choice(VILLAGES, households).astype(np.uint64)
-    tree = EligibilityTree.from_columns(ids, regions, np.ones(households, np.uint8),
-                                        np.ones(households, np.uint32), np.full(households, 3000, np.uint32))
+    # Each leaf's details are a salted commitment (oracle.merkle): random bytes serve, nothing opens them here.
+    details = np.frombuffer(rng.bytes(32 * households), dtype=np.uint8).reshape(-1, 32)
+    tree = EligibilityTree.from_columns(ids, regions, np.ones(households, np.uint8), details)
     header = BatchHeader(secrets.token_bytes(32), COUNTY, b"\x01" * 32, secrets.token_bytes(32), "benchmark",
                          as_of=web3.eth.get_block("latest").timestamp)
     manifest = Manifest(header, tree)
@@ -137,19 +158,47 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
     subjects = [house.functions.procedureOf(leaf.household_id, leaf.region).call() for leaf in leaves]
     for level, approver in enumerate([actors.village_leader, actors.township_reviewer, actors.county_leader]):
         progress(f"  approving level {level}")
-        rpc.send_all(approver, house.address, [house.encode_abi("approve", args=[s, level]) for s in subjects],
+        # Approvals run on the approval hub (the household registry is one of its clients).
+        rpc.send_all(approver, chain.hub.address, [chain.hub.encode_abi("approve", args=[s, level]) for s in subjects],
                      gas=300_000)
     rpc.call("evm_increaseTime", NOTICE_PERIOD + 1)
     progress("  completing after public notice")
     rpc.send_all(actors.county_leader, house.address, [
         house.encode_abi("completeProcedure", args=[leaf.household_id, leaf.region]) for leaf in leaves],
         gas=300_000)
-    household_events = households * EVENTS_PER_HOUSEHOLD
+    rpc.call("evm_setAutomine", True)
+    from tests.dashboard.scenario import Household, execute
+
+    progress("  execution steps on the first household (plans, funds, materials, social, supervision, ...)")
+    first = Household(leaves[0].household_id, int(leaves[0].region))
+    execute(chain, actors, LocalDocuments(), first, COUNTY, VILLAGES)
+    rpc.call("evm_setAutomine", False)
+    plans = events // PLAN_SHARE
+    progress(f"  {plans:,} plans drafted and submitted")
+    add_plans(rpc, chain, actors, plans)
+    household_events = households * EVENTS_PER_HOUSEHOLD + plans * EVENTS_PER_PLAN
     grants = max(0, (events - household_events) // 2)
     progress(f"  {grants:,} role grants")
     add_grants(rpc, chain, grants)
     rpc.call("evm_setAutomine", True)
-    return Chain(chain.network_config()), {"households": households, "grants": grants, "chain": chain, "rpc": rpc}
+    return Chain(chain.network_config()), {"households": households, "plans": plans, "grants": grants,
+                                           "chain": chain, "rpc": rpc}
+
+
+def add_plans(rpc: Rpc, chain, actors: Actors, count: int) -> None:
+    """``count`` plans drafted by the department officer in the villages (every support type, categories 101 to
+    103), then all submitted for approval."""
+    plans = Chain(chain.network_config()).contract("PlanRegistry")
+    first = plans.functions.planCount().call() + 1
+    datas = []
+    for i in range(count):
+        budget = (10_000 + 1_000 * (i % 50)) * 100
+        terms = (budget, f"bafkreibenchmarkplan{i}", (1, b"\x00" * 32, ""), [(b"kpi:benchmark".ljust(32, b"\x00"), 10)],
+                 [(budget // 3, 2_000_000_000 + m * DAY, f"bafkreibenchmarkdeliverable{i}.{m}") for m in range(3)])
+        datas.append(plans.encode_abi("create", args=[VILLAGES[i % len(VILLAGES)], 1 + i % 8, 101 + i % 3, terms]))
+    rpc.send_all(actors.department, plans.address, datas, gas=1_500_000)
+    rpc.send_all(actors.department, plans.address,
+                 [plans.encode_abi("submit", args=[first + i]) for i in range(count)], gas=600_000)
 
 
 def add_grants(rpc: Rpc, chain, count: int) -> None:

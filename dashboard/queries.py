@@ -335,6 +335,31 @@ def root_cause_totals(reports) -> pd.DataFrame:
     return suppress(table.sort_values("households", ascending=False, ignore_index=True), ["households"])
 
 
+VILLAGE_CLASSES = ("agglomeration", "suburban", "characteristic", "relocation")  # data_pipeline.village_classes
+CLASS_SHARES = ("elderly_share", "children_per_elderly", "non_farm_income_share", "disaster_household_share")
+
+
+def village_classes(reports) -> pd.DataFrame:
+    """乡村分类: each village's class, the rule that decided it and its indicators; shares over fewer than five
+    households are suppressed (they would describe one family)."""
+    table = report(reports, "village_classes").sort_values("region", ignore_index=True)
+    columns = ["region", "township", "village_class", "rule", "households", "persons", *CLASS_SHARES,
+               "traditional_village", "hazard_zone", "distance_to_county_km"]
+    table = table[columns].copy()
+    # No elderly: the ratio is infinite in the report; a table shows it as missing rather than "inf".
+    table["children_per_elderly"] = table["children_per_elderly"].replace([float("inf")], float("nan"))
+    return suppress(table, [], {share: "households" for share in CLASS_SHARES})
+
+
+def village_class_counts(reports) -> pd.DataFrame:
+    """Villages, households and persons per class, every class listed (zero when none)."""
+    table = report(reports, "village_classes")
+    counts = table.groupby("village_class").agg(villages=("region", "count"), households=("households", "sum"),
+                                                persons=("persons", "sum"))
+    counts = counts.reindex(list(VILLAGE_CLASSES), fill_value=0).astype(int)
+    return counts.rename_axis("village_class").reset_index()
+
+
 # ---------------------------------------------------------------------------------------------- batches
 
 

@@ -10,13 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, queries_funds, queries_oversight, queries_plans
 from dashboard.geometry import tile_layout
 from dashboard.i18n import LANGUAGES, column_label, label
 from dashboard.safety import csv_bytes, inert_frame, markdown_text
 
 TIME_COLUMNS = ("time", "since", "deadline", "notice_ends", "filed_time", "committed_time", "finalized_time",
-                "raised_time")
+                "raised_time", "drafted_time", "due", "period_start", "period_end")
+# Where data() finds a query by name: the modules of dashboard's data layer (no name is defined twice).
+SOURCES = (queries, queries_plans, queries_funds, queries_oversight)
 
 
 @st.cache_resource
@@ -34,11 +36,12 @@ def t(key: str) -> str:
 
 @st.cache_data(ttl=10, show_spinner=False)
 def _cached(name: str, *args):
-    return getattr(queries, name)(*args)
+    module = next(m for m in SOURCES if name in vars(m) and getattr(m, name).__module__ == m.__name__)
+    return getattr(module, name)(*args)
 
 
 def data(name: str, *args):
-    """``dashboard.queries.<name>(*args)``, cached for 10 s."""
+    """``<name>(*args)`` of the data layer (dashboard.queries and its queries_* modules), cached for 10 s."""
     return _cached(name, *args)
 
 
@@ -82,6 +85,16 @@ def table(frame: pd.DataFrame, name: str) -> None:
     # Made only when clicked (a callable), so a page with large tables renders without building their CSVs.
     st.download_button(t("download_csv"), lambda: csv_bytes(_readable(frame)), file_name=f"{name}.csv",
                        mime="text/csv", key=f"csv-{name}", on_click="ignore")
+
+
+def iati_download(index) -> None:
+    """The fund transactions as an IATI 2.03 XML file (dashboard/iati.py), built and schema-checked when clicked;
+    the same file as ``python -m dashboard.iati``."""
+    from dashboard import iati
+
+    st.download_button(t("download_iati"), lambda: iati.export(index), file_name="govchain-iati-activities.xml",
+                       mime="application/xml", key="iati-xml", on_click="ignore")
+    st.caption(t("iati_note"))
 
 
 def categories(figure: go.Figure) -> go.Figure:

@@ -94,17 +94,35 @@ def verify_item(index, network: NetworkConfig, ipfs_api: str, tx_hash: str, log_
                 "all arguments equal the node's" if not differing else f"index differs from chain in: {', '.join(differing)}")
 
     ipfs = IpfsClient(ipfs_api, timeout=20)
-    for name, value in decoded.args.items():
-        if name.lower().endswith("cid") and isinstance(value, str):
-            document = fetch_document(None, ipfs, value, refresh=True)
-            verdict.documents.append(document)
-            verdict.add(f"IPFS {name}", document.matches,
-                        f"recomputed {document.recomputed} ({document.method})" if document.error is None
-                        else f"{value!r}: {document.error}")
-            if decoded.event == "BatchCommitted" and document.matches:
-                verdict.add("manifest root", _manifest_root(document.content) == decoded.args["root"],
-                            "the manifest's tree hashes to the committed root")
+    for value, names in cid_arguments(decoded.args).items():
+        document = fetch_document(None, ipfs, value, refresh=True)
+        verdict.documents.append(document)
+        verdict.add(f"IPFS {', '.join(names)}", document.matches,
+                    f"recomputed {document.recomputed} ({document.method})" if document.error is None
+                    else f"{value!r}: {document.error}")
+        if decoded.event == "BatchCommitted" and document.matches:
+            verdict.add("manifest root", _manifest_root(document.content) == decoded.args["root"],
+                        "the manifest's tree hashes to the committed root")
     return verdict
+
+
+def cid_arguments(args: dict, prefix: str = "") -> dict[str, list[str]]:
+    """Every CID-named string among an event's arguments, nested ones too (a plan's ``terms.documentCid``, its
+    milestones' ``deliverableCid``): CID → the argument paths that name it (each document is fetched once)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]")
+        elif isinstance(value, str) and path.rsplit(".", 1)[-1].lower().endswith("cid") and value:
+            found.setdefault(value, []).append(path)
+
+    walk(args, prefix)
+    return found
 
 
 def _manifest_root(content: bytes) -> str | None:

@@ -21,7 +21,8 @@ from data_pipeline.reasons import CAUSE_NAMES, CAUSES, Decision, Reason
 from data_pipeline.schemas import Results
 
 RESULTS_FILE = "results.parquet"
-REPORTS = ("village_portraits", "root_causes", "newly_poor", "exits", "monitored", "poverty_prone_areas")
+REPORTS = ("village_portraits", "root_causes", "newly_poor", "exits", "monitored", "poverty_prone_areas",
+           "village_classes")  # the last is written by data_pipeline/village_classes.py
 
 
 def results_table(households: pd.DataFrame, decided: pd.DataFrame, policy: Policy) -> pd.DataFrame:

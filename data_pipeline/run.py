@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from data_pipeline import db, dedup, gates, households, idrepair, models, outputs
+from data_pipeline import db, dedup, gates, households, idrepair, models, outputs, village_classes
 from data_pipeline import policy as policy_mod
 from data_pipeline.errors import CrossCountyDuplicateError, NoSourcesError, QualityGateError
 from data_pipeline.idnumbers import from_number
@@ -127,6 +127,7 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
     with "mark" it goes on and its results are marked not for publication.
     """
     policy = policy_mod.load(policy_path)
+    designations = village_classes.read_designations(folder)  # a bad list stops the run before any work
     work.mkdir(parents=True, exist_ok=True)
     report = PartitionReport(name, str(folder))
     label = f"[{name}] " if name else ""
@@ -169,6 +170,8 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         reports_dir.mkdir(exist_ok=True)
         for report_name, frame in outputs.reports(hh, decided).items():
             frame.to_parquet(reports_dir / f"{report_name}.parquet", index=False)
+        village_classes.classify(village_classes.indicators(hh, persons), designations).to_parquet(
+            reports_dir / "village_classes.parquet", index=False)
         bar.update()
         persons.assign(
             id_number=from_number(persons["person"].to_numpy()).to_numpy(),

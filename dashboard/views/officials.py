@@ -1,5 +1,5 @@
 """For officials (public data only): pending approvals by level and region, overdue and escalated procedures,
-open objections."""
+open objections, open supervision cases (freezes and flags) and follow-up visits overdue."""
 
 import time
 
@@ -20,4 +20,7 @@ with ui.shown_errors():
     ui.table(pending[pending.overdue | pending.escalated], "overdue")
     st.subheader(ui.t("objections"))
     ui.table(ui.data("open_objections", cfg.index), "open_objections")
-    st.caption(ui.t("freezes_later"))
+    st.subheader(ui.t("open_cases"))
+    ui.table(ui.data("open_cases", cfg.index), "open_cases")
+    st.subheader(ui.t("overdue_visits"))
+    ui.table(ui.data("overdue_visits", cfg.index, now // 60 * 60), "overdue_visits")

@@ -1,4 +1,5 @@
-"""概览: the headline figures, from the chain (index) and the pipeline's county-wide totals."""
+"""概览: the headline figures, from the chain (index: households, procedures, plans, funds, materials,
+supervision, disclosures) and the pipeline's county-wide totals."""
 
 import streamlit as st
 
@@ -13,6 +14,9 @@ with ui.shown_errors():
     for row in (chain_keys[:4], chain_keys[4:]):
         for column, key in zip(st.columns(4), row):
             column.metric(ui.t(key), f"{figures[key]:,}")
+    execution = ui.data("execution_figures", cfg.index)
+    for column, (key, value) in zip(st.columns(len(execution)), execution.items()):
+        column.metric(ui.t(key), f"{value:,.2f}" if key == "paid" else f"{value:,}")
     pipeline_keys = [k for k in figures if k.startswith("pipeline_") and figures[k] is not None]
     if pipeline_keys:
         st.subheader(ui.t("section_analysis"))

@@ -1,5 +1,6 @@
 """户查询: a household checks its own record with its card: status history and its eligibility proof verified
-on chain. Only the pseudonymous id is used; nothing personal is shown or asked."""
+on chain, and the support it received (payments, materials, visits). Only the pseudonymous id is used; nothing
+personal is shown or asked."""
 
 import streamlit as st
 
@@ -36,4 +37,5 @@ if st.button(ui.t("check"), key="check", type="primary") and (typed or upload):
             st.success(f"{ui.t('proof_ok')}: " + markdown_text(f"{proof.decision} · {proof.region} · batch {proof.batch_id}"))
         else:
             st.error(f"{ui.t('proof_failed')}: {markdown_text(proof.detail)}")
-        st.caption(ui.t("support_later"))
+        st.subheader(ui.t("support_received"))
+        ui.table(ui.data("household_support", cfg.index, hid), "household_support")

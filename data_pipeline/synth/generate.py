@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_pipeline.synth import extracts, noise, population, rules as rules_mod, truth, writer
+from data_pipeline.synth import extracts, noise, planning, population, rules as rules_mod, truth, writer
 
 DEFAULT_COUNTY = 532326
 TRUTH_FOLDER = "ground_truth"  # never read by the pipeline
@@ -31,7 +31,8 @@ def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_
                     rates: noise.NoiseRates = noise.NoiseRates(),
                     admin_rates: extracts.AdminErrorRates = extracts.AdminErrorRates(), rules: dict | None = None,
                     taken: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
-    """Writes one county's ten sources into ``folder``; returns its truth tables (not written).
+    """Writes one county's ten sources and its village designation list into ``folder``; returns its truth
+    tables (not written).
     ``taken``: ID bodies already given to people of other counties."""
     rules = rules or rules_mod.load()
     rng = np.random.default_rng(np.random.SeedSequence([seed, county]))
@@ -45,6 +46,7 @@ def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_
         noisy, log = noise.inject(rng, name, frame, csv, villages, rates)
         writer.write(noisy, folder, name)
         logs.append(log)
+    planning.write(villages, folder)  # the county's planning records, beside the sources
     persons = pop.persons.drop(columns=["household", "member"]).copy()
     households = truth.judge(pop.households, rules)
     households.insert(0, "county", county)

@@ -124,3 +124,22 @@ def test_root_depends_on_the_rows_not_their_order():
     rows = [KpiRow("region", VILLAGE, "visits", 2), KpiRow("plan", 7, "funds_to_households_30d_bps", 6_000)]
     assert kpi_root(rows) == kpi_root(list(reversed(rows)))
     assert kpi_root(rows) != kpi_root([rows[0], KpiRow("plan", 7, "funds_to_households_30d_bps", 6_001)])
+
+
+def test_a_results_document_gives_back_its_rows_and_root():
+    from assessment.kpis import results_document, rows_from_document
+
+    rows = [KpiRow("region", 530102001001, "visits", 3), KpiRow("plan", 7, "funds_to_households_30d_bps", 6_000)]
+    document = results_document(rows, Period(0, 30 * DAY), 530102000000)
+    assert rows_from_document(document) == sorted(rows)
+    assert kpi_root(rows_from_document(document)).hex() in document.decode()
+
+
+def test_a_document_that_is_not_a_results_document_is_refused():
+    import pytest
+
+    from assessment.kpis import rows_from_document
+
+    for content in (b"\xff\xfe", b"[]", b'{"format": "something else", "rows": []}', b'{"format": "govchain-kpi-results/1"}'):
+        with pytest.raises(ValueError):
+            rows_from_document(content)

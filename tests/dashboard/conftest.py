@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from govchain.config import NetworkConfig
+from govchain.config import PROJECT_ROOT, NetworkConfig
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +56,24 @@ def synced_index(tmp_path_factory, county, network):
     sync_once(Chain(network), store)
     store.close()
     return path
+
+
+@pytest.fixture
+def site(monkeypatch, synced_index, county, network):
+    monkeypatch.setenv("GOVCHAIN_INDEX", str(synced_index))
+    monkeypatch.setenv("GOVCHAIN_REPORTS", str(county.reports))
+    monkeypatch.setenv("GOVCHAIN_RPC_URL", network.rpc_url)
+    monkeypatch.setenv("GOVCHAIN_CHAIN_ID", str(network.chain_id))
+    monkeypatch.setenv("GOVCHAIN_DEPLOYMENTS", str(network.deployments_path))
+    monkeypatch.setenv("GOVCHAIN_IPFS_API", county.ipfs_api)
+
+    from streamlit.testing.v1 import AppTest
+
+    def open_page(page: str | None = None) -> "AppTest":
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        if page:
+            at.switch_page(f"views/{page}").run()
+        assert not at.exception, at.exception
+        return at
+
+    return open_page

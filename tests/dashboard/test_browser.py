@@ -99,7 +99,18 @@ PAGES = [  # url path, title, what must be drawn
     ("batches", "资格批次", '[data-testid="stDataFrame"]'),
     ("portraits", "乡村画像", ".js-plotly-plot"),
     ("root_causes", "根因分析", ".js-plotly-plot"),
+    ("village_classes", "乡村分类", ".js-plotly-plot"),
     ("officials", "待办审批与异议", '[data-testid="stDataFrame"]'),
+    ("plans", "扶持计划披露", '[data-testid="stDataFrame"]'),
+    ("fund_use", "资金使用情况", ".js-plotly-plot"),
+    ("material_use", "物资使用情况", ".js-plotly-plot"),
+    ("effectiveness", "振兴项目成效", ".js-plotly-plot"),
+    ("major_events", "重大事件披露", '[data-testid="stDataFrame"]'),
+    ("support_share", "扶持类型占比", ".js-plotly-plot"),
+    ("category_share", "项目类别占比", ".js-plotly-plot"),
+    ("fund_map", "资金分布图", ".js-plotly-plot"),
+    ("effectiveness_map", "成效分布图", ".js-plotly-plot"),
+    ("assessments", "整体考核", '[data-testid="stDataFrame"]'),
 ]
 
 
@@ -117,6 +128,22 @@ def test_overview_shows_the_registered_household_count(browser_page, site_url):
     page = visit(browser_page, f"{site_url}/overview", "overview")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="已建档立卡户")
     assert metric.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
+
+
+def test_fund_use_iati_download_is_a_schema_valid_file_in_chromium(browser_page, site_url, county, tmp_path):
+    from lxml import etree
+
+    from dashboard import iati
+
+    page = visit(browser_page, f"{site_url}/fund_use", "fund_use")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="下载 IATI 2.03 XML（资金交易）").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    document = etree.parse(str(path))
+    assert iati.schema_errors(document) == []
+    plan = county.execution.plans["village_fund"]
+    assert document.find(f"iati-activity[iati-identifier='{iati.Publisher.ref}-PLAN-{plan}']") is not None
 
 
 def test_verify_panel_verifies_a_real_registration_in_chromium(browser_page, site_url, county):
@@ -166,3 +193,21 @@ def test_a_verify_link_from_a_table_opens_the_panel_filled_in_chromium(browser_p
     shot(page, "verify-deep-link")
     # the evidence document, fetched from IPFS and its CID recomputed, shown as plain text
     assert "入户核查记录" in page.locator('[data-testid="stCode"]').inner_text()
+
+
+def test_a_plan_is_verified_with_its_document_from_ipfs_in_chromium(browser_page, site_url, synced_index, county):
+    from dashboard.queries_plans import plans
+
+    plan = plans(synced_index).set_index("plan_id").loc[county.execution.plans["project"]]
+    page = visit(browser_page, f"{site_url}/verify?tx={plan.tx_hash}&log={plan.log_index}", "verify")
+    page.get_by_role("button", name="核验", exact=True).click()
+    page.get_by_text("核验通过：与链上及 IPFS 一致").wait_for(timeout=30_000)
+    shot(page, "verify-plan")
+    assert '"plan": "demo project plan"' in page.locator('[data-testid="stCode"]').first.inner_text()
+
+
+def test_the_assessment_page_shows_its_kpi_table_checked_in_chromium(browser_page, site_url):
+    page = visit(browser_page, f"{site_url}/assessments", "assessments")
+    page.get_by_text("结果文件的 CID 与链上默克尔根均已核验").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 2
+    shot(page, "assessment-kpis")

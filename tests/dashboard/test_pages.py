@@ -3,57 +3,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
-import numpy as np
 import pandas as pd
-import pytest
-from streamlit.testing.v1 import AppTest
 
-from govchain.config import PROJECT_ROOT
-
-APP = str(PROJECT_ROOT / "dashboard" / "app.py")
-
-
-@pytest.fixture
-def site(monkeypatch, synced_index, county, network):
-    monkeypatch.setenv("GOVCHAIN_INDEX", str(synced_index))
-    monkeypatch.setenv("GOVCHAIN_REPORTS", str(county.reports))
-    monkeypatch.setenv("GOVCHAIN_RPC_URL", network.rpc_url)
-    monkeypatch.setenv("GOVCHAIN_CHAIN_ID", str(network.chain_id))
-    monkeypatch.setenv("GOVCHAIN_DEPLOYMENTS", str(network.deployments_path))
-    monkeypatch.setenv("GOVCHAIN_IPFS_API", county.ipfs_api)
-
-    def open_page(page: str | None = None) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60).run()
-        if page:
-            at.switch_page(f"views/{page}").run()
-        assert not at.exception, at.exception
-        return at
-
-    return open_page
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def frames(at: AppTest) -> list[pd.DataFrame]:
-    return [d.value for d in at.dataframe]
-
-
-def _plain(value):
-    """Plotly sends numeric arrays as typed base64 ({"dtype", "bdata"}); back to a list."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def chart_data(at: AppTest, index: int = 0) -> list[dict]:
-    return [_plain(trace) for trace in json.loads(at.get("plotly_chart")[index].proto.spec)["data"]]
+from tests.dashboard.apptest import chart_data, frames, metrics
 
 
 def test_overview_shows_the_households_registered_pending_and_in_notice(site, county):
@@ -154,7 +106,7 @@ def test_root_causes_chart_and_table_agree_with_the_report(site, county):
 
 def test_officials_page_lists_the_pending_procedure_at_the_village_leader(site, county):
     at = site("officials.py")
-    by_level, pending, overdue, objections = frames(at)
+    by_level, pending, overdue, objections = frames(at)[:4]
     (row,) = pending.itertuples()
     assert row.subject == str(county.pending.subject) and row.level == 0 and row.role == "LEADER"
     assert row.level_region == county.pending.region
@@ -169,7 +121,7 @@ def test_self_check_with_a_real_card_shows_the_status_and_a_verified_proof(site,
     assert not at.exception
     assert metrics(at)["当前状态"] == "Registered"
     assert "资格证明已在链上验证" in at.success[0].value
-    (history,) = frames(at)
+    history = frames(at)[0]
     assert {"RegistrationFiled", "ApprovalTransition", "NoticeStarted", "HouseholdRegistered"} <= set(history.event)
 
 
@@ -188,7 +140,7 @@ def test_a_hostile_objection_cid_is_shown_inert_and_exported_formula_safe(site, 
     from dashboard.safety import csv_bytes
 
     at = site("officials.py")
-    objections = frames(at)[-1]
+    objections = frames(at)[3]
     shown = [cid for cid in objections.evidence_cid if "script" in cid]
     assert shown == ['=HYPERLINK("http://evil","x")<script>alert("x")</script><b>bold</b>\\x07\\u202egnp.exe']
     exported = csv_bytes(queries.open_objections(synced_index)).decode("utf-8-sig")

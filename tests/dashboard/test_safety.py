@@ -60,3 +60,13 @@ def test_a_hostile_column_name_is_neutralised_too():
 def test_markdown_bodies_get_no_link_image_or_markup_from_chain_text():
     escaped = markdown_text("![x](http://evil) [a](javascript:alert(1)) <b>hi</b>")
     assert escaped == "\\!\\[x\\]\\(http\\://evil\\) \\[a\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>hi\\</b\\>"
+
+
+def test_hostile_disclosure_and_plan_cids_are_exported_formula_safe(synced_index):
+    from dashboard.queries_oversight import disclosures
+    from dashboard.queries_plans import plans
+
+    for table in (disclosures(synced_index), plans(synced_index)):
+        exported = csv_bytes(table).decode("utf-8-sig")
+        assert "\u202e" not in exported and "\x07" not in exported
+        assert '"\'=HYPERLINK(""http://evil""' in exported

@@ -70,8 +70,11 @@ def test_documents_named_by_events_are_kept_only_when_their_cid_matches(synced_i
     _shutil.copy(synced_index, copy)
     store = EventStore(copy)
     report = fetch_referenced(store, IpfsClient(county.ipfs_api))
-    assert report.fetched == 2  # the batch manifest and the real evidence
-    assert list(report.failed) == [HOSTILE_CID] and "not a CID" in report.failed[HOSTILE_CID]
+    # The batch manifest, the real evidence, the plans' documents and the major event's; the demo's placeholder
+    # "CIDs" (bafkreidemo...) and the hostile one are no CIDs.
+    assert report.fetched == 2 + len(county.execution.documents)
+    assert HOSTILE_CID in report.failed
+    assert all("not a CID" in reason for reason in report.failed.values())
     assert store.document(county.evidence_cid) == EVIDENCE
     assert fetch_referenced(store, IpfsClient(county.ipfs_api)).fetched == 0  # kept: not fetched again
 
@@ -80,3 +83,14 @@ def test_a_household_in_no_batch_gets_a_clear_no(synced_index, county, network):
     proof = check_household(synced_index, network, county.ipfs_api, b"\x07" * 32)
     assert not proof.proven and proof.batch_id is None
     assert proof.detail.startswith(f"Household 0x{'07' * 32} has no leaf in this batch")
+
+
+def test_a_plan_is_verified_with_the_documents_its_terms_name(synced_index, county, network):
+    from dashboard.queries_plans import plans
+
+    plan = plans(synced_index).set_index("plan_id").loc[county.execution.plans["project"]]
+    verdict = verify_item(synced_index, network, county.ipfs_api, plan.tx_hash, int(plan.log_index))
+    assert verdict.ok, verdict.checks
+    (document,) = [c for c in verdict.checks if c.name.startswith("IPFS")]  # one document, named four times
+    assert "terms.documentCid" in document.name and "terms.milestones[2].deliverableCid" in document.name
+    assert verdict.documents[0].content.startswith(b'{"budgetYuan"')

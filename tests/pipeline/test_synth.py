@@ -15,7 +15,7 @@ def _digests(folder):
 def test_the_same_seed_gives_the_same_bytes(tmp_path):
     first = _digests(generate(tmp_path / "a", 600, 5))
     second = _digests(generate(tmp_path / "b", 600, 5))
-    assert first == second and len(first) == len(SOURCES) + 4
+    assert first == second and len(first) == len(SOURCES) + 5  # the sources, the designation list, 4 truth tables
 
 
 def test_another_seed_gives_other_sources(tmp_path):
@@ -24,11 +24,12 @@ def test_another_seed_gives_other_sources(tmp_path):
     assert first["census.csv"] != second["census.csv"]
 
 
-def test_the_cli_writes_ten_sources_and_the_truth_apart(tmp_path, capsys):
+def test_the_cli_writes_ten_sources_the_designation_list_and_the_truth_apart(tmp_path, capsys):
     assert main(["--people", "300", "--seed", "2", "--out", str(tmp_path)]) == 0
-    sources = {p.name for p in tmp_path.iterdir() if p.is_file()}
+    sources = {p.name for p in tmp_path.iterdir() if p.is_file()} - {"village_designations.csv"}
     assert sources == {n for s in SOURCES.values() for n in s.file_names if (tmp_path / n).exists()}
     assert len(sources) == len(SOURCES)
+    assert (tmp_path / "village_designations.csv").exists()
     assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {"households.parquet", "persons.parquet", "noise_log.parquet",
                                                                        "admin_log.parquet"}
     assert "wrote 300 people" in capsys.readouterr().out
