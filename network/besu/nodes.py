@@ -137,7 +137,7 @@ def node_config_toml(node: ValidatorNode, nodes: Sequence[ValidatorNode], rpc_po
         'data-path="data"',
         'genesis-file="genesis.json"',
         *([f'node-private-key-file="{key_file}"'] if key_file else
-          ["# node-private-key-file: the department's own key file, kept on this host only (mode 0600)."]),
+          ["# The node key: Besu's default, data/key, made on this host by the department (mode 0600); never copied."]),
         "",
         "# Peer to peer: only the allowlisted validators (permissions_config.toml).",
         f'p2p-host="{node.host}"',
