@@ -35,7 +35,8 @@ MNEMONIC_ASSIGNMENT = re.compile(r"MNEMONIC\s*=\s*[\"']([^\"']+)[\"']")
 def committed_text_files() -> list[Path]:
     """The repository's files (git's list in a checkout, else a walk that skips installs and data)."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT_ROOT, capture_output=True, check=True).stdout
+        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                cwd=PROJECT_ROOT, capture_output=True, check=True).stdout
         paths = [PROJECT_ROOT / name for name in listed.decode().split("\0") if name]
     except (OSError, subprocess.CalledProcessError):
         paths = [p for p in PROJECT_ROOT.rglob("*") if not SKIPPED & set(p.relative_to(PROJECT_ROOT).parts)]
