@@ -34,10 +34,13 @@ setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/solc $(STAMPS)/browser
 compile: setup
 	$(BIN)/brownie compile
 
-$(STAMPS)/venv: requirements.txt
+$(STAMPS)/venv: requirements.txt pyproject.toml
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# The project itself, editable and without dependencies (they are the pins above): the console scripts of
+	# pyproject.toml (govchain-wallet, govchain-oracle, ...) in .venv/bin.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(STAMPS)/npm: package-lock.json

@@ -26,12 +26,31 @@ def load_artifact(build_dir: Path, name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def node_gas_price(web3: Web3, transaction: dict) -> int:
+    """The gas price the node asks for (eth_gasPrice): 0 on the platform's free-gas network."""
+    return web3.eth.gas_price
+
+
+def connect(rpc_url: str, request_timeout: float = 10.0) -> Web3:
+    """A web3.py connection that sends legacy (type 0) transactions at the node's gas price.
+
+    The production network has free gas (Besu with --min-gas-price=0 and a zero base fee, network/besu): its
+    accounts hold no ether, and web3.py's default EIP-1559 fields would ask for a priority fee the node suggests
+    (1 gwei on some nodes) above a max fee of twice a zero base fee, which the node refuses. With a gas price
+    strategy web3.py fills ``gasPrice`` from eth_gasPrice instead: 0 there, whatever a local node asks for
+    elsewhere. The oracle's signed transactions are built the same way (oracle/committer.py).
+    """
+    web3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": request_timeout}))
+    web3.eth.set_gas_price_strategy(node_gas_price)
+    return web3
+
+
 class Chain:
     """A connection to one node, checked against the configured chain id."""
 
     def __init__(self, config: NetworkConfig, request_timeout: float = 10.0):
         self.config = config
-        self.web3 = Web3(Web3.HTTPProvider(config.rpc_url, request_kwargs={"timeout": request_timeout}))
+        self.web3 = connect(config.rpc_url, request_timeout)
         self.registry = DeploymentRegistry(config.deployments_path)
 
     @cached_property

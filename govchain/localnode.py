@@ -62,12 +62,27 @@ class AnvilNode:
         chain_id: int = LOCAL_CHAIN_ID,
         log_file: Path | None = None,
         extra_args: tuple[str, ...] = (),
+        *,
+        hardfork: str | None = None,
+        free_gas: bool = False,
     ):
+        """
+        Args:
+            chain_id: the chain id the node reports (31337 by default, anvil's own).
+            hardfork: the EVM fork to run (anvil's newest by default); ``"london"`` runs the fork of the
+                production network's genesis (network/besu/genesis.py).
+            free_gas: suggest a gas price of 0 (eth_gasPrice) as a Besu node with --min-gas-price=0 does, by
+                turning off anvil's minimum suggested priority fee. Gas price 0 and base fee 0 hold for every
+                node; with this, a sender that fills in web3.py's default EIP-1559 fees instead of a legacy gas
+                price (govchain.chain.connect) is refused, as on that network.
+        """
         self.port = port or free_port()
         self.state_file = Path(state_file) if state_file else None
         self.chain_id = chain_id
         self.log_file = Path(log_file) if log_file else None
         self.extra_args = extra_args
+        self.hardfork = hardfork
+        self.free_gas = free_gas
         self.process: subprocess.Popen | None = None
 
     @property
@@ -85,6 +100,10 @@ class AnvilNode:
             "--gas-price", "0",
             "--silent",
         ]
+        if self.hardfork:
+            cmd += ["--hardfork", self.hardfork]
+        if self.free_gas:
+            cmd.append("--disable-min-priority-fee")
         if self.state_file:
             cmd += ["--state", str(self.state_file)]
         return cmd + list(self.extra_args)

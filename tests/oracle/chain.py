@@ -12,6 +12,7 @@ from pathlib import Path
 from eth_account import Account
 from web3 import Web3
 
+from govchain.chain import connect
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.deploy import DAY, DEFAULT_ROUTES, NodeAccountSender, Settings, deploy_platform
 from govchain.deployments import DeploymentRegistry
@@ -33,7 +34,7 @@ class LocalChain:
     web3: Web3 = field(init=False)
 
     def __post_init__(self):
-        self.web3 = Web3(Web3.HTTPProvider(self.node.rpc_url))
+        self.web3 = connect(self.node.rpc_url)
         self.admin = self.web3.eth.accounts[0]
         self.deployments = self.workdir / "deployments.json"
 
