@@ -22,6 +22,7 @@ SKIPPED = {".git", ".venv", "node_modules", ".solcx", ".make", "build", "reports
 HASH_FILES = {
     "data_pipeline/policies/released.json": "content hashes of the released policy versions",
     "package-lock.json": "npm's integrity hashes of the locked packages",
+    "dashboard/schemas/iati-2.03/SHA256SUMS": "SHA-256 sums of the vendored IATI schema files",
 }
 # Single 32-byte hex values and what they are.
 KNOWN_VALUES = {
