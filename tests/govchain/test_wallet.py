@@ -22,8 +22,16 @@ from govchain.wallet.words import SubjectFacts, describe, pending_line, yuan
 VILLAGE, TOWNSHIP, COUNTY = 530102001001, 530102001000, 530102000000
 HUB = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 CLIENT = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
-# anvil's public development key 1 (never a real one).
-KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+
+
+def anvil_key(index: int) -> str:
+    """anvil's public development key ``index``, derived from its well-known mnemonic (never a real key)."""
+    Account.enable_unaudited_hdwallet_features()
+    mnemonic = "test test test test test test test test test test test junk"
+    return "0x" + Account.from_mnemonic(mnemonic, account_path=f"m/44'/60'/0'/0/{index}").key.hex().removeprefix("0x")
+
+
+KEY = anvil_key(1)
 
 
 @pytest.fixture(autouse=True)
@@ -177,7 +185,7 @@ def test_a_signature_file_is_never_overwritten(tmp_path):
 # ------------------------------------------------------------------------------------------ relay plan
 
 
-OTHER_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"  # anvil development key 2
+OTHER_KEY = anvil_key(2)
 NOW = 1_800_000_000
 
 
