@@ -8,15 +8,21 @@
 3. two oracle nodes (k = 2, anvil accounts 1 and 2) commit the county's batch with a demo pseudonymisation key
    made in data/demo (never committed);
 4. an admitted household from the batch manifest is filed, approved by village leader, township reviewer and
-   county leader, the chain's clock is moved past its public notice, and the procedure completed;
-5. a project, a fund and an industry plan of the first village's township approved (orchestration.flow);
+   county leader, the chain's clock is moved past its public notice, and the procedure completed; then three
+   more candidates filed and approved, one objection raised in their notice and dismissed, all completed
+   (orchestration.scenario.file_candidates);
+5. a project, a fund, an industry, a social and an enterprise plan of the first village's township approved
+   (orchestration.flow);
 6. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the household's
    village approved, escrowed, its first tranche released, and one payment batch paying the household both
    ways — to the wallet the intake clerk bound, and by a bank instruction the bank confirms;
 7. a summary (addresses, batch, root, manifest CID, the household's pseudonymous id, transactions, the funds);
 8. execution and assessment on that household (assessment.demo): a procurement paid from a material plan's
    tranche, a delivery with its receipt, a follow-up visit, a crowdfunding round, an enterprise pledge and an
-   assessment committed from the chain's events; then IPFS and anvil are stopped by PID (anvil saves its state).
+   assessment committed from the chain's events;
+9. oversight (orchestration.scenario.oversee): the five township plans funded (an appropriation, escrow, first
+   milestone accepted, first tranche released), one of them frozen by a supervisor and cleared on the way, and
+   the case disclosed as a major event; then IPFS and anvil are stopped by PID (anvil saves its state).
 
 Run it again and the same chain comes back: deployments, grants and the batch are reused, and the next
 admitted household is registered. The steps are orchestration.flow's, which the end-to-end test runs too.
@@ -99,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n8. Materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 企业帮扶, 考核)")
         run_execution(Chain(network), registration.household_id, registration.region, result.county)
+        from oracle.ipfs import IpfsClient
+        from orchestration.scenario import oversee
+
+        print("\n9. Five plan types funded, a supervision freeze and its clearing, a major event (资金拨付, 合规监管, 重大事件披露)")
+        oversee(Chain(network), flow.Actors.anvil_defaults(), result.plans, result.county, IpfsClient(ipfs.api_url).add)
     print(f"\nIPFS and anvil stopped; anvil's state is saved for the next `make demo` "
           f"({time.perf_counter() - started:.0f} s in all).")
     return 0

@@ -435,7 +435,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 # ---------------------------------------------------------------------------------------------- plans
 
 # IPlanRegistry.SupportType and PlanStatus names, by value (govchain.plans mirrors the enums).
-DEMO_PLAN_TYPES = ("PROJECT", "FUND", "INDUSTRY")
+DEMO_PLAN_TYPES = ("PROJECT", "FUND", "INDUSTRY", "SOCIAL", "ENTERPRISE")
 # A plan that ended this way makes way for a new one of its type; Returned is left to its owner.
 _ENDED = ("REJECTED", "CANCELLED", "CLOSED")
 
@@ -546,6 +546,7 @@ class FlowResult:
     role_grants: int
     seconds: dict[str, float]
     plans: list[PlanRun] = field(default_factory=list)
+    candidates: object = None  # orchestration.scenario.Candidates: more households filed, one objection
 
 
 def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
@@ -583,6 +584,12 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     registration = register_household(web3, households, hub, roles, manifest, actors, log)
     seconds["registration"] = time.perf_counter() - started
 
+    from orchestration.scenario import file_candidates  # the scenario module builds on this one
+
+    started = time.perf_counter()
+    candidates = file_candidates(web3, households, hub, roles, manifest, actors, ipfs.add, log=log)
+    seconds["candidates"] = time.perf_counter() - started
+
     plan_runs = []
     if actors.department:
         started = time.perf_counter()
@@ -593,7 +600,7 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     names = ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry", "Supervision",
              "PlanRegistry", "Disclosure")
     addresses = {n: chain.address_of(n) for n in names}
-    return FlowResult(addresses, county, batch, registration, len(granted), seconds, plan_runs)
+    return FlowResult(addresses, county, batch, registration, len(granted), seconds, plan_runs, candidates)
 
 
 def summary_lines(result: FlowResult) -> list[str]:
