@@ -1,7 +1,8 @@
 """The privacy scan of the end-to-end tests: every form in which a synthetic person's ID number, name, phone
 number or bank account number could sit in published bytes (calldata, event logs, IPFS documents).
 
-- as text: the UTF-8 bytes, and the hex of them as text (a string field holding ``"3533..."``);
+- as text: the UTF-8 bytes (an ID number also without its check character), and the hex of them as text (a
+  string field holding ``"3533..."``);
 - as an integer: an ID number's digits (the 17-digit body when it ends in X), a phone or account number, as a
   uint256 word and as a packed uint64, raw and as 64-digit hex text (a JSON document holding the word);
 - as an unkeyed hash of an ID number: keccak256 and sha256 of its text (X in either case), raw and as hex text.
@@ -55,7 +56,8 @@ def needles_of(row: int, person: pd.Series) -> list[Needle]:
     found: list[Needle] = []
     for field in FIELDS:
         text = person[field]
-        variants = {text, text.lower()} if field == "id_number" else {text}
+        # An ID number also as its 17-digit body (the check character dropped), X in either case.
+        variants = {text, text.lower(), text[:17]} if field == "id_number" else {text}
         for variant in sorted(variants):
             found += _binary_forms(row, field, "text", variant.encode("utf-8"))
         if field == "name":

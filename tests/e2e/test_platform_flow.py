@@ -3,18 +3,17 @@ synthetic county → pipeline → two oracle processes (k = 2) → a household r
 
 from __future__ import annotations
 
-import hashlib
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from eth_utils import keccak
 
 from orchestration import flow
 from govchain.chain import Chain
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
+from tests.e2e import privacy
 from tests.oracle.chain import LocalChain
 
 REGISTERED = 1  # IHouseholdRegistry.Status.Registered
@@ -32,7 +31,8 @@ def platform(tmp_path_factory):
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
         run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
-        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, run=run, first=run())
+        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources", run=run,
+                              first=run())
 
 
 def test_the_household_ends_registered(platform):
@@ -61,33 +61,37 @@ def test_a_second_run_reuses_everything_and_registers_the_next_household(platfor
     assert again.registration.status == "Registered"
 
 
+def test_a_second_run_files_and_registers_the_next_candidates_with_one_objection(platform):
+    again = platform.run()
+    first = {r.household_id for r in platform.first.candidates.registrations}
+    second = {r.household_id for r in again.candidates.registrations}
+    assert len(second) == len(first) == 3 and not first & second
+    assert all(r.status == "Registered" for r in again.candidates.registrations)
+    objection = again.candidates.objection  # a new one, against one of this run's candidates
+    assert objection.objection_id > platform.first.candidates.objection.objection_id and not objection.upheld
+    assert objection.subject in {r.subject for r in again.candidates.registrations}
+
+
 def test_no_id_number_appears_in_the_manifest_or_in_any_calldata(platform):
     web3 = platform.chain.web3
-    published = bytearray(platform.ipfs.cat(platform.first.batch.manifest_cid))
-    assert published.startswith(b'{"asOf"')  # the manifest itself (canonical JSON, keys sorted)
-    calldata = 0
+    published = [platform.ipfs.cat(platform.first.batch.manifest_cid)]
+    assert published[0].startswith(b'{"asOf"')  # the manifest itself (canonical JSON, keys sorted)
     for number in range(web3.eth.block_number + 1):
-        for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]:
-            published += bytes(tx["input"])
-            calldata += 1
-    published = bytes(published)
-    leaked = []
-    for id_number in pd.read_parquet(platform.table, columns=["household_key"])["household_key"]:
-        forms = [id_number.encode(), id_number[:17].encode(), int(id_number[:17]).to_bytes(32, "big"),
-                 hashlib.sha256(id_number.encode()).digest(), keccak(text=id_number)]
-        leaked += [id_number for form in forms if form in published]
-    assert calldata > 20 and leaked == []
+        published += [bytes(tx["input"]) for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]]
+    persons = privacy.people(platform.sources)
+    ids = [n for n in privacy.needles(persons) if n.field == "id_number"]  # tests/e2e/test_demo_scenario: all
+    assert len(published) > 20 and privacy.describe(privacy.scan(b"\n".join(published), ids), persons) == []
 
 
-def test_a_plan_of_each_of_three_types_ends_approved_through_its_route(platform):
+def test_a_plan_of_each_of_five_types_ends_approved_through_its_route(platform):
     runs = platform.first.plans
     plans = Chain(platform.chain.network_config()).contract("PlanRegistry")
     assert [run.support_type for run in runs] == list(flow.DEMO_PLAN_TYPES)
     assert all(run.status == "APPROVED" for run in runs)
     # A fund plan's route has one level more (the county treasury) than a project's.
     approvals = {run.support_type: sum(1 for what in run.txs if what.startswith("approve")) for run in runs}
-    assert approvals == {"PROJECT": 2, "FUND": 3, "INDUSTRY": 2}
-    assert [plans.functions.planOf(run.plan_id).call()[3] for run in runs] == [2, 3, 5]  # SupportType values
+    assert approvals == {"PROJECT": 2, "FUND": 3, "INDUSTRY": 2, "SOCIAL": 2, "ENTERPRISE": 2}
+    assert [plans.functions.planOf(run.plan_id).call()[3] for run in runs] == [2, 3, 5, 7, 6]  # SupportType values
 
 
 def test_a_second_run_keeps_the_approved_plans(platform):
