@@ -30,12 +30,24 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
-from govchain import regions
 from govchain.chain import Chain
 from govchain.eligibility import Decision
 from orchestration.flow import (
-    REGISTERED, STATUS_NAMES, SUBJECT_APPROVED, SUBJECT_NONE, SUBJECT_PENDING, Actors, FlowError, Log, PlanRun,
-    Registration, _approve_along_route, _error_names, anvil_account, grant_roles, transact,
+    REGISTERED,
+    STATUS_NAMES,
+    SUBJECT_APPROVED,
+    SUBJECT_NONE,
+    SUBJECT_PENDING,
+    Actors,
+    FlowError,
+    Log,
+    PlanRun,
+    Registration,
+    _approve_along_route,
+    _error_names,
+    anvil_account,
+    grant_roles,
+    transact,
 )
 
 AddDocument = Callable[[bytes, str], str]
@@ -293,7 +305,8 @@ def _fund_to_first_milestone(web3: Web3, hub, roles, plans, ledger, run: PlanRun
         send(plans.functions.start(plan_id), actors.department, "start (owner)")
     if ledger.functions.planFunds(plan_id).call()[0] == 0:
         send(ledger.functions.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP), actors.treasury, "link to the appropriation")
-    send(ledger.functions.escrow(plan_id), handler, "escrow the budget")
+    if ledger.functions.planFunds(plan_id).call()[4] == 0:  # PlanFunds.funded
+        send(ledger.functions.escrow(plan_id), handler, "escrow the budget")
     status, attempts = plans.functions.milestoneOf(plan_id, 0).call()[:2]
     if MilestoneStatus(status) in (MilestoneStatus.PLANNED, MilestoneStatus.REJECTED):
         send(plans.functions.reportMilestone(plan_id, 0, "bafkreidemomilestoneevidence"), handler,
@@ -323,7 +336,9 @@ def freeze_and_clear(web3: Web3, plans, ledger, supervision, plan_id: int, count
     done.txs["clear (supervisor)"] = transact(
         web3, supervision.functions.resolve(done.case_id, county, False, 0, finding), supervisor,
         f"clearing case {done.case_id}")
-    done.case_state = supervision.functions.caseOf(done.case_id).call()[4]
+    done.case_state = supervision.functions.caseOf(done.case_id).call()[4]  # ISupervision.Case.state
+    if done.case_state != CASE_CLEARED or supervision.functions.isFrozen(target).call():
+        raise FlowError(f"Case {done.case_id} did not end cleared with plan {plan_id} free again.")
     log(f"  supervision case {done.case_id}: plan {plan_id} frozen (releasing its tranche refused: "
         f"{done.refused_with or 'not refused'}), then cleared")
 

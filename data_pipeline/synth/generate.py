@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_pipeline.synth import contacts as contacts_mod, extracts, noise, population, rules as rules_mod, truth, writer
+from data_pipeline.synth import contacts as contacts_mod
+from data_pipeline.synth import extracts, noise, population, truth, writer
+from data_pipeline.synth import rules as rules_mod
 
 DEFAULT_COUNTY = 532326
 TRUTH_FOLDER = "ground_truth"  # never read by the pipeline

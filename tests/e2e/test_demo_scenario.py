@@ -26,7 +26,8 @@ from indexer.documents import fetch_document
 from indexer.store import EventStore
 from indexer.sync import sync_once
 from oracle.ipfs import IpfsClient, JsIpfsNode, normalize_cid
-from orchestration import flow, funding_demo, scenario as scenario_mod
+from orchestration import flow, funding_demo
+from orchestration import scenario as scenario_mod
 from orchestration.scenario import CANDIDATES, run_scenario
 from tests.e2e import privacy
 from tests.oracle.chain import LocalChain
@@ -330,3 +331,16 @@ def test_no_personal_data_in_any_event_log(run, needles):
 def test_no_personal_data_in_any_document_pinned_on_ipfs(run, needles):
     hits = privacy.scan(b"\n".join(run.documents.values()), needles)
     assert privacy.describe(hits, run.persons) == []
+
+
+# ---------------------------------------------------------------------------------------------- running again (last: it adds to the chain)
+
+
+def test_oversight_runs_again_on_the_same_chain_with_a_new_case_and_disclosure(run):
+    first = run.result.oversight
+    again = scenario_mod.oversee(run.chain, flow.Actors.anvil_defaults(), run.result.flow.plans, run.county,
+                                 run.ipfs.add, log=lambda _: None)
+    assert again.appropriation == 0 and all(not p.txs for p in again.plans)  # funded already: nothing to redo
+    assert [(p.escrowed, p.released) for p in again.plans] == [(p.escrowed, p.released) for p in first.plans]
+    assert (again.case_id, again.disclosure_id) == (first.case_id + 1, first.disclosure_id + 1)
+    assert again.refused_with == "SupervisionTargetFrozen" and again.case_state == scenario_mod.CASE_CLEARED
