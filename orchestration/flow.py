@@ -11,11 +11,13 @@ IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the 
 4. :func:`register_household` — an admitted household from the batch manifest on IPFS is filed by the intake
    clerk with the manifest's filing arguments, approved along its route, shown in public notice (the chain's
    clock is moved past it) and completed. A household already registered is skipped, one left half-way by an
-   interrupted run is carried on, so running the flow again on the same chain never fails;
-5. :func:`approve_demo_plans` — a project, a fund and an industry plan (振兴计划) of the first village's township,
-   each drafted by the township's department officer with its document on IPFS, submitted and approved along
-   the route its type and budget choose (a fund plan also by the county treasury). A plan approved by an earlier
-   run is kept, one left half-way is carried on.
+   interrupted run is carried on, so running the flow again on the same chain never fails; then
+   :func:`orchestration.scenario.file_candidates` files the next few candidates, has one objection raised in their
+   public notice and dismissed, and completes them;
+5. :func:`approve_demo_plans` — a project, a fund, an industry, a social and an enterprise plan (振兴计划) of the
+   first village's township, each drafted by the township's department officer with its document on IPFS,
+   submitted and approved along the route its type and budget choose (a fund plan also by the county treasury). A
+   plan approved by an earlier run is kept, one left half-way is carried on.
 
 Accounts are anvil's default ones (unlocked, funded; derived from its well-known development mnemonic): the
 first deploys and administers, the others are the oracles and the officials, all distinct, so the separation
