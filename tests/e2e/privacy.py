@@ -5,7 +5,8 @@ number or bank account number could sit in published bytes (calldata, event logs
   string field holding ``"3533..."``);
 - as an integer: an ID number's digits (the 17-digit body when it ends in X), a phone or account number, as a
   uint256 word and as a packed uint64, raw and as 64-digit hex text (a JSON document holding the word);
-- as an unkeyed hash of an ID number: keccak256 and sha256 of its text (X in either case), raw and as hex text.
+- as an unkeyed hash of an ID number: keccak256 and sha256 of its text (X in either case, or its 17-digit body)
+  and of its uint256 word, raw and as hex text.
   A plain hash of an 18-digit ID is reversible by enumeration; only the data authority's keyed hash may appear.
 
 Hex text is searched in the lower-cased haystack, so either case is found. Values come from the synthetic
@@ -65,9 +66,12 @@ def needles_of(row: int, person: pd.Series) -> list[Needle]:
         digits = text[:17] if field == "id_number" and not text.isdigit() else text
         found += _number_forms(row, field, digits)
         if field == "id_number":
-            for variant in sorted({text, text.lower(), text.upper()}):
+            word = int(digits).to_bytes(32, "big")
+            for variant in sorted({text, text.lower(), text.upper(), text[:17]}):
                 found += _binary_forms(row, field, "keccak256 of the text", keccak(text=variant))
                 found += _binary_forms(row, field, "sha256 of the text", hashlib.sha256(variant.encode()).digest())
+            found += _binary_forms(row, field, "keccak256 of the uint256 word", keccak(word))
+            found += _binary_forms(row, field, "sha256 of the uint256 word", hashlib.sha256(word).digest())
     # Several variants may coincide (an all-digit ID has one case): each pattern once.
     return list({(n.pattern, n.hex_text): n for n in found}.values())
 

@@ -3,8 +3,9 @@ js-ipfs of their own (orchestration.scenario.run_scenario), then the indexer syn
 and every kind of disclosure is checked through the index — registrations with an objection, plans of five types
 approved and funded, fund flows, a procurement and a delivery, a visit, donations, a pledge, an assessment, a
 supervision freeze and its resolution, a major event. Then the privacy scan: every transaction's calldata, every
-event log's data and topics and every document pinned on IPFS, searched for the synthetic people's ID numbers,
-names, phone numbers and bank account numbers in every form tests/e2e/privacy.py lists: zero hits.
+event log's data and topics, every document pinned on IPFS and the event index the public site reads, searched
+for the synthetic people's ID numbers, names, phone numbers and bank account numbers in every form
+tests/e2e/privacy.py lists: zero hits.
 
 One module fixture runs the scenario once (about a minute); the chain and IPFS stay up while the tests read.
 """
@@ -22,7 +23,7 @@ from govchain.chain import Chain
 from govchain.funds import Movement, PaymentKind
 from govchain.localnode import AnvilNode
 from govchain.plans import MilestoneStatus, PlanStatus, SupportType
-from indexer.documents import fetch_document
+from indexer.documents import fetch_document, fetch_referenced
 from indexer.store import EventStore
 from indexer.sync import sync_once
 from oracle.ipfs import IpfsClient, JsIpfsNode, normalize_cid
@@ -67,9 +68,11 @@ def run(tmp_path_factory):
         network = chain.network_config()
         result = run_scenario(network, ipfs_node.api_url, table, work / "oracle-state", key.env(), log=lambda _: None)
 
+        # The index as the public site reads it: the events, and the documents they name (fetched, CIDs checked).
         index = work / "index.sqlite"
         store = EventStore(index)
         sync_once(Chain(network), store)
+        fetch_referenced(store, IpfsClient(ipfs_node.api_url))
         store.close()
 
         web3 = chain.web3
@@ -331,6 +334,12 @@ def test_no_personal_data_in_any_event_log(run, needles):
 def test_no_personal_data_in_any_document_pinned_on_ipfs(run, needles):
     hits = privacy.scan(b"\n".join(run.documents.values()), needles)
     assert privacy.describe(hits, run.persons) == []
+
+
+def test_no_personal_data_in_the_event_index_the_public_site_reads(run, needles):
+    index = b"".join(p.read_bytes() for p in run.index.parent.glob(run.index.name + "*"))  # the file and its WAL
+    assert len(index) > 100_000
+    assert privacy.describe(privacy.scan(index, needles), run.persons) == []
 
 
 # ---------------------------------------------------------------------------------------------- running again (last: it adds to the chain)
