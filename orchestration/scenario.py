@@ -64,8 +64,8 @@ FROZEN_PLAN_TYPE = "PROJECT"
 # IDisclosure.DisclosureKind.MajorEvent; the category code of a supervision incident among major events (the
 # disclosure site names the categories; this is the demo's).
 MAJOR_EVENT, SUPERVISION_INCIDENT = 0, 1
-# ISupervision.CaseState
-CASE_CLEARED = 3
+# ISupervision.CaseState.Cleared, IHouseholdRegistry.ObjectionState.Open
+CASE_CLEARED, OBJECTION_OPEN = 3, 1
 
 
 def _document(add: AddDocument, name: str, **content) -> str:
@@ -166,11 +166,12 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
         done.registrations.append(run)
     log(f"  candidates: {len(picked)} filed and approved along their routes, in public notice")
 
-    in_notice = [r for r in done.registrations
-                 if web3.eth.get_block("latest")["timestamp"] < households.functions.noticeEndsAt(r.subject).call()]
-    if in_notice:
-        done.objection = raise_and_dismiss_objection(web3, households, in_notice[0].subject, reviewer, add_document,
-                                                     log)
+    # An objection an interrupted run left open is judged first (it holds its procedure); else one is raised.
+    held = [r for r in done.registrations if open_objection(households, r.subject)]
+    now = web3.eth.get_block("latest")["timestamp"]
+    in_notice = [r for r in done.registrations if now < households.functions.noticeEndsAt(r.subject).call()]
+    for target in held or in_notice[:1]:
+        done.objection = raise_and_dismiss_objection(web3, households, target.subject, reviewer, add_document, log)
     ends = [households.functions.noticeEndsAt(r.subject).call() for r in done.registrations]
     if ends:
         days = _advance_clock_past(web3, max(ends))
@@ -185,25 +186,38 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
     return done
 
 
+def open_objection(households, subject: int) -> tuple[int, str] | None:
+    """The (id, evidence CID) of an objection against ``subject`` still open, or None."""
+    for event in households.events.ObjectionRaised().get_logs(from_block=0, argument_filters={"subject": subject}):
+        objection_id = event["args"]["objectionId"]
+        if households.functions.objection(objection_id).call()[1] == OBJECTION_OPEN:
+            return objection_id, event["args"]["evidenceCid"]
+    return None
+
+
 def raise_and_dismiss_objection(web3: Web3, households, subject: int, reviewer: str, add_document: AddDocument,
                                 log: Log = print) -> ObjectionRun:
-    """A member of the public objects to procedure ``subject`` in notice with an evidence document; ``reviewer``
-    (a REVIEWER of its village who neither filed nor approved it) dismisses the objection after a field check."""
-    public = anvil_account(PUBLIC_ACCOUNT_INDEX)
-    evidence = _document(add_document, "objection-evidence.json", kind="objection evidence", subject=str(subject),
-                         statement="反映该户登记的家庭收入与实际不符，请求入户核查。")
-    tx = transact_signed(web3, households.functions.raiseObjection(subject, evidence), public, "raising an objection")
-    receipt = web3.eth.get_transaction_receipt(tx)
-    objection_id = households.events.ObjectionRaised().process_receipt(receipt)[0]["args"]["objectionId"]
+    """A member of the public objects to procedure ``subject`` in notice with an evidence document (unless an
+    objection is open already); ``reviewer`` (a REVIEWER of its village who neither filed nor approved it)
+    dismisses it after a field check."""
+    txs = {}
+    found = open_objection(households, subject)
+    if found is None:
+        evidence = _document(add_document, "objection-evidence.json", kind="objection evidence",
+                             subject=str(subject), statement="反映该户登记的家庭收入与实际不符，请求入户核查。")
+        txs["objection (public)"] = tx = transact_signed(
+            web3, households.functions.raiseObjection(subject, evidence), anvil_account(PUBLIC_ACCOUNT_INDEX),
+            "raising an objection")
+        receipt = web3.eth.get_transaction_receipt(tx)
+        found = households.events.ObjectionRaised().process_receipt(receipt)[0]["args"]["objectionId"], evidence
+    objection_id, evidence = found
     reason = _document(add_document, "objection-decision.json", kind="objection decision", objection=objection_id,
                        subject=str(subject), finding="入户核查：收入核实与大数据比对结果一致，异议不成立。")
-    run = ObjectionRun(objection_id, subject, False, evidence, reason, {"objection (public)": tx})
-    run.txs["objection dismissed (reviewer)"] = transact(
-        web3, households.functions.resolveObjection(objection_id, False, reason), reviewer,
-        "resolving the objection")
+    txs["objection dismissed (reviewer)"] = transact(
+        web3, households.functions.resolveObjection(objection_id, False, reason), reviewer, "resolving the objection")
     log(f"  objection {objection_id} against procedure {subject}: raised by a member of the public, dismissed "
         f"after a field check (evidence {evidence}, decision {reason})")
-    return run
+    return ObjectionRun(objection_id, subject, False, evidence, reason, txs)
 
 
 # ---------------------------------------------------------------------------------------------- oversight

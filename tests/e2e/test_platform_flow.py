@@ -31,8 +31,8 @@ def platform(tmp_path_factory):
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
         run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
-        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources", run=run,
-                              first=run())
+        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
+                              run=run, first=run())
 
 
 def test_the_household_ends_registered(platform):
@@ -98,3 +98,33 @@ def test_a_second_run_keeps_the_approved_plans(platform):
     again = platform.run()
     assert [run.plan_id for run in again.plans] == [run.plan_id for run in platform.first.plans]
     assert all(run.status == "APPROVED" and not run.txs for run in again.plans)
+
+
+def test_an_objection_an_interrupted_run_left_open_is_judged_and_the_candidate_registered(platform):
+    from oracle.manifest import fetch_manifest, filing_arguments
+    from orchestration import scenario
+
+    chain, actors = platform.chain, flow.Actors.anvil_defaults()
+    web3, households = chain.web3, chain.households
+    manifest = fetch_manifest(platform.ipfs, platform.first.batch.manifest_cid, expected_root=platform.first.batch.root)
+    leaf = next(manifest.tree.leaf(i) for i in range(len(manifest.tree))
+                if manifest.tree.leaf(i).decision == 1
+                and households.functions.household(manifest.tree.leaf(i).household_id).call()[1] == 0
+                and chain.hub.functions.subjectOf(households.functions.procedureOf(
+                    manifest.tree.leaf(i).household_id, manifest.tree.leaf(i).region).call()).call()[5] == 0)
+    # The interrupted run: filed, approved, an objection raised in the notice, then the run stopped.
+    flow.transact(web3, households.functions.fileRegistration(
+        *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
+    subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
+    flow._approve_along_route(web3, chain.hub, chain.roles, subject, leaf.region, actors.officials())
+    scenario.transact_signed(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
+                             flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
+    raised = scenario.open_objection(households, subject)
+
+    done = scenario.file_candidates(web3, households, chain.hub, chain.roles, manifest, actors, platform.ipfs.add,
+                                    count=1, log=lambda _: None)
+    assert [r.household_id for r in done.registrations] == [leaf.household_id]
+    assert done.registrations[0].status == "Registered"
+    assert (done.objection.objection_id, done.objection.evidence_cid) == raised and "objection (public)" not in \
+        done.objection.txs
+    assert scenario.open_objection(households, subject) is None
