@@ -73,16 +73,23 @@ def _document(add: AddDocument, name: str, **content) -> str:
     return add(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8"), name)
 
 
+_REJECTIONS = (ContractCustomError, ContractLogicError, Web3RPCError)
+
+
+def _error_name(call, exc: Exception) -> str:
+    """The custom error of ``call``'s contract that ``exc`` (a rejection) carries, or the exception's text."""
+    data = getattr(exc, "data", None)
+    return (_error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None) or str(exc)
+
+
 def transact_signed(web3: Web3, call, account: LocalAccount, what: str) -> str:
     """Like :func:`orchestration.flow.transact`, for an account whose key signs here (not one the node unlocks):
     a legacy transaction at gas price 0, as the platform's free-gas networks take."""
     try:
         tx = call.build_transaction({"from": account.address, "gasPrice": 0, "chainId": web3.eth.chain_id,
                                      "nonce": web3.eth.get_transaction_count(account.address)})
-    except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
-        data = getattr(exc, "data", None)
-        name = _error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None
-        raise FlowError(f"{what} was rejected by the contract: {name or exc}") from exc
+    except _REJECTIONS as exc:
+        raise FlowError(f"{what} was rejected by the contract: {_error_name(call, exc)}") from exc
     tx_hash = web3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
     if web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)["status"] != 1:
         raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
@@ -94,9 +101,8 @@ def refusal(call, sender: str) -> str:
     when it would pass."""
     try:
         call.estimate_gas({"from": sender})
-    except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
-        data = getattr(exc, "data", None)
-        return (_error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None) or str(exc)
+    except _REJECTIONS as exc:
+        return _error_name(call, exc)
     return ""
 
 
