@@ -13,14 +13,19 @@ Steps (one line each on the terminal; the details go to data/logs/demo.log):
 6. the indexer (`python -m indexer sync --follow`) started or reused: it indexes the next steps as they go;
 7. the demo officials' roles granted; two oracle nodes (k = 2) commit the county's batch with a demo
    pseudonymisation key made in data/demo (never committed); an admitted household filed, approved level by
-   level, its public notice run (the chain's clock moved) and completed; a project, a fund and an industry plan
+   level, its public notice run (the chain's clock moved) and completed; three more candidates filed and
+   approved, one objection raised in their notice and dismissed, all completed
+   (orchestration.scenario.file_candidates); a project, a fund, an industry, a social and an enterprise plan
    approved (orchestration.flow);
 8. earmarked funds (orchestration.funding_demo): an appropriation approved and minted, a fund plan of the
    household's village approved, escrowed, its first tranche released, and one payment batch paying the
    household to the wallet the intake clerk bound and by a bank instruction the bank confirms;
 9. execution and assessment on that household (assessment.demo): a procurement, a delivery with its receipt, a
    follow-up visit, a crowdfunding round, an enterprise pledge and an assessment from the chain's events;
-10. once the index holds the chain's head, the disclosure site (`streamlit run dashboard/app.py`) on
+10. oversight (orchestration.scenario.oversee): the five township plans funded (an appropriation, escrow, first
+    milestone accepted, first tranche released), one of them frozen by a supervisor and cleared on the way, and
+    the case disclosed as a major event;
+11. once the index holds the chain's head, the disclosure site (`streamlit run dashboard/app.py`) on
     http://127.0.0.1:8501, started or reused; its address is printed last.
 
 The services keep running after the command ends; `make stop` (python -m orchestration.stop) stops them by
@@ -58,6 +63,7 @@ STEPS = {
     "flow": "roles; oracles (k = 2) commit the county batch; a household registered (建档立卡); plans approved",
     "funds": "earmarked funds: a fund plan pays the household by wallet and by bank (资金发放)",
     "execution": "materials, a visit, crowdfunding, a pledge and an assessment (物资, 回访, 众筹, 考核)",
+    "oversight": "five plans funded, a supervision freeze cleared, a major event (资金拨付, 合规监管, 重大事件披露)",
     "site": "disclosure site (综合展现), once the index has caught up with the chain",
 }
 
@@ -289,6 +295,11 @@ def run(place: DemoPlace, progress: Progress) -> None:
         from assessment.demo import run_execution
 
         run_execution(Chain(network), registration.household_id, registration.region, result.county)
+    with progress.step("oversight"):
+        from oracle.ipfs import IpfsClient
+        from orchestration.scenario import oversee
+
+        oversee(Chain(network), actors, result.plans, result.county, IpfsClient(place.ipfs_api).add)
     with progress.step("site") as step:
         events = wait_until_indexed(place)
         service(step, site_service)

@@ -11,11 +11,13 @@ IPFS and deploys the contracts; :func:`run_flow` does the rest, on whatever the 
 4. :func:`register_household` — an admitted household from the batch manifest on IPFS is filed by the intake
    clerk with the manifest's filing arguments, approved along its route, shown in public notice (the chain's
    clock is moved past it) and completed. A household already registered is skipped, one left half-way by an
-   interrupted run is carried on, so running the flow again on the same chain never fails;
-5. :func:`approve_demo_plans` — a project, a fund and an industry plan (振兴计划) of the first village's township,
-   each drafted by the township's department officer with its document on IPFS, submitted and approved along
-   the route its type and budget choose (a fund plan also by the county treasury). A plan approved by an earlier
-   run is kept, one left half-way is carried on.
+   interrupted run is carried on, so running the flow again on the same chain never fails; then
+   :func:`orchestration.scenario.file_candidates` files the next few candidates, has one objection raised in their
+   public notice and dismissed, and completes them;
+5. :func:`approve_demo_plans` — a project, a fund, an industry, a social and an enterprise plan (振兴计划) of the
+   first village's township, each drafted by the township's department officer with its document on IPFS,
+   submitted and approved along the route its type and budget choose (a fund plan also by the county treasury). A
+   plan approved by an earlier run is kept, one left half-way is carried on.
 
 Accounts are anvil's default ones (unlocked, funded; derived from its well-known development mnemonic): the
 first deploys and administers, the others are the oracles and the officials, all distinct, so the separation
@@ -429,7 +431,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 # ---------------------------------------------------------------------------------------------- plans
 
 # IPlanRegistry.SupportType and PlanStatus names, by value (govchain.plans mirrors the enums).
-DEMO_PLAN_TYPES = ("PROJECT", "FUND", "INDUSTRY")
+DEMO_PLAN_TYPES = ("PROJECT", "FUND", "INDUSTRY", "SOCIAL", "ENTERPRISE")
 # A plan that ended this way makes way for a new one of its type; Returned is left to its owner.
 _ENDED = ("REJECTED", "CANCELLED", "CLOSED")
 
@@ -539,6 +541,7 @@ class FlowResult:
     role_grants: int
     seconds: dict[str, float]
     plans: list[PlanRun] = field(default_factory=list)
+    candidates: object = None  # orchestration.scenario.Candidates: more households filed, one objection
 
 
 def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
@@ -576,6 +579,12 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     registration = register_household(web3, households, hub, roles, manifest, actors, log)
     seconds["registration"] = time.perf_counter() - started
 
+    from orchestration.scenario import file_candidates  # the scenario module builds on this one
+
+    started = time.perf_counter()
+    candidates = file_candidates(web3, households, hub, roles, manifest, actors, ipfs.add, log=log)
+    seconds["candidates"] = time.perf_counter() - started
+
     plan_runs = []
     if actors.department:
         started = time.perf_counter()
@@ -586,7 +595,7 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     names = ("RoleRegistry", "EligibilityRegistry", "ApprovalHub", "HouseholdRegistry", "Supervision",
              "PlanRegistry", "Disclosure")
     addresses = {n: chain.address_of(n) for n in names}
-    return FlowResult(addresses, county, batch, registration, len(granted), seconds, plan_runs)
+    return FlowResult(addresses, county, batch, registration, len(granted), seconds, plan_runs, candidates)
 
 
 def summary_lines(result: FlowResult) -> list[str]:

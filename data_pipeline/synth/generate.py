@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_pipeline.synth import extracts, noise, planning, population, rules as rules_mod, truth, writer
+from data_pipeline.synth import contacts as contacts_mod
+from data_pipeline.synth import extracts, noise, planning, population, truth, writer
+from data_pipeline.synth import rules as rules_mod
 
 DEFAULT_COUNTY = 532326
 TRUTH_FOLDER = "ground_truth"  # never read by the pipeline
@@ -41,13 +43,18 @@ def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_
     folder.mkdir(parents=True, exist_ok=True)
     logs = []
     frames, admin_log = extracts.build(rng, pop, admin_rates)
+    # A stream of their own: the contact details leave every other byte of the county as it was.
+    contacts = contacts_mod.draw(np.random.default_rng(np.random.SeedSequence([seed, county, contacts_mod.STREAM])),
+                                 pop.persons["id_number"])
     for name, frame in frames.items():
         csv = writer.DELIVERY[name][0] == "csv"
         noisy, log = noise.inject(rng, name, frame, csv, villages, rates)
-        writer.write(noisy, folder, name)
+        writer.write(contacts_mod.attach(noisy, name, contacts), folder, name)
         logs.append(log)
     planning.write(villages, folder)  # the county's planning records, beside the sources
     persons = pop.persons.drop(columns=["household", "member"]).copy()
+    persons["phone"] = contacts["phone"].to_numpy()
+    persons["bank_account"] = contacts["bank_account"].to_numpy()
     households = truth.judge(pop.households, rules)
     households.insert(0, "county", county)
     persons.insert(0, "county", county)

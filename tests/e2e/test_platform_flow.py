@@ -3,7 +3,6 @@ synthetic county → pipeline → two oracle processes (k = 2) → a household r
 
 from __future__ import annotations
 
-import hashlib
 from types import SimpleNamespace
 
 import pandas as pd
@@ -16,6 +15,7 @@ from govchain.chain import Chain
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
+from tests.e2e import privacy
 from tests.oracle.chain import LocalChain
 
 REGISTERED = 1  # IHouseholdRegistry.Status.Registered
@@ -33,7 +33,8 @@ def platform(tmp_path_factory):
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
         run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
-        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, run=run, first=run())
+        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
+                              run=run, first=run())
 
 
 def test_the_household_ends_registered(platform):
@@ -62,33 +63,37 @@ def test_a_second_run_reuses_everything_and_registers_the_next_household(platfor
     assert again.registration.status == "Registered"
 
 
+def test_a_second_run_files_and_registers_the_next_candidates_with_one_objection(platform):
+    again = platform.run()
+    first = {r.household_id for r in platform.first.candidates.registrations}
+    second = {r.household_id for r in again.candidates.registrations}
+    assert len(second) == len(first) == 3 and not first & second
+    assert all(r.status == "Registered" for r in again.candidates.registrations)
+    objection = again.candidates.objection  # a new one, against one of this run's candidates
+    assert objection.objection_id > platform.first.candidates.objection.objection_id and not objection.upheld
+    assert objection.subject in {r.subject for r in again.candidates.registrations}
+
+
 def test_no_id_number_appears_in_the_manifest_or_in_any_calldata(platform):
     web3 = platform.chain.web3
-    published = bytearray(platform.ipfs.cat(platform.first.batch.manifest_cid))
-    assert published.startswith(b'{"asOf"')  # the manifest itself (canonical JSON, keys sorted)
-    calldata = 0
+    published = [platform.ipfs.cat(platform.first.batch.manifest_cid)]
+    assert published[0].startswith(b'{"asOf"')  # the manifest itself (canonical JSON, keys sorted)
     for number in range(web3.eth.block_number + 1):
-        for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]:
-            published += bytes(tx["input"])
-            calldata += 1
-    published = bytes(published)
-    leaked = []
-    for id_number in pd.read_parquet(platform.table, columns=["household_key"])["household_key"]:
-        forms = [id_number.encode(), id_number[:17].encode(), int(id_number[:17]).to_bytes(32, "big"),
-                 hashlib.sha256(id_number.encode()).digest(), keccak(text=id_number)]
-        leaked += [id_number for form in forms if form in published]
-    assert calldata > 20 and leaked == []
+        published += [bytes(tx["input"]) for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]]
+    persons = privacy.people(platform.sources)
+    ids = [n for n in privacy.needles(persons) if n.field == "id_number"]  # tests/e2e/test_demo_scenario: all
+    assert len(published) > 20 and privacy.describe(privacy.scan(b"\n".join(published), ids), persons) == []
 
 
-def test_a_plan_of_each_of_three_types_ends_approved_through_its_route(platform):
+def test_a_plan_of_each_of_five_types_ends_approved_through_its_route(platform):
     runs = platform.first.plans
     plans = Chain(platform.chain.network_config()).contract("PlanRegistry")
     assert [run.support_type for run in runs] == list(flow.DEMO_PLAN_TYPES)
     assert all(run.status == "APPROVED" for run in runs)
     # A fund plan's route has one level more (the county treasury) than a project's.
     approvals = {run.support_type: sum(1 for what in run.txs if what.startswith("approve")) for run in runs}
-    assert approvals == {"PROJECT": 2, "FUND": 3, "INDUSTRY": 2}
-    assert [plans.functions.planOf(run.plan_id).call()[3] for run in runs] == [2, 3, 5]  # SupportType values
+    assert approvals == {"PROJECT": 2, "FUND": 3, "INDUSTRY": 2, "SOCIAL": 2, "ENTERPRISE": 2}
+    assert [plans.functions.planOf(run.plan_id).call()[3] for run in runs] == [2, 3, 5, 7, 6]  # SupportType values
 
 
 def test_a_second_run_keeps_the_approved_plans(platform):
@@ -123,3 +128,33 @@ def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_
         transitions = chain.hub.events.ApprovalTransition().process_receipt(receipt, errors=DISCARD)
         assert receipt["from"] == actors.admin and len(transitions) == 2
         assert {t["args"]["actor"] for t in transitions} <= set(actors.officials()) - {actors.admin}
+
+
+def test_an_objection_an_interrupted_run_left_open_is_judged_and_the_candidate_registered(platform):
+    from oracle.manifest import fetch_manifest, filing_arguments
+    from orchestration import scenario
+
+    chain, actors = platform.chain, flow.Actors.anvil_defaults()
+    web3, households = chain.web3, chain.households
+    manifest = fetch_manifest(platform.ipfs, platform.first.batch.manifest_cid, expected_root=platform.first.batch.root)
+    leaf = next(manifest.tree.leaf(i) for i in range(len(manifest.tree))
+                if manifest.tree.leaf(i).decision == 1
+                and households.functions.household(manifest.tree.leaf(i).household_id).call()[1] == 0
+                and chain.hub.functions.subjectOf(households.functions.procedureOf(
+                    manifest.tree.leaf(i).household_id, manifest.tree.leaf(i).region).call()).call()[5] == 0)
+    # The interrupted run: filed, approved, an objection raised in the notice, then the run stopped.
+    flow.transact(web3, households.functions.fileRegistration(
+        *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
+    subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
+    flow._approve_along_route(web3, chain.hub, chain.roles, subject, leaf.region, actors.officials())
+    scenario.transact_signed(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
+                             flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
+    raised = scenario.open_objection(households, subject)
+
+    done = scenario.file_candidates(web3, households, chain.hub, chain.roles, manifest, actors, platform.ipfs.add,
+                                    count=1, log=lambda _: None)
+    assert [r.household_id for r in done.registrations] == [leaf.household_id]
+    assert done.registrations[0].status == "Registered"
+    assert (done.objection.objection_id, done.objection.evidence_cid) == raised and "objection (public)" not in \
+        done.objection.txs
+    assert scenario.open_objection(households, subject) is None

@@ -72,3 +72,26 @@ def test_a_county_code_outside_the_division_list_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--people", "300", "--seed", "2", "--out", str(tmp_path), "--county", "999999"])
     assert "counties are drawn from" in capsys.readouterr().err
+
+
+def test_every_person_has_a_distinct_phone_and_bank_card_number_in_the_truth(county):
+    import pandas as pd
+
+    from data_pipeline.synth.contacts import luhn_check_digit
+
+    persons = pd.read_parquet(county / "ground_truth" / "persons.parquet")
+    assert persons["phone"].str.fullmatch(r"1[3-9]\d{9}").all() and persons["phone"].is_unique
+    assert persons["bank_account"].str.fullmatch(r"62\d{17}").all() and persons["bank_account"].is_unique
+    assert all(card[-1] == luhn_check_digit(card[:-1]) for card in persons["bank_account"])
+
+
+def test_the_census_carries_phones_and_the_bank_extract_account_numbers_of_the_people(county):
+    import pandas as pd
+
+    persons = pd.read_parquet(county / "ground_truth" / "persons.parquet").set_index("id_number")
+    census = pd.read_csv(county / "census.csv", dtype=str, encoding="gb18030")
+    bank = pd.read_csv(county / "bank.csv", dtype=str, encoding="utf-8-sig")
+    for extract, column, truth in ((census, "phone", "phone"), (bank, "account_number", "bank_account")):
+        known = extract.dropna(subset=[column])
+        assert len(known) > 0.9 * len(extract)  # rows whose ID number the noise garbled stay blank
+        assert (known[column].to_numpy() == persons.loc[known["id_number"], truth].to_numpy()).all()
