@@ -7,10 +7,12 @@ version, region, type, category, amounts, documents). Amounts are in yuan (the c
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 from eth_utils import keccak
 
-from dashboard.queries import _events, inert
+from dashboard.queries import _events, _index_version, inert
 from govchain import regions
 from govchain.plans import MilestoneStatus, PlanStatus, SupportType, VersionStatus, plan_target
 
@@ -38,7 +40,15 @@ def indicator_name(code: str) -> str:
 
 
 def _folded(index) -> tuple[dict[int, dict], dict[tuple[int, int], dict], dict[tuple[int, int], dict]]:
-    """(plans by id, versions by (plan, version) with their terms, milestone progress by (plan, index))."""
+    """(plans by id, versions by (plan, version) with their terms, milestone progress by (plan, index)).
+
+    Several queries of one page fold the same events (the plans, their funds, the shares), so the fold is kept
+    per index version, as dashboard.queries keeps the procedures (do not modify what it returns)."""
+    return _folded_at(str(index), _index_version(index))
+
+
+@lru_cache(maxsize=4)
+def _folded_at(index: str, version: tuple):
     plans: dict[int, dict] = {}
     versions: dict[tuple[int, int], dict] = {}
     milestones: dict[tuple[int, int], dict] = {}
