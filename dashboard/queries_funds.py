@@ -14,7 +14,7 @@ from collections import defaultdict
 import pandas as pd
 
 from dashboard.queries import SMALL_CELL, SUPPRESSED, _events, _hid, inert, suppress
-from dashboard.queries_plans import plans, yuan
+from dashboard.queries_plans import kept_per_index_version, plans, yuan
 from govchain import regions
 from govchain.funds import Movement, PaymentKind
 
@@ -26,6 +26,7 @@ AMOUNTS = ["escrowed", "released", "instructed", "paid", "returned", "raised"]
 DIMENSIONS = {"plan": "plan_id", "region": "region", "support_type": "support_type", "year": "year"}
 
 
+@kept_per_index_version
 def appropriations(index) -> pd.DataFrame:
     """Each appropriation (预算指标): region, year, budget line, cap, status, minted, what its plans took into
     escrow and what came back, its document; the verify link is its proposal."""
@@ -106,6 +107,7 @@ def _households_paid(count: int) -> object:
     return SUPPRESSED if 0 < count < SMALL_CELL else count
 
 
+@kept_per_index_version
 def fund_use(index) -> pd.DataFrame:
     """资金使用情况 per plan (for the other functions here: ``households_paid`` is not suppressed yet): region, support type, budget year (its appropriation's; for a plan without one, the
     year it was drafted), and the amounts (yuan) escrowed, released, instructed, paid, returned and raised, with

@@ -119,13 +119,13 @@ def assessment_kpis(index, ipfs_api: str, assessment_id: str) -> tuple[pd.DataFr
 
 
 def _contract_names(index) -> dict[str, str]:
-    """Contract name per address, from the index itself (every indexed contract's events name it)."""
+    """Contract name per address, from the index's cursors (one per indexed contract: no scan of the events)."""
     store = open_index(index)
     try:
-        rows = store.db.execute("SELECT DISTINCT lower(address), contract FROM events").fetchall()
+        rows = store.db.execute("SELECT address, contract FROM cursors").fetchall()
     finally:
         store.close()
-    return dict(rows)
+    return {address.lower(): contract for address, contract in rows}
 
 
 def describe_target(target: int, contract: str) -> tuple[str, int | None]:

@@ -35,10 +35,10 @@ from pathlib import Path
 
 from web3 import Web3
 
-from orchestration.flow import Actors, approve_demo_plans, grant_roles, prepare_data, results_regions, transact
 from govchain import regions
 from govchain.deploy import DEFAULT_ROUTES
 from govchain.localnode import AnvilNode
+from orchestration.flow import Actors, approve_demo_plans, grant_roles, prepare_data, results_regions, transact
 from tests.oracle.chain import LocalChain
 
 DAY = 86_400
@@ -188,8 +188,8 @@ def execute(local: LocalChain, actors: Actors, ipfs, household: Household, count
     """The demo's execution steps on registered ``household``, then supervision, disclosures, outcome reports
     and an overdue visit (see the module's docstring)."""
     from assessment import demo as execution_demo
-    from assessment.kpis import Period, compute_kpis, kpi_root, read_events, results_document
     from assessment.demo import run_execution
+    from assessment.kpis import Period, compute_kpis, kpi_root, read_events, results_document
     from govchain.chain import Chain
     from oracle.merkle import StandardMerkleTree
     from orchestration.flow import anvil_account
