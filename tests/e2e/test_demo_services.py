@@ -67,7 +67,7 @@ def demo(tmp_path_factory):
         pytest.fail("Debian's chromium is not installed: `make setup` installs it (apt-get install chromium).")
     data = tmp_path_factory.mktemp("demo-services").resolve()
     ports = {"--port": free_port(), "--ipfs-port": free_port(), "--site-port": free_port()}
-    args = ["--data-dir", str(data), *(str(x) for pair in ports.items() for x in pair), "--people", "400"]
+    args = ["--data-dir", str(data), *(str(x) for pair in ports.items() for x in pair), "--people", "1000"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     url = f"http://127.0.0.1:{ports['--site-port']}"
@@ -119,8 +119,9 @@ def test_the_demo_prints_one_line_per_step_and_the_site_address(demo):
     assert "Transaction sent" not in demo.first.stdout and "Transaction sent" in log  # brownie's lines: to the log
 
 
-def test_the_site_left_running_shows_the_registered_household(demo):
-    assert demo.registered_first == "1"
+def test_the_site_left_running_shows_the_registered_households(demo):
+    # The first household and the scenario's three candidates (a county of 1,000 admits more than eight).
+    assert demo.registered_first == "4"
 
 
 def test_the_demo_left_each_service_running_under_a_pid_file(demo):
@@ -143,4 +144,4 @@ def test_the_second_run_continues_on_the_same_deployments(demo):
 
 def test_the_second_run_registers_the_next_household(demo):
     assert household_of(demo.second) != household_of(demo.first)
-    assert demo.registered_second == "2"
+    assert demo.registered_second == "8"  # the next household and three more candidates
