@@ -185,7 +185,8 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     end = web3.eth.get_block("latest")["timestamp"]
     period = Period(end - 30 * DAY, end)
     contracts = {name: (chain.address_of(name), chain.contract(name).abi) for name in KPI_CONTRACTS}
-    rows = compute_kpis(read_events(web3, contracts), period)
+    timestamps: dict[int, int] = {}  # block → timestamp, shared by the two reads below
+    rows = compute_kpis(read_events(web3, contracts, timestamps=timestamps), period)
     root = kpi_root(rows)
     registry = c["AssessmentRegistry"]
     for assessor in ASSESSORS_SUPPLIER:
@@ -193,7 +194,7 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
             county, period.start, period.end, root, len(rows), "bafkreidemomethod", "bafkreidemoresults"), assessor)
     committed = registry.functions.assessmentOf(registry.functions.assessmentId(county, period.start, period.end)
                                                 .call()).call()[0]
-    again = kpi_root(compute_kpis(read_events(web3, contracts), period))
+    again = kpi_root(compute_kpis(read_events(web3, contracts, timestamps=timestamps), period))
     if committed != again:
         raise FlowError("The committed assessment root differs from the one recomputed from events.")
     for row in [r for r in rows if (r.entity, r.entity_id) in (("region", village), ("plan", plan_id))]:

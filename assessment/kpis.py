@@ -117,12 +117,14 @@ def _int(value) -> int:
 
 
 def read_events(web3: Web3, contracts: Mapping[str, tuple[str, list[dict]]], from_block: int = 0,
-                to_block: int | None = None) -> list[ChainEvent]:
+                to_block: int | None = None, timestamps: dict[int, int] | None = None) -> list[ChainEvent]:
     """The events of ``contracts`` (name → (address, ABI)) in ``from_block..to_block``, in chain order, each
-    with its block's timestamp."""
+    with its block's timestamp. ``timestamps`` (block number → timestamp), when given, is read from and filled:
+    a caller reading twice (commit, then recompute) asks the node for each block once; a mined block's
+    timestamp never changes."""
     decoder = EventDecoder(contracts)
     last = web3.eth.block_number if to_block is None else to_block
-    stamps: dict[int, int] = {}
+    stamps: dict[int, int] = {} if timestamps is None else timestamps
     events = []
     for logs in fetch_logs(web3, decoder.addresses, from_block, last):
         for log in logs.logs:

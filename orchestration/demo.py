@@ -9,7 +9,8 @@ Steps (one line each on the terminal; the details go to data/logs/demo.log):
    them, relayed in batches through the hub's approveBySig (orchestration.relay);
 3. a loopback js-ipfs node (repo in data/demo/ipfs) and 4. anvil on loopback (state in data/anvil/state.json),
    both started detached or reused when they run already (orchestration.services, pid files in data/run);
-5. scripts/deploy.py through brownie (reusing the deployments recorded for this chain);
+5. the contracts deployed through govchain.deploy (reusing the deployments recorded for this chain): with
+   web3.py when brownie's build is current, else scripts/deploy.py through brownie, which compiles first;
 6. the indexer (`python -m indexer sync --follow`) started or reused: it indexes the next steps as they go;
 7. the demo officials' roles granted; two oracle nodes (k = 2) commit the county's batch with a demo
    pseudonymisation key made in data/demo (never committed); an admitted household filed, approved level by
@@ -58,7 +59,7 @@ STEPS = {
     "keys": "keystores of the demo officials (审批人密钥)",
     "ipfs": "loopback IPFS node (js-ipfs)",
     "anvil": "local chain (anvil, state kept in a file)",
-    "deploy": "contracts deployed or reused (brownie)",
+    "deploy": "contracts deployed or reused (brownie compiles when the build is not current)",
     "indexer": "indexer following the chain (python -m indexer sync --follow)",
     "flow": "roles; oracles (k = 2) commit the county batch; a household registered (建档立卡); plans approved",
     "funds": "earmarked funds: a fund plan pays the household by wallet and by bank (资金发放)",
@@ -237,6 +238,42 @@ def deploy_with_brownie(rpc_port: int) -> dict:
         brownie.network.rpc.process = None
 
 
+BROWNIE_CONFIG = PROJECT_ROOT / "brownie-config.yaml"
+
+
+def build_is_current(build_dir: Path = PROJECT_ROOT / "build") -> bool:
+    """Whether brownie's artifacts of every platform contract are newer than each source they were compiled
+    from (their ``allSourcePaths``) and than brownie-config.yaml (compiler settings). Conservative: a source
+    merely touched (a branch switch) counts as changed and sends the deploy through brownie, which recompiles."""
+    from govchain.deploy import CONTRACTS
+
+    for spec in CONTRACTS:
+        artifact_file = build_dir / "contracts" / f"{spec.name}.json"
+        try:
+            built = artifact_file.stat().st_mtime
+            sources = json.loads(artifact_file.read_text(encoding="utf-8"))["allSourcePaths"].values()
+            if any((PROJECT_ROOT / source).stat().st_mtime > built for source in [*sources, BROWNIE_CONFIG]):
+                return False
+        except (OSError, ValueError, KeyError):  # missing artifact or source, or an artifact of another layout
+            return False
+    return True
+
+
+def deploy_with_web3(place: DemoPlace, deployer: str) -> dict[str, str]:
+    """The one deploy path (govchain.deploy, as scripts/deploy.py runs it) with web3.py and the current build:
+    seconds where loading brownie takes many. Reuses every recorded contract whose code is today's build and
+    deploys afresh what is missing or stale, from ``deployer`` (an account anvil holds unlocked)."""
+    from govchain.chain import connect
+    from govchain.deploy import NodeAccountSender, Settings, deploy_platform
+    from govchain.deployments import DeploymentRegistry
+
+    web3 = connect(place.rpc_url)
+    platform = deploy_platform(web3, NodeAccountSender(web3, deployer), Settings.from_env(),
+                               registry=DeploymentRegistry(place.deployments),
+                               redeploy=os.environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print)
+    return platform.addresses
+
+
 def demo_keyring(place: DemoPlace, actors):
     """The demo officials' keystores, written on first run (orchestration.keyring)."""
     from orchestration.keyring import Keyring, anvil_dev_keyring
@@ -272,8 +309,13 @@ def run(place: DemoPlace, progress: Progress) -> None:
     with progress.step("anvil") as step:
         service(step, anvil_service)
     with progress.step("deploy") as step:
-        deployed = deploy_with_brownie(place.rpc_port)
-        step.note = f"{len(deployed)} contracts"
+        # brownie is needed only to compile: with a current build the deploy needs web3.py alone.
+        if build_is_current():
+            deployed = deploy_with_web3(place, actors.admin)
+            step.note = f"{len(deployed)} contracts (build current, web3.py)"
+        else:
+            deployed = deploy_with_brownie(place.rpc_port)
+            step.note = f"{len(deployed)} contracts (compiled, brownie)"
     # Started now, it indexes the steps' events as they happen, so the site below waits for little.
     with progress.step("indexer") as step:
         service(step, indexer_service)
