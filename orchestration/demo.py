@@ -238,21 +238,19 @@ def deploy_with_brownie(rpc_port: int) -> dict:
         brownie.network.rpc.process = None
 
 
-BROWNIE_CONFIG = PROJECT_ROOT / "brownie-config.yaml"
-
-
-def build_is_current(build_dir: Path = PROJECT_ROOT / "build") -> bool:
-    """Whether brownie's artifacts of every platform contract are newer than each source they were compiled
-    from (their ``allSourcePaths``) and than brownie-config.yaml (compiler settings). Conservative: a source
-    merely touched (a branch switch) counts as changed and sends the deploy through brownie, which recompiles."""
+def build_is_current(root: Path = PROJECT_ROOT) -> bool:
+    """Whether brownie's artifacts (``root``/build) of every platform contract are newer than each source they
+    were compiled from (their ``allSourcePaths``) and than brownie-config.yaml (compiler settings).
+    Conservative: a source merely touched (a branch switch) counts as changed and sends the deploy through
+    brownie, which recompiles."""
     from govchain.deploy import CONTRACTS
 
     for spec in CONTRACTS:
-        artifact_file = build_dir / "contracts" / f"{spec.name}.json"
+        artifact_file = root / "build" / "contracts" / f"{spec.name}.json"
         try:
             built = artifact_file.stat().st_mtime
             sources = json.loads(artifact_file.read_text(encoding="utf-8"))["allSourcePaths"].values()
-            if any((PROJECT_ROOT / source).stat().st_mtime > built for source in [*sources, BROWNIE_CONFIG]):
+            if any((root / source).stat().st_mtime > built for source in [*sources, "brownie-config.yaml"]):
                 return False
         except (OSError, ValueError, KeyError):  # missing artifact or source, or an artifact of another layout
             return False

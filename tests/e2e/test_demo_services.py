@@ -116,7 +116,9 @@ def test_the_demo_prints_one_line_per_step_and_the_site_address(demo):
     assert [line.split("]")[0] for line in steps] == [f"[{i:>2}/{len(STEPS)}" for i in range(1, len(STEPS) + 1)]
     assert any(line.endswith(demo.url) for line in lines)
     log = (demo.data / "logs" / "demo.log").read_text()
-    assert "Transaction sent" not in demo.first.stdout and "Transaction sent" in log  # brownie's lines: to the log
+    # The deploy's and the steps' details (each contract deployed, each transaction) go to the log only.
+    assert " deployed at 0x" not in demo.first.stdout and " deployed at 0x" in log
+    assert "  tx " not in demo.first.stdout and "  tx " in log
 
 
 def test_the_site_left_running_shows_the_registered_households(demo):
@@ -140,6 +142,14 @@ def test_stop_leaves_the_chain_state_saved_for_the_next_run(demo):
 
 def test_the_second_run_continues_on_the_same_deployments(demo):
     assert demo.deployments_second == demo.deployments_first
+
+
+def test_the_second_run_deploys_with_web3_and_starts_no_oracle_node(demo):
+    # The first run left brownie's build current and the county's batch final: nothing to compile or commit.
+    deploy_line = next(line for line in demo.second.stdout.splitlines() if "contracts deployed or reused" in line)
+    assert "(build current, web3.py)" in deploy_line
+    assert "batch of these results is already final on chain; nodes not started" in \
+        (demo.data / "logs" / "demo.log").read_text()
 
 
 def test_the_second_run_registers_the_next_household(demo):

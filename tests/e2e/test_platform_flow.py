@@ -32,9 +32,15 @@ def platform(tmp_path_factory):
         chain.deploy_platform(quorum=2)
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
-        run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
+        logs: list[list[str]] = []  # each run's log lines
+
+        def run():
+            logs.append([])
+            return flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env(),
+                                 log=logs[-1].append)
+
         yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
-                              run=run, first=run())
+                              run=run, first=run(), logs=logs)
 
 
 def test_the_household_ends_registered(platform):
@@ -61,6 +67,13 @@ def test_a_second_run_reuses_everything_and_registers_the_next_household(platfor
     assert again.role_grants == 0 and again.batch.batch_id == platform.first.batch.batch_id
     assert again.registration.household_id != platform.first.registration.household_id
     assert again.registration.status == "Registered"
+
+
+def test_once_the_batch_is_final_a_run_starts_no_oracle_node(platform):
+    if len(platform.logs) < 2:
+        platform.run()
+    ran = [any("nodes ran to the end" in line for line in lines) for lines in platform.logs]
+    assert ran[0] and not any(ran[1:])
 
 
 def test_a_second_run_files_and_registers_the_next_candidates_with_one_objection(platform):
