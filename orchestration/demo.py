@@ -274,13 +274,16 @@ def deploy_with_web3(place: DemoPlace, deployer: str) -> dict[str, str]:
 
 def demo_keyring(place: DemoPlace, actors):
     """The demo officials' keystores, written on first run (orchestration.keyring)."""
-    from orchestration.keyring import Keyring, anvil_dev_keyring
+    from orchestration.keyring import LIGHT_SCRYPT_N, Keyring, anvil_dev_keyring
 
     # Those who approve on the hub (the intake clerk files, never approves).
     officials = [actors.village_leader, actors.township_reviewer, actors.county_leader, actors.department,
                  actors.township_leader, actors.treasury]
     dev = anvil_dev_keyring()
-    return Keyring.ensure(place.demo / "keystores", [dev.signer(a) for a in dict.fromkeys(officials)])
+    # The keys are anvil's public development keys: the keystores show the format and the signing path, and a
+    # full-strength KDF would protect nothing (LIGHT_SCRYPT_N).
+    return Keyring.ensure(place.demo / "keystores", [dev.signer(a) for a in dict.fromkeys(officials)],
+                          scrypt_n=LIGHT_SCRYPT_N)
 
 
 def run(place: DemoPlace, progress: Progress) -> None:

@@ -26,6 +26,12 @@ from web3 import Web3
 from govchain.errors import GovchainError
 
 
+# geth's --lightkdf work factor (n = 2^12; about 5 ms and 4 MB a decrypt instead of about 1 s and 256 MB), for
+# keystores of keys that are public anyway: anvil's development keys in the demo, where the default cost the
+# first run 6 s of encrypting and every later run 5 s of decrypting, and protected nothing.
+LIGHT_SCRYPT_N = 2**12
+
+
 class KeyringError(GovchainError):
     """Raised when a keystore is missing, unreadable, or its password does not open it."""
 
@@ -34,9 +40,10 @@ class Keyring:
     """Signers by address: keystores decrypted on first use, or keys given in memory (tests, anvil's dev keys)."""
 
     def __init__(self, folder: Path | None = None, password: str | None = None,
-                 accounts: Iterable[LocalAccount] = ()):
+                 accounts: Iterable[LocalAccount] = (), scrypt_n: int | None = None):
         self.folder = Path(folder) if folder else None
         self._password = password
+        self._scrypt_n = scrypt_n  # scrypt's work factor for keystores written here; None: eth-account's (2^18)
         self._signers: dict[str, LocalAccount] = {a.address: a for a in accounts}
 
     @classmethod
@@ -44,18 +51,20 @@ class Keyring:
         return cls(accounts=accounts)
 
     @classmethod
-    def ensure(cls, folder: Path, accounts: Iterable[LocalAccount], password_file: Path | None = None) -> Keyring:
+    def ensure(cls, folder: Path, accounts: Iterable[LocalAccount], password_file: Path | None = None,
+               scrypt_n: int | None = None) -> Keyring:
         """The keyring of ``folder``, with a keystore written for each of ``accounts`` that has none yet.
 
         The password comes from ``password_file`` (default: ``<folder>.password`` beside the folder), made with
-        a random value on first use and readable by its owner only.
+        a random value on first use and readable by its owner only. ``scrypt_n``: scrypt's work factor for the
+        keystores written (default eth-account's 2^18; :data:`LIGHT_SCRYPT_N` for public development keys).
         """
         folder = Path(folder)
         password_file = Path(password_file) if password_file else folder.with_name(folder.name + ".password")
         if not password_file.exists():
             password_file.parent.mkdir(parents=True, exist_ok=True)
             _write_private(password_file, secrets.token_urlsafe(24) + "\n")
-        keyring = cls(folder, password_file.read_text(encoding="utf-8").strip())
+        keyring = cls(folder, password_file.read_text(encoding="utf-8").strip(), scrypt_n=scrypt_n)
         for account in accounts:
             if not keyring.path_of(account.address).exists():
                 keyring.store(account)
@@ -72,7 +81,7 @@ class Keyring:
         if path.exists():
             raise KeyringError(f"{path} exists already; move it away before writing another key for that address.")
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_private(path, json.dumps(Account.encrypt(account.key, self._password)))
+        _write_private(path, json.dumps(Account.encrypt(account.key, self._password, iterations=self._scrypt_n)))
         self._signers[account.address] = account
         return path
 

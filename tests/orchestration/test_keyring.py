@@ -8,7 +8,7 @@ import stat
 import pytest
 from eth_account import Account
 
-from orchestration.keyring import Keyring, KeyringError
+from orchestration.keyring import LIGHT_SCRYPT_N, Keyring, KeyringError
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,15 @@ def test_an_existing_keystore_is_never_overwritten(folder, official):
     with pytest.raises(KeyringError, match="exists already"):
         Keyring.ensure(folder, []).store(official)
     assert (folder / f"{official.address}.json").read_text() == before
+
+
+def test_keystores_get_eth_accounts_full_scrypt_work_factor_by_default(folder, official):
+    keystore = json.loads((folder / f"{official.address}.json").read_text())
+    assert keystore["crypto"]["kdfparams"]["n"] == 2**18
+
+
+def test_keystores_of_public_development_keys_can_use_the_light_work_factor_and_still_open(tmp_path, official):
+    keyring = Keyring.ensure(tmp_path / "keystores", [official], scrypt_n=LIGHT_SCRYPT_N)
+    keystore = json.loads(keyring.path_of(official.address).read_text())
+    assert keystore["crypto"]["kdfparams"]["n"] == LIGHT_SCRYPT_N
+    assert Keyring.ensure(tmp_path / "keystores", []).signer(official.address).key == official.key
