@@ -4,7 +4,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from govchain.chain import Chain, load_artifact
+from govchain.chain import Chain, connect, load_artifact
 from govchain.config import NetworkConfig
 from govchain.deployments import Deployment, DeploymentRegistry
 from govchain.errors import (
@@ -47,6 +47,16 @@ def test_contract_handle_reads_a_deployed_role_registry(config):
     registry = chain.contract("RoleRegistry")
     assert registry.functions.isRegionalRole(ROLE_IDS["LEADER"]).call()
     assert not registry.functions.hasRoleIn(ROLE_IDS["LEADER"], Account.create().address, VILLAGE).call()
+
+
+def test_a_connection_asks_the_node_for_its_chain_id_once_however_many_calls_validate_it(node):
+    web3 = connect(node.rpc_url)
+    sent = []
+    send = web3.provider._make_request
+    web3.provider._make_request = lambda method, params: sent.append(method) or send(method, params)
+    for _ in range(5):
+        web3.eth.call({"to": web3.eth.accounts[0], "data": "0x"})  # each call is validated against the chain id
+    assert sent.count("eth_call") == 5 and sent.count("eth_chainId") <= 2  # web3.py's cache set-up asks once too
 
 
 def test_unreachable_node_raises_node_unreachable_with_the_url(tmp_path):
