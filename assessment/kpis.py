@@ -130,10 +130,19 @@ def read_events(web3: Web3, contracts: Mapping[str, tuple[str, list[dict]]], fro
         for log in logs.logs:
             decoded = decoder.decode(log)
             if decoded.block_number not in stamps:
-                stamps[decoded.block_number] = int(web3.eth.get_block(decoded.block_number)["timestamp"])
+                stamps[decoded.block_number] = _block_timestamp(web3, log, decoded.block_number)
             events.append(ChainEvent(decoded.contract, decoded.event, decoded.args, stamps[decoded.block_number],
                                      decoded.block_number, decoded.log_index))
     return events
+
+
+def _block_timestamp(web3: Web3, log, block_number: int) -> int:
+    """The timestamp of the block holding ``log``: from the log itself on nodes that include it (anvil, geth
+    1.15+: a request a block spared), else asked of the node."""
+    given = log.get("blockTimestamp")
+    if given is None:
+        return int(web3.eth.get_block(block_number)["timestamp"])
+    return int(given, 16) if isinstance(given, str) else int(given)
 
 
 def platform_contracts(platform, names: Iterable[str] = CONTRACTS) -> dict[str, tuple[str, list[dict]]]:

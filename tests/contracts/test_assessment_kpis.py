@@ -47,6 +47,12 @@ def test_committed_root_is_recomputed_from_events_alone(platform, web3, assessme
     assert committed["rowCount"] == len(recomputed)
 
 
+def test_each_event_carries_the_timestamp_of_its_block(platform, web3, period):
+    events = read_events(web3, platform_contracts(platform))
+    assert len(events) > 10
+    assert all(e.timestamp == web3.eth.get_block(e.block_number)["timestamp"] for e in events)
+
+
 def test_period_table_shows_visit_coverage_of_the_served_households(platform, web3, period):
     table = {(r.entity, r.entity_id, r.kpi): r.value
              for r in compute_kpis(read_events(web3, platform_contracts(platform)), period)}
