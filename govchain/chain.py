@@ -11,8 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 from web3 import Web3
-from web3.types import RPCEndpoint
 from web3.contract import Contract
+from web3.types import RPCEndpoint
 
 from govchain.config import NetworkConfig
 from govchain.deployments import DeploymentRegistry

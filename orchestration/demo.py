@@ -257,7 +257,16 @@ def build_is_current(root: Path = PROJECT_ROOT) -> bool:
     return True
 
 
-def deploy_with_web3(place: DemoPlace, deployer: str) -> dict[str, str]:
+def deploy_environment(env_file: Path = PROJECT_ROOT / "network" / "deploy.env") -> dict[str, str]:
+    """The deploy settings as brownie gives them to scripts/deploy.py: network/deploy.env (brownie-config.yaml's
+    ``dotenv``) under the process's environment, which wins."""
+    from dotenv import dotenv_values
+
+    from_file = dotenv_values(env_file)
+    return {**{k: v for k, v in from_file.items() if v is not None}, **os.environ}
+
+
+def deploy_with_web3(place: DemoPlace, deployer: str, environ: dict[str, str]) -> dict[str, str]:
     """The one deploy path (govchain.deploy, as scripts/deploy.py runs it) with web3.py and the current build:
     seconds where loading brownie takes many. Reuses every recorded contract whose code is today's build and
     deploys afresh what is missing or stale, from ``deployer`` (an account anvil holds unlocked)."""
@@ -266,9 +275,9 @@ def deploy_with_web3(place: DemoPlace, deployer: str) -> dict[str, str]:
     from govchain.deployments import DeploymentRegistry
 
     web3 = connect(place.rpc_url)
-    platform = deploy_platform(web3, NodeAccountSender(web3, deployer), Settings.from_env(),
+    platform = deploy_platform(web3, NodeAccountSender(web3, deployer), Settings.from_env(environ),
                                registry=DeploymentRegistry(place.deployments),
-                               redeploy=os.environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print)
+                               redeploy=environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print)
     return platform.addresses
 
 
@@ -310,9 +319,11 @@ def run(place: DemoPlace, progress: Progress) -> None:
     with progress.step("anvil") as step:
         service(step, anvil_service)
     with progress.step("deploy") as step:
-        # brownie is needed only to compile: with a current build the deploy needs web3.py alone.
-        if build_is_current():
-            deployed = deploy_with_web3(place, actors.admin)
+        # brownie is needed only to compile: with a current build the deploy needs web3.py alone (unless an
+        # administrator hand-over is asked for, which scripts/deploy.py schedules).
+        environ = deploy_environment()
+        if build_is_current() and not environ.get("GOVCHAIN_ADMIN"):
+            deployed = deploy_with_web3(place, actors.admin, environ)
             step.note = f"{len(deployed)} contracts (build current, web3.py)"
         else:
             deployed = deploy_with_brownie(place.rpc_port)

@@ -1,4 +1,4 @@
-"""orchestration.demo.build_is_current: when the demo may deploy with web3.py and skip brownie (which compiles)."""
+"""orchestration.demo: when the demo may deploy with web3.py, skipping brownie (which compiles), and how."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import pytest
 
 from govchain.deploy import CONTRACTS
-from orchestration.demo import build_is_current
+from orchestration.demo import build_is_current, deploy_environment
 
 SOURCES = ("contracts/Main.sol", "node_modules/@openzeppelin/contracts/access/AccessControl.sol")
 
@@ -50,3 +50,12 @@ def test_a_missing_artifact_makes_the_build_stale(project):
 def test_a_missing_source_makes_the_build_stale(project):
     (project / SOURCES[0]).unlink()
     assert not build_is_current(project)
+
+
+def test_the_web3_deploy_reads_network_deploy_env_under_the_processs_environment(tmp_path, monkeypatch):
+    env_file = tmp_path / "deploy.env"
+    env_file.write_text("# GOVCHAIN_ADMIN=0x...\nGOVCHAIN_NOTICE_DAYS=9\nGOVCHAIN_ORACLE_QUORUM=3\n")
+    monkeypatch.setenv("GOVCHAIN_ORACLE_QUORUM", "2")
+    environ = deploy_environment(env_file)
+    assert environ["GOVCHAIN_NOTICE_DAYS"] == "9" and environ["GOVCHAIN_ORACLE_QUORUM"] == "2"
+    assert "GOVCHAIN_ADMIN" not in environ
