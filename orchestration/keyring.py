@@ -25,7 +25,6 @@ from web3 import Web3
 
 from govchain.errors import GovchainError
 
-
 # geth's --lightkdf work factor (n = 2^12; about 5 ms and 4 MB a decrypt instead of about 1 s and 256 MB), for
 # keystores of keys that are public anyway: anvil's development keys in the demo, where the default cost the
 # first run 6 s of encrypting and every later run 5 s of decrypting, and protected nothing.
