@@ -8,7 +8,7 @@ import os
 import pytest
 
 from govchain.deploy import CONTRACTS
-from orchestration.demo import build_is_current, deploy_environment
+from orchestration.demo import build_is_current, deploy_environment, mark_build_current
 
 SOURCES = ("contracts/Main.sol", "node_modules/@openzeppelin/contracts/access/AccessControl.sol")
 
@@ -59,3 +59,9 @@ def test_the_web3_deploy_reads_network_deploy_env_under_the_processs_environment
     environ = deploy_environment(env_file)
     assert environ["GOVCHAIN_NOTICE_DAYS"] == "9" and environ["GOVCHAIN_ORACLE_QUORUM"] == "2"
     assert "GOVCHAIN_ADMIN" not in environ
+
+
+def test_a_build_brownie_has_just_checked_is_current_though_a_source_was_touched_before(project):
+    os.utime(project / SOURCES[0], (3_000, 3_000))  # touched, content unchanged: brownie does not recompile
+    mark_build_current(project)
+    assert build_is_current(project)
