@@ -6,8 +6,8 @@ Runs the real entry points as `make demo` and `make stop` do, in a data folder o
 and on free loopback ports, so a developer's demo is left alone: the demo (first run: services started,
 contracts deployed, the county committed), the demo again (second run: everything reused, the next household
 registered), then stop. Installs are not part of it (`make setup` is shared on a development machine); whether
-the first run went through brownie (its build not current: it compiles what changed) is reported. The last line is one JSON object for
-machines, with the step times of both runs (from their progress lines).
+the first run went through brownie (its build not current: it compiles what changed) is reported. The last line
+is one JSON object for machines, with the step times of both runs (from their progress lines).
 """
 
 from __future__ import annotations
