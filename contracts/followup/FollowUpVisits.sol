@@ -78,8 +78,19 @@ contract FollowUpVisits is IFollowUpVisits, Governed {
         Obligation storage obligation = _obligations[planId][household];
         if (obligation.servedAt != 0 && obligation.visitedOn == 0) return;
         uint32 dueBy = uint32(block.timestamp + windowDays * DAY);
-        _obligations[planId][household] = Obligation(uint32(block.timestamp), dueBy, 0, false);
+        _obligations[planId][household] = Obligation(uint32(block.timestamp), dueBy, 0, false, obligation.prepared);
         emit VisitRequired(planId, household, msg.sender, dueBy);
+    }
+
+    /// @inheritdoc IFollowUpVisits
+    /// @dev Requirements: the caller is a service recorder. Changes no obligation: it only marks each record
+    /// prepared, which makes its slot non-zero (22,100 gas paid here once instead of by the first service).
+    function prepareDuties(uint256 planId, bytes32[] calldata households) external {
+        if (!_recorders[msg.sender]) revert VisitNotRecorder(msg.sender);
+        mapping(bytes32 household => Obligation) storage obligations = _obligations[planId];
+        for (uint256 i = 0; i < households.length; ++i) {
+            obligations[households[i]].prepared = true;
+        }
     }
 
     /// @inheritdoc IFollowUpVisits

@@ -14,7 +14,7 @@ import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IPaymentBatches} from "../interfaces/IPaymentBatches.sol";
 import {IPlanRegistry} from "../interfaces/IPlanRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
-import {ISupervisedClient, ISupervision} from "../interfaces/ISupervision.sol";
+import {ISupervision} from "../interfaces/ISupervision.sol";
 import {SupervisedClient} from "../supervision/SupervisedClient.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
 
@@ -227,29 +227,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     // ---------------------------------------------------------------- supervision and the hub
 
-    /// @inheritdoc ISupervisedClient
-    /// @dev A batch's target is its hub subject.
-    function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
-        // Only the state tells whether the subject exists; the other fields are not needed here.
-        // slither-disable-next-line unused-return
-        (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
-        known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
-        subjects = new uint256[](known ? 1 : 0);
-        if (known) subjects[0] = target;
-    }
-
-    /// @dev Payments apply no consequence of their own: recovery is an act of TREASURY ({recover}).
-    function _applyConsequence(uint256 target, uint8 consequence) internal pure override {
-        revert IPlanRegistry.PlanUnknownConsequence(target, consequence);
-    }
-
-    function _onApproved(uint256 subject) internal override {
-        _decide(subject, true);
-    }
-
-    function _onRejected(uint256 subject) internal override {
-        _decide(subject, false);
-    }
+    // Supervision: a batch's target is its hub subject ({SupervisedClient-supervisedSubjects}); payments apply no
+    // consequence of their own: recovery is an act of TREASURY citing the finding ({recover}).
 
     function _submitterRole(uint256) internal pure override returns (bytes32) {
         return Roles.HANDLER;
@@ -479,7 +458,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         batch.spent = uint128(spent);
     }
 
-    function _decide(uint256 subject, bool approved) private {
+    function _onDecided(uint256 subject, bool approved) internal override {
         // The key of a batch subject is its id.
         uint256 batchId = uint56(subject >> SubjectId.REGION_BITS);
         Batch storage batch = _batches[batchId];

@@ -7,17 +7,21 @@ pragma solidity ^0.8.24;
 /// finding) and the evidence document. The plan's owner (a DEPARTMENT officer over the plan's region) may require
 /// a visit within N days of a service (a delivery of materials, a payment); the contracts rendering services
 /// (service recorders named by governance) note each service, which opens an obligation; a visit dated on or
-/// after the service fulfils it. An obligation past its due date without a visit is overdue ({isOverdue}); anyone
+/// after the service fulfils it. A service's first obligation of a household under a plan would create a storage
+/// slot; a service recorder may write those slots ahead, at its own cost ({prepareDuties}: a dispatcher's list of
+/// recipients), so that the service itself only rewrites one. An obligation past its due date without a visit is overdue ({isOverdue}); anyone
 /// may mark it so ({markOverdue}), which emits {VisitOverdue} for public pages. No personal data: households are
 /// pseudonymous ids, the evidence lives off chain.
 interface IFollowUpVisits {
     /// @notice The visit obligation of a household under a plan: when the service was noted, the date by which a
-    /// visit is due, the date of the visit that fulfilled it (0: none yet), whether it was marked overdue.
+    /// visit is due, the date of the visit that fulfilled it (0: none yet), whether it was marked overdue, and
+    /// whether its record was written ahead of the first service ({prepareDuties}; no obligation by itself).
     struct Obligation {
         uint32 servedAt;
         uint32 dueBy;
         uint32 visitedOn;
         bool markedOverdue;
+        bool prepared;
     }
 
     /// @notice `worker` visited `household` (of village `region`) for plan `planId` on `date`: satisfaction
@@ -92,6 +96,10 @@ interface IFollowUpVisits {
     /// @notice Notes a service to `household` under plan `planId` (service recorders only); opens an obligation
     /// when the plan has a visit window and none is open.
     function noteService(uint256 planId, bytes32 household) external;
+
+    /// @notice Writes the obligation records of `households` under plan `planId` ahead of their first service
+    /// (service recorders only), so that the service opening an obligation rewrites a slot instead of creating one.
+    function prepareDuties(uint256 planId, bytes32[] calldata households) external;
 
     /// @notice Marks the overdue visit of `household` under plan `planId`; anyone may call.
     function markOverdue(uint256 planId, bytes32 household) external;

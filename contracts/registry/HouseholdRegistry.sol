@@ -303,13 +303,11 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     // ---------------------------------------------------------------- approval hooks
 
-    /// @dev The public notice starts when the last level approves: now, with the period in force now.
-    function _onApproved(uint256 subject) internal override {
-        emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
+    /// @dev The public notice starts when the last level approves: now, with the period in force now. A rejected
+    /// procedure simply ends; the next filing opens a fresh one (see {_file}).
+    function _onDecided(uint256 subject, bool approved) internal override {
+        if (approved) emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
     }
-
-    /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
-    function _onRejected(uint256) internal override {}
 
     /// @dev Procedures are filed by intake clerks of their village.
     function _submitterRole(uint256) internal pure override returns (bytes32) {
