@@ -149,7 +149,8 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
                                                      {"from": people["clerk"]}).return_value)
     chain.sleep(NOTICE + 1)
     for household in households[:3]:
-        c["HouseholdRegistry"].completeProcedure(household, VILLAGE, {"from": admin})
+        leaf, proof = tree.proof_for(household)
+        c["HouseholdRegistry"].completeProcedure(batch_id, leaf.values(), proof, {"from": admin})
     household, other, unvisited = households[:3]
 
     # A material plan and a crowdfunding plan, approved and executing; funds for the first tranche.

@@ -9,6 +9,7 @@ import {ApprovalClient} from "../approval/ApprovalClient.sol";
 import {SubjectId} from "../approval/SubjectId.sol";
 import {IApprovalHub} from "../interfaces/IApprovalHub.sol";
 import {IFundLedger} from "../interfaces/IFundLedger.sol";
+import {IFollowUpVisits} from "../interfaces/IFollowUpVisits.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IPaymentBatches} from "../interfaces/IPaymentBatches.sol";
@@ -40,6 +41,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     IFundToken public immutable token;
     IPlanRegistry public immutable plans;
     IHouseholdRegistry public immutable households;
+    /// @notice Where each batch's visit duty is noted (issue 11: a plan may require visits after payments).
+    IFollowUpVisits public immutable visits;
 
     /// @dev What one call works with, read once.
     struct Context {
@@ -68,12 +71,14 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         IApprovalHub hub,
         IFundLedger fundLedger,
         IPlanRegistry planRegistry,
-        IHouseholdRegistry householdRegistry
+        IHouseholdRegistry householdRegistry,
+        IFollowUpVisits followUpVisits
     ) Governed(roleRegistry) ApprovalClient(hub) {
         ledger = fundLedger;
         token = fundLedger.token();
         plans = planRegistry;
         households = householdRegistry;
+        visits = followUpVisits;
     }
 
     // ---------------------------------------------------------------- wallets (INTAKE_CLERK)
@@ -160,7 +165,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// @dev Requirements: the batch is approved; the caller is HANDLER over its region; neither the batch, its
     /// plan nor its tranche is frozen; the tranche is released; each entry is in the batch, not settled before, of
     /// a household the plan admits, within the plan's per-household cap and (wallet) bound to a wallet; the batch
-    /// total and the plan's released funds cover the entries. Emits a {Payment} event per entry.
+    /// total and the plan's released funds cover the entries. Notes the batch's visit duty to the follow-up visits.
+    /// Emits a {Payment} event per entry.
     function settle(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32[][] calldata listProofs)
         external
     {
@@ -179,6 +185,9 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         }
         _spend(batch, batchId, toWallets + toBank);
         ledger.draw(ctx.planId, toWallets, toBank);
+        // One duty a batch, not one a household: a plan that requires visits after payments gets a visit duty for
+        // every household of the batch, due by one date (FollowUpVisits.noteBatchService; nothing without a window).
+        visits.noteBatchService(ctx.planId, batchId, ctx.root, batch.count);
     }
 
     /// @inheritdoc IPaymentBatches
