@@ -91,6 +91,8 @@ contract FollowUpVisits is IFollowUpVisits, Governed {
     ) external {
         BatchDuty storage duty = _provenDutyEntry(payments, batchId, entry, proof);
         uint256 index = entry.index;
+        // Only whether the entry was paid matters; a bank entry's later resolution does not undo the visit owed.
+        // slither-disable-next-line unused-return
         (bool settled,) = IPaymentBatches(payments).entryState(batchId, index);
         if (!settled) revert VisitNotInBatchDuty(batchId, index, false);
         (bool visited, bool marked) = paymentVisitState(payments, batchId, index);
@@ -108,8 +110,7 @@ contract FollowUpVisits is IFollowUpVisits, Governed {
     function noteBatchService(uint256 planId, uint256 batchId, bytes32 root, uint32 count) external {
         if (!_recorders[msg.sender]) revert VisitNotRecorder(msg.sender);
         uint16 windowDays = _window[planId];
-        BatchDuty storage duty = _batchDuties[msg.sender][batchId];
-        if (windowDays == 0 || duty.servedAt != 0) return;
+        if (windowDays == 0 || _batchDuties[msg.sender][batchId].servedAt != 0) return;
         uint32 dueBy = uint32(block.timestamp + windowDays * DAY);
         // Cannot truncate: plan ids come from a uint32 counter.
         _batchDuties[msg.sender][batchId] = BatchDuty(root, uint32(planId), uint32(block.timestamp), dueBy);
