@@ -10,6 +10,7 @@ import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IPaymentBatches} from "../interfaces/IPaymentBatches.sol";
 import {IPlanRegistry} from "../interfaces/IPlanRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
+import {PaymentEntryLeaf} from "../funds/PaymentEntryLeaf.sol";
 
 /// @title FollowUpVisits
 /// @notice Follow-up visits and their obligations; see {IFollowUpVisits}.
@@ -248,7 +249,7 @@ contract FollowUpVisits is IFollowUpVisits, Governed {
     }
 
     /// @dev The duty of batch `batchId` of `payments`, after checking `entry` is a leaf of its entry tree (the
-    /// payment contract's own leaf encoding) within the batch's entries.
+    /// payment contracts' leaf encoding, {PaymentEntryLeaf}).
     function _provenDutyEntry(
         address payments,
         uint256 batchId,
@@ -262,7 +263,7 @@ contract FollowUpVisits is IFollowUpVisits, Governed {
                 || !MerkleProof.verifyCalldata(
                     proof,
                     root,
-                    IPaymentBatches(payments).entryLeaf(entry.index, entry.household, entry.amount, entry.method)
+                    PaymentEntryLeaf.hash(entry.index, entry.household, entry.amount, uint8(entry.method))
                 )
         ) revert VisitNotInBatchDuty(batchId, entry.index, false);
     }

@@ -18,6 +18,7 @@ import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
 import {ISupervision} from "../interfaces/ISupervision.sol";
 import {SupervisedClient} from "../supervision/SupervisedClient.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
+import {PaymentEntryLeaf} from "./PaymentEntryLeaf.sol";
 
 /// @title PaymentBatches
 /// @notice Payment batches to households (see {IPaymentBatches}); a client of the approval hub for kind
@@ -274,7 +275,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     /// @inheritdoc IPaymentBatches
     function entryLeaf(uint32 index, bytes32 household, uint128 amount, Method method) public pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(index, household, amount, uint8(method)))));
+        return PaymentEntryLeaf.hash(index, household, amount, uint8(method));
     }
 
     /// @inheritdoc IPaymentBatches
