@@ -164,7 +164,8 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
     rpc.call("evm_increaseTime", NOTICE_PERIOD + 1)
     progress("  completing after public notice")
     rpc.send_all(actors.county_leader, house.address, [
-        house.encode_abi("completeProcedure", args=[leaf.household_id, leaf.region]) for leaf in leaves],
+        house.encode_abi("completeProcedure", args=filing_arguments(manifest, leaf.household_id).contract_args())
+        for leaf in leaves],
         gas=300_000)
     rpc.call("evm_setAutomine", True)
     from tests.dashboard.scenario import Household, execute

@@ -226,22 +226,24 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         kinds=(APPROPRIATION,),
         setup=lambda at, s: [("FundToken", "setAccess", (at["FundLedger"], PLATFORM | MINTER))],
     ),
-    ContractSpec(
-        "PaymentBatches",
-        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundLedger"], at["PlanRegistry"],
-                          at["HouseholdRegistry"]),
-        after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry"),
-        kinds=(PAYMENT_BATCH,),
-        setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
-                             ("FundLedger", "setPayments", (at["PaymentBatches"],))],
-    ),
-    # Follow-up visits and assessment (issue 11): visits read the household register and plans; assessment
-    # results are agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
+    # Follow-up visits (issue 11): they read the household register and plans; payments and deliveries note
+    # their services to them (service recorders).
     ContractSpec(
         "FollowUpVisits",
         lambda at, s, _: (at["RoleRegistry"], at["HouseholdRegistry"], at["PlanRegistry"]),
         after=("RoleRegistry", "HouseholdRegistry", "PlanRegistry"),
     ),
+    ContractSpec(
+        "PaymentBatches",
+        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundLedger"], at["PlanRegistry"],
+                          at["HouseholdRegistry"], at["FollowUpVisits"]),
+        after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry", "FollowUpVisits"),
+        kinds=(PAYMENT_BATCH,),
+        setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
+                             ("FundLedger", "setPayments", (at["PaymentBatches"],)),
+                             ("FollowUpVisits", "setServiceRecorder", (at["PaymentBatches"], True))],
+    ),
+    # Assessment (issue 11): results agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
     ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
     # Materials (issue 11): procurements approved on the hub and paid from a plan's released tranche (the ledger
     # names it a spender), deliveries noted to the follow-up visits (a service recorder).

@@ -401,8 +401,9 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 
     done = Registration(leaf.household_id, leaf.region, STATUS_NAMES[status])
     hid = leaf.household_id
+    # The same proof files the procedure and completes it (eligibility is proven again at completion).
+    args = filing_arguments(manifest, hid)
     if state == SUBJECT_NONE:
-        args = filing_arguments(manifest, hid)
         done.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(*args.contract_args()),
                                      actors.clerk, "filing the registration")
         subject = households.functions.procedureOf(hid, leaf.region).call()
@@ -422,7 +423,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         web3.provider.make_request("evm_increaseTime", [ends_at - now + 1])
         web3.provider.make_request("evm_mine", [])
         log(f"  public notice: the chain's clock moved {(ends_at - now + 1) / 86400:.1f} days to its end")
-    done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(hid, leaf.region),
+    done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(*args.contract_args()),
                                      actors.county_leader, "completing the procedure")
     done.status = STATUS_NAMES[households.functions.household(hid).call()[1]]
     return done

@@ -489,7 +489,9 @@ def register(registry, hub, batch, names, officials, chain):
         hub.approve(subject, 2, {"from": officials.county_leader})
     chain.sleep(NOTICE_PERIOD + 1)
     for name in names:
-        registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
+        # Eligibility is proven again at completion, on the batch that is still the newest.
+        leaf, proof = batch.proof(name)
+        registry.completeProcedure(batch.id, leaf, proof, {"from": officials.outsider})
 
 
 @pytest.fixture(scope="module")
@@ -506,7 +508,7 @@ def fund_households(household_registry, approval_hub, first_batch, eligibility, 
     approval_hub.approve(subject, 0, {"from": officials.reviewer})
     approval_hub.approve(subject, 1, {"from": officials.county_leader})
     chain.sleep(NOTICE_PERIOD + 1)
-    household_registry.completeProcedure(household_id("admitted-2"), VILLAGE, {"from": officials.outsider})
+    household_registry.completeProcedure(exits.id, leaf, proof, {"from": officials.outsider})
     return household_registry
 
 

@@ -75,7 +75,7 @@ def test_only_a_service_recorder_notes_a_service(follow_up_visits, followup_offi
 def test_service_under_a_plan_without_window_opens_no_obligation(follow_up_visits, followup_officials, plan_id):
     tx = follow_up_visits.noteService(plan_id, HOUSEHOLD, {"from": followup_officials.recorder})
     assert "VisitRequired" not in tx.events
-    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (0, 0, 0, 0)
+    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (0, 0, 0, 0, False)
 
 
 def test_service_under_a_plan_with_window_opens_an_obligation(follow_up_visits, followup_officials, plan_officials,
@@ -84,7 +84,7 @@ def test_service_under_a_plan_with_window_opens_an_obligation(follow_up_visits, 
     tx = follow_up_visits.noteService(plan_id, HOUSEHOLD, {"from": followup_officials.recorder})
     served = tx.timestamp
     assert tx.events["VisitRequired"]["dueBy"] == served + 7 * DAY
-    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (served, served + 7 * DAY, 0, 0)
+    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (served, served + 7 * DAY, 0, 0, False)
 
 
 def test_visit_after_the_service_fulfils_the_obligation(follow_up_visits, followup_officials, plan_officials,

@@ -160,7 +160,8 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     approve_all(registered)
     pass_notice(registered.subject)
     registered.txs["complete"] = transact(
-        web3, households.functions.completeProcedure(registered.household_id, registered.region),
+        web3, households.functions.completeProcedure(
+            *filing_arguments(manifest, registered.household_id).contract_args()),
         actors.county_leader, "completing")
 
     execution = execute(chain, actors, ipfs, registered, county, villages)
