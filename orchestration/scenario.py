@@ -185,7 +185,8 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
             log(f"  public notice: the chain's clock moved {days:.1f} days to its end")
     for run in done.registrations:
         run.txs["complete after notice"] = transact(
-            web3, households.functions.completeProcedure(run.household_id, run.region), actors.county_leader,
+            web3, households.functions.completeProcedure(*filing_arguments(manifest, run.household_id).contract_args()),
+            actors.county_leader,
             "completing a candidate's registration")
         run.status = STATUS_NAMES[households.functions.household(run.household_id).call()[1]]
     log(f"  candidates: {sum(r.status == 'Registered' for r in done.registrations)} registered after the notice")
