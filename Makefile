@@ -17,13 +17,18 @@ PYTEST_ARGS ?=
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup compile besu-network clean
+.PHONY: demo test bench setup compile besu-network clean
 
 demo: setup
 	$(BIN)/python -m orchestration.demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# One benchmark of benchmarks/ (its last line printed is the JSON of its figures): make bench NAME=gas_registration
+bench: setup
+	@test -n "$(NAME)" -a -f benchmarks/$(NAME).py || { echo "usage: make bench NAME=<one of: $$(ls benchmarks | sed -n 's/\.py$$//p' | tr '\n' ' ')>" >&2; exit 2; }
+	$(BIN)/python benchmarks/$(NAME).py $(ARGS)
 
 setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/solc $(STAMPS)/browser
 

@@ -11,7 +11,6 @@ hub lands; the subject's region is its low 40 bits (IApprovalEngine.subjectRegio
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +20,7 @@ import pandas as pd
 
 from dashboard.safety import inert
 from govchain import regions
-from govchain.config import NetworkConfig
+from govchain.config import NetworkConfig, Settings
 from govchain.roles import ROLE_BY_ID
 from indexer.store import EventRow, EventStore, IndexNotReadyError
 
@@ -51,15 +50,9 @@ class SiteConfig:
 
     @classmethod
     def from_env(cls) -> "SiteConfig":
-        from indexer.__main__ import index_path
-
-        reports = os.environ.get("GOVCHAIN_REPORTS")
-        return cls(
-            index=index_path(),
-            reports=Path(reports) if reports else None,
-            network=NetworkConfig.from_env(),
-            ipfs_api=os.environ.get("GOVCHAIN_IPFS_API", "http://127.0.0.1:5001"),
-        )
+        settings = Settings.from_env()
+        return cls(index=settings.index_path, reports=settings.reports_dir, network=settings.network,
+                   ipfs_api=settings.ipfs_api)
 
 
 def open_index(index: Path | str) -> EventStore:

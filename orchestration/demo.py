@@ -30,16 +30,16 @@ import sys
 import time
 import warnings
 
-from govchain.brownie_session import connected
-from govchain.config import PROJECT_ROOT, NetworkConfig
+from govchain.brownie_session import connected, run_script
+from govchain.config import PROJECT_ROOT, NetworkConfig, Settings
 from govchain.deployments import DeploymentRegistry
-from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode
+from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode, use_project_tools
 
 DATA_DIR = PROJECT_ROOT / "data"
 
 
 def deploy_with_brownie(rpc_port: int) -> dict:
-    """Runs scripts/deploy.py through brownie, attached to the node already listening on ``rpc_port``."""
+    """Runs scripts/deploy.py with brownie, attached to the node already listening on ``rpc_port``."""
     import brownie  # imported late: loading brownie takes seconds and prints its banner
 
     # brownie's own connect() calls its deprecated rpc helpers; the warnings are noise to a demo's reader.
@@ -52,12 +52,15 @@ def deploy_with_brownie(rpc_port: int) -> dict:
     project.load_config()
     # Attaches: brownie only launches a node when none listens, and the demo's node outlives the deploy.
     with connected("development", kill_rpc=False):
-        return brownie.run("scripts/deploy.py", project=project)
+        # Not brownie.run: it imports the script by a dotted name made of the checkout's folders, which fails
+        # under a folder whose name has a dot (~/src/govchain.v2).
+        return run_script(PROJECT_ROOT / "scripts" / "deploy.py", project)
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("GOVCHAIN_DEMO_PORT", 8545)))
+    parser.add_argument("--port", type=int, default=Settings.from_env().demo_port)
     args = parser.parse_args(argv)
 
     from orchestration import flow
@@ -77,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     with ipfs, node:
         print(f"  IPFS API {ipfs.api_url}")
         deployed = deploy_with_brownie(node.port)
-        registry = DeploymentRegistry(os.environ["GOVCHAIN_DEPLOYMENTS"])
+        registry = DeploymentRegistry(Settings.from_env().network.deployments_path)
         network = NetworkConfig(rpc_url=node.rpc_url, chain_id=LOCAL_CHAIN_ID, deployments_path=registry.path)
         print("3. Roles, oracles (k = 2), 4. a household's registration (建档立卡) and 5. support plans (振兴计划)")
         result = flow.run_flow(network, ipfs.api_url, table, demo_dir / "oracle-state", key.env())

@@ -24,6 +24,7 @@ of duties of the approval hub holds (the submitter never approves, no one approv
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -44,20 +45,18 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 from govchain import regions
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
-from govchain.eligibility import Decision
+from govchain.enums import Decision, HouseholdStatus, SubjectState
 from govchain.errors import GovchainError
 from govchain.localnode import stop_process
+from govchain.reverts import RevertDecoder
 from govchain.roles import ROLE_BY_ID, role_id
+from govchain.structs import call
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 DEMO_PEOPLE = 2000
 DEMO_SEED = 7
 
-# IHouseholdRegistry.Status and IApprovalHub.SubjectState
-STATUS_NAMES = ("None", "Registered", "Exited", "Monitoring")
-REGISTERED = 1
-SUBJECT_NONE, SUBJECT_PENDING, SUBJECT_RETURNED, SUBJECT_APPROVED, SUBJECT_REJECTED = range(5)
 
 Log = Callable[[str], None]
 
@@ -199,22 +198,19 @@ class PseudonymKeyFile:
 # ---------------------------------------------------------------------------------------------- chain
 
 
-def _error_names(abi: list[dict]) -> dict[str, str]:
-    return {
-        "0x" + keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4].hex(): e["name"]
-        for e in abi if e.get("type") == "error"
-    }
+@functools.cache
+def _reverts() -> RevertDecoder:
+    """The errors of every contract of the build, read once."""
+    return RevertDecoder.from_build()
 
 
 def transact(web3: Web3, call, sender: str, what: str) -> str:
     """Sends a contract call from the unlocked ``sender``, waits for it and returns its hash; a revert raises
-    :class:`FlowError` naming the contract's custom error."""
+    :class:`FlowError` naming the contract's custom error and its arguments."""
     try:
         tx_hash = call.transact({"from": sender})
     except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
-        data = getattr(exc, "data", None)
-        name = _error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None
-        raise FlowError(f"{what} was rejected by the contract: {name or exc}") from exc
+        raise FlowError(f"{what} was rejected by the contract: {_reverts().explain(exc)}") from exc
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
     if receipt["status"] != 1:
         raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
@@ -322,8 +318,9 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
     from oracle.batches import batch_id_for, snapshot_hash
 
     batch_id = batch_id_for(snapshot_hash(table), county)
-    # IEligibilityRegistry.Batch: root, scope, leafCount, finalizedAt, supersededAt, conflicts, asOf.
-    root, scope, leaf_count, finalized_at, superseded_at = registry.functions.batch(batch_id).call()[:5]
+    batch = call(registry.functions.batch(batch_id))
+    root, scope, leaf_count, finalized_at, superseded_at = (
+        batch.root, batch.scope, batch.leafCount, batch.finalizedAt, batch.supersededAt)
     if finalized_at == 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")
     if superseded_at != 0:
@@ -351,6 +348,11 @@ def republish_manifest(ipfs, table: Path, batch: FinalBatch, key_env: dict[str, 
 # ---------------------------------------------------------------------------------------------- registration
 
 
+def _status_name(status: HouseholdStatus) -> str:
+    """The status as the contract spells it (IHouseholdRegistry.Status: "Registered"), as the summary shows it."""
+    return status.name.capitalize()
+
+
 @dataclass
 class Registration:
     household_id: bytes
@@ -375,22 +377,22 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
     if not admitted:
         raise FlowError(f"Batch 0x{manifest.header.batch_id.hex()} admits no household.")
     for leaf in admitted:
-        status = households.functions.household(leaf.household_id).call()[1]
-        if status == REGISTERED:
+        status = call(households.functions.household(leaf.household_id)).status
+        if status == HouseholdStatus.REGISTERED:
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        state = hub.functions.subjectOf(subject).call()[5]
-        if state in (SUBJECT_RETURNED, SUBJECT_REJECTED):
+        state = call(hub.functions.subjectOf(subject)).state
+        if state in (SubjectState.RETURNED, SubjectState.REJECTED):
             continue  # someone else's procedure to finish; the demo takes the next household
         break
     else:
         last = admitted[-1]
-        return Registration(last.household_id, last.region, "Registered",
+        return Registration(last.household_id, last.region, _status_name(HouseholdStatus.REGISTERED),
                             note="every admitted household of the batch is registered already")
 
-    done = Registration(leaf.household_id, leaf.region, STATUS_NAMES[status])
+    done = Registration(leaf.household_id, leaf.region, _status_name(status))
     hid = leaf.household_id
-    if state == SUBJECT_NONE:
+    if state == SubjectState.NONE:
         args = filing_arguments(manifest, hid)
         done.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(*args.contract_args()),
                                      actors.clerk, "filing the registration")
@@ -399,11 +401,11 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    # IApprovalHub.Subject: submitter, since, routeId, level, approvals, state, frozen, escalations.
-    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-    _, levels = hub.functions.route(route_id).call()
-    while state == SUBJECT_PENDING:
-        role, region_level = bytes(levels[level][0]), levels[level][1]
+    pending = call(hub.functions.subjectOf(subject))
+    submitter, level, state = pending.submitter, pending.level, pending.state
+    levels = call(hub.functions.route(pending.routeId)).levels
+    while state == SubjectState.PENDING:
+        role, region_level = bytes(levels[level].role), levels[level].regionLevel
         region = regions.ancestor_at(leaf.region, regions.RegionLevel(region_level))
         approver = next(
             (a for a in actors.officials()
@@ -416,8 +418,9 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
                             f"{level} of procedure {subject}.")
         done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
             web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
-    if state != SUBJECT_APPROVED:
+        now_at = call(hub.functions.subjectOf(subject))
+        level, state = now_at.level, now_at.state
+    if state != SubjectState.APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
 
     ends_at = households.functions.noticeEndsAt(subject).call()
@@ -428,7 +431,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         log(f"  public notice: the chain's clock moved {(ends_at - now + 1) / 86400:.1f} days to its end")
     done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(hid, leaf.region),
                                      actors.county_leader, "completing the procedure")
-    done.status = STATUS_NAMES[households.functions.household(hid).call()[1]]
+    done.status = _status_name(call(households.functions.household(hid)).status)
     return done
 
 
@@ -473,10 +476,9 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
     approvers = [actors.township_leader, actors.county_leader, actors.treasury]
     existing: dict[int, int] = {}
     for plan_id in range(1, plans.functions.planCount().call() + 1):
-        # IPlanRegistry.Plan: region, category, owner, supportType, status, ...
-        region, _, plan_owner, support_type = plans.functions.planOf(plan_id).call()[:4]
-        if region == township and plan_owner == owner:
-            existing[support_type] = plan_id
+        plan = call(plans.functions.planOf(plan_id))
+        if plan.region == township and plan.owner == owner:
+            existing[plan.supportType] = plan_id
     runs = []
     for name in DEMO_PLAN_TYPES:
         support_type = SupportType[name]
@@ -501,7 +503,7 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
                                                       f"submitting plan {run.plan_id}")
             status = "SUBMITTED"
         if status == "SUBMITTED":
-            latest = plans.functions.planOf(run.plan_id).call()[6]
+            latest = call(plans.functions.planOf(run.plan_id)).latestVersion
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
             run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers))
         run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
@@ -514,10 +516,11 @@ def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, offi
     """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
     the level's role, did not submit and has not approved it; returns the transactions."""
     txs = {}
-    submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-    _, levels = hub.functions.route(route_id).call()
-    while state == SUBJECT_PENDING:
-        role, region_level = bytes(levels[level][0]), levels[level][1]
+    pending = call(hub.functions.subjectOf(subject))
+    submitter, level, state = pending.submitter, pending.level, pending.state
+    levels = call(hub.functions.route(pending.routeId)).levels
+    while state == SubjectState.PENDING:
+        role, region_level = bytes(levels[level].role), levels[level].regionLevel
         level_region = regions.ancestor_at(region, regions.RegionLevel(region_level))
         approver = next(
             (a for a in officials
@@ -530,7 +533,8 @@ def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, offi
                             f"level {level} of subject {subject}.")
         txs[f"approve L{level} {ROLE_BY_ID.get(role)} {level_region}"] = transact(
             web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+        now_at = call(hub.functions.subjectOf(subject))
+        level, state = now_at.level, now_at.state
     return txs
 
 

@@ -24,7 +24,9 @@ from govchain.chain import Chain
 from orchestration.flow import Actors, FlowError, Log, grant_roles, transact
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
+from govchain.enums import SubjectState
 from govchain.roles import ROLE_BY_ID
+from govchain.structs import call
 
 YUAN = 100
 BUDGET = 60_000 * YUAN
@@ -75,17 +77,19 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
         done.txs[what] = transact(web3, call, sender, what)
 
     def walk(subject: int, region: int, what: str) -> None:
-        submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-        _, levels = hub.functions.route(route_id).call()
-        while state == 1:  # Pending
-            role, region_level = bytes(levels[level][0]), levels[level][1]
+        pending = call(hub.functions.subjectOf(subject))
+        submitter, level, state = pending.submitter, pending.level, pending.state
+        levels = call(hub.functions.route(pending.routeId)).levels
+        while state == SubjectState.PENDING:
+            role, region_level = bytes(levels[level].role), levels[level].regionLevel
             at = regions.ancestor_at(region, regions.RegionLevel(region_level))
             approver = next((a for a in officials if a != submitter
                              and roles.functions.hasRoleIn(role, a, at).call()), None)
             if approver is None:
                 raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role)} over {at} for {what}.")
             send(hub.functions.approve(subject, level), approver, f"approve {what} L{level} {ROLE_BY_ID.get(role)}")
-            level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+            now_at = call(hub.functions.subjectOf(subject))
+            level, state = now_at.level, now_at.state
 
     send(ledger.functions.propose(county, 2026, keccak(text="budget-line:2130505"), BUDGET, "bafkreidemoappropriation"),
          treasury, "propose appropriation (treasury)")

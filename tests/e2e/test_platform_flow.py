@@ -12,12 +12,13 @@ from eth_utils import keccak
 
 from orchestration import flow
 from govchain.chain import Chain
+from govchain.enums import HouseholdStatus
 from govchain.localnode import AnvilNode
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
 from tests.oracle.chain import LocalChain
 
-REGISTERED = 1  # IHouseholdRegistry.Status.Registered
+REGISTERED = HouseholdStatus.REGISTERED
 
 
 @pytest.fixture(scope="module")
