@@ -27,7 +27,7 @@ import subprocess, sys, os
 sys.path.insert(0, {root!r})
 from govchain.localnode import use_project_tools
 use_project_tools()
-print(subprocess.run(["anvil", "--version"], capture_output=True, text=True, check=True).stdout.strip())
+print(subprocess.run(["anvil", "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[0])
 print(os.environ["SOLCX_BINARY_PATH"])
 """
 
