@@ -27,6 +27,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Transaction
 
 from govchain.chain import Chain, load_artifact
 from govchain.config import environment
+from govchain.events import event_logs
 from govchain.reverts import RevertDecoder
 from govchain.roles import role_id
 from oracle.errors import OracleError
@@ -241,9 +242,7 @@ class Committer:
         """BatchConflict events (the alarm) of one batch in a block range."""
         if to_block < from_block:
             return []
-        events = self.registry.events.BatchConflict().get_logs(
-            from_block=from_block, to_block=to_block, argument_filters={"batchId": batch_id}
-        )
+        events = event_logs(self.registry.events.BatchConflict, from_block, to_block, {"batchId": batch_id})
         return [
             {
                 "batchId": "0x" + bytes(e["args"]["batchId"]).hex(),

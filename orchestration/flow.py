@@ -47,6 +47,7 @@ from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.enums import Decision, HouseholdStatus, SubjectState
 from govchain.errors import GovchainError
+from govchain.events import event_logs
 from govchain.localnode import stop_process
 from govchain.reverts import RevertDecoder
 from govchain.roles import ROLE_BY_ID, role_id
@@ -325,7 +326,7 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
         raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")
     if superseded_at != 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} was superseded by a newer batch of county {county}.")
-    events = registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": batch_id})
+    events = event_logs(registry.events.BatchCommitted, 0, "latest", {"batchId": batch_id})
     agreeing = [e for e in events if bytes(e["args"]["root"]) == bytes(root)]
     return FinalBatch(batch_id, scope, bytes(root), leaf_count, agreeing[0]["args"]["manifestCid"],
                       [e["args"]["oracle"] for e in agreeing])
