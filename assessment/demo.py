@@ -27,7 +27,7 @@ from orchestration.flow import FlowError, anvil_account, grant_roles, transact
 from govchain.plans import REGISTERED, SupportType
 from govchain.enums import SubjectState
 from govchain.roles import ROLE_BY_ID
-from govchain.structs import call
+from govchain.structs import read
 
 DAY = 86_400
 YUAN = 100
@@ -77,9 +77,9 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
 
     def walk(subject: int, region: int) -> None:
         """Approves `subject` level by level with a demo official holding each level's role."""
-        pending = call(hub.functions.subjectOf(subject))
+        pending = read(hub.functions.subjectOf(subject))
         submitter, level, state = pending.submitter, pending.level, pending.state
-        levels = call(hub.functions.route(pending.routeId)).levels
+        levels = read(hub.functions.route(pending.routeId)).levels
         while state == SubjectState.PENDING:
             role, region_level = bytes(levels[level].role), levels[level].regionLevel
             where = regions.ancestor_at(region, regions.RegionLevel(region_level))
@@ -90,7 +90,7 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
                 raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role)} over {where} (subject {subject}).")
             send(f"approve {subject % 10**6} L{level} {ROLE_BY_ID.get(role)}", hub.functions.approve(subject, level),
                  approver)
-            now_at = call(hub.functions.subjectOf(subject))
+            now_at = read(hub.functions.subjectOf(subject))
             level, state = now_at.level, now_at.state
 
     def terms():
@@ -121,7 +121,7 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     # an earlier step bound another wallet (an address without a key here), the grid worker attests instead.
     wallet = Account.from_key(keccak(b"govchain-demo-wallet:" + household))
     payments = c["PaymentBatches"]
-    bound = call(payments.functions.bindingOf(household)).wallet
+    bound = read(payments.functions.bindingOf(household)).wallet
     if int(bound, 16) == 0:
         send("wallet bound", payments.functions.bindWallet(household, wallet.address, "bafkreidemowallet"), 3)
         bound = wallet.address
@@ -195,7 +195,7 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     for assessor in ASSESSORS_SUPPLIER:
         send(f"assessment committed by assessor {assessor}", registry.functions.commitAssessment(
             county, period.start, period.end, root, len(rows), "bafkreidemomethod", "bafkreidemoresults"), assessor)
-    committed = call(registry.functions.assessmentOf(
+    committed = read(registry.functions.assessmentOf(
         registry.functions.assessmentId(county, period.start, period.end).call())).root
     again = kpi_root(compute_kpis(read_events(web3, contracts), period))
     if committed != again:

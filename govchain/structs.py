@@ -1,10 +1,11 @@
 """Results of contract views read by name, not by position.
 
 web3.py returns a struct as a plain tuple, so callers wrote ``hub.functions.subjectOf(s).call()[5]`` and broke
-silently whenever a field was added in the middle. :func:`call` decodes a view's result from the function's ABI
-(its ``components``): every struct becomes a named tuple (``subject.state``; positions still work), typed by the
-struct's Solidity name (``Subject``), and every value the ABI marks as an enum becomes its :mod:`govchain.enums`
-member (``subject.state is SubjectState.PENDING``). Arrays of structs become lists of named tuples.
+silently whenever a field was added in the middle. :func:`read` calls a view and decodes its result from the
+function's ABI (its ``components``): every struct becomes a named tuple (``subject.state``; positions still
+work), typed by the struct's Solidity name (``Subject``), and every value the ABI marks as an enum becomes its
+:mod:`govchain.enums` member (``subject.state is SubjectState.PENDING``). Arrays of structs become lists of named
+tuples.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def decode_result(function_abi: dict, result: Any) -> Any:
     return decode_value({"type": "tuple", "internalType": function_abi.get("name", ""), "components": outputs}, result)
 
 
-def call(function, **call_kwargs: Any) -> Any:
+def read(function, **call_kwargs: Any) -> Any:
     """Calls a bound web3 contract function (``contract.functions.subjectOf(subject)``) and decodes its result.
 
     ``call_kwargs`` go to web3's ``call`` (``block_identifier=...``, ``transaction={...}``).

@@ -51,7 +51,7 @@ from govchain.events import event_logs
 from govchain.localnode import stop_process
 from govchain.reverts import RevertDecoder
 from govchain.roles import ROLE_BY_ID, role_id
-from govchain.structs import call
+from govchain.structs import read
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
@@ -319,7 +319,7 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
     from oracle.batches import batch_id_for, snapshot_hash
 
     batch_id = batch_id_for(snapshot_hash(table), county)
-    batch = call(registry.functions.batch(batch_id))
+    batch = read(registry.functions.batch(batch_id))
     root, scope, leaf_count, finalized_at, superseded_at = (
         batch.root, batch.scope, batch.leafCount, batch.finalizedAt, batch.supersededAt)
     if finalized_at == 0:
@@ -378,11 +378,11 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
     if not admitted:
         raise FlowError(f"Batch 0x{manifest.header.batch_id.hex()} admits no household.")
     for leaf in admitted:
-        status = call(households.functions.household(leaf.household_id)).status
+        status = read(households.functions.household(leaf.household_id)).status
         if status == HouseholdStatus.REGISTERED:
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        state = call(hub.functions.subjectOf(subject)).state
+        state = read(hub.functions.subjectOf(subject)).state
         if state in (SubjectState.RETURNED, SubjectState.REJECTED):
             continue  # someone else's procedure to finish; the demo takes the next household
         break
@@ -402,9 +402,9 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    pending = call(hub.functions.subjectOf(subject))
+    pending = read(hub.functions.subjectOf(subject))
     submitter, level, state = pending.submitter, pending.level, pending.state
-    levels = call(hub.functions.route(pending.routeId)).levels
+    levels = read(hub.functions.route(pending.routeId)).levels
     while state == SubjectState.PENDING:
         role, region_level = bytes(levels[level].role), levels[level].regionLevel
         region = regions.ancestor_at(leaf.region, regions.RegionLevel(region_level))
@@ -419,7 +419,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
                             f"{level} of procedure {subject}.")
         done.txs[f"approve L{level} {ROLE_BY_ID.get(role)} {region}"] = transact(
             web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        now_at = call(hub.functions.subjectOf(subject))
+        now_at = read(hub.functions.subjectOf(subject))
         level, state = now_at.level, now_at.state
     if state != SubjectState.APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
@@ -432,7 +432,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         log(f"  public notice: the chain's clock moved {(ends_at - now + 1) / 86400:.1f} days to its end")
     done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(hid, leaf.region),
                                      actors.county_leader, "completing the procedure")
-    done.status = _status_name(call(households.functions.household(hid)).status)
+    done.status = _status_name(read(households.functions.household(hid)).status)
     return done
 
 
@@ -477,7 +477,7 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
     approvers = [actors.township_leader, actors.county_leader, actors.treasury]
     existing: dict[int, int] = {}
     for plan_id in range(1, plans.functions.planCount().call() + 1):
-        plan = call(plans.functions.planOf(plan_id))
+        plan = read(plans.functions.planOf(plan_id))
         if plan.region == township and plan.owner == owner:
             existing[plan.supportType] = plan_id
     runs = []
@@ -504,7 +504,7 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
                                                       f"submitting plan {run.plan_id}")
             status = "SUBMITTED"
         if status == "SUBMITTED":
-            latest = call(plans.functions.planOf(run.plan_id)).latestVersion
+            latest = read(plans.functions.planOf(run.plan_id)).latestVersion
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
             run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers))
         run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
@@ -517,9 +517,9 @@ def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, offi
     """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
     the level's role, did not submit and has not approved it; returns the transactions."""
     txs = {}
-    pending = call(hub.functions.subjectOf(subject))
+    pending = read(hub.functions.subjectOf(subject))
     submitter, level, state = pending.submitter, pending.level, pending.state
-    levels = call(hub.functions.route(pending.routeId)).levels
+    levels = read(hub.functions.route(pending.routeId)).levels
     while state == SubjectState.PENDING:
         role, region_level = bytes(levels[level].role), levels[level].regionLevel
         level_region = regions.ancestor_at(region, regions.RegionLevel(region_level))
@@ -534,7 +534,7 @@ def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, offi
                             f"level {level} of subject {subject}.")
         txs[f"approve L{level} {ROLE_BY_ID.get(role)} {level_region}"] = transact(
             web3, hub.functions.approve(subject, level), approver, f"approval at level {level}")
-        now_at = call(hub.functions.subjectOf(subject))
+        now_at = read(hub.functions.subjectOf(subject))
         level, state = now_at.level, now_at.state
     return txs
 

@@ -26,7 +26,7 @@ from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
 from govchain.enums import SubjectState
 from govchain.roles import ROLE_BY_ID
-from govchain.structs import call
+from govchain.structs import read
 
 YUAN = 100
 BUDGET = 60_000 * YUAN
@@ -77,9 +77,9 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
         done.txs[what] = transact(web3, call, sender, what)
 
     def walk(subject: int, region: int, what: str) -> None:
-        pending = call(hub.functions.subjectOf(subject))
+        pending = read(hub.functions.subjectOf(subject))
         submitter, level, state = pending.submitter, pending.level, pending.state
-        levels = call(hub.functions.route(pending.routeId)).levels
+        levels = read(hub.functions.route(pending.routeId)).levels
         while state == SubjectState.PENDING:
             role, region_level = bytes(levels[level].role), levels[level].regionLevel
             at = regions.ancestor_at(region, regions.RegionLevel(region_level))
@@ -88,7 +88,7 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
             if approver is None:
                 raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role)} over {at} for {what}.")
             send(hub.functions.approve(subject, level), approver, f"approve {what} L{level} {ROLE_BY_ID.get(role)}")
-            now_at = call(hub.functions.subjectOf(subject))
+            now_at = read(hub.functions.subjectOf(subject))
             level, state = now_at.level, now_at.state
 
     send(ledger.functions.propose(county, 2026, keccak(text="budget-line:2130505"), BUDGET, "bafkreidemoappropriation"),

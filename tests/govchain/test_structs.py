@@ -3,7 +3,7 @@
 from govchain.chain import load_artifact
 from govchain.config import NetworkConfig
 from govchain.enums import SubjectState
-from govchain.structs import call, decode_result
+from govchain.structs import decode_result, read
 
 
 def abi_function(contract: str, name: str) -> dict:
@@ -13,14 +13,14 @@ def abi_function(contract: str, name: str) -> dict:
 
 def test_a_struct_result_is_read_by_field_name_with_its_enum(hub_chain):
     _, _, hub = hub_chain
-    subject = call(hub.functions.subjectOf(123))
+    subject = read(hub.functions.subjectOf(123))
     assert type(subject).__name__ == "Subject"
     assert subject.state is SubjectState.NONE and subject.routeId == 0 and subject.frozen is False
 
 
 def test_positions_still_read_the_same_values(hub_chain):
     _, _, hub = hub_chain
-    named, raw = call(hub.functions.subjectOf(5)), hub.functions.subjectOf(5).call()
+    named, raw = read(hub.functions.subjectOf(5)), hub.functions.subjectOf(5).call()
     assert tuple(named) == tuple(raw)
 
 
