@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def _readable(component: dict, value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    if hasattr(value, "name") and hasattr(value, "value") and isinstance(value, int):  # an IntEnum member
+    if isinstance(value, IntEnum):
         return f"{type(value).__name__}.{value.name}"
     if isinstance(value, str) and not value.startswith("0x"):
         return repr(value)
