@@ -21,6 +21,10 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from data_pipeline import accuracy, baseline  # noqa: E402
 from data_pipeline import policy as policy_mod  # noqa: E402
 from data_pipeline.run import run  # noqa: E402

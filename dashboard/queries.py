@@ -11,7 +11,6 @@ hub lands; the subject's region is its low 40 bits (IApprovalEngine.subjectRegio
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,19 +20,24 @@ import pandas as pd
 
 from dashboard.safety import inert
 from govchain import regions
-from govchain.config import NetworkConfig
+from govchain.config import NetworkConfig, Settings
+from govchain.enums import Outcome, ProcedureKind
 from govchain.roles import ROLE_BY_ID
 from indexer.store import EventRow, EventStore, IndexNotReadyError
 
 SMALL_CELL = 5  # counts below this (and above zero) are suppressed on public aggregate pages
 SUPPRESSED = "<5"
 REGION_MASK = (1 << 40) - 1
-OUTCOMES = ("Submitted", "Approved", "Advanced", "Completed", "Returned", "Resubmitted", "Rejected", "Escalated")
 KINDS = {"RegistrationFiled": "registration", "ExitFiled": "exit"}
 PROCEDURE_EVENTS = (*KINDS, "ApprovalTransition", "NoticeStarted", "ObjectionRaised", "ObjectionResolved",
                     "ProcedureStopped", "HouseholdRegistered", "HouseholdExited", "RouteDefined", "RouteBandsSet")
-KIND_IDS = {"registration": 1, "exit": 2}  # HouseholdRegistry.ProcedureKind
+KIND_IDS = {"registration": ProcedureKind.REGISTRATION, "exit": ProcedureKind.EXIT}
 STATUS_EVENTS = {"HouseholdRegistered": "Registered", "HouseholdExited": "Exited", "HouseholdMonitored": "Monitoring"}
+
+
+def outcome_name(value) -> str:
+    """An ApprovalTransition's outcome as the contract names it (govchain.enums.Outcome): "Approved"."""
+    return Outcome(int(value)).name.capitalize()
 
 
 class SiteDataError(Exception):
@@ -51,15 +55,9 @@ class SiteConfig:
 
     @classmethod
     def from_env(cls) -> "SiteConfig":
-        from indexer.__main__ import index_path
-
-        reports = os.environ.get("GOVCHAIN_REPORTS")
-        return cls(
-            index=index_path(),
-            reports=Path(reports) if reports else None,
-            network=NetworkConfig.from_env(),
-            ipfs_api=os.environ.get("GOVCHAIN_IPFS_API", "http://127.0.0.1:5001"),
-        )
+        settings = Settings.from_env()
+        return cls(index=settings.index_path, reports=settings.reports_dir, network=settings.network,
+                   ipfs_api=settings.ipfs_api)
 
 
 def open_index(index: Path | str) -> EventStore:
@@ -164,7 +162,7 @@ def _procedures(index: str, version: tuple) -> pd.DataFrame:
         if proc is None:
             continue
         if r.event == "ApprovalTransition":
-            outcome = OUTCOMES[int(r.args["outcome"])]
+            outcome = outcome_name(r.args["outcome"])
             if outcome == "Approved":
                 proc.approvals += 1
             elif outcome in ("Advanced", "Escalated"):
@@ -461,7 +459,7 @@ def household_history(index, household_id: str) -> pd.DataFrame:
             "subject" in r.args and int(r.args["subject"]) in subjects)
         if not mine:
             continue
-        detail = OUTCOMES[int(r.args["outcome"])] if r.event == "ApprovalTransition" else ""
+        detail = outcome_name(r.args["outcome"]) if r.event == "ApprovalTransition" else ""
         if r.event == "ApprovalTransition":
             detail += f" L{r.args['level']}"
         history.append({"time": r.block_time, "event": r.event, "detail": detail, "block": r.block_number,

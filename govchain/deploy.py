@@ -17,7 +17,6 @@ number each, see :data:`SUBJECT_KINDS`) and puts its routes in :data:`DEFAULT_RO
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from govchain.chain import load_artifact
-from govchain.config import PROJECT_ROOT
+from govchain.config import PROJECT_ROOT, environment
 from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.errors import GovchainError
 from govchain.funds import APPROPRIATION_KIND, MINTER, PAYMENT_BATCH_KIND, PLATFORM, RECOVERER
@@ -138,7 +137,7 @@ class Settings:
         """GOVCHAIN_ORACLE_QUORUM (default 2), GOVCHAIN_NOTICE_DAYS (default 7), GOVCHAIN_TRANSITION_DAYS
         (default 3 years), GOVCHAIN_BATCH_SCOPE_LEVELS (comma-separated region levels, default 3: counties),
         GOVCHAIN_ADMIN_DELAY_HOURS (administrator transfer delay, default 48); see network/deploy.env."""
-        env = os.environ if environ is None else environ
+        env = environment(environ)
 
         def number(name: str, default: int) -> int:
             text = env.get(name, "").strip()

@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+from govchain.config import environment
 from oracle.errors import OracleError
 
 log = logging.getLogger("oracle")
@@ -218,13 +219,13 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
     """The data authority's key from the environment (see the module docstring).
 
     Args:
-        environ: the environment to read (``os.environ`` by default).
+        environ: the variables to read (by default the environment over the project's ``.env``, govchain.config).
         prompt: ask for the key file passphrase on the terminal when the environment lacks it.
 
     Raises:
         PseudonymKeyError: when no key is configured or it cannot be read.
     """
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     if env.get("GOVCHAIN_PSEUDONYM_KEY_FILE"):
         passphrase = env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE")
         if env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"):

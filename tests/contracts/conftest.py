@@ -55,6 +55,7 @@ from brownie.network.account import Account as _BrownieAccount  # noqa: E402
 from eth_utils import keccak  # noqa: E402
 
 from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
+from govchain.enums import HouseholdStatus, Outcome, ProcedureKind, SubjectState  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
 
 DAY = 86400
@@ -66,7 +67,7 @@ COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
 # Batches of the tests are scoped at these levels (a deployment's own default: counties only).
 TEST_SCOPE_LEVELS = (COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL)
 # Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
-REGISTRATION, EXIT = 1, 2
+REGISTRATION, EXIT = ProcedureKind.REGISTRATION, ProcedureKind.EXIT
 # Registration: village LEADER 1, township LEADER 2 of 2, county LEADER 1; exit: township REVIEWER 1, county
 # LEADER 1 (no timeout). Route ids 1 and 2 on the hub.
 TEST_ROUTES = {
@@ -74,10 +75,10 @@ TEST_ROUTES = {
                    ("LEADER", COUNTY_LEVEL, 1, LEVEL_TIMEOUT)],
     EXIT: [("REVIEWER", TOWNSHIP_LEVEL, 1, LEVEL_TIMEOUT), ("LEADER", COUNTY_LEVEL, 1, 0)],
 }
-# IApprovalHub.SubjectState and Outcome; IHouseholdRegistry.Status.
-NONE, PENDING, RETURNED, APPROVED, REJECTED = range(5)
-SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED = range(8)
-H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = range(4)
+# IApprovalHub.SubjectState and Outcome; IHouseholdRegistry.Status (govchain.enums, checked against the contracts).
+NONE, PENDING, RETURNED, APPROVED, REJECTED = SubjectState
+SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED, O_CLOSED = Outcome
+H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = HouseholdStatus
 
 
 def err(name: str, *args) -> str:

@@ -6,6 +6,7 @@ import brownie
 import pytest
 from eth_utils import keccak
 
+from govchain.enums import Outcome
 from tests.contracts.conftest import (
     ADVANCED,
     APPROVED,
@@ -1020,7 +1021,7 @@ def test_an_unfrozen_subject_moves_again(hub, officials, frozen, supervision):
 
 # --- closing a subject left returned (issue 15 #3) -----------------------------------------------------------
 
-CLOSED = 8  # IApprovalHub.Outcome.Closed
+CLOSED = Outcome.CLOSED
 RETURN_TIMEOUT = 30 * 86400
 
 

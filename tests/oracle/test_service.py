@@ -19,6 +19,7 @@ from eth_utils import keccak
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
 from govchain.eligibility import Decision
+from govchain.enums import HouseholdStatus
 from govchain.localnode import stop_process
 from govchain.localnode import AnvilNode, free_port
 from govchain.roles import role_id
@@ -35,7 +36,7 @@ HONEST_KEY = b"\x11" * 32
 OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisation key computes other roots
 
 
-MONITORING_STATUS = 3  # IHouseholdRegistry.Status.Monitoring
+MONITORING_STATUS = HouseholdStatus.MONITORING
 
 
 
