@@ -118,7 +118,7 @@ def test_every_registration_passed_each_level_of_its_route(run):
     outcomes = defaultdict(list)
     for e in _events(run, "ApprovalHub", "ApprovalTransition"):
         if int(e.args["subject"]) in subjects:
-            outcomes[int(e.args["subject"])].append(queries.OUTCOMES[e.args["outcome"]])
+            outcomes[int(e.args["subject"])].append(queries.outcome_name(e.args["outcome"]))
     # Submitted, then the village leader's and township reviewer's levels advance and the county leader's completes.
     assert all(o == ["Submitted", "Advanced", "Advanced", "Completed"] for o in outcomes.values())
     assert len(outcomes) == 1 + CANDIDATES
