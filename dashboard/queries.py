@@ -149,42 +149,50 @@ def procedures(index) -> pd.DataFrame:
     return _procedures(str(index), _index_version(index))
 
 
+# The arguments the procedure fold reads, picked out by the index (EventStore.arguments) rather than decoded here.
+_STEP_ARGUMENTS = ("subject", "householdId", "batchId", "outcome", "level", "endsAt")
+ROUTE_EVENTS = ("RouteDefined", "RouteBandsSet")
+
+
 @lru_cache(maxsize=4)
 def _procedures(index: str, version: tuple) -> pd.DataFrame:
-    rows = _events(index, event=PROCEDURE_EVENTS)
+    store = open_index(index)
+    try:
+        steps = store.arguments([e for e in PROCEDURE_EVENTS if e not in ROUTE_EVENTS], _STEP_ARGUMENTS)
+        rows = store.events(event=ROUTE_EVENTS)
+    finally:
+        store.close()
     found: dict[int, _Procedure] = {}
-    for r in rows:
-        if r.event in KINDS:
-            subject = int(r.args["subject"])
-            found[subject] = _Procedure(subject, KINDS[r.event], _hid(r.args["householdId"]), _hid(r.args["batchId"]),
-                                        r.block_time, r.tx_hash, r.log_index, r.address, since=r.block_time)
-    for r in rows:
-        subject = int(r.args.get("subject", -1)) if "subject" in r.args else None
-        proc = found.get(subject) if subject is not None else None
+    for event, address, _, time, tx_hash, log_index, subject, household_id, batch_id, *_ in steps:
+        if event in KINDS:
+            found[int(subject)] = _Procedure(int(subject), KINDS[event], _hid(household_id), _hid(batch_id), time,
+                                             tx_hash, log_index, address, since=time)
+    for event, _, _, time, _, _, subject, _, _, outcome, level, ends_at in steps:
+        proc = found.get(int(subject)) if subject is not None else None
         if proc is None:
             continue
-        if r.event == "ApprovalTransition":
-            outcome = OUTCOMES[int(r.args["outcome"])]
+        if event == "ApprovalTransition":
+            outcome = OUTCOMES[int(outcome)]
             if outcome == "Approved":
                 proc.approvals += 1
             elif outcome in ("Advanced", "Escalated"):
-                proc.level, proc.approvals, proc.since = int(r.args["level"]) + 1, 0, r.block_time
+                proc.level, proc.approvals, proc.since = int(level) + 1, 0, time
                 proc.escalated |= outcome == "Escalated"
             elif outcome == "Completed":
-                proc.state, proc.since = "Approved", r.block_time
+                proc.state, proc.since = "Approved", time
             elif outcome in ("Returned", "Rejected"):
-                proc.state, proc.since = outcome, r.block_time
+                proc.state, proc.since = outcome, time
             elif outcome in ("Submitted", "Resubmitted"):
-                proc.state, proc.since = "Pending", r.block_time
-        elif r.event == "NoticeStarted":
-            proc.notice_ends = int(r.args["endsAt"])
-        elif r.event == "ObjectionRaised":
+                proc.state, proc.since = "Pending", time
+        elif event == "NoticeStarted":
+            proc.notice_ends = int(ends_at)
+        elif event == "ObjectionRaised":
             proc.open_objections += 1
-        elif r.event == "ObjectionResolved":
+        elif event == "ObjectionResolved":
             proc.open_objections -= 1
-        elif r.event == "ProcedureStopped":
+        elif event == "ProcedureStopped":
             proc.stopped = True
-        elif r.event in ("HouseholdRegistered", "HouseholdExited"):
+        elif event in ("HouseholdRegistered", "HouseholdExited"):
             proc.completed = True
     routes = _routes(rows)
     table = []
