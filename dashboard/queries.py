@@ -77,6 +77,15 @@ def _events(index, contract: str | None = None, event=None, newest: int | None =
         store.close()
 
 
+def _arguments(index, event, names, contract: str | None = None) -> list[tuple]:
+    """Rows (event, address, block, time, tx_hash, log_index, *arguments): see EventStore.arguments."""
+    store = open_index(index)
+    try:
+        return store.arguments(event, names, contract)
+    finally:
+        store.close()
+
+
 def _hid(value: str) -> str:
     return inert(value).lower()
 
@@ -156,12 +165,8 @@ ROUTE_EVENTS = ("RouteDefined", "RouteBandsSet")
 
 @lru_cache(maxsize=4)
 def _procedures(index: str, version: tuple) -> pd.DataFrame:
-    store = open_index(index)
-    try:
-        steps = store.arguments([e for e in PROCEDURE_EVENTS if e not in ROUTE_EVENTS], _STEP_ARGUMENTS)
-        rows = store.events(event=ROUTE_EVENTS)
-    finally:
-        store.close()
+    steps = _arguments(index, [e for e in PROCEDURE_EVENTS if e not in ROUTE_EVENTS], _STEP_ARGUMENTS)
+    rows = _events(index, event=ROUTE_EVENTS)
     found: dict[int, _Procedure] = {}
     for event, address, _, time, tx_hash, log_index, subject, household_id, batch_id, *_ in steps:
         if event in KINDS:
@@ -461,19 +466,17 @@ def household_history(index, household_id: str) -> pd.DataFrame:
     """Every indexed event about one household: its filings, the approval steps of its procedures, notices,
     objections and status changes, oldest first. Nothing but pseudonymous ids and chain facts."""
     hid = household_id.lower()
-    rows = _events(index, event=PROCEDURE_EVENTS)
-    subjects = {int(r.args["subject"]) for r in rows if r.event in KINDS and _hid(r.args["householdId"]) == hid}
+    rows = _arguments(index, PROCEDURE_EVENTS, ("householdId", "subject", "outcome", "level"))
+    subjects = {int(subject) for event, *_, household, subject, _, _ in rows
+                if event in KINDS and _hid(household) == hid}
     history = []
-    for r in rows:
-        mine = _hid(r.args.get("householdId", "")) == hid or (
-            "subject" in r.args and int(r.args["subject"]) in subjects)
+    for event, _, block, time, tx_hash, log_index, household, subject, outcome, level in rows:
+        mine = (household is not None and _hid(household) == hid) or (subject is not None and int(subject) in subjects)
         if not mine:
             continue
-        detail = OUTCOMES[int(r.args["outcome"])] if r.event == "ApprovalTransition" else ""
-        if r.event == "ApprovalTransition":
-            detail += f" L{r.args['level']}"
-        history.append({"time": r.block_time, "event": r.event, "detail": detail, "block": r.block_number,
-                        "tx_hash": r.tx_hash, "log_index": r.log_index})
+        detail = f"{OUTCOMES[int(outcome)]} L{level}" if event == "ApprovalTransition" else ""
+        history.append({"time": time, "event": event, "detail": detail, "block": block, "tx_hash": tx_hash,
+                        "log_index": log_index})
     return pd.DataFrame(history, columns=["time", "event", "detail", "block", "tx_hash", "log_index"])
 
 
@@ -481,7 +484,8 @@ def filing_of(index, household_id: str) -> dict | None:
     """The household's latest filing (batch id, subject, kind) or None."""
     hid = household_id.lower()
     last = None
-    for r in _events(index, "HouseholdRegistry", tuple(KINDS)):
-        if r.event in KINDS and _hid(r.args["householdId"]) == hid:
-            last = {"batch_id": _hid(r.args["batchId"]), "subject": str(r.args["subject"]), "kind": KINDS[r.event]}
+    for event, *_, household, batch_id, subject in _arguments(index, tuple(KINDS), ("householdId", "batchId", "subject"),
+                                                             "HouseholdRegistry"):
+        if _hid(household) == hid:
+            last = {"batch_id": _hid(batch_id), "subject": str(subject), "kind": KINDS[event]}
     return last
