@@ -226,12 +226,11 @@ def _procedures(index: str, version: tuple) -> pd.DataFrame:
 def household_statuses(index) -> pd.DataFrame:
     """Each household's current status on chain (last of Registered / Exited / Monitoring)."""
     latest: dict[str, dict] = {}
-    for r in _events(index, "HouseholdRegistry", tuple(STATUS_EVENTS)):
-        if r.event in STATUS_EVENTS:
-            latest[_hid(r.args["householdId"])] = {
-                "household_id": _hid(r.args["householdId"]), "region": int(r.args["region"]),
-                "status": STATUS_EVENTS[r.event], "since": r.block_time, "tx_hash": r.tx_hash, "log_index": r.log_index,
-            }
+    for event, _, _, time, tx_hash, log_index, household, region in _arguments(
+            index, tuple(STATUS_EVENTS), ("householdId", "region"), "HouseholdRegistry"):
+        household_id = _hid(household)
+        latest[household_id] = {"household_id": household_id, "region": int(region), "status": STATUS_EVENTS[event],
+                                "since": time, "tx_hash": tx_hash, "log_index": log_index}
     return pd.DataFrame(list(latest.values()), columns=["household_id", "region", "status", "since", "tx_hash", "log_index"])
 
 

@@ -42,6 +42,8 @@ CREATE INDEX IF NOT EXISTS events_by_kind ON events (chain_id, contract, event, 
 CREATE INDEX IF NOT EXISTS events_by_place ON events (chain_id, address, block_number);
 -- The site's reads name events (and a contract) but no chain id, which events_by_kind cannot serve.
 CREATE INDEX IF NOT EXISTS events_by_event ON events (event, contract);
+-- The newest events (the site's latest block and recent events) without sorting the whole table.
+CREATE INDEX IF NOT EXISTS events_by_block ON events (block_number, log_index);
 CREATE TABLE IF NOT EXISTS cursors (
     chain_id     INTEGER NOT NULL,
     address      TEXT    NOT NULL,
