@@ -206,6 +206,7 @@ class ProcurementStatus(IntEnum):
     APPROVED = 2
     REJECTED = 3
     RECEIVED = 4
+    CANCELLED = 5  # by an upheld supervision case (what remains in the warehouse is written off)
 
 
 class ReceiptMethod(IntEnum):
