@@ -23,11 +23,11 @@ from eth_utils import keccak
 from assessment.kpis import Period, compute_kpis, kpi_root, read_events
 from govchain import regions
 from govchain.chain import Chain
-from orchestration.flow import FlowError, anvil_account, grant_roles, transact
-from govchain.plans import REGISTERED, SupportType
 from govchain.enums import SubjectState
+from govchain.plans import REGISTERED, SupportType
 from govchain.roles import ROLE_BY_ID
 from govchain.structs import read
+from orchestration.flow import FlowError, anvil_account, grant_roles, transact
 
 DAY = 86_400
 YUAN = 100
@@ -167,8 +167,11 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     crowd, token = c["Crowdfunding"], c["FundToken"]
     campaign = returned("campaign opened", crowd.functions.open(plan_ids[SupportType.CROWDFUNDING], TRANCHE,
                                                                 now + 30 * DAY), DEPARTMENT)
-    send("bank on-ramp", crowd.functions.credit(acct(ENTERPRISE_DONOR), TRANCHE, county, keccak(text=f"demo:{campaign}")),
-         COUNTY_LEADER_BANK)
+    send(
+        "bank on-ramp",
+        crowd.functions.credit(acct(ENTERPRISE_DONOR), TRANCHE, county, keccak(text=f"demo:{campaign}")),
+        COUNTY_LEADER_BANK,
+    )
     send("donor approves", token.functions.approve(crowd.address, TRANCHE), ENTERPRISE_DONOR)
     send("donation", crowd.functions.donate(campaign, TRANCHE), ENTERPRISE_DONOR)
     send("crowdfunded tranche released", crowd.functions.releaseTranche(campaign, 0), ENTERPRISE_DONOR)

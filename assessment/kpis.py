@@ -57,7 +57,12 @@ BPS = 10_000
 CONTRACTS = ("ApprovalHub", "HouseholdRegistry", "FundLedger", "PaymentBatches", "Supervision", "FollowUpVisits",
              "MaterialSupply", "Crowdfunding")
 
-SUBMITTED, ADVANCED, COMPLETED, RESUBMITTED = Outcome.SUBMITTED, Outcome.ADVANCED, Outcome.COMPLETED, Outcome.RESUBMITTED
+SUBMITTED, ADVANCED, COMPLETED, RESUBMITTED = (
+    Outcome.SUBMITTED,
+    Outcome.ADVANCED,
+    Outcome.COMPLETED,
+    Outcome.RESUBMITTED,
+)
 DECISIONS = (Outcome.ADVANCED, Outcome.COMPLETED, Outcome.RETURNED, Outcome.REJECTED)
 RELEASED = Movement.RELEASED
 PAID_TO_WALLET, BANK_CONFIRMED = PaymentKind.PAID_TO_WALLET, PaymentKind.BANK_CONFIRMED
@@ -215,7 +220,9 @@ def _approval_latency(events: list[ChainEvent], period: Period) -> list[KpiRow]:
             latency = e.timestamp - since
             by_region[(subject & REGION_MASK, level)].append(latency)
             by_official[int(e.args["actor"], 16)].append(latency)
-    rows = [KpiRow("region", region, f"approval_latency_s.L{level}", _mean(v)) for (region, level), v in by_region.items()]
+    rows = [
+        KpiRow("region", region, f"approval_latency_s.L{level}", _mean(v)) for (region, level), v in by_region.items()
+    ]
     for official, latencies in by_official.items():
         rows.append(KpiRow("official", official, "approval_decisions", len(latencies)))
         rows.append(KpiRow("official", official, "approval_latency_s", _mean(latencies)))

@@ -9,8 +9,8 @@ status), funds a fund plan that admits them (appropriation approved and minted, 
 milestone approved, tranche released), then pays a batch of N entries, each the household's first payment, to
 fresh wallets bound by the intake clerk; instructs a second batch of N households paid by bank (their bank
 channels enrolled by the clerk, as a wallet is bound), and has the bank confirm it. Each batch is settled in one
-call with one multiproof for all its entries. Figures are the gas used by the whole transaction (21,000 base included) as the receipt reports it;
-per-household figures divide the batch's transaction by N.
+call with one multiproof for all its entries. Figures are the gas used by the whole transaction (21,000 base
+included) as the receipt reports it; per-household figures divide the batch's transaction by N.
 
 The plan requires a follow-up visit within 30 days of each payment, so each batch also opens its visit duty
 (issue 11; FollowUpVisits.noteBatchService), included in the figures.
@@ -138,7 +138,9 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     # 2n households of VILLAGE under monitoring.
     progress(f"putting {2 * n} households under monitoring")
     ids = [keccak(text=f"bench-household-{i}") for i in range(2 * n)]
-    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.MONITOR, LeafDetails(1, 5000, keccak(h)).commitment()) for h in ids])
+    tree = EligibilityTree.of(
+        [EligibilityLeaf(h, VILLAGE, Decision.MONITOR, LeafDetails(1, 5000, keccak(h)).commitment()) for h in ids]
+    )
     batch_id = b"\x07" * 32
     for oracle in ("oracle_a", "oracle_b"):
         eligibility.commitBatch(batch_id, COUNTY, tree.root, "bafkreimanifest", b"\x01" * 32, b"\x02" * 32,
@@ -179,7 +181,9 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     def settle(entries: list[PaymentEntry], label: str):
         tree = batch_tree(entries)
         total = sum(entry.amount for entry in entries)
-        tx = batches.openBatch(plan_id, 0, tree.root, len(entries), total, "bafkreimanifest", {"from": people["handler"]})
+        tx = batches.openBatch(
+            plan_id, 0, tree.root, len(entries), total, "bafkreimanifest", {"from": people["handler"]}
+        )
         record(f"open_{label}", tx.gas_used)
         batch = tx.return_value
         walk(batches.batchSubject(batch))

@@ -117,13 +117,24 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
     donors = [accounts.add() for _ in range(2)]
     for account in [*people.values(), *donors]:
         admin.transfer(account, "1 ether")
-    grants = [("ORACLE", "oracle_a", COUNTY), ("ORACLE", "oracle_b", COUNTY), ("INTAKE_CLERK", "clerk", VILLAGE),
-              ("LEADER", "village_leader", VILLAGE), ("REVIEWER", "reviewer", TOWNSHIP),
-              ("LEADER", "county_leader", COUNTY), ("LEADER", "township_leader", TOWNSHIP),
-              ("DEPARTMENT", "department", TOWNSHIP), ("DEPARTMENT", "county_department", COUNTY),
-              ("TREASURY", "treasury", COUNTY), ("HANDLER", "handler", TOWNSHIP), ("DISPATCHER", "dispatcher", TOWNSHIP),
-              ("GRID_WORKER", "grid_worker", VILLAGE), ("ASSESSOR", "assessor_a", COUNTY),
-              ("ASSESSOR", "assessor_b", COUNTY), ("BANK", "bank", COUNTY)]
+    grants = [
+        ("ORACLE", "oracle_a", COUNTY),
+        ("ORACLE", "oracle_b", COUNTY),
+        ("INTAKE_CLERK", "clerk", VILLAGE),
+        ("LEADER", "village_leader", VILLAGE),
+        ("REVIEWER", "reviewer", TOWNSHIP),
+        ("LEADER", "county_leader", COUNTY),
+        ("LEADER", "township_leader", TOWNSHIP),
+        ("DEPARTMENT", "department", TOWNSHIP),
+        ("DEPARTMENT", "county_department", COUNTY),
+        ("TREASURY", "treasury", COUNTY),
+        ("HANDLER", "handler", TOWNSHIP),
+        ("DISPATCHER", "dispatcher", TOWNSHIP),
+        ("GRID_WORKER", "grid_worker", VILLAGE),
+        ("ASSESSOR", "assessor_a", COUNTY),
+        ("ASSESSOR", "assessor_b", COUNTY),
+        ("BANK", "bank", COUNTY),
+    ]
     for role, who, region in grants:
         c["RoleRegistry"].grantRoleIn(ROLE_IDS[role], people[who], region, {"from": admin})
     c["RoleRegistry"].grantRoleIn(ROLE_IDS["SUPPLIER"], supplier, TOWNSHIP, {"from": admin})
@@ -142,7 +153,9 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
 
     # A household of the village, registered through the hub.
     households = [keccak(text=f"household:{n}") for n in range(4)]
-    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.ADMIT, LeafDetails(1, 4000, keccak(h)).commitment()) for h in households])
+    tree = EligibilityTree.of(
+        [EligibilityLeaf(h, VILLAGE, Decision.ADMIT, LeafDetails(1, 4000, keccak(h)).commitment()) for h in households]
+    )
     batch_id = keccak(text="gas-materials-batch")
     for oracle in ("oracle_a", "oracle_b"):
         c["EligibilityRegistry"].commitBatch(batch_id, COUNTY, tree.root, "bafkreimanifest", b"\x01" * 32,
@@ -217,12 +230,20 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
     # Visits.
     chain.sleep(60)
     chain.mine()
-    record("visit_fulfilling_obligation", visits.recordVisit(household, plan_id, chain.time() - 30, 4, 0,
-                                                             "bafkreivisitphoto", {"from": people["grid_worker"]}).gas_used,
-           "(fulfils the open obligation)")
-    record("visit_without_obligation", visits.recordVisit(unvisited, plan_id, chain.time() - 30, 5, 3,
-                                                          "bafkreivisitphoto", {"from": people["grid_worker"]}).gas_used,
-           "(no obligation: an event only)")
+    record(
+        "visit_fulfilling_obligation",
+        visits.recordVisit(
+            household, plan_id, chain.time() - 30, 4, 0, "bafkreivisitphoto", {"from": people["grid_worker"]}
+        ).gas_used,
+        "(fulfils the open obligation)",
+    )
+    record(
+        "visit_without_obligation",
+        visits.recordVisit(
+            unvisited, plan_id, chain.time() - 30, 5, 3, "bafkreivisitphoto", {"from": people["grid_worker"]}
+        ).gas_used,
+        "(no obligation: an event only)",
+    )
     record("delivery_signed_next_visit_duty", deliver(dispatches[1], 1).gas_used,
            "(a later obligation of the same household: its slot is reused)")
 

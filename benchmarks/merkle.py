@@ -80,7 +80,9 @@ def main() -> None:
     paths = tree.proof_indices()
     python_s = time.perf_counter() - started
     python_rss = peak_rss_mb()
-    progress(f"python: tree {built - started:.2f} s, proofs {python_s - (built - started):.2f} s, total {python_s:.2f} s")
+    progress(
+        f"python: tree {built - started:.2f} s, proofs {python_s - (built - started):.2f} s, total {python_s:.2f} s"
+    )
 
     progress("python: digest of all proofs (not timed)")
     python_digest = proofs_sha256(tree, paths)

@@ -96,8 +96,11 @@ def main() -> int:
     import pandas as pd
 
     naive = accuracy.errors(pd.concat([baseline.eligibility(f, policy) for f in folders]), truth)
-    print(f"pipeline: exclusion error {ours['exclusion_error']:.4%}, inclusion error {ours['inclusion_error']:.4%} "
-          f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted, {ours['verify_share']:.2%} sent to verification)")
+    print(
+        f"pipeline: exclusion error {ours['exclusion_error']:.4%}, inclusion error {ours['inclusion_error']:.4%} "
+        f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted, "
+        f"{ours['verify_share']:.2%} sent to verification)"
+    )
     print(f"naive baseline (census only, no cleaning): exclusion error {naive['exclusion_error']:.4%}, "
           f"inclusion error {naive['inclusion_error']:.4%}")
     print(json.dumps({

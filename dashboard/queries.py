@@ -229,7 +229,9 @@ def household_statuses(index) -> pd.DataFrame:
         household_id = _hid(household)
         latest[household_id] = {"household_id": household_id, "region": int(region), "status": STATUS_EVENTS[event],
                                 "since": time, "tx_hash": tx_hash, "log_index": log_index}
-    return pd.DataFrame(list(latest.values()), columns=["household_id", "region", "status", "since", "tx_hash", "log_index"])
+    return pd.DataFrame(
+        list(latest.values()), columns=["household_id", "region", "status", "since", "tx_hash", "log_index"]
+    )
 
 
 def latest_block(index) -> tuple[int, int]:
@@ -311,8 +313,12 @@ def ranking(index, reports, level: str = "township") -> pd.DataFrame:
     key = {"township": "township", "village": "region"}[level]
     grouped = table.groupby(key).agg(registered=("registered", "sum"), exits=("exits", "sum"),
                                      exited_on_chain=("exited_on_chain", "sum")).reset_index()
-    grouped["exit_rate"] = (grouped["exits"] / grouped["registered"].where(grouped["registered"] > 0)).round(4).fillna(0)
-    grouped = grouped.sort_values(["exited_on_chain", "exit_rate", key], ascending=[False, False, True], ignore_index=True)
+    grouped["exit_rate"] = (
+        (grouped["exits"] / grouped["registered"].where(grouped["registered"] > 0)).round(4).fillna(0)
+    )
+    grouped = grouped.sort_values(
+        ["exited_on_chain", "exit_rate", key], ascending=[False, False, True], ignore_index=True
+    )
     grouped.insert(0, "rank", range(1, len(grouped) + 1))
     return grouped.rename(columns={key: "area"})
 
@@ -481,8 +487,9 @@ def filing_of(index, household_id: str) -> dict | None:
     """The household's latest filing (batch id, subject, kind) or None."""
     hid = household_id.lower()
     last = None
-    for event, *_, household, batch_id, subject in _arguments(index, tuple(KINDS), ("householdId", "batchId", "subject"),
-                                                             "HouseholdRegistry"):
+    for event, *_, household, batch_id, subject in _arguments(
+        index, tuple(KINDS), ("householdId", "batchId", "subject"), "HouseholdRegistry"
+    ):
         if _hid(household) == hid:
             last = {"batch_id": _hid(batch_id), "subject": str(subject), "kind": KINDS[event]}
     return last

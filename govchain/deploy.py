@@ -197,8 +197,13 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("ApprovalHub", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
     ContractSpec(
         "HouseholdRegistry",
-        lambda at, s, _: (at["RoleRegistry"], at["EligibilityRegistry"], at["ApprovalHub"], s.notice_period,
-                          s.transition_period),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["EligibilityRegistry"],
+            at["ApprovalHub"],
+            s.notice_period,
+            s.transition_period,
+        ),
         after=("RoleRegistry", "EligibilityRegistry", "ApprovalHub"),
         kinds=(REGISTRATION, EXIT),
     ),
@@ -234,39 +239,73 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         "PaymentBatches",
-        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundLedger"], at["PlanRegistry"],
-                          at["HouseholdRegistry"], at["FollowUpVisits"]),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["ApprovalHub"],
+            at["FundLedger"],
+            at["PlanRegistry"],
+            at["HouseholdRegistry"],
+            at["FollowUpVisits"],
+        ),
         after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry", "FollowUpVisits"),
         kinds=(PAYMENT_BATCH,),
-        setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
-                             ("FundLedger", "setPayments", (at["PaymentBatches"],)),
-                             ("FollowUpVisits", "setServiceRecorder", (at["PaymentBatches"], True))],
+        setup=lambda at, s: [
+            ("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
+            ("FundLedger", "setPayments", (at["PaymentBatches"],)),
+            ("FollowUpVisits", "setServiceRecorder", (at["PaymentBatches"], True)),
+        ],
     ),
     # Assessment (issue 11): results agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
-    ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
+    ContractSpec(
+        "AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)
+    ),
     # Materials (issue 11): procurements approved on the hub and paid from a plan's released tranche (the ledger
     # names it a spender), deliveries noted to the follow-up visits (a service recorder).
     ContractSpec(
         "MaterialSupply",
-        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["PlanRegistry"], at["FundLedger"],
-                          at["HouseholdRegistry"], at["PaymentBatches"], at["FollowUpVisits"]),
-        after=("RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "HouseholdRegistry", "PaymentBatches",
-               "FollowUpVisits"),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["ApprovalHub"],
+            at["PlanRegistry"],
+            at["FundLedger"],
+            at["HouseholdRegistry"],
+            at["PaymentBatches"],
+            at["FollowUpVisits"],
+        ),
+        after=(
+            "RoleRegistry",
+            "ApprovalHub",
+            "PlanRegistry",
+            "FundLedger",
+            "HouseholdRegistry",
+            "PaymentBatches",
+            "FollowUpVisits",
+        ),
         kinds=(PROCUREMENT,),
-        setup=lambda at, s: [("FundLedger", "setSpender", (at["MaterialSupply"], True)),
-                             ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True))],
+        setup=lambda at, s: [
+            ("FundLedger", "setSpender", (at["MaterialSupply"], True)),
+            ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True)),
+        ],
     ),
     # Crowdfunding (issue 11): the on-ramp mints what a BANK received, donations are held here until released
     # by the plan's approved milestones: the token lets it mint and receive (a platform contract).
     ContractSpec(
         "Crowdfunding",
-        lambda at, s, _: (at["RoleRegistry"], at["FundToken"], at["PlanRegistry"], at["HouseholdRegistry"],
-                          at["PaymentBatches"]),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["FundToken"],
+            at["PlanRegistry"],
+            at["HouseholdRegistry"],
+            at["PaymentBatches"],
+        ),
         after=("RoleRegistry", "FundToken", "PlanRegistry", "HouseholdRegistry", "PaymentBatches"),
         setup=lambda at, s: [("FundToken", "setAccess", (at["Crowdfunding"], PLATFORM | MINTER))],
     ),
-    ContractSpec("SocialPledges", lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
-                 after=("RoleRegistry", "PlanRegistry")),
+    ContractSpec(
+        "SocialPledges",
+        lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
+        after=("RoleRegistry", "PlanRegistry"),
+    ),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

@@ -134,7 +134,9 @@ class LeafDetails:
         for level in levels[:-1]:
             path.append(level[position ^ 1])
             position //= 2
-        return ReasonBitOpening(index, bool(self.reasons >> index & 1), detail_salt(self.salt, index), tuple(path), self.score_commitment())
+        return ReasonBitOpening(
+            index, bool(self.reasons >> index & 1), detail_salt(self.salt, index), tuple(path), self.score_commitment()
+        )
 
 
 @dataclass(frozen=True)

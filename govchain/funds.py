@@ -1,6 +1,7 @@
 """Earmarked funds: the subject kinds and token access flags of contracts/funds/ (its enums are govchain.enums',
-re-exported here), and the leaf encodings of payment batches and plans' explicit beneficiary lists (the same as PaymentBatches.entryLeaf and
-_checkBeneficiary compute; tests/contracts/test_payment_batches.py checks them against the contract).
+re-exported here), and the leaf encodings of payment batches and plans' explicit beneficiary lists (the same as
+PaymentBatches.entryLeaf and _checkBeneficiary compute; tests/contracts/test_payment_batches.py checks them against
+the contract).
 
 A batch's tree is OpenZeppelin's StandardMerkleTree over :func:`entry_leaf_hash` (oracle.merkle builds it).
 """

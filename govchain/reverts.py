@@ -44,7 +44,9 @@ def _readable(component: dict, value: Any) -> Any:
         inner = dict(component, type=kind[: kind.rindex("[")], internalType="")
         return [_readable(inner, v) for v in value]
     if kind == "tuple":
-        return {c.get("name") or str(i): _readable(c, v) for i, (c, v) in enumerate(zip(component["components"], value))}
+        return {
+            c.get("name") or str(i): _readable(c, v) for i, (c, v) in enumerate(zip(component["components"], value))
+        }
     if kind == "address":
         return to_checksum_address(value)
     if kind.startswith("bytes"):

@@ -241,7 +241,7 @@ class EventStore:
         SQLite picks the arguments out of the stored JSON (``json_extract``, in C), so a fold over tens of
         thousands of events does not decode every argument dict in Python. Integers beyond 2**53 are stored as
         decimal strings (govchain.events) and come back as such; arrays and tuples come back as JSON text."""
-        picks = "".join(f", json_extract(args, ?)" for _ in names)
+        picks = "".join(", json_extract(args, ?)" for _ in names)
         where = f"event IN ({','.join('?' * len(event))})"
         params: list = [f'$."{name}"' for name in names] + list(event)
         if contract is not None:
@@ -271,4 +271,6 @@ class EventStore:
     @staticmethod
     def _row(row: tuple) -> EventRow:
         chain_id, tx_hash, log_index, contract, address, event, args, number, block_hash, time = row
-        return EventRow(chain_id, tx_hash, log_index, contract, address, event, json.loads(args), number, block_hash, time)
+        return EventRow(
+            chain_id, tx_hash, log_index, contract, address, event, json.loads(args), number, block_hash, time
+        )

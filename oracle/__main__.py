@@ -6,8 +6,8 @@
     python -m oracle proof --cid CID [--card 0x..]               filing arguments for an intake clerk
     python -m oracle opening --cid CID --results FILE [--bit N]   a household's reasons, score and salt (offices)
 
-The card and opening commands, and the proof command without --card, read the head's ID number from a hidden prompt (on a
-terminal) or from the first line of standard input, never from the command line, where ``ps`` and the shell
+The card and opening commands, and the proof command without --card, read the head's ID number from a hidden
+prompt (on a terminal) or from the first line of standard input, never from the command line, where ``ps`` and the shell
 history would show it.
 
 Configuration comes from the environment (command-line options override): GOVCHAIN_RPC_URL,

@@ -85,15 +85,20 @@ def load_oracle_account(environ: Mapping[str, str] | None = None) -> LocalAccoun
         password = env.get("GOVCHAIN_ORACLE_KEYSTORE_PASSWORD")
         if password is None:
             raise OracleAccountError(
-                "GOVCHAIN_ORACLE_KEYSTORE is set but GOVCHAIN_ORACLE_KEYSTORE_PASSWORD is not; set the keystore's password."
+                "GOVCHAIN_ORACLE_KEYSTORE is set but GOVCHAIN_ORACLE_KEYSTORE_PASSWORD is not; "
+                "set the keystore's password."
             )
         try:
             encrypted = json.loads(Path(keystore).read_text(encoding="utf-8"))
             return Account.from_key(Account.decrypt(encrypted, password))
         except FileNotFoundError:
-            raise OracleAccountError(f"The oracle keystore {keystore} does not exist; check GOVCHAIN_ORACLE_KEYSTORE.") from None
+            raise OracleAccountError(
+                f"The oracle keystore {keystore} does not exist; check GOVCHAIN_ORACLE_KEYSTORE."
+            ) from None
         except (ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise OracleAccountError(f"Cannot unlock the oracle keystore {keystore} ({exc}); check the password.") from exc
+            raise OracleAccountError(
+                f"Cannot unlock the oracle keystore {keystore} ({exc}); check the password."
+            ) from exc
     if env.get("GOVCHAIN_ORACLE_PRIVATE_KEY"):
         try:
             return Account.from_key(env["GOVCHAIN_ORACLE_PRIVATE_KEY"].strip())
@@ -176,7 +181,9 @@ class Committer:
             {"from": self.address, "nonce": nonce, "gas": gas, "gasPrice": gas_price, "chainId": self.chain_id}
         )
         signed = self.account.sign_transaction(tx)
-        return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
+        return SignedCommit(
+            tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
+        )
 
     def sign_filler(self, nonce: int) -> SignedCommit:
         """A 0-value transfer to this account with ``nonce``: it changes nothing but uses the nonce of a commit
@@ -185,9 +192,18 @@ class Committer:
         balance = self.web3.eth.get_balance(self.address)
         if FILLER_GAS * gas_price > balance:
             raise UnfundedAccountError(self.address, balance, FILLER_GAS * gas_price)
-        tx = {"to": self.address, "value": 0, "nonce": nonce, "gas": FILLER_GAS, "gasPrice": gas_price, "chainId": self.chain_id}
+        tx = {
+            "to": self.address,
+            "value": 0,
+            "nonce": nonce,
+            "gas": FILLER_GAS,
+            "gasPrice": gas_price,
+            "chainId": self.chain_id,
+        }
         signed = self.account.sign_transaction(tx)
-        return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
+        return SignedCommit(
+            tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
+        )
 
     def next_nonce(self) -> int:
         return self.web3.eth.get_transaction_count(self.address, "pending")

@@ -200,7 +200,9 @@ def read_key_file(path: Path, passphrase: str) -> PseudonymKey:
     except FileNotFoundError:
         raise PseudonymKeyError(f"The key file {path} does not exist; check GOVCHAIN_PSEUDONYM_KEY_FILE.") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise PseudonymKeyError(f"{path} is not a pseudonymisation key file ({exc}); restore it from the backup.") from exc
+        raise PseudonymKeyError(
+            f"{path} is not a pseudonymisation key file ({exc}); restore it from the backup."
+        ) from exc
     cipher.update(json.dumps(header, sort_keys=True).encode())
     try:
         secret = cipher.decrypt_and_verify(ciphertext, tag)
@@ -233,15 +235,15 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
                 passphrase = Path(env["GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"]).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise PseudonymKeyError(
-                    f"Cannot read the passphrase file {env['GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE']} ({exc.strerror}); "
-                    f"check GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE."
+                    f"Cannot read the passphrase file {env['GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE']} "
+                    f"({exc.strerror}); check GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE."
                 ) from None
         if passphrase is None and prompt:
             passphrase = getpass.getpass("Passphrase of the pseudonymisation key file: ")
         if passphrase is None:
             raise PseudonymKeyError(
-                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but its passphrase is not: set GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE "
-                "to a file holding it (readable by this service's user only)."
+                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but its passphrase is not: set "
+                "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE to a file holding it (readable by this service's user only)."
             )
         return read_key_file(Path(env["GOVCHAIN_PSEUDONYM_KEY_FILE"]), passphrase)
     if env.get("GOVCHAIN_PSEUDONYM_KEY"):
@@ -252,7 +254,9 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
         try:
             return PseudonymKey(bytes.fromhex(env["GOVCHAIN_PSEUDONYM_KEY"].strip().removeprefix("0x")))
         except ValueError:
-            raise PseudonymKeyError("GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits.") from None
+            raise PseudonymKeyError(
+                "GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits."
+            ) from None
     raise PseudonymKeyError(
         "No pseudonymisation key: set GOVCHAIN_PSEUDONYM_KEY_FILE (made with `python -m oracle key new --out FILE`) "
         "and GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE (a file holding its passphrase), or, for development only, "

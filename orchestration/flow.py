@@ -380,7 +380,8 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 
     File (intake clerk, with the manifest's filing arguments, on the household registry) → one approval per level
     of the registration route on the approval hub, each by the official holding the level's role → the chain's
-    clock past the public notice → complete. Returns what was done; when every admitted household is registered already, the last one.
+    clock past the public notice → complete. Returns what was done; when every admitted household is registered
+    already, the last one.
     """
     from oracle.manifest import filing_arguments
 
@@ -572,7 +573,9 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
     run_oracles(network, table.parent, state_root, ipfs_api, actors.oracles, key_env, log=log)
     batch = final_batch(eligibility, table, county)
     seconds["oracles"] = time.perf_counter() - started
-    log(f"  batch 0x{batch.batch_id.hex()} final: {batch.leaf_count} households, votes from {len(batch.voters)} oracles")
+    log(
+        f"  batch 0x{batch.batch_id.hex()} final: {batch.leaf_count} households, votes from {len(batch.voters)} oracles"
+    )
 
     started = time.perf_counter()
     ipfs = IpfsClient(ipfs_api)

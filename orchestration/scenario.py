@@ -147,7 +147,10 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
     picked = []
     for index in range(len(manifest.tree)):
         leaf = manifest.tree.leaf(index)
-        if leaf.decision != Decision.ADMIT or read(households.functions.household(leaf.household_id)).status == HouseholdStatus.REGISTERED:
+        if (
+            leaf.decision != Decision.ADMIT
+            or read(households.functions.household(leaf.household_id)).status == HouseholdStatus.REGISTERED
+        ):
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
         if read(hub.functions.subjectOf(subject)).state in (SubjectState.NONE, SubjectState.PENDING,
@@ -155,8 +158,9 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
             picked.append(leaf)
         if len(picked) == count:
             break
-    grant_roles(web3, roles, actors.admin, [("REVIEWER", reviewer, v) for v in sorted({leaf.region for leaf in picked})],
-                log)
+    grant_roles(
+        web3, roles, actors.admin, [("REVIEWER", reviewer, v) for v in sorted({leaf.region for leaf in picked})], log
+    )
 
     done = Candidates([])
     for leaf in picked:
@@ -325,7 +329,11 @@ def _fund_to_first_milestone(web3: Web3, hub, roles, plans, ledger, run: PlanRun
     if PlanStatus(plans.functions.statusOf(plan_id).call()) == PlanStatus.APPROVED:
         send(plans.functions.start(plan_id), actors.department, "start (owner)")
     if ledger.functions.planFunds(plan_id).call()[0] == 0:
-        send(ledger.functions.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP), actors.treasury, "link to the appropriation")
+        send(
+            ledger.functions.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP),
+            actors.treasury,
+            "link to the appropriation",
+        )
     if ledger.functions.planFunds(plan_id).call()[4] == 0:  # PlanFunds.funded
         send(ledger.functions.escrow(plan_id), handler, "escrow the budget")
     status, attempts = plans.functions.milestoneOf(plan_id, 0).call()[:2]

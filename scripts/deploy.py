@@ -31,8 +31,8 @@ from brownie import accounts, network, project, web3
 
 from govchain import deploy as platform_deploy
 from govchain.config import Settings
-from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.deploy import ANY_AMOUNT, DAY, DEFAULT_ROUTES, EXIT, REGISTRATION  # noqa: F401 (the script's vocabulary)
+from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 
 
 class BrownieSender:

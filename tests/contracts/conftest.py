@@ -193,7 +193,9 @@ OUTSIDE_BATCH = {"elsewhere": (OTHER_COUNTY_VILLAGE, Decision.ADMIT)}
 
 def make_leaves(households: dict) -> list[EligibilityLeaf]:
     return [
-        EligibilityLeaf(household_id(name), region, decision, LeafDetails(0b101, 4200 + i, keccak(text=f"salt:{name}")).commitment())
+        EligibilityLeaf(
+            household_id(name), region, decision, LeafDetails(0b101, 4200 + i, keccak(text=f"salt:{name}")).commitment()
+        )
         for i, (name, (region, decision)) in enumerate(households.items())
     ]
 
@@ -457,7 +459,9 @@ def payment_batches(PaymentBatches, platform, fund_ledger):
 
 def approve_appropriation(ledger, hub, treasury, route_approvers, cap=APPROPRIATION_CAP, region=COUNTY, year=2026):
     """Proposes an appropriation and walks its route; returns its id."""
-    appropriation = ledger.propose(region, year, BUDGET_LINE, cap, "bafkreiappropriation", {"from": treasury}).return_value
+    appropriation = ledger.propose(
+        region, year, BUDGET_LINE, cap, "bafkreiappropriation", {"from": treasury}
+    ).return_value
     walk_route(hub, ledger.appropriationSubject(appropriation), route_approvers)
     return appropriation
 
@@ -502,7 +506,9 @@ def fund_households(household_registry, approval_hub, first_batch, eligibility, 
     register(household_registry, approval_hub, first_batch, ["admitted", "admitted-2"], officials, chain)
     leaf, proof = first_batch.proof("watched")
     household_registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
-    exits = CommittedBatch(keccak(text="batch-funds-exit"), COUNTY, make_leaves({"admitted-2": (VILLAGE, Decision.EXIT)}))
+    exits = CommittedBatch(
+        keccak(text="batch-funds-exit"), COUNTY, make_leaves({"admitted-2": (VILLAGE, Decision.EXIT)})
+    )
     exits.commit(eligibility, officials.oracles[:2])
     leaf, proof = exits.proof("admitted-2")
     subject = household_registry.fileExit(exits.id, leaf, proof, {"from": officials.clerk}).return_value
@@ -619,9 +625,20 @@ def receipt_signature(wallet, supply, dispatch_id: int, row: int, household: byt
     """The EIP-712 MaterialReceipt signature of a household's bound `wallet` (a brownie LocalAccount)."""
     signed = _EthAccount.sign_typed_data(
         wallet.private_key,
-        {"name": "GovChain MaterialSupply", "version": "1", "chainId": _chain_id(), "verifyingContract": supply.address},
-        {"MaterialReceipt": [{"name": "dispatchId", "type": "uint256"}, {"name": "row", "type": "uint8"},
-                             {"name": "household", "type": "bytes32"}, {"name": "quantity", "type": "uint64"}]},
+        {
+            "name": "GovChain MaterialSupply",
+            "version": "1",
+            "chainId": _chain_id(),
+            "verifyingContract": supply.address,
+        },
+        {
+            "MaterialReceipt": [
+                {"name": "dispatchId", "type": "uint256"},
+                {"name": "row", "type": "uint8"},
+                {"name": "household", "type": "bytes32"},
+                {"name": "quantity", "type": "uint64"},
+            ]
+        },
         {"dispatchId": dispatch_id, "row": row, "household": household, "quantity": quantity},
     )
     return bytes(signed.signature)

@@ -11,8 +11,8 @@ from tests.contracts.conftest import (
     APPROVED,
     COMPLETED,
     COUNTY,
-    ESCALATED,
     DAY,
+    ESCALATED,
     H_EXITED,
     H_MONITORING,
     H_NONE,
@@ -136,7 +136,9 @@ def test_constructor_sets_the_periods_and_links(registry, eligibility, role_regi
     assert registry.roles() == role_registry
 
 
-def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin, approval_hub):
+def test_constructor_refuses_a_notice_shorter_than_five_days(
+    HouseholdRegistry, role_registry, eligibility, admin, approval_hub
+):
     with brownie.reverts(err("HouseholdNoticeTooShort", 5 * DAY - 1, 5 * DAY)):
         HouseholdRegistry.deploy(role_registry, eligibility, approval_hub, 5 * DAY - 1, 0, {"from": admin})
 
@@ -479,7 +481,9 @@ def supervision(hub, accounts, admin):
     return account
 
 
-def test_a_procedure_frozen_by_supervision_does_not_complete(complete, registry, hub, in_notice, officials, chain, supervision):
+def test_a_procedure_frozen_by_supervision_does_not_complete(
+    complete, registry, hub, in_notice, officials, chain, supervision
+):
     hub.setSubjectFrozen(in_notice, True, {"from": supervision})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("ApprovalSubjectFrozen", in_notice)):
@@ -716,8 +720,9 @@ def test_an_exited_household_moves_into_monitoring_keeping_its_transition(regist
     assert registry.isCovered(HID, POLICY)
 
 
-def test_a_monitored_household_is_readmitted_through_registration(complete, registry, hub, first_batch, next_batch, officials,
-                                                                  chain):
+def test_a_monitored_household_is_readmitted_through_registration(
+    complete, registry, hub, first_batch, next_batch, officials, chain
+):
     watched = household_id("watched")
     leaf, proof = first_batch.proof("watched")
     registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
@@ -806,7 +811,9 @@ def test_a_transition_period_of_ten_years_is_accepted(registry, admin):
     assert registry.transitionPeriod() == 3650 * DAY
 
 
-def test_a_registration_cannot_complete_one_second_before_its_notice_ends(complete, registry, in_notice, officials, web3):
+def test_a_registration_cannot_complete_one_second_before_its_notice_ends(
+    complete, registry, in_notice, officials, web3
+):
     ends = registry.noticeEndsAt(in_notice)
     mine_next_at(web3, ends - 1)
     with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
@@ -866,7 +873,9 @@ def test_the_open_objection_count_at_its_limit_is_refused_by_name(registry, in_n
     raise_objection(registry, in_notice, officials.outsider)
     slot = notice_slot(in_notice)
     assert int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big") == 1
-    web3.provider.make_request("anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()])
+    web3.provider.make_request(
+        "anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()]
+    )
     assert tuple(registry.noticeOf(in_notice)) == (0xFFFF, False)
     with brownie.reverts(err("HouseholdTooManyObjections", in_notice, 0xFFFF)):
         raise_objection(registry, in_notice, officials.other_clerk)
@@ -929,7 +938,7 @@ def test_a_filing_on_an_older_batch_of_another_scope_is_refused(registry, hub, f
 # --- eligibility lapsing before completion (issue 15) --------------------------------------------------------
 
 
-def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(complete, 
+def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(complete,
         registry, in_notice, next_batch, officials, chain):
     chain.sleep(1)
     newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})

@@ -5,8 +5,18 @@ import brownie
 import pytest
 
 from .conftest import (
-    INVOICE_CID, OTHER_TOWNSHIP, OTHER_VILLAGE_SAME_TOWNSHIP, TOWNSHIP, UNIT_PRICE, VILLAGE, YUAN, approved_procurement,
-    err, household_id, plain, receipt_signature, walk_route,
+    INVOICE_CID,
+    OTHER_TOWNSHIP,
+    OTHER_VILLAGE_SAME_TOWNSHIP,
+    TOWNSHIP,
+    UNIT_PRICE,
+    VILLAGE,
+    approved_procurement,
+    err,
+    household_id,
+    plain,
+    receipt_signature,
+    walk_route,
 )
 
 HOUSEHOLD = household_id("admitted")  # registered in VILLAGE, wallet bound to fund_officials.wallets[0]
@@ -340,7 +350,9 @@ def test_only_the_hub_decides_a_procurement(material_supply, procured, accounts)
 
 
 def freeze(supervision, target, plan_officials):
-    return supervision.freeze(target, TOWNSHIP, "bafkreicase", {"from": plan_officials.township_supervisor}).return_value
+    return supervision.freeze(
+        target, TOWNSHIP, "bafkreicase", {"from": plan_officials.township_supervisor}
+    ).return_value
 
 
 def uphold(supervision, case, plan_officials, consequence=CONSEQUENCE_CANCEL):

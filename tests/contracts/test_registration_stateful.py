@@ -1,10 +1,10 @@
-"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility
-batches published at county, township or village scope (final at once, or started by one oracle and finalized
-late, after newer ones), registration and exit filings (with proofs from the newest final batch covering the
-village, forged, from an older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed, relays replayed),
-returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant of the
-clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions
-and the passing of days (past notice periods and to either side of the end of a transition period),
+"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility batches
+published at county, township or village scope (final at once, or started by one oracle and finalized late, after newer
+ones), registration and exit filings (with proofs from the newest final batch covering the village, forged, from an
+older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed,
+relays replayed), returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant
+of the clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions and
+the passing of days (past notice periods and to either side of the end of a transition period),
 
 - no household is admitted (or exited, or monitored) on a proof that a newer final batch covering its village
   contradicts: a filing counts only on the newest final batch covering the village, whatever its scope, and a
@@ -46,8 +46,8 @@ from tests.contracts.conftest import (
     H_REGISTERED,
     LEVEL_TIMEOUT,
     NOTICE_PERIOD,
-    OTHER_VILLAGE_SAME_TOWNSHIP,
     O_APPROVED,
+    OTHER_VILLAGE_SAME_TOWNSHIP,
     TOWNSHIP,
     TRANSITION_PERIOD,
     VILLAGE,

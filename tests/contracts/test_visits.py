@@ -21,7 +21,9 @@ def now(chain):
 
 def test_grid_worker_of_the_village_records_a_visit(follow_up_visits, followup_officials, plan_id, chain):
     date = now(chain) - 60
-    tx = follow_up_visits.recordVisit(HOUSEHOLD, plan_id, date, 4, 7, EVIDENCE, {"from": followup_officials.grid_worker})
+    tx = follow_up_visits.recordVisit(
+        HOUSEHOLD, plan_id, date, 4, 7, EVIDENCE, {"from": followup_officials.grid_worker}
+    )
     event = tx.events["VisitRecorded"]
     assert (event["household"], event["planId"], event["region"], event["worker"], event["date"],
             event["satisfaction"], event["findings"], event["evidenceCid"], event["fulfilled"]) == (
@@ -94,7 +96,9 @@ def test_visit_after_the_service_fulfils_the_obligation(follow_up_visits, follow
     chain.sleep(2 * DAY)
     chain.mine()
     date = now(chain) - 10
-    tx = follow_up_visits.recordVisit(HOUSEHOLD, plan_id, date, 5, 0, EVIDENCE, {"from": followup_officials.grid_worker})
+    tx = follow_up_visits.recordVisit(
+        HOUSEHOLD, plan_id, date, 5, 0, EVIDENCE, {"from": followup_officials.grid_worker}
+    )
     assert tx.events["VisitRecorded"]["fulfilled"] is True
     assert follow_up_visits.obligationOf(plan_id, HOUSEHOLD)["visitedOn"] == date
     chain.sleep(10 * DAY)

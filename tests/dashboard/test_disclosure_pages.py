@@ -13,8 +13,14 @@ import pytest
 from orchestration import funding_demo
 from orchestration.flow import DEMO_PLAN_TYPES
 from tests.dashboard.apptest import chart_data, frames, metrics
-from tests.dashboard.scenario import (HOSTILE_CID, LOST_IN_TRANSIT, MAJOR_EVENT, OUTCOMES, SECOND_DELIVERY,
-                                      SOCIAL_CATEGORY)
+from tests.dashboard.scenario import (
+    HOSTILE_CID,
+    LOST_IN_TRANSIT,
+    MAJOR_EVENT,
+    OUTCOMES,
+    SECOND_DELIVERY,
+    SOCIAL_CATEGORY,
+)
 
 YUAN = 100
 # orchestration.flow.demo_plan_terms: the project, fund and industry plans of the township, three milestones each.
@@ -55,7 +61,10 @@ def test_plans_page_lists_every_plan_with_its_type_budget_status_and_document(si
     assert row.loc[ids["village_fund"], "region"] == county.registered.region
     assert row.loc[ids["material"], "status"] == "executing"
     assert row.loc[ids["project"], "status"] == "approved" and row.loc[ids["project"], "budget"] == DEMO_PLAN_BUDGET
-    assert row.loc[ids["drafted_social"], "status"] == "draft" and row.loc[ids["drafted_social"], "category"] == SOCIAL_CATEGORY
+    assert (
+        row.loc[ids["drafted_social"], "status"] == "draft"
+        and row.loc[ids["drafted_social"], "category"] == SOCIAL_CATEGORY
+    )
 
 
 def test_plans_page_shows_the_frozen_plan_and_the_milestones_approved(site, county):

@@ -343,7 +343,7 @@ def test_no_personal_data_in_the_event_index_the_public_site_reads(run, needles)
     assert privacy.describe(privacy.scan(index, needles), run.persons) == []
 
 
-# ---------------------------------------------------------------------------------------------- running again (last: it adds to the chain)
+# ------------------------------------------------------------------------ running again (last: it adds to the chain)
 
 
 def test_oversight_runs_again_on_the_same_chain_with_a_new_case_and_disclosure(run):

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from web3.logs import DISCARD
 
-from orchestration import flow
 from govchain.chain import Chain
-from govchain.enums import HouseholdStatus, SubjectState
-from govchain.structs import read
-from govchain.localnode import AnvilNode
-from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
+from govchain.enums import HouseholdStatus, SubjectState
+from govchain.localnode import AnvilNode
+from govchain.structs import read
+from oracle.ipfs import IpfsClient, JsIpfsNode
+from orchestration import flow
 from tests.e2e import privacy
 from tests.oracle.chain import LocalChain
 
@@ -33,7 +33,8 @@ def platform(tmp_path_factory):
         chain.deploy_platform(quorum=2)
         table = flow.prepare_data(work / "sources", work / "results")
         key = flow.PseudonymKeyFile.ensure(work / "key")
-        run = lambda: flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
+        def run():
+            return flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env())
         yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
                               run=run, first=run())
 
@@ -49,11 +50,15 @@ def test_the_household_ends_registered(platform):
 def test_the_batch_is_final_with_the_votes_of_both_oracles(platform):
     batch, registry = platform.first.batch, platform.chain.registry
     oracles = {account.address for account in flow.Actors.anvil_defaults().oracles}
-    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()[:6]
+    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()[
+        :6
+    ]
     commitments = {registry.functions.commitmentOf(batch.batch_id, o).call() for o in oracles}
     assert finalized_at > 0 and superseded_at == 0 and conflicts == 0 and root == batch.root
     assert len(commitments) == 1 and registry.functions.votes(batch.batch_id, commitments.pop()).call() == 2
-    published = pd.read_parquet(platform.table, columns=["decision"])["decision"].isin([1, 2, 3]).sum()  # 0 and 4 get no leaf
+    published = (
+        pd.read_parquet(platform.table, columns=["decision"])["decision"].isin([1, 2, 3]).sum()
+    )  # 0 and 4 get no leaf
     assert set(batch.voters) == oracles and leaf_count == published
 
 

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 
-
 from govchain.config import PROJECT_ROOT
 from govchain.localnode import LOCAL_CHAIN_ID, PROJECT_BIN, PROJECT_SOLCX, AnvilNode
 

@@ -9,7 +9,6 @@ from eth_utils import event_abi_to_log_topic, keccak
 from govchain.events import UNKNOWN_EVENT, EventDecoder
 
 
-
 @pytest.fixture(autouse=True)
 def isolation():
     """Pure decoding, no chain: overrides the root conftest's snapshot fixture."""
@@ -22,9 +21,17 @@ LEVEL = {"type": "tuple[]", "name": "levels", "indexed": False, "components": [
     {"type": "uint8", "name": "threshold"}, {"type": "uint32", "name": "timeout"}]}
 ROUTE_DEFINED = {"type": "event", "name": "RouteDefined", "anonymous": False, "inputs": [
     {"type": "uint16", "name": "routeId", "indexed": True}, {"type": "uint8", "name": "kind", "indexed": True}, LEVEL]}
-OBJECTION = {"type": "event", "name": "ObjectionRaised", "anonymous": False, "inputs": [
-    {"type": "uint256", "name": "subject", "indexed": True}, {"type": "string", "name": "tag", "indexed": True},
-    {"type": "address", "name": "objector", "indexed": False}, {"type": "string", "name": "evidenceCid", "indexed": False}]}
+OBJECTION = {
+    "type": "event",
+    "name": "ObjectionRaised",
+    "anonymous": False,
+    "inputs": [
+        {"type": "uint256", "name": "subject", "indexed": True},
+        {"type": "string", "name": "tag", "indexed": True},
+        {"type": "address", "name": "objector", "indexed": False},
+        {"type": "string", "name": "evidenceCid", "indexed": False},
+    ],
+}
 
 
 def log(topics: list[bytes], data: bytes, index: int = 0) -> dict:
