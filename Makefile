@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo stop test setup compile besu-network clean
+.PHONY: demo stop test bench setup compile besu-network clean
 
 # The platform left running (chain, IPFS, indexer, site at http://127.0.0.1:8501); `make stop` stops it by PID.
 demo: setup
@@ -28,6 +28,11 @@ stop:
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# One benchmark of benchmarks/ (its last line printed is the JSON of its figures): make bench NAME=gas_registration
+bench: setup
+	@test -n "$(NAME)" -a -f benchmarks/$(NAME).py || { echo "usage: make bench NAME=<one of: $$(ls benchmarks | sed -n 's/\.py$$//p' | tr '\n' ' ')>" >&2; exit 2; }
+	$(BIN)/python benchmarks/$(NAME).py $(ARGS)
 
 setup: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/solc $(STAMPS)/browser
 

@@ -23,9 +23,11 @@ from eth_utils import keccak
 from assessment.kpis import Period, compute_kpis, kpi_root, read_events
 from govchain import regions
 from govchain.chain import Chain
-from orchestration.flow import FlowError, anvil_account, grant_roles, transact
+from govchain.enums import SubjectState
 from govchain.plans import REGISTERED, SupportType
 from govchain.roles import ROLE_BY_ID
+from govchain.structs import read
+from orchestration.flow import FlowError, anvil_account, grant_roles, transact
 
 DAY = 86_400
 YUAN = 100
@@ -75,10 +77,11 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
 
     def walk(subject: int, region: int) -> None:
         """Approves `subject` level by level with a demo official holding each level's role."""
-        submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-        _, levels = hub.functions.route(route_id).call()
-        while state == 1:  # Pending
-            role, region_level = bytes(levels[level][0]), levels[level][1]
+        pending = read(hub.functions.subjectOf(subject))
+        submitter, level, state = pending.submitter, pending.level, pending.state
+        levels = read(hub.functions.route(pending.routeId)).levels
+        while state == SubjectState.PENDING:
+            role, region_level = bytes(levels[level].role), levels[level].regionLevel
             where = regions.ancestor_at(region, regions.RegionLevel(region_level))
             approver = next((acct(i) for i in range(1, 10) if acct(i) != submitter
                              and not hub.functions.hasApproved(subject, acct(i)).call()
@@ -87,7 +90,8 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
                 raise FlowError(f"No demo official holds {ROLE_BY_ID.get(role)} over {where} (subject {subject}).")
             send(f"approve {subject % 10**6} L{level} {ROLE_BY_ID.get(role)}", hub.functions.approve(subject, level),
                  approver)
-            level, _, state = hub.functions.subjectOf(subject).call()[3:6]
+            now_at = read(hub.functions.subjectOf(subject))
+            level, state = now_at.level, now_at.state
 
     def terms():
         return (500_000 * YUAN, "bafkreidemoplan", (REGISTERED, b"\x00" * 32, ""), [(keccak(text="kpi:income"), 40)],
@@ -117,7 +121,7 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     # an earlier step bound another wallet (an address without a key here), the grid worker attests instead.
     wallet = Account.from_key(keccak(b"govchain-demo-wallet:" + household))
     payments = c["PaymentBatches"]
-    bound = payments.functions.bindingOf(household).call()[0]
+    bound = read(payments.functions.bindingOf(household)).wallet
     if int(bound, 16) == 0:
         send("wallet bound", payments.functions.bindWallet(household, wallet.address, "bafkreidemowallet"), 3)
         bound = wallet.address
@@ -163,8 +167,11 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     crowd, token = c["Crowdfunding"], c["FundToken"]
     campaign = returned("campaign opened", crowd.functions.open(plan_ids[SupportType.CROWDFUNDING], TRANCHE,
                                                                 now + 30 * DAY), DEPARTMENT)
-    send("bank on-ramp", crowd.functions.credit(acct(ENTERPRISE_DONOR), TRANCHE, county, keccak(text=f"demo:{campaign}")),
-         COUNTY_LEADER_BANK)
+    send(
+        "bank on-ramp",
+        crowd.functions.credit(acct(ENTERPRISE_DONOR), TRANCHE, county, keccak(text=f"demo:{campaign}")),
+        COUNTY_LEADER_BANK,
+    )
     send("donor approves", token.functions.approve(crowd.address, TRANCHE), ENTERPRISE_DONOR)
     send("donation", crowd.functions.donate(campaign, TRANCHE), ENTERPRISE_DONOR)
     send("crowdfunded tranche released", crowd.functions.releaseTranche(campaign, 0), ENTERPRISE_DONOR)
@@ -192,8 +199,8 @@ def run_execution(chain: Chain, household: bytes, village: int, county: int, log
     for assessor in ASSESSORS_SUPPLIER:
         send(f"assessment committed by assessor {assessor}", registry.functions.commitAssessment(
             county, period.start, period.end, root, len(rows), "bafkreidemomethod", "bafkreidemoresults"), assessor)
-    committed = registry.functions.assessmentOf(registry.functions.assessmentId(county, period.start, period.end)
-                                                .call()).call()[0]
+    committed = read(registry.functions.assessmentOf(
+        registry.functions.assessmentId(county, period.start, period.end).call())).root
     again = kpi_root(compute_kpis(read_events(web3, contracts, timestamps=timestamps), period))
     if committed != again:
         raise FlowError("The committed assessment root differs from the one recomputed from events.")

@@ -43,6 +43,7 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak
 from web3 import Web3
 
+from govchain.enums import Movement, Outcome, PaymentKind
 from govchain.events import EventDecoder, fetch_logs
 
 DAY = 86_400
@@ -56,12 +57,15 @@ BPS = 10_000
 CONTRACTS = ("ApprovalHub", "HouseholdRegistry", "FundLedger", "PaymentBatches", "Supervision", "FollowUpVisits",
              "MaterialSupply", "Crowdfunding")
 
-# IApprovalHub.Outcome
-SUBMITTED, APPROVED, ADVANCED, COMPLETED, RETURNED, RESUBMITTED, REJECTED, ESCALATED = range(8)
-DECISIONS = (ADVANCED, COMPLETED, RETURNED, REJECTED)
-# IFundLedger.Movement.Released; IPaymentBatches.PaymentKind.PaidToWallet, BankConfirmed
-RELEASED = 2
-PAID_TO_WALLET, BANK_CONFIRMED = 0, 2
+SUBMITTED, ADVANCED, COMPLETED, RESUBMITTED = (
+    Outcome.SUBMITTED,
+    Outcome.ADVANCED,
+    Outcome.COMPLETED,
+    Outcome.RESUBMITTED,
+)
+DECISIONS = (Outcome.ADVANCED, Outcome.COMPLETED, Outcome.RETURNED, Outcome.REJECTED)
+RELEASED = Movement.RELEASED
+PAID_TO_WALLET, BANK_CONFIRMED = PaymentKind.PAID_TO_WALLET, PaymentKind.BANK_CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,9 @@ def _approval_latency(events: list[ChainEvent], period: Period) -> list[KpiRow]:
             latency = e.timestamp - since
             by_region[(subject & REGION_MASK, level)].append(latency)
             by_official[int(e.args["actor"], 16)].append(latency)
-    rows = [KpiRow("region", region, f"approval_latency_s.L{level}", _mean(v)) for (region, level), v in by_region.items()]
+    rows = [
+        KpiRow("region", region, f"approval_latency_s.L{level}", _mean(v)) for (region, level), v in by_region.items()
+    ]
     for official, latencies in by_official.items():
         rows.append(KpiRow("official", official, "approval_decisions", len(latencies)))
         rows.append(KpiRow("official", official, "approval_latency_s", _mean(latencies)))

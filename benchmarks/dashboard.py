@@ -45,24 +45,49 @@ import requests
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from eth_account import Account  # noqa: E402
 
 from govchain.chain import Chain  # noqa: E402
-from orchestration.flow import Actors, grant_roles  # noqa: E402
 from govchain.localnode import AnvilNode  # noqa: E402
 from govchain.roles import role_id  # noqa: E402
 from indexer.store import EventStore  # noqa: E402
 from indexer.sync import sync_once  # noqa: E402
+from orchestration.flow import Actors, grant_roles  # noqa: E402
 
 COUNTY = 530102000000
 VILLAGES = [530102000000 + township * 1000 + village for township in range(1, 5) for village in range(1, 6)]
 EVENTS_PER_HOUSEHOLD = 7
 RPC_BATCH = 500
 DAY = 86_400
-PAGES = ["overview.py", "registrations.py", "newly_poor.py", "exits.py", "ranking.py", "poverty_prone.py",
-         "batches.py", "portraits.py", "root_causes.py", "village_classes.py", "self_check.py", "verify.py", "officials.py",
-         "plans.py", "fund_use.py", "material_use.py", "effectiveness.py", "major_events.py", "support_share.py",
-         "category_share.py", "fund_map.py", "effectiveness_map.py", "assessments.py"]
+PAGES = [
+    "overview.py",
+    "registrations.py",
+    "newly_poor.py",
+    "exits.py",
+    "ranking.py",
+    "poverty_prone.py",
+    "batches.py",
+    "portraits.py",
+    "root_causes.py",
+    "village_classes.py",
+    "self_check.py",
+    "verify.py",
+    "officials.py",
+    "plans.py",
+    "fund_use.py",
+    "material_use.py",
+    "effectiveness.py",
+    "major_events.py",
+    "support_share.py",
+    "category_share.py",
+    "fund_map.py",
+    "effectiveness_map.py",
+    "assessments.py",
+]
 EVENTS_PER_PLAN = 3  # PlanDrafted, then on submission PlanStatusChanged and the hub's ApprovalTransition
 PLAN_SHARE = 50  # one plan per this many events
 
@@ -164,7 +189,8 @@ def generate(node: AnvilNode, workdir: Path, events: int) -> tuple[Chain, dict]:
     rpc.call("evm_increaseTime", NOTICE_PERIOD + 1)
     progress("  completing after public notice")
     rpc.send_all(actors.county_leader, house.address, [
-        house.encode_abi("completeProcedure", args=[leaf.household_id, leaf.region]) for leaf in leaves],
+        house.encode_abi("completeProcedure", args=filing_arguments(manifest, leaf.household_id).contract_args())
+        for leaf in leaves],
         gas=300_000)
     rpc.call("evm_setAutomine", True)
     from tests.dashboard.scenario import Household, execute
@@ -270,7 +296,9 @@ def main() -> None:
         incremental = sync_once(chain, store)
         incremental_s = time.perf_counter() - started
         new_events = incremental.events_written
-        progress(f"incremental sync: {new_events:,} events written (new plus the re-scan window) in {incremental_s:.2f} s")
+        progress(
+            f"incremental sync: {new_events:,} events written (new plus the re-scan window) in {incremental_s:.2f} s"
+        )
         counts = store.counts()
         total = sum(counts.values())
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

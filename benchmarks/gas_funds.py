@@ -9,8 +9,11 @@ status), funds a fund plan that admits them (appropriation approved and minted, 
 milestone approved, tranche released), then pays a batch of N entries, each the household's first payment, to
 fresh wallets bound by the intake clerk; instructs a second batch of N households paid by bank (their bank
 channels enrolled by the clerk, as a wallet is bound), and has the bank confirm it. Each batch is settled in one
-call with one multiproof for all its entries. Figures are the gas used by the whole transaction (21,000 base included) as the receipt reports it;
-per-household figures divide the batch's transaction by N.
+call with one multiproof for all its entries. Figures are the gas used by the whole transaction (21,000 base
+included) as the receipt reports it; per-household figures divide the batch's transaction by N.
+
+The plan requires a follow-up visit within 30 days of each payment, so each batch also opens its visit duty
+(issue 11; FollowUpVisits.noteBatchService), included in the figures.
 
 Targets (issue 10): payment_gas_per_household <= 50,000 (batch of 100, first payments, fresh wallets);
 bank_instruction_gas_per_household <= 30,000; bank_confirm_gas_per_household, appropriation_gas (proposing
@@ -29,6 +32,10 @@ import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
+
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
 
 from brownie import project  # noqa: E402
 from brownie._config import CONFIG  # noqa: E402
@@ -86,7 +93,7 @@ def main() -> None:
 
 
 def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
-    from brownie import accounts, web3
+    from brownie import accounts, chain, web3
 
     figures: dict[str, int] = {}
 
@@ -131,7 +138,9 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     # 2n households of VILLAGE under monitoring.
     progress(f"putting {2 * n} households under monitoring")
     ids = [keccak(text=f"bench-household-{i}") for i in range(2 * n)]
-    tree = EligibilityTree.of([EligibilityLeaf(h, VILLAGE, Decision.MONITOR, LeafDetails(1, 5000, keccak(h)).commitment()) for h in ids])
+    tree = EligibilityTree.of(
+        [EligibilityLeaf(h, VILLAGE, Decision.MONITOR, LeafDetails(1, 5000, keccak(h)).commitment()) for h in ids]
+    )
     batch_id = b"\x07" * 32
     for oracle in ("oracle_a", "oracle_b"):
         eligibility.commitBatch(batch_id, COUNTY, tree.root, "bafkreimanifest", b"\x01" * 32, b"\x02" * 32,
@@ -152,6 +161,9 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     plan_id = plans.create(VILLAGE, SupportType.FUND, 101, terms, {"from": people["department"]}).return_value
     walk(plans.submit(plan_id, {"from": people["department"]}).return_value)
     plans.start(plan_id, {"from": people["department"]})
+    # The plan requires a follow-up visit within 30 days of each payment (issue 11): every batch settled below
+    # opens its visit duty (one record a batch, not one a household), the worst case of a payment.
+    contracts["FollowUpVisits"].setVisitWindow(plan_id, 30, {"from": people["department"]})
     record("link_plan", ledger.linkPlan(plan_id, appropriation, 5_000 * YUAN, {"from": people["treasury"]}).gas_used)
     record("escrow", ledger.escrow(plan_id, {"from": people["handler"]}).gas_used)
     walk(plans.reportMilestone(plan_id, 0, "bafkreievidence", {"from": people["handler"]}).return_value)
@@ -169,7 +181,9 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
     def settle(entries: list[PaymentEntry], label: str):
         tree = batch_tree(entries)
         total = sum(entry.amount for entry in entries)
-        tx = batches.openBatch(plan_id, 0, tree.root, len(entries), total, "bafkreimanifest", {"from": people["handler"]})
+        tx = batches.openBatch(
+            plan_id, 0, tree.root, len(entries), total, "bafkreimanifest", {"from": people["handler"]}
+        )
         record(f"open_{label}", tx.gas_used)
         batch = tx.return_value
         walk(batches.batchSubject(batch))
@@ -178,10 +192,22 @@ def measure(proj, n: int) -> tuple[dict[str, int], dict[str, int]]:
         tx = batches.settle(batch, args, (nodes, flags), [], {"from": people["handler"]})
         record(f"settle_{label}", tx.gas_used, f"({tx.gas_used // len(entries):,} per household; multiproof of "
                                                  f"{len(nodes)} nodes)")
-        return batch, args, (nodes, flags)
+        return batch, args, (nodes, flags), tree
 
-    settle([PaymentEntry(i, h, 1_000 * YUAN + i, Method.WALLET) for i, h in enumerate(ids[:n])], "wallet_batch")
-    batch, args, proof = settle([PaymentEntry(i, h, 1_000 * YUAN + i, Method.BANK) for i, h in enumerate(ids[n:])],
+    wallet_entries = [PaymentEntry(i, h, 1_000 * YUAN + i, Method.WALLET) for i, h in enumerate(ids[:n])]
+    paid, _, _, paid_tree = settle(wallet_entries, "wallet_batch")
+    # A grid worker's visit of a paid household, proving its entry: fulfils its part of the batch's visit duty.
+    grid_worker = accounts.add()
+    admin.transfer(grid_worker, "1 ether")
+    contracts["RoleRegistry"].grantRoleIn(ROLE_IDS["GRID_WORKER"], grid_worker, VILLAGE, {"from": admin})
+    chain.sleep(60)
+    chain.mine()
+    entry = wallet_entries[n // 2]
+    tx = contracts["FollowUpVisits"].recordPaymentVisit(
+        batches, paid, (entry.index, entry.household, entry.amount, int(entry.method)), paid_tree.proof(n // 2),
+        chain.time() - 30, 4, 0, "bafkreivisitphoto", {"from": grid_worker})
+    record("payment_visit", tx.gas_used, "(a visit proving its entry in a paid batch; issue 11 target <= 60,000)")
+    batch, args, proof, _ = settle([PaymentEntry(i, h, 1_000 * YUAN + i, Method.BANK) for i, h in enumerate(ids[n:])],
                          "bank_batch")
     tx = batches.confirmBank(batch, args, proof, b"\x09" * 32, {"from": people["bank"]})
     record("confirm_bank_batch", tx.gas_used, f"({tx.gas_used // n:,} per household)")

@@ -24,6 +24,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from brownie import project  # noqa: E402
 from brownie._config import CONFIG  # noqa: E402
 from eth_utils import keccak  # noqa: E402

@@ -29,6 +29,10 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from govchain.eligibility import LEAF_TYPES  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
 
@@ -76,7 +80,9 @@ def main() -> None:
     paths = tree.proof_indices()
     python_s = time.perf_counter() - started
     python_rss = peak_rss_mb()
-    progress(f"python: tree {built - started:.2f} s, proofs {python_s - (built - started):.2f} s, total {python_s:.2f} s")
+    progress(
+        f"python: tree {built - started:.2f} s, proofs {python_s - (built - started):.2f} s, total {python_s:.2f} s"
+    )
 
     progress("python: digest of all proofs (not timed)")
     python_digest = proofs_sha256(tree, paths)

@@ -21,6 +21,10 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from data_pipeline import accuracy, baseline  # noqa: E402
 from data_pipeline import policy as policy_mod  # noqa: E402
 from data_pipeline.run import run  # noqa: E402
@@ -92,8 +96,11 @@ def main() -> int:
     import pandas as pd
 
     naive = accuracy.errors(pd.concat([baseline.eligibility(f, policy) for f in folders]), truth)
-    print(f"pipeline: exclusion error {ours['exclusion_error']:.4%}, inclusion error {ours['inclusion_error']:.4%} "
-          f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted, {ours['verify_share']:.2%} sent to verification)")
+    print(
+        f"pipeline: exclusion error {ours['exclusion_error']:.4%}, inclusion error {ours['inclusion_error']:.4%} "
+        f"({ours['eligible']:,} eligible, {ours['admitted']:,} admitted, "
+        f"{ours['verify_share']:.2%} sent to verification)"
+    )
     print(f"naive baseline (census only, no cleaning): exclusion error {naive['exclusion_error']:.4%}, "
           f"inclusion error {naive['inclusion_error']:.4%}")
     print(json.dumps({

@@ -28,6 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from govchain.localnode import use_project_tools  # noqa: E402
+
+use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+
 from scipy.stats import spearmanr  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
@@ -73,8 +77,10 @@ def main() -> int:
     census_only = accuracy.errors(baseline.eligibility(default, policy), truth)
 
     truth_h = accuracy.truth_households(default)
-    scored = truth_h.join(accuracy.pipeline_households(args.cache / f"targeting-run-{args.people}-seed{args.seed}-admin1",
-                                                       ["score"]), how="inner")
+    scored = truth_h.join(
+        accuracy.pipeline_households(args.cache / f"targeting-run-{args.people}-seed{args.seed}-admin1", ["score"]),
+        how="inner",
+    )
     below = scored["income_pc"] < policy.line
     pmt_auc = float(roc_auc_score(below, -scored["score"].astype(float)))
     pmt_spearman = float(spearmanr(scored["score"].astype(float), scored["income_pc"]).statistic)
@@ -90,9 +96,12 @@ def main() -> int:
     print(line("census only, no cleaning", census_only))
     print(f"PMT out of sample (fitted on seed {policy['pmt'].get('training', {}).get('seed', '?')}): "
           f"AUC {pmt_auc:.3f}, Spearman {pmt_spearman:.3f} (training R² {policy['pmt'].get('fit', {}).get('r2', '?')})")
-    print(f"exit error {models['exit_error']:.3%} over {models['registered']:,} registered ({models['exit_true']:,} true exits); "
-          f"monitoring recall {models['monitor_recall']:.3f} over {models['at_risk']:,} at risk; "
-          f"root cause top-1 {models['root_cause_top1']:.3f}, set {models['root_cause_set']:.3f}")
+    print(
+        f"exit error {models['exit_error']:.3%} over {models['registered']:,} registered "
+        f"({models['exit_true']:,} true exits); "
+        f"monitoring recall {models['monitor_recall']:.3f} over {models['at_risk']:,} at risk; "
+        f"root cause top-1 {models['root_cause_top1']:.3f}, set {models['root_cause_set']:.3f}"
+    )
     print(json.dumps({
         "people": args.people,
         "exclusion_error": round(ours["exclusion_error"], 6),

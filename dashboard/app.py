@@ -12,6 +12,10 @@ import streamlit as st
 # `streamlit run dashboard/app.py` puts only dashboard/ on sys.path; the site imports the project's packages.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# The charting library's import (plotly.express with PIL and narwhals, ~0.3 s) is paid once when the site starts,
+# not by the first visitor of a page with a chart.
+import plotly.express  # noqa: E402,F401
+
 from dashboard.i18n import LANGUAGES, label
 
 st.set_page_config(page_title="政务链乡村振兴平台", layout="wide")

@@ -52,7 +52,8 @@ from pathlib import Path
 from lxml import etree
 
 from dashboard.queries import SiteDataError, open_index
-from dashboard.queries_plans import _folded as folded_plans, frozen_targets
+from dashboard.queries_plans import _folded as folded_plans
+from dashboard.queries_plans import frozen_targets
 from govchain.categories import category
 from govchain.funds import Movement, PaymentKind
 from govchain.plans import PlanStatus, SupportType, plan_target
@@ -91,12 +92,18 @@ SUPPORT_TYPE_NAMES = {
 }
 
 KIND_NAMES = {  # the movement, in the description of its transaction
-    "ESCROWED": ("划入计划托管", "escrowed for the plan"), "RELEASED": ("分期拨付", "tranche released"),
-    "RETURNED": ("退回预算指标", "returned to the appropriation"), "PAID_TO_WALLET": ("发放到户钱包", "paid to wallets"),
-    "BANK_INSTRUCTED": ("银行代发指令", "bank payment instructed"), "BANK_CONFIRMED": ("银行代发完成", "bank payment confirmed"),
-    "BANK_FAILED": ("银行代发失败", "bank payment failed"), "RECOVERED": ("追回", "recovered"),
-    "PROCURED": ("采购付款", "procurement paid"), "DONATED": ("众筹捐款", "donations"),
-    "DONATION_REFUNDED": ("众筹退款", "donations refunded"), "CROWD_RELEASED": ("众筹分期拨付", "crowdfunded tranche released"),
+    "ESCROWED": ("划入计划托管", "escrowed for the plan"),
+    "RELEASED": ("分期拨付", "tranche released"),
+    "RETURNED": ("退回预算指标", "returned to the appropriation"),
+    "PAID_TO_WALLET": ("发放到户钱包", "paid to wallets"),
+    "BANK_INSTRUCTED": ("银行代发指令", "bank payment instructed"),
+    "BANK_CONFIRMED": ("银行代发完成", "bank payment confirmed"),
+    "BANK_FAILED": ("银行代发失败", "bank payment failed"),
+    "RECOVERED": ("追回", "recovered"),
+    "PROCURED": ("采购付款", "procurement paid"),
+    "DONATED": ("众筹捐款", "donations"),
+    "DONATION_REFUNDED": ("众筹退款", "donations refunded"),
+    "CROWD_RELEASED": ("众筹分期拨付", "crowdfunded tranche released"),
     "DONATIONS_PAID": ("众筹资金发放到户", "donations paid to households"),
 }
 
@@ -356,10 +363,13 @@ def _activity(root, plan: PlanActivity, transactions: list[FundTransaction], pub
                 f"{kind_en} support plan #{plan.plan_id}: {cat.en} ({plan.region})")
     line = f"，预算科目 {plan.budget_line}（{plan.year} 年度）" if plan.budget_line else ""
     line_en = f", budget line {plan.budget_line} ({plan.year})" if plan.budget_line else ""
-    _narratives(activity, "description",
-                f"区域 {plan.region} 的{kind_zh}扶持计划，项目类别 {cat.code} {cat.zh}{line}；计划文件 CID {plan.document_cid}",
-                f"{kind_en} support plan of region {plan.region}, project category {cat.code} {cat.en}{line_en}; "
-                f"plan document CID {plan.document_cid}")
+    _narratives(
+        activity,
+        "description",
+        f"区域 {plan.region} 的{kind_zh}扶持计划，项目类别 {cat.code} {cat.zh}{line}；计划文件 CID {plan.document_cid}",
+        f"{kind_en} support plan of region {plan.region}, project category {cat.code} {cat.en}{line_en}; "
+        f"plan document CID {plan.document_cid}",
+    )
     _narratives(activity, "participating-org", "县级财政（专项资金）", "County treasury (earmarked funds)",
                 {"role": "1", "type": "10"})  # funding
     _narratives(activity, "participating-org", f"主管部门（官员编号 {plan.owner}）",

@@ -11,7 +11,6 @@ hub lands; the subject's region is its low 40 bits (IApprovalEngine.subjectRegio
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,19 +20,24 @@ import pandas as pd
 
 from dashboard.safety import inert
 from govchain import regions
-from govchain.config import NetworkConfig
+from govchain.config import NetworkConfig, Settings
+from govchain.enums import Outcome, ProcedureKind
 from govchain.roles import ROLE_BY_ID
 from indexer.store import EventRow, EventStore, IndexNotReadyError
 
 SMALL_CELL = 5  # counts below this (and above zero) are suppressed on public aggregate pages
 SUPPRESSED = "<5"
 REGION_MASK = (1 << 40) - 1
-OUTCOMES = ("Submitted", "Approved", "Advanced", "Completed", "Returned", "Resubmitted", "Rejected", "Escalated")
 KINDS = {"RegistrationFiled": "registration", "ExitFiled": "exit"}
 PROCEDURE_EVENTS = (*KINDS, "ApprovalTransition", "NoticeStarted", "ObjectionRaised", "ObjectionResolved",
                     "ProcedureStopped", "HouseholdRegistered", "HouseholdExited", "RouteDefined", "RouteBandsSet")
-KIND_IDS = {"registration": 1, "exit": 2}  # HouseholdRegistry.ProcedureKind
+KIND_IDS = {"registration": ProcedureKind.REGISTRATION, "exit": ProcedureKind.EXIT}
 STATUS_EVENTS = {"HouseholdRegistered": "Registered", "HouseholdExited": "Exited", "HouseholdMonitored": "Monitoring"}
+
+
+def outcome_name(value) -> str:
+    """An ApprovalTransition's outcome as the contract names it (govchain.enums.Outcome): "Approved"."""
+    return Outcome(int(value)).name.capitalize()
 
 
 class SiteDataError(Exception):
@@ -51,15 +55,9 @@ class SiteConfig:
 
     @classmethod
     def from_env(cls) -> "SiteConfig":
-        from indexer.__main__ import index_path
-
-        reports = os.environ.get("GOVCHAIN_REPORTS")
-        return cls(
-            index=index_path(),
-            reports=Path(reports) if reports else None,
-            network=NetworkConfig.from_env(),
-            ipfs_api=os.environ.get("GOVCHAIN_IPFS_API", "http://127.0.0.1:5001"),
-        )
+        settings = Settings.from_env()
+        return cls(index=settings.index_path, reports=settings.reports_dir, network=settings.network,
+                   ipfs_api=settings.ipfs_api)
 
 
 def open_index(index: Path | str) -> EventStore:
@@ -73,6 +71,15 @@ def _events(index, contract: str | None = None, event=None, newest: int | None =
     store = open_index(index)
     try:
         return store.events(contract, event, newest=newest)
+    finally:
+        store.close()
+
+
+def _arguments(index, event, names, contract: str | None = None) -> list[tuple]:
+    """Rows (event, address, block, time, tx_hash, log_index, *arguments): see EventStore.arguments."""
+    store = open_index(index)
+    try:
+        return store.arguments(event, names, contract)
     finally:
         store.close()
 
@@ -149,42 +156,46 @@ def procedures(index) -> pd.DataFrame:
     return _procedures(str(index), _index_version(index))
 
 
+# The arguments the procedure fold reads, picked out by the index (EventStore.arguments) rather than decoded here.
+_STEP_ARGUMENTS = ("subject", "householdId", "batchId", "outcome", "level", "endsAt")
+ROUTE_EVENTS = ("RouteDefined", "RouteBandsSet")
+
+
 @lru_cache(maxsize=4)
 def _procedures(index: str, version: tuple) -> pd.DataFrame:
-    rows = _events(index, event=PROCEDURE_EVENTS)
+    steps = _arguments(index, [e for e in PROCEDURE_EVENTS if e not in ROUTE_EVENTS], _STEP_ARGUMENTS)
+    rows = _events(index, event=ROUTE_EVENTS)
     found: dict[int, _Procedure] = {}
-    for r in rows:
-        if r.event in KINDS:
-            subject = int(r.args["subject"])
-            found[subject] = _Procedure(subject, KINDS[r.event], _hid(r.args["householdId"]), _hid(r.args["batchId"]),
-                                        r.block_time, r.tx_hash, r.log_index, r.address, since=r.block_time)
-    for r in rows:
-        subject = int(r.args.get("subject", -1)) if "subject" in r.args else None
-        proc = found.get(subject) if subject is not None else None
+    for event, address, _, time, tx_hash, log_index, subject, household_id, batch_id, *_ in steps:
+        if event in KINDS:
+            found[int(subject)] = _Procedure(int(subject), KINDS[event], _hid(household_id), _hid(batch_id), time,
+                                             tx_hash, log_index, address, since=time)
+    for event, _, _, time, _, _, subject, _, _, outcome, level, ends_at in steps:
+        proc = found.get(int(subject)) if subject is not None else None
         if proc is None:
             continue
-        if r.event == "ApprovalTransition":
-            outcome = OUTCOMES[int(r.args["outcome"])]
+        if event == "ApprovalTransition":
+            outcome = outcome_name(outcome)
             if outcome == "Approved":
                 proc.approvals += 1
             elif outcome in ("Advanced", "Escalated"):
-                proc.level, proc.approvals, proc.since = int(r.args["level"]) + 1, 0, r.block_time
+                proc.level, proc.approvals, proc.since = int(level) + 1, 0, time
                 proc.escalated |= outcome == "Escalated"
             elif outcome == "Completed":
-                proc.state, proc.since = "Approved", r.block_time
+                proc.state, proc.since = "Approved", time
             elif outcome in ("Returned", "Rejected"):
-                proc.state, proc.since = outcome, r.block_time
+                proc.state, proc.since = outcome, time
             elif outcome in ("Submitted", "Resubmitted"):
-                proc.state, proc.since = "Pending", r.block_time
-        elif r.event == "NoticeStarted":
-            proc.notice_ends = int(r.args["endsAt"])
-        elif r.event == "ObjectionRaised":
+                proc.state, proc.since = "Pending", time
+        elif event == "NoticeStarted":
+            proc.notice_ends = int(ends_at)
+        elif event == "ObjectionRaised":
             proc.open_objections += 1
-        elif r.event == "ObjectionResolved":
+        elif event == "ObjectionResolved":
             proc.open_objections -= 1
-        elif r.event == "ProcedureStopped":
+        elif event == "ProcedureStopped":
             proc.stopped = True
-        elif r.event in ("HouseholdRegistered", "HouseholdExited"):
+        elif event in ("HouseholdRegistered", "HouseholdExited"):
             proc.completed = True
     routes = _routes(rows)
     table = []
@@ -213,13 +224,14 @@ def _procedures(index: str, version: tuple) -> pd.DataFrame:
 def household_statuses(index) -> pd.DataFrame:
     """Each household's current status on chain (last of Registered / Exited / Monitoring)."""
     latest: dict[str, dict] = {}
-    for r in _events(index, "HouseholdRegistry", tuple(STATUS_EVENTS)):
-        if r.event in STATUS_EVENTS:
-            latest[_hid(r.args["householdId"])] = {
-                "household_id": _hid(r.args["householdId"]), "region": int(r.args["region"]),
-                "status": STATUS_EVENTS[r.event], "since": r.block_time, "tx_hash": r.tx_hash, "log_index": r.log_index,
-            }
-    return pd.DataFrame(list(latest.values()), columns=["household_id", "region", "status", "since", "tx_hash", "log_index"])
+    for event, _, _, time, tx_hash, log_index, household, region in _arguments(
+            index, tuple(STATUS_EVENTS), ("householdId", "region"), "HouseholdRegistry"):
+        household_id = _hid(household)
+        latest[household_id] = {"household_id": household_id, "region": int(region), "status": STATUS_EVENTS[event],
+                                "since": time, "tx_hash": tx_hash, "log_index": log_index}
+    return pd.DataFrame(
+        list(latest.values()), columns=["household_id", "region", "status", "since", "tx_hash", "log_index"]
+    )
 
 
 def latest_block(index) -> tuple[int, int]:
@@ -301,8 +313,12 @@ def ranking(index, reports, level: str = "township") -> pd.DataFrame:
     key = {"township": "township", "village": "region"}[level]
     grouped = table.groupby(key).agg(registered=("registered", "sum"), exits=("exits", "sum"),
                                      exited_on_chain=("exited_on_chain", "sum")).reset_index()
-    grouped["exit_rate"] = (grouped["exits"] / grouped["registered"].where(grouped["registered"] > 0)).round(4).fillna(0)
-    grouped = grouped.sort_values(["exited_on_chain", "exit_rate", key], ascending=[False, False, True], ignore_index=True)
+    grouped["exit_rate"] = (
+        (grouped["exits"] / grouped["registered"].where(grouped["registered"] > 0)).round(4).fillna(0)
+    )
+    grouped = grouped.sort_values(
+        ["exited_on_chain", "exit_rate", key], ascending=[False, False, True], ignore_index=True
+    )
     grouped.insert(0, "rank", range(1, len(grouped) + 1))
     return grouped.rename(columns={key: "area"})
 
@@ -453,19 +469,17 @@ def household_history(index, household_id: str) -> pd.DataFrame:
     """Every indexed event about one household: its filings, the approval steps of its procedures, notices,
     objections and status changes, oldest first. Nothing but pseudonymous ids and chain facts."""
     hid = household_id.lower()
-    rows = _events(index, event=PROCEDURE_EVENTS)
-    subjects = {int(r.args["subject"]) for r in rows if r.event in KINDS and _hid(r.args["householdId"]) == hid}
+    rows = _arguments(index, PROCEDURE_EVENTS, ("householdId", "subject", "outcome", "level"))
+    subjects = {int(subject) for event, *_, household, subject, _, _ in rows
+                if event in KINDS and _hid(household) == hid}
     history = []
-    for r in rows:
-        mine = _hid(r.args.get("householdId", "")) == hid or (
-            "subject" in r.args and int(r.args["subject"]) in subjects)
+    for event, _, block, time, tx_hash, log_index, household, subject, outcome, level in rows:
+        mine = (household is not None and _hid(household) == hid) or (subject is not None and int(subject) in subjects)
         if not mine:
             continue
-        detail = OUTCOMES[int(r.args["outcome"])] if r.event == "ApprovalTransition" else ""
-        if r.event == "ApprovalTransition":
-            detail += f" L{r.args['level']}"
-        history.append({"time": r.block_time, "event": r.event, "detail": detail, "block": r.block_number,
-                        "tx_hash": r.tx_hash, "log_index": r.log_index})
+        detail = f"{outcome_name(outcome)} L{level}" if event == "ApprovalTransition" else ""
+        history.append({"time": time, "event": event, "detail": detail, "block": block, "tx_hash": tx_hash,
+                        "log_index": log_index})
     return pd.DataFrame(history, columns=["time", "event", "detail", "block", "tx_hash", "log_index"])
 
 
@@ -473,7 +487,9 @@ def filing_of(index, household_id: str) -> dict | None:
     """The household's latest filing (batch id, subject, kind) or None."""
     hid = household_id.lower()
     last = None
-    for r in _events(index, "HouseholdRegistry", tuple(KINDS)):
-        if r.event in KINDS and _hid(r.args["householdId"]) == hid:
-            last = {"batch_id": _hid(r.args["batchId"]), "subject": str(r.args["subject"]), "kind": KINDS[r.event]}
+    for event, *_, household, batch_id, subject in _arguments(
+        index, tuple(KINDS), ("householdId", "batchId", "subject"), "HouseholdRegistry"
+    ):
+        if _hid(household) == hid:
+            last = {"batch_id": _hid(batch_id), "subject": str(subject), "kind": KINDS[event]}
     return last

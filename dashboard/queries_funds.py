@@ -109,9 +109,10 @@ def _households_paid(count: int) -> object:
 
 @kept_per_index_version
 def fund_use(index) -> pd.DataFrame:
-    """资金使用情况 per plan (for the other functions here: ``households_paid`` is not suppressed yet): region, support type, budget year (its appropriation's; for a plan without one, the
-    year it was drafted), and the amounts (yuan) escrowed, released, instructed, paid, returned and raised, with
-    the number of households paid (suppressed below 5). Plans no money moved for are left out."""
+    """资金使用情况 per plan (for the other functions here: ``households_paid`` is not suppressed yet): region,
+    support type, budget year (its appropriation's; for a plan without one, the year it was drafted), and the
+    amounts (yuan) escrowed, released, instructed, paid, returned and raised, with the number of
+    households paid (suppressed below 5). Plans no money moved for are left out."""
     money, households = _plan_money(index)
     years = appropriations(index).set_index("appropriation_id")["year"].to_dict()
     catalogue = plans(index).set_index("plan_id")

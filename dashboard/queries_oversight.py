@@ -201,9 +201,13 @@ def household_support(index, household_id: str) -> pd.DataFrame:
         rows.append({"time": r.block_time, "support": support, "plan_id": int(plan_id), "amount": amount,
                      "unit": unit, "tx_hash": r.tx_hash, "log_index": r.log_index})
 
-    payment_names = {PaymentKind.PAID_TO_WALLET: "wallet payment", PaymentKind.BANK_INSTRUCTED: "bank instructed",
-                     PaymentKind.BANK_CONFIRMED: "bank payment confirmed", PaymentKind.BANK_FAILED: "bank payment failed",
-                     PaymentKind.RECOVERED: "recovered"}
+    payment_names = {
+        PaymentKind.PAID_TO_WALLET: "wallet payment",
+        PaymentKind.BANK_INSTRUCTED: "bank instructed",
+        PaymentKind.BANK_CONFIRMED: "bank payment confirmed",
+        PaymentKind.BANK_FAILED: "bank payment failed",
+        PaymentKind.RECOVERED: "recovered",
+    }
     for r in _events(index, "PaymentBatches", "Payment"):
         if _hid(r.args["household"]) == hid:
             add(r, payment_names[PaymentKind(int(r.args["kind"]))], r.args["planId"], yuan(r.args["amount"]), "yuan")

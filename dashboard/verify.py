@@ -90,8 +90,11 @@ def verify_item(index, network: NetworkConfig, ipfs_api: str, tx_hash: str, log_
                 f"node: {decoded.contract} {decoded.address}; index: {row.contract} {row.address}")
     verdict.add("event", decoded.event == row.event, f"node: {decoded.event}; index: {row.event}")
     differing = sorted(k for k in set(decoded.args) | set(row.args) if decoded.args.get(k) != row.args.get(k))
-    verdict.add("arguments", not differing,
-                "all arguments equal the node's" if not differing else f"index differs from chain in: {', '.join(differing)}")
+    verdict.add(
+        "arguments",
+        not differing,
+        "all arguments equal the node's" if not differing else f"index differs from chain in: {', '.join(differing)}",
+    )
 
     ipfs = IpfsClient(ipfs_api, timeout=20)
     for value, names in cid_arguments(decoded.args).items():

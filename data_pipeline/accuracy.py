@@ -100,6 +100,8 @@ def model_errors(sources: Path, out: Path) -> dict[str, float | int]:
         "at_risk": len(at_risk),
         "monitor_recall": float((at_risk["decision"] == Decision.MONITOR).mean()) if len(at_risk) else 0.0,
         "poor_or_at_risk": len(poor),
-        "root_cause_top1": float((poor["primary_cause"].fillna("") == poor["primary_cause_truth"]).mean()) if len(poor) else 0.0,
+        "root_cause_top1": float((poor["primary_cause"].fillna("") == poor["primary_cause_truth"]).mean())
+        if len(poor)
+        else 0.0,
         "root_cause_set": float((_cause_names(poor["reasons"]) == poor["causes"]).mean()) if len(poor) else 0.0,
     }

@@ -30,7 +30,9 @@ def eligibility(folder: Path, policy: Policy) -> pd.Series:
     frame = pd.DataFrame(
         {
             "key": raw["head_id_number"],
-            "income": num["reported_wage"].fillna(0) + num["reported_business"].fillna(0) + num["reported_transfers"].fillna(0),
+            "income": num["reported_wage"].fillna(0)
+            + num["reported_business"].fillna(0)
+            + num["reported_transfers"].fillna(0),
             "farm": num["reported_farm_income"],
             "dropout": age.between(lo, hi) & (num["in_school"] == 0),
             "uninsured": num["medical_insured"] == 0,
@@ -44,7 +46,14 @@ def eligibility(folder: Path, policy: Policy) -> pd.Series:
               uninsured=("uninsured", "max"), housing_unsafe=("housing_unsafe", "max"),
               water_unsafe=("water_unsafe", "max"), food_insecure=("food_insecure", "max"))
     income_pc = (h["income"] + h["farm"].fillna(0)) / h["members"]
-    eligible = (income_pc < policy.line) | h["dropout"] | h["uninsured"] | h["housing_unsafe"] | h["water_unsafe"] | h["food_insecure"]
+    eligible = (
+        (income_pc < policy.line)
+        | h["dropout"]
+        | h["uninsured"]
+        | h["housing_unsafe"]
+        | h["water_unsafe"]
+        | h["food_insecure"]
+    )
     return eligible.astype(bool)
 
 
@@ -92,15 +101,25 @@ def naive_join_eligibility(folder: Path, policy: Policy) -> pd.Series:
         "dropout": age.between(lo, hi) & (_numbers(census, "in_school").reindex(people) == 0),
     }).dropna(subset=["head"])
     g = p.groupby("head")
-    h = g.agg(members=("wage", "size"), wage=("wage", "sum"), business=("business", "sum"), transfers=("transfers", "sum"),
-              uninsured=("insured", lambda s: (s == 0).any()), dropout=("dropout", "max"))
+    h = g.agg(
+        members=("wage", "size"),
+        wage=("wage", "sum"),
+        business=("business", "sum"),
+        transfers=("transfers", "sum"),
+        uninsured=("insured", lambda s: (s == 0).any()),
+        dropout=("dropout", "max"),
+    )
     heads = h.index
-    census_h = census.assign(head=census["head_id_number"]).dropna(subset=["head"]).drop_duplicates("head").set_index("head")
+    census_h = (
+        census.assign(head=census["head_id_number"]).dropna(subset=["head"]).drop_duplicates("head").set_index("head")
+    )
     farm = first(("agriculture", "farm_net_income"), level="household", keys=heads).fillna(
         _numbers(census_h, "reported_farm_income").reindex(heads)).fillna(0)
     land = by_key("land", "head_id_number")
     grade = land["house_safety_grade"].reindex(heads)
-    unsafe = grade.isin(policy["admission"]["unsafe_house_grades"]).where(grade.notna(), _numbers(census_h, "housing_safe").reindex(heads) == 0)
+    unsafe = grade.isin(policy["admission"]["unsafe_house_grades"]).where(
+        grade.notna(), _numbers(census_h, "housing_safe").reindex(heads) == 0
+    )
     water = first(("agriculture", "drinking_water_safe"), level="household", keys=heads).fillna(
         _numbers(census_h, "drinking_water_safe").reindex(heads))
     food = first(("consumption", "food_clothing_spend"), level="household", keys=heads) / h["members"]

@@ -59,7 +59,9 @@ def delivery_gates(items: dict[str, Ingested]) -> list[GateFailure]:
     for item in items.values():
         rows = len(item.raw)
         if rows == 0:
-            failures.append(GateFailure("EMPTY_SOURCE", item.file, 0, 1, f"{item.file}: no data rows (header only or empty)"))
+            failures.append(
+                GateFailure("EMPTY_SOURCE", item.file, 0, 1, f"{item.file}: no data rows (header only or empty)")
+            )
             continue
         for column in item.spec.key_columns:
             share = _null_share(item.raw[column])
@@ -128,4 +130,6 @@ def in_partition(failures: list[GateFailure], partition: str) -> list[GateFailur
     """The failures with the county folder in front of the file name (several counties in one run)."""
     if not partition:
         return failures
-    return [GateFailure(f.gate, f"{partition}/{f.file}", f.figure, f.limit, f"{partition}/{f.message}") for f in failures]
+    return [
+        GateFailure(f.gate, f"{partition}/{f.file}", f.figure, f.limit, f"{partition}/{f.message}") for f in failures
+    ]

@@ -175,7 +175,12 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
     keys = h.index
 
     aligned = _Aligned(items, keys)
-    agri = pd.DataFrame({c: aligned.column("agriculture", c) for c in ("farm_net_income", "income_basis", "drinking_water_safe", "disaster_loss")})
+    agri = pd.DataFrame(
+        {
+            c: aligned.column("agriculture", c)
+            for c in ("farm_net_income", "income_basis", "drinking_water_safe", "disaster_loss")
+        }
+    )
     land = pd.DataFrame({c: aligned.column("land", c) for c in ("contracted_land_mu", "house_safety_grade")})
     cons = pd.DataFrame({c: aligned.column("consumption", c) for c in items["consumption"].spec.numeric_columns})
     # Farm income: measured records as they are; estimated ones blended with the census answer.
@@ -191,7 +196,9 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
     survey = pd.Series((f.source == "census") & (np.nan_to_num(said) > 0), index=keys)
     h["drinking_water_safe"] = agri["drinking_water_safe"].fillna(h["census_drinking_water_safe"]).fillna(1.0)
     water_from_survey = agri["drinking_water_safe"].isna() & h["census_drinking_water_safe"].notna()
-    h["drinking_water_source"] = np.where(agri["drinking_water_safe"].notna(), "agriculture", np.where(water_from_survey, "census", None))
+    h["drinking_water_source"] = np.where(
+        agri["drinking_water_safe"].notna(), "agriculture", np.where(water_from_survey, "census", None)
+    )
     survey |= water_from_survey
     h["disaster_loss"] = agri["disaster_loss"].fillna(0.0)
     h["land_mu"] = land["contracted_land_mu"]
@@ -209,7 +216,9 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
         | (water_from_survey & (h["census_drinking_water_safe"] == 0))
     )
     h["confirmed_guarantee_failed"] = (
-        (h["uninsured_confirmed"] > 0) | (unsafe_by_grade & grade.notna()) | (agri["drinking_water_safe"] == 0).fillna(False)
+        (h["uninsured_confirmed"] > 0)
+        | (unsafe_by_grade & grade.notna())
+        | (agri["drinking_water_safe"] == 0).fillna(False)
     )
     for column in ("food_clothing_spend", "education_spend", "medical_spend", "total_spend"):
         h[column] = cons[column]
@@ -223,7 +232,9 @@ def build_households(persons: pd.DataFrame, items: dict[str, Ingested], policy: 
     # What consumption says about income, fitted on this county's households whose income is certain.
     consumption_pc = (h["total_spend"] / h["members"]).to_numpy(dtype=float, na_value=np.nan)
     certain = (h["income_low_pc"] == h["income_high_pc"]).to_numpy() & ~h["wage_disagree"].to_numpy(dtype=bool)
-    calibration = triangulate.with_consumption(calibration, h["income_pc"].to_numpy(dtype=float), consumption_pc, certain)
+    calibration = triangulate.with_consumption(
+        calibration, h["income_pc"].to_numpy(dtype=float), consumption_pc, certain
+    )
     h["income_from_consumption_pc"] = triangulate.income_from_consumption(calibration, consumption_pc)
     h.attrs["calibration"] = calibration.as_dict()
     h["registered_poor"] = h["registered_poor"].fillna(0.0) == 1

@@ -91,7 +91,9 @@ _SCIENTIFIC = r"^[0-9](\.[0-9]+)?E\+?[0-9]+$"
 
 
 def _match(text: pa.Array, pattern: str) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(
+        pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(zero_copy_only=False), dtype=bool
+    )
 
 
 def _digit_matrix(ids18: pa.Array) -> np.ndarray:

@@ -95,7 +95,9 @@ def _match_scientific(register: pd.DataFrame, rows: pd.DataFrame, column: str, h
         keep &= register["is_head"].to_numpy()[cand]
     if "village_code" in rows:
         village = rows["village_code"].to_numpy(dtype="float64", na_value=np.nan)[row_of]
-        keep &= np.isnan(village) | (village == register["village_code"].to_numpy(dtype="float64", na_value=np.nan)[cand])
+        keep &= np.isnan(village) | (
+            village == register["village_code"].to_numpy(dtype="float64", na_value=np.nan)[cand]
+        )
     pairs = pd.DataFrame({"row": row_of[keep], "id": register["id_number"].to_numpy(dtype=object)[cand[keep]]})
     pairs = pairs.drop_duplicates()
     unique = pairs.groupby("row")["id"].agg(["size", "first"])

@@ -24,7 +24,11 @@ import pyarrow.parquet as pq
 from data_pipeline import idnumbers, region_codes
 from data_pipeline.arrow import parse_numbers
 from data_pipeline.errors import (
-    DuplicateSourceFileError, MissingColumnError, SourceFileMissingError, UndecodableFileError, UnreadableFileError,
+    DuplicateSourceFileError,
+    MissingColumnError,
+    SourceFileMissingError,
+    UndecodableFileError,
+    UnreadableFileError,
     WrongFormatError,
 )
 from data_pipeline.idnumbers import IdStatus
@@ -67,7 +71,11 @@ class Ingested:
             return
         self._pending |= mask
         rows = self.frame.index[mask]
-        columns = np.asarray(column, dtype=object)[mask] if isinstance(column, np.ndarray) else np.full(len(rows), column, dtype=object)
+        columns = (
+            np.asarray(column, dtype=object)[mask]
+            if isinstance(column, np.ndarray)
+            else np.full(len(rows), column, dtype=object)
+        )
         values = pd.Series(None, index=rows, dtype="str")
         for name in pd.unique(columns[columns != None]):  # noqa: E711
             picked = rows[columns == name]
@@ -123,7 +131,9 @@ def check_format(path: Path, head: bytes) -> None:
     """
     if path.suffix == ".parquet":
         if not head.startswith(PARQUET_MAGIC):
-            found = "an Excel workbook (zip)" if head.startswith(ZIP_MAGIC) else f"not Parquet (first bytes {head[:4]!r})"
+            found = (
+                "an Excel workbook (zip)" if head.startswith(ZIP_MAGIC) else f"not Parquet (first bytes {head[:4]!r})"
+            )
             raise WrongFormatError(path, "Parquet", found)
     elif head.startswith(PARQUET_MAGIC):
         raise WrongFormatError(path, "CSV", "Parquet (magic bytes PAR1)")
@@ -196,7 +206,11 @@ def _decode_column(array: pa.Array, encoding: str) -> pa.Array:
     if array.offset:
         array = pa.concat_arrays([array])
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1]
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]] if array.buffers()[2] else np.empty(0, np.uint8)
+    data = (
+        np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if array.buffers()[2]
+        else np.empty(0, np.uint8)
+    )
     if not (data >= 0x80).any():
         return pc.cast(array, pa.large_string())
     separated = np.insert(data, (offsets[1:] - offsets[0]).astype(np.int64), 0)
@@ -298,7 +312,9 @@ def _validate_values(item: Ingested) -> None:
     except pandera.errors.SchemaErrors as e:
         cases = e.failure_cases.dropna(subset=["index"])
         first = cases.drop_duplicates("index")  # one reason per row: the first failing column
-        offending = pd.Series(first["column"].astype(object).to_numpy(), index=first["index"].astype("int64").to_numpy())
+        offending = pd.Series(
+            first["column"].astype(object).to_numpy(), index=first["index"].astype("int64").to_numpy()
+        )
         offending = offending.reindex(item.frame.index).to_numpy(dtype=object)
         offending = np.where(pd.isna(offending), None, offending)
         item.quarantine(offending != None, Reason.IMPOSSIBLE_VALUE, offending)  # noqa: E711

@@ -117,7 +117,11 @@ def monitoring_bits(h: pd.DataFrame, policy: Policy) -> np.ndarray:
         ranged = h["income_log_sd"] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             p_below = ndtr(((np.log(monitoring_line) - h["income_log_mu"]) / h["income_log_sd"]).to_numpy(dtype=float))
-        below = below | (ranged & (p_below > triangulate.MONITOR_DOUBT)) | (h["income_denied"] & (h["income_low_pc"] < monitoring_line))
+        below = (
+            below
+            | (ranged & (p_below > triangulate.MONITOR_DOUBT))
+            | (h["income_denied"] & (h["income_low_pc"] < monitoring_line))
+        )
     return (
         _bit(below, Reason.INCOME_BELOW_MONITORING_LINE)
         | _bit((rigid > 0) & (rigid > h["income"]), Reason.RIGID_EXPENDITURE_ABOVE_INCOME)
@@ -179,7 +183,9 @@ def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                 == np.uint32(Reason.STABLY_ABOVE_LINE | Reason.GUARANTEES_MET)) & ~hardship
     uncertain = income["uncertain"].to_numpy(dtype=bool)
     other_bits = (admission & ~np.uint32(Reason.INCOME_BELOW_LINE)) != 0
-    unconfirmed = h["guarantee_unconfirmed"].to_numpy(dtype=bool) if "guarantee_unconfirmed" in h else np.zeros(len(h), bool)
+    unconfirmed = (
+        h["guarantee_unconfirmed"].to_numpy(dtype=bool) if "guarantee_unconfirmed" in h else np.zeros(len(h), bool)
+    )
     # Admitted only on the survey's word about a guarantee (insurance, housing, water): no record confirms it.
     confirmed = (admission & np.uint32(Reason.INCOME_BELOW_LINE | Reason.FOOD_CLOTHING_INSECURE
                                        | Reason.COMPULSORY_EDUCATION_NOT_MET)) != 0
@@ -201,9 +207,12 @@ def decide(h: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         return _bit(h[column].astype(bool), bit) if column in h else np.uint32(0)
 
     triangulation = (
-        flag("wage_disagree", Reason.WAGE_SOURCES_DISAGREE) | flag("wage_not_reported", Reason.WAGE_NOT_REPORTED)
-        | flag("farm_estimated", Reason.FARM_INCOME_ESTIMATED) | _bit(income["straddles"], Reason.INCOME_UNCERTAIN)
-        | _bit(income["pmt_used"], Reason.PMT_USED) | _bit(income["consumption_disagrees"], Reason.INCOME_CONSUMPTION_DISAGREE)
+        flag("wage_disagree", Reason.WAGE_SOURCES_DISAGREE)
+        | flag("wage_not_reported", Reason.WAGE_NOT_REPORTED)
+        | flag("farm_estimated", Reason.FARM_INCOME_ESTIMATED)
+        | _bit(income["straddles"], Reason.INCOME_UNCERTAIN)
+        | _bit(income["pmt_used"], Reason.PMT_USED)
+        | _bit(income["consumption_disagrees"], Reason.INCOME_CONSUMPTION_DISAGREE)
         | _bit(pd.Series(unconfirmed & eligible, index=h.index), Reason.KEY_SOURCE_MISSING)
     )
     reasons = (admission | exits | monitoring | causes | triangulation

@@ -148,7 +148,9 @@ def reports(households: pd.DataFrame, decided: pd.DataFrame) -> dict[str, pd.Dat
     v.insert(1, "township", v["region"] // 1000 * 1000)
     v.insert(1, "county", v["region"] // 10**6 * 10**6)
     v["mean_income_per_capita"] = (v["income_total"] / v["persons"]).round(0)
-    v["poor_or_at_risk_rate"] = ((v["registered"] - v["exits"] + v["admitted"] + v["monitored"]) / v["households"]).round(4)
+    v["poor_or_at_risk_rate"] = (
+        (v["registered"] - v["exits"] + v["admitted"] + v["monitored"]) / v["households"]
+    ).round(4)
     portraits = v.drop(columns=["income_total", "exits_from_registered"])
     cause_cols = [c.name.lower() for c in CAUSES]
     causes = v[["county", "township", "region", *cause_cols]].melt(
@@ -163,7 +165,9 @@ def reports(households: pd.DataFrame, decided: pd.DataFrame) -> dict[str, pd.Dat
     monitored = v[["county", "township", "region", "monitored", "income_below_monitoring_line",
                    "rigid_expenditure_above_income", "sudden_hardship"]]
     county_rate = v.groupby("county")[["registered", "exits", "admitted", "monitored", "households"]].transform("sum")
-    county_rate = (county_rate["registered"] - county_rate["exits"] + county_rate["admitted"] + county_rate["monitored"]) / county_rate["households"]
+    county_rate = (
+        county_rate["registered"] - county_rate["exits"] + county_rate["admitted"] + county_rate["monitored"]
+    ) / county_rate["households"]
     prone = v[["county", "township", "region", "households", "poor_or_at_risk_rate"]].assign(
         county_rate=county_rate.round(4).to_numpy(),
         # A village is poverty-prone when its share of poor and at-risk households is 1.5x its county's.

@@ -81,14 +81,18 @@ def fit(h: pd.DataFrame) -> dict:
         "method": "OLS, scikit-learn LinearRegression",
         "intercept": round(float(model.intercept_), 6),
         "weights": {name: round(float(w), 6) for name, w in zip(FEATURES, model.coef_)},
-        "fit": {"r2": round(float(r2_score(y, predicted)), 4), "rmse": round(float(np.sqrt(mean_squared_error(y, predicted))), 4),
-                "households": int(ok.sum())},
+        "fit": {
+            "r2": round(float(r2_score(y, predicted)), 4),
+            "rmse": round(float(np.sqrt(mean_squared_error(y, predicted))), 4),
+            "households": int(ok.sum()),
+        },
     }
 
 
 def training_households(people: int, seed: int) -> pd.DataFrame:
     """A synthetic county generated and taken through the pipeline up to its household table."""
-    from data_pipeline import households, policy as policy_mod
+    from data_pipeline import households
+    from data_pipeline import policy as policy_mod
     from data_pipeline.run import clean, ingest_all, link_households
     from data_pipeline.synth.generate import generate
 

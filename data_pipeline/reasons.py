@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from enum import IntEnum, IntFlag
 
+from govchain.enums import Decision as ChainDecision
 
-class Decision(IntEnum):
-    """What the pipeline proposes for a household (uint8 on chain)."""
-
-    NONE = 0  # no change
-    ADMIT = 1  # candidate for registration as poor (建档立卡)
-    EXIT = 2  # registered household that meets the exit rule (脱贫)
-    MONITOR = 3  # not poor, at risk of (returning to) poverty: monitor (防返贫监测)
-    VERIFY = 4  # the sources cannot settle it: send to a field visit (入户核查); no leaf is published
+# What the pipeline proposes for a household: the chain's decisions (govchain.enums.Decision, a uint8 in a leaf:
+# 0 no change, 1 admit 建档立卡, 2 exit 脱贫, 3 monitor 防返贫监测), and a value of its own the chain never sees:
+# VERIFY = 4, the sources cannot settle it, send to a field visit (入户核查); no leaf is published for it.
+Decision = IntEnum("Decision", [(member.name, member.value) for member in ChainDecision] + [("VERIFY", 4)],
+                   module=__name__)
+Decision.__doc__ = "The chain's eligibility decisions (govchain.enums.Decision) and the pipeline's own VERIFY = 4."
 
 
 class Reason(IntFlag):

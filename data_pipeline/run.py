@@ -56,7 +56,9 @@ def find_partitions(sources: Path) -> list[tuple[str, Path]]:
     names = {n for spec in SOURCES.values() for n in spec.file_names}
     if any((sources / n).is_file() for n in names):
         return [("", sources)]
-    parts = sorted(p for p in sources.iterdir() if p.is_dir() and _COUNTY_FOLDER.match(p.name)) if sources.is_dir() else []
+    parts = (
+        sorted(p for p in sources.iterdir() if p.is_dir() and _COUNTY_FOLDER.match(p.name)) if sources.is_dir() else []
+    )
     if not parts:
         raise NoSourcesError(sources)
     return [(p.name, p) for p in parts]
@@ -179,14 +181,18 @@ def run_partition(name: str, folder: Path, work: Path, policy_path: str, show: b
         ).drop(columns=["person", "household", *[c for c in persons if c.startswith("census_")]]).to_parquet(
             work / "persons.parquet", index=False
         )
-        hh.drop(columns=["household"]).assign(decision=decided["decision"].to_numpy(), reasons=decided["reasons"].to_numpy(),
-                  score=decided["score"].to_numpy()).to_parquet(work / "households.parquet", index=False)
+        hh.drop(columns=["household"]).assign(
+            decision=decided["decision"].to_numpy(),
+            reasons=decided["reasons"].to_numpy(),
+            score=decided["score"].to_numpy(),
+        ).to_parquet(work / "households.parquet", index=False)
         bar.update()
 
     report.ledger = ledger
     report.households, report.persons = len(hh), len(persons)
     report.decisions = {
-        d.name.lower(): int(n) for d, n in zip(models.Decision, [(decided["decision"] == d).sum() for d in models.Decision])
+        d.name.lower(): int(n)
+        for d, n in zip(models.Decision, [(decided["decision"] == d).sum() for d in models.Decision])
     }
     return report
 
@@ -205,7 +211,9 @@ def combine_partitions(out: Path, parts: list[tuple[str, Path]], reports: list[P
     if len(doubled):
         listing = out / "cross_county_duplicates.parquet"
         doubled[["household_key", "partition", "region"]].to_parquet(listing, index=False)
-        raise CrossCountyDuplicateError(doubled["household_key"].nunique(), sorted(doubled["partition"].unique()), listing)
+        raise CrossCountyDuplicateError(
+            doubled["household_key"].nunique(), sorted(doubled["partition"].unique()), listing
+        )
     results = results.drop(columns="partition")
     quality = [q for r in reports for q in r.quality]
     # Every partition of a run describes the same extract: one as-of time.
@@ -262,7 +270,9 @@ def run(sources: Path, out: Path, policy_path: Path | str = policy_mod.DEFAULT_P
         reports = [run_partition(n, f, w, str(policy.path), show, on_gate_failure, previous, as_of)
                    for (n, f), (_, w) in zip(parts, work)]
     if any(r.stopped for r in reports):
-        (out / outputs.RESULTS_FILE).unlink(missing_ok=True)  # a stale file from an earlier run must not be taken for this one
+        (out / outputs.RESULTS_FILE).unlink(
+            missing_ok=True
+        )  # a stale file from an earlier run must not be taken for this one
         raise QualityGateError([q for r in reports for q in r.quality])
     combine_started = time.perf_counter()
     if len(parts) > 1:

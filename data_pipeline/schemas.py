@@ -155,10 +155,11 @@ class Results(pa.DataFrameModel):
     the household head and must never be published; the oracle replaces it with a keyed hash."""
 
     household_key: Series[str] = pa.Field(str_matches=r"^[0-9]{17}[0-9X]$", unique=True)
-    region: Series["UInt64"] = pa.Field(ge=10**11, le=10**12 - 1)  # type: ignore[type-arg]
-    decision: Series["UInt8"] = pa.Field(isin=[0, 1, 2, 3, 4])  # type: ignore[type-arg]
-    reasons: Series["UInt32"]  # type: ignore[type-arg]
-    score: Series["UInt32"]  # type: ignore[type-arg]
+    # pandas' nullable integer dtypes, named as pandera takes them (strings, not Python names): hence F821.
+    region: Series["UInt64"] = pa.Field(ge=10**11, le=10**12 - 1)  # type: ignore[type-arg]  # noqa: F821
+    decision: Series["UInt8"] = pa.Field(isin=[0, 1, 2, 3, 4])  # type: ignore[type-arg]  # noqa: F821
+    reasons: Series["UInt32"]  # type: ignore[type-arg]  # noqa: F821
+    score: Series["UInt32"]  # type: ignore[type-arg]  # noqa: F821
     policy_version: Series[str]
     policy_hash: Series[str] = pa.Field(str_matches=r"^0x[0-9a-f]{64}$")
 

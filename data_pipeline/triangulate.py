@@ -104,8 +104,12 @@ def wages(tax: np.ndarray, bank: np.ndarray, census: np.ndarray, capture: tuple[
     t_pos, b_pos = np.nan_to_num(tax) > 0, np.nan_to_num(bank) > 0
     agree = agreeing(tax, bank)
     disagree = t_pos & b_pos & ~agree
-    value = np.where(t_pos & b_pos, np.where(agree, tax, np.fmax(tax, bank)), np.where(t_pos, tax, np.where(b_pos, bank, 0.0)))
-    source = np.where(t_pos & (~b_pos | agree | (tax >= np.nan_to_num(bank))), "tax", np.where(b_pos, "bank", None)).astype(object)
+    value = np.where(
+        t_pos & b_pos, np.where(agree, tax, np.fmax(tax, bank)), np.where(t_pos, tax, np.where(b_pos, bank, 0.0))
+    )
+    source = np.where(
+        t_pos & (~b_pos | agree | (tax >= np.nan_to_num(bank))), "tax", np.where(b_pos, "bank", None)
+    ).astype(object)
     recorded = t_pos | b_pos
     median, lo, hi = capture
     survey_only = ~recorded & (np.nan_to_num(census) > 0)
@@ -146,7 +150,9 @@ def farm(recorded: np.ndarray, basis: np.ndarray, census: np.ndarray, calibratio
     both_lo, both_hi = np.fmax(e_lo, s_lo), np.fmin(e_hi, s_hi)
     overlap = both_lo <= both_hi
     blend = np.sqrt(np.maximum(recorded, 0) * survey)
-    est_value = np.where(with_census, np.clip(blend, np.where(overlap, both_lo, -np.inf), np.where(overlap, both_hi, np.inf)), recorded)
+    est_value = np.where(
+        with_census, np.clip(blend, np.where(overlap, both_lo, -np.inf), np.where(overlap, both_hi, np.inf)), recorded
+    )
     est_low = np.where(with_census & overlap, both_lo, np.where(with_census, np.fmin(e_lo, s_lo), e_lo))
     est_high = np.where(with_census & overlap, both_hi, np.where(with_census, np.fmax(e_hi, s_hi), e_hi))
     value = np.where(estimated, est_value, np.where(has, recorded, np.where(with_census, survey, 0.0)))

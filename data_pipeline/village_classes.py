@@ -52,8 +52,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_pipeline.errors import PipelineError
 from data_pipeline import region_codes
+from data_pipeline.errors import PipelineError
 
 DESIGNATIONS_FILE = "village_designations.csv"
 ELDERLY_AGE, CHILD_AGE = 60, 15

@@ -7,17 +7,23 @@ this adds (or updates) a live network ``besu`` from BESU_RPC_URL and BESU_CHAIN_
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from govchain.config import PROJECT_ROOT
+from govchain.config import PROJECT_ROOT, Settings
+from govchain.errors import ConfigError
+from govchain.localnode import use_project_tools
 
 
 def main() -> int:
-    rpc_url = os.environ.get("BESU_RPC_URL")
-    chain_id = os.environ.get("BESU_CHAIN_ID")
-    if not rpc_url or not chain_id or not chain_id.isdigit():
+    use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    rpc_url, chain_id = settings.besu_rpc_url, settings.besu_chain_id
+    if not rpc_url or chain_id is None:
         print("Set BESU_RPC_URL (e.g. http://validator1:8545) and BESU_CHAIN_ID (a number) first.", file=sys.stderr)
         return 2
     brownie = [sys.executable, "-m", "brownie", "networks"]

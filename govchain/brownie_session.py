@@ -1,5 +1,5 @@
-"""A brownie network connection that ends cleanly, for code that drives brownie in-process (the demo's deploy,
-the gas benchmark).
+"""Driving brownie in-process (the demo's deploy, the gas benchmarks): a network connection that ends cleanly, and
+brownie scripts run from any folder.
 
 brownie finishes its bookkeeping of every transaction in daemon threads it never joins (the undo buffer's
 snapshot, a deployed contract's record), and they still call the node. Disconnected under them, they print
@@ -9,9 +9,14 @@ threads started while it was open before it disconnects.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from govchain.localnode import use_project_tools
 
 
 @contextmanager
@@ -19,6 +24,7 @@ def connected(network: str = "development", kill_rpc: bool = True) -> Iterator[N
     """brownie connected to ``network`` for the block; ``kill_rpc=False`` leaves a node brownie attached to."""
     import brownie  # imported late: loading brownie takes seconds and prints its banner
 
+    use_project_tools()  # brownie launches anvil by name from PATH
     brownie.network.connect(network)
     already_running = set(threading.enumerate())
     try:
@@ -33,3 +39,28 @@ def join_threads_started_since(already_running: set[threading.Thread], timeout: 
     for thread in threading.enumerate():
         if thread not in already_running and thread is not threading.current_thread():
             thread.join(timeout)
+
+
+def run_script(path: Path, project=None, function: str = "main", *args: Any) -> Any:
+    """Runs ``function`` of the brownie script at ``path`` (a file of a loaded brownie ``project``), as
+    ``brownie.run`` would, and returns what it returns.
+
+    ``brownie.run`` imports a script by a dotted module name built from every folder of its absolute path
+    (``work.src.govchain.scripts.deploy``), so a checkout under a folder with a dot in its name
+    (``~/src/govchain.v2``) fails with ``ModuleNotFoundError``. This loads the file by its path under a name of
+    its own instead; like ``brownie.run`` it puts the project's contract containers in brownie's namespace while
+    the script runs (``from brownie import RoleRegistry``).
+    """
+    path = Path(path).resolve()
+    spec = importlib.util.spec_from_file_location(f"govchain_script_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(f"Cannot load the brownie script {path}")
+    module = importlib.util.module_from_spec(spec)
+    if project is not None:
+        project._add_to_main_namespace()
+    try:
+        spec.loader.exec_module(module)
+        return getattr(module, function)(*args)
+    finally:
+        if project is not None:
+            project._remove_from_main_namespace()

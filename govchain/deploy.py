@@ -17,7 +17,6 @@ number each, see :data:`SUBJECT_KINDS`) and puts its routes in :data:`DEFAULT_RO
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from govchain.chain import load_artifact
-from govchain.config import PROJECT_ROOT
+from govchain.config import PROJECT_ROOT, environment
 from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 from govchain.errors import GovchainError
 from govchain.funds import APPROPRIATION_KIND, MINTER, PAYMENT_BATCH_KIND, PLATFORM, RECOVERER
@@ -138,7 +137,7 @@ class Settings:
         """GOVCHAIN_ORACLE_QUORUM (default 2), GOVCHAIN_NOTICE_DAYS (default 7), GOVCHAIN_TRANSITION_DAYS
         (default 3 years), GOVCHAIN_BATCH_SCOPE_LEVELS (comma-separated region levels, default 3: counties),
         GOVCHAIN_ADMIN_DELAY_HOURS (administrator transfer delay, default 48); see network/deploy.env."""
-        env = os.environ if environ is None else environ
+        env = environment(environ)
 
         def number(name: str, default: int) -> int:
             text = env.get(name, "").strip()
@@ -198,8 +197,13 @@ CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("ApprovalHub", lambda at, s, _: (at["RoleRegistry"],), after=("RoleRegistry",)),
     ContractSpec(
         "HouseholdRegistry",
-        lambda at, s, _: (at["RoleRegistry"], at["EligibilityRegistry"], at["ApprovalHub"], s.notice_period,
-                          s.transition_period),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["EligibilityRegistry"],
+            at["ApprovalHub"],
+            s.notice_period,
+            s.transition_period,
+        ),
         after=("RoleRegistry", "EligibilityRegistry", "ApprovalHub"),
         kinds=(REGISTRATION, EXIT),
     ),
@@ -226,46 +230,82 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         kinds=(APPROPRIATION,),
         setup=lambda at, s: [("FundToken", "setAccess", (at["FundLedger"], PLATFORM | MINTER))],
     ),
-    ContractSpec(
-        "PaymentBatches",
-        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["FundLedger"], at["PlanRegistry"],
-                          at["HouseholdRegistry"]),
-        after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry"),
-        kinds=(PAYMENT_BATCH,),
-        setup=lambda at, s: [("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
-                             ("FundLedger", "setPayments", (at["PaymentBatches"],))],
-    ),
-    # Follow-up visits and assessment (issue 11): visits read the household register and plans; assessment
-    # results are agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
+    # Follow-up visits (issue 11): they read the household register and plans; payments and deliveries note
+    # their services to them (service recorders).
     ContractSpec(
         "FollowUpVisits",
         lambda at, s, _: (at["RoleRegistry"], at["HouseholdRegistry"], at["PlanRegistry"]),
         after=("RoleRegistry", "HouseholdRegistry", "PlanRegistry"),
     ),
-    ContractSpec("AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)),
+    ContractSpec(
+        "PaymentBatches",
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["ApprovalHub"],
+            at["FundLedger"],
+            at["PlanRegistry"],
+            at["HouseholdRegistry"],
+            at["FollowUpVisits"],
+        ),
+        after=("RoleRegistry", "ApprovalHub", "FundLedger", "PlanRegistry", "HouseholdRegistry", "FollowUpVisits"),
+        kinds=(PAYMENT_BATCH,),
+        setup=lambda at, s: [
+            ("FundToken", "setAccess", (at["PaymentBatches"], PLATFORM | RECOVERER)),
+            ("FundLedger", "setPayments", (at["PaymentBatches"],)),
+            ("FollowUpVisits", "setServiceRecorder", (at["PaymentBatches"], True)),
+        ],
+    ),
+    # Assessment (issue 11): results agreed k of n as eligibility batches are (contracts/utils/KOfNAgreement.sol).
+    ContractSpec(
+        "AssessmentRegistry", lambda at, s, _: (at["RoleRegistry"], s.assessor_quorum), after=("RoleRegistry",)
+    ),
     # Materials (issue 11): procurements approved on the hub and paid from a plan's released tranche (the ledger
     # names it a spender), deliveries noted to the follow-up visits (a service recorder).
     ContractSpec(
         "MaterialSupply",
-        lambda at, s, _: (at["RoleRegistry"], at["ApprovalHub"], at["PlanRegistry"], at["FundLedger"],
-                          at["HouseholdRegistry"], at["PaymentBatches"], at["FollowUpVisits"]),
-        after=("RoleRegistry", "ApprovalHub", "PlanRegistry", "FundLedger", "HouseholdRegistry", "PaymentBatches",
-               "FollowUpVisits"),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["ApprovalHub"],
+            at["PlanRegistry"],
+            at["FundLedger"],
+            at["HouseholdRegistry"],
+            at["PaymentBatches"],
+            at["FollowUpVisits"],
+        ),
+        after=(
+            "RoleRegistry",
+            "ApprovalHub",
+            "PlanRegistry",
+            "FundLedger",
+            "HouseholdRegistry",
+            "PaymentBatches",
+            "FollowUpVisits",
+        ),
         kinds=(PROCUREMENT,),
-        setup=lambda at, s: [("FundLedger", "setSpender", (at["MaterialSupply"], True)),
-                             ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True))],
+        setup=lambda at, s: [
+            ("FundLedger", "setSpender", (at["MaterialSupply"], True)),
+            ("FollowUpVisits", "setServiceRecorder", (at["MaterialSupply"], True)),
+        ],
     ),
     # Crowdfunding (issue 11): the on-ramp mints what a BANK received, donations are held here until released
     # by the plan's approved milestones: the token lets it mint and receive (a platform contract).
     ContractSpec(
         "Crowdfunding",
-        lambda at, s, _: (at["RoleRegistry"], at["FundToken"], at["PlanRegistry"], at["HouseholdRegistry"],
-                          at["PaymentBatches"]),
+        lambda at, s, _: (
+            at["RoleRegistry"],
+            at["FundToken"],
+            at["PlanRegistry"],
+            at["HouseholdRegistry"],
+            at["PaymentBatches"],
+        ),
         after=("RoleRegistry", "FundToken", "PlanRegistry", "HouseholdRegistry", "PaymentBatches"),
         setup=lambda at, s: [("FundToken", "setAccess", (at["Crowdfunding"], PLATFORM | MINTER))],
     ),
-    ContractSpec("SocialPledges", lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
-                 after=("RoleRegistry", "PlanRegistry")),
+    ContractSpec(
+        "SocialPledges",
+        lambda at, s, _: (at["RoleRegistry"], at["PlanRegistry"]),
+        after=("RoleRegistry", "PlanRegistry"),
+    ),
 )
 CONTRACT_NAMES: tuple[str, ...] = tuple(spec.name for spec in CONTRACTS)
 

@@ -12,7 +12,8 @@ The double hash keeps a leaf from ever equalling an inner node (a 64-byte preima
 sorted pair of children (OpenZeppelin's commutative keccak), so proofs need no left/right flags.
 
 ``householdId`` is the pseudonymous id (a keyed hash of the ID number, see oracle/), never the ID itself;
-``region`` is the household's 12-digit village code; ``decision`` is public notice (公示) by design.
+``region`` is the household's 12-digit village code; ``decision`` (:class:`govchain.enums.Decision`) is public
+notice (公示) by design.
 
 ``details`` is a salted commitment to the household's circumstances (the reason bitmask and the
 proxy-means-test score), which are not public: a leaf shows *that* a household was admitted, never *why*.
@@ -35,24 +36,16 @@ the score, or ``detailsSalt`` (see :func:`reason_bit_opening` and :func:`verify_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 from eth_abi import encode
 from eth_utils import keccak
+
+from govchain.enums import Decision
 
 LEAF_TYPES: tuple[str, ...] = ("bytes32", "uint64", "uint8", "bytes32")
 REASON_BITS = 32
 REASON_TREE_DEPTH = 5  # 2**5 == REASON_BITS
 SCORE_SALT_INDEX = REASON_BITS
-
-
-class Decision(IntEnum):
-    """The decision a leaf carries; numbered as in the contracts and the pipeline's results table."""
-
-    NONE = 0
-    ADMIT = 1
-    EXIT = 2
-    MONITOR = 3
 
 
 @dataclass(frozen=True)
@@ -141,7 +134,9 @@ class LeafDetails:
         for level in levels[:-1]:
             path.append(level[position ^ 1])
             position //= 2
-        return ReasonBitOpening(index, bool(self.reasons >> index & 1), detail_salt(self.salt, index), tuple(path), self.score_commitment())
+        return ReasonBitOpening(
+            index, bool(self.reasons >> index & 1), detail_salt(self.salt, index), tuple(path), self.score_commitment()
+        )
 
 
 @dataclass(frozen=True)

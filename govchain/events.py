@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
@@ -176,13 +177,14 @@ def fetch_logs(
     to_block: int,
     max_range: int = 5_000,
     initial_range: int | None = None,
+    topics: list | None = None,
 ) -> Iterator[LogRange]:
     """Yields a :class:`LogRange` for each of the consecutive block ranges covering ``from_block..to_block``.
 
     A range the node refuses (an RPC error, a timeout, a dropped connection) is halved and asked again; after
     each success the range doubles again up to ``max_range``. A single block still refused raises
     :class:`LogRangeError`. The caller stores each range before asking for the next (the generator is lazy),
-    so a crash loses at most the range in hand.
+    so a crash loses at most the range in hand. ``topics`` narrows the logs as ``eth_getLogs`` does.
     """
     span = max(1, min(initial_range or max_range, max_range))
     first = from_block
@@ -190,7 +192,8 @@ def fetch_logs(
         last = min(to_block, first + span - 1)
         try:
             last_hash = _hex(web3.eth.get_block(last)["hash"])
-            logs = web3.eth.get_logs({"address": addresses, "fromBlock": first, "toBlock": last})
+            query = {"address": addresses, "fromBlock": first, "toBlock": last}
+            logs = web3.eth.get_logs(dict(query, topics=topics) if topics else query)
         except Exception as exc:  # nodes refuse with RPC errors, timeouts or closed connections alike
             if last == first:
                 raise LogRangeError(first, exc) from exc
@@ -200,3 +203,31 @@ def fetch_logs(
         yield LogRange(first, last, list(logs), last_hash)
         first = last + 1
         span = min(max_range, span * 2)
+
+
+def event_logs(event, from_block: int = 0, to_block: int | str = "latest", argument_filters: Mapping | None = None,
+               max_range: int = 5_000) -> list:
+    """The logs of one event of one web3 contract (``registry.events.BatchCommitted``), decoded by web3, read in
+    ranges that halve when the node refuses (:func:`fetch_logs`) rather than in one ``eth_getLogs`` over the
+    whole chain, which Besu (``--rpc-max-logs-range``) and hosted nodes refuse.
+
+    ``argument_filters`` keeps the logs whose indexed arguments equal the values given (static types only: a
+    dynamic indexed value is only a hash on chain).
+    """
+    abi = event.abi
+    filters = dict(argument_filters or {})
+    topics: list = [bytes(event_abi_to_log_topic(abi))]
+    for component in (i for i in abi["inputs"] if i.get("indexed")):
+        value = filters.pop(component["name"], None)
+        if value is not None and _is_dynamic(component["type"]):
+            raise ValueError(f"{abi['name']}.{component['name']} is a dynamic indexed value: filter on its hash")
+        topics.append(None if value is None else abi_encode([component["type"]], [value]))
+    if filters:
+        raise ValueError(f"{abi['name']} has no indexed argument {', '.join(filters)}")
+    while topics and topics[-1] is None:
+        topics.pop()
+    web3 = event.w3
+    last = web3.eth.block_number if to_block == "latest" else int(to_block)
+    topic_hex = [None if t is None else "0x" + t.hex() for t in topics]
+    return [event().process_log(log) for part in fetch_logs(web3, [event.address], from_block, last, max_range,
+                                                              topics=topic_hex) for log in part.logs]

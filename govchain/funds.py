@@ -1,6 +1,7 @@
-"""Earmarked funds: the subject kinds, token access flags and enums of contracts/funds/, and the leaf encodings
-of payment batches and plans' explicit beneficiary lists (the same as PaymentBatches.entryLeaf and
-_checkBeneficiary compute; tests/contracts/test_payment_batches.py checks them against the contract).
+"""Earmarked funds: the subject kinds and token access flags of contracts/funds/ (its enums are govchain.enums',
+re-exported here), and the leaf encodings of payment batches and plans' explicit beneficiary lists (the same as
+PaymentBatches.entryLeaf and _checkBeneficiary compute; tests/contracts/test_payment_batches.py checks them against
+the contract).
 
 A batch's tree is OpenZeppelin's StandardMerkleTree over :func:`entry_leaf_hash` (oracle.merkle builds it).
 """
@@ -8,46 +9,16 @@ A batch's tree is OpenZeppelin's StandardMerkleTree over :func:`entry_leaf_hash`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 from eth_abi import encode
 from eth_utils import keccak
+
+from govchain.enums import Method, Movement, PaymentKind  # noqa: F401 (re-exported)
 
 # Subject kinds on the approval hub (FundLedger.APPROPRIATION_KIND, PaymentBatches.PAYMENT_BATCH_KIND).
 APPROPRIATION_KIND, PAYMENT_BATCH_KIND = 5, 6
 # FundToken access flags.
 PLATFORM, MINTER, RECOVERER = 1, 2, 4
-
-
-class Method(IntEnum):
-    """IPaymentBatches.Method: how an entry is paid."""
-
-    WALLET = 0
-    BANK = 1
-
-
-class PaymentKind(IntEnum):
-    """IPaymentBatches.PaymentKind: the per-household money movements."""
-
-    PAID_TO_WALLET = 0
-    BANK_INSTRUCTED = 1
-    BANK_CONFIRMED = 2
-    BANK_FAILED = 3
-    RECOVERED = 4
-
-
-class Movement(IntEnum):
-    """IFundLedger.Movement: the ledger's money movements."""
-
-    MINTED = 0
-    ESCROWED = 1
-    RELEASED = 2
-    PAID_TO_WALLET = 3
-    BANK_INSTRUCTED = 4
-    BANK_CONFIRMED = 5
-    BANK_FAILED = 6
-    RETURNED = 7
-    RECOVERED = 8
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from govchain.config import PROJECT_ROOT
@@ -19,6 +20,25 @@ from govchain.errors import GovchainError
 
 ANVIL_BINARY = PROJECT_ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
 LOCAL_CHAIN_ID = 31337
+# What `make setup` installs: anvil linked into .make/bin, the offline solc wrapper in .solcx (see the Makefile).
+PROJECT_BIN = PROJECT_ROOT / ".make" / "bin"
+PROJECT_SOLCX = PROJECT_ROOT / ".solcx"
+
+
+def use_project_tools(environ: MutableMapping[str, str] | None = None) -> None:
+    """Lets this process (and its children) find the project's own tools, as the Makefile does for its targets.
+
+    brownie launches ``anvil`` by name from PATH and py-solc-x looks for its compiler in ``SOLCX_BINARY_PATH``;
+    an entry point run directly (``.venv/bin/python benchmarks/gas_registration.py``) has neither set. So this
+    puts ``.make/bin`` at the front of PATH unless it is on it already, and sets ``SOLCX_BINARY_PATH`` to
+    ``.solcx`` unless it is set; each only when the folder exists. Call it first thing in every entry point.
+    """
+    env = os.environ if environ is None else environ
+    path = env.get("PATH", "")
+    if PROJECT_BIN.is_dir() and str(PROJECT_BIN) not in path.split(os.pathsep):
+        env["PATH"] = os.pathsep.join(filter(None, [str(PROJECT_BIN), path]))
+    if PROJECT_SOLCX.is_dir() and not env.get("SOLCX_BINARY_PATH"):
+        env["SOLCX_BINARY_PATH"] = str(PROJECT_SOLCX)
 
 
 class LocalNodeError(GovchainError):

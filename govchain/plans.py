@@ -1,14 +1,13 @@
-"""Support plans: the enums of contracts/interfaces/IPlanRegistry.sol and the ids PlanRegistry gives its hub
-subjects and supervision targets.
+"""Support plans: the ids PlanRegistry gives its hub subjects and supervision targets, and its constants.
 
-The enums are mirrored here, not copied by hand from memory: tests/govchain/test_plans.py checks each against
-the Solidity declaration and the compiled ABI (its ``internalType`` names). The subject kinds are the hub's one
-namespace (govchain.deploy.SUBJECT_KINDS).
+The enums of contracts/interfaces/IPlanRegistry.sol live in govchain/enums.py (checked against the compiled
+contracts there) and are re-exported here. The subject kinds are the hub's one namespace
+(govchain.deploy.SUBJECT_KINDS).
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from govchain.enums import MilestoneStatus, PlanStatus, SupportType, VersionStatus  # noqa: F401 (re-exported)
 
 # Subject kinds of PlanRegistry on the approval hub (PlanRegistry.PLAN_KIND, MILESTONE_KIND).
 PLAN_KIND, MILESTONE_KIND = 3, 4
@@ -20,58 +19,6 @@ REGISTERED, IN_TRANSITION, UNDER_MONITORING = 1, 2, 4
 # The key layout of PlanRegistry's ids (56 bits): tag (8) | plan id (32) | low (16).
 TAG_VERSION, TAG_MILESTONE, TAG_PLAN_TARGET, TAG_MILESTONE_TARGET = 1, 2, 3, 4
 _REGION_BITS, _KEY_BITS = 40, 56
-
-
-class SupportType(IntEnum):
-    """帮扶类型: the eight support types of a plan (0 is never a plan's)."""
-
-    NONE = 0
-    POLICY = 1  # 政策
-    PROJECT = 2  # 项目
-    FUND = 3  # 资金
-    MATERIAL = 4  # 物资
-    INDUSTRY = 5  # 产业
-    ENTERPRISE = 6  # 企业
-    SOCIAL = 7  # 社会
-    CROWDFUNDING = 8  # 众筹
-
-
-class PlanStatus(IntEnum):
-    NONE = 0
-    DRAFT = 1
-    SUBMITTED = 2
-    RETURNED = 3
-    APPROVED = 4
-    EXECUTING = 5
-    COMPLETED = 6
-    REJECTED = 7
-    CANCELLED = 8
-    CLOSED = 9
-
-
-class VersionStatus(IntEnum):
-    NONE = 0
-    DRAFT = 1
-    SUBMITTED = 2
-    APPROVED = 3
-    REJECTED = 4
-    WITHDRAWN = 5
-
-
-class MilestoneStatus(IntEnum):
-    PLANNED = 0
-    REPORTED = 1
-    APPROVED = 2
-    REJECTED = 3
-
-
-# Solidity enum name (in IPlanRegistry) -> its Python mirror.
-ENUMS: dict[str, type[IntEnum]] = {
-    "SupportType": SupportType,
-    "PlanStatus": PlanStatus,
-    "VersionStatus": VersionStatus,
-    "MilestoneStatus": MilestoneStatus,
-}
 
 
 def plan_id_of(registry: str, tag: int, plan_id: int, low: int, region: int) -> int:

@@ -7,24 +7,26 @@ file from ``--db`` or GOVCHAIN_INDEX (default data/index.sqlite).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from govchain.chain import Chain
-from govchain.config import PROJECT_ROOT, NetworkConfig
+from govchain.config import NetworkConfig, Settings, environment
 from govchain.errors import GovchainError
+from govchain.localnode import use_project_tools
 from indexer.store import EventStore
 from indexer.sync import DEFAULT_MAX_RANGE, DEFAULT_WINDOW, follow, sync_once
 
-DEFAULT_INDEX = PROJECT_ROOT / "data" / "index.sqlite"
+DEFAULT_INDEX = Settings.index_path
 
 
 def index_path(value: Path | None = None) -> Path:
-    return Path(value or os.environ.get("GOVCHAIN_INDEX") or DEFAULT_INDEX)
+    """The index file: ``value`` if given, else GOVCHAIN_INDEX (environment or .env), else data/index.sqlite."""
+    return Path(value or Settings.from_env().index_path)
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sync = sub.add_parser("sync", help="index the platform contracts' events")
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             report = sync_once(Chain(config), store, **options)
             print(f"chain {report.chain_id} block {report.head}: {report.events_written} events in "
                   f"{report.ranges} ranges" + (f"; skipped {', '.join(report.skipped)}" if report.skipped else ""))
-            ipfs_api = args.ipfs_api or os.environ.get("GOVCHAIN_IPFS_API")
+            ipfs_api = args.ipfs_api or environment().get("GOVCHAIN_IPFS_API")
             if ipfs_api:
                 from indexer.documents import fetch_referenced
                 from oracle.ipfs import IpfsClient

@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_kind ON events (chain_id, contract, event, block_number);
 CREATE INDEX IF NOT EXISTS events_by_place ON events (chain_id, address, block_number);
+-- The site's reads name events (and a contract) but no chain id, which events_by_kind cannot serve.
+CREATE INDEX IF NOT EXISTS events_by_event ON events (event, contract);
+-- The newest events (the site's latest block and recent events) without sorting the whole table.
+CREATE INDEX IF NOT EXISTS events_by_block ON events (block_number, log_index);
 CREATE TABLE IF NOT EXISTS cursors (
     chain_id     INTEGER NOT NULL,
     address      TEXT    NOT NULL,
@@ -230,6 +234,23 @@ class EventStore:
                   "ORDER BY block_number, log_index"
         return [self._row(r) for r in self.db.execute(sql, params)]
 
+    def arguments(self, event: Sequence[str], names: Sequence[str], contract: str | None = None) -> list[tuple]:
+        """Rows ``(event, address, block_number, block_time, tx_hash, log_index, *values)`` of the named events,
+        oldest first, with only the arguments ``names`` (None where an event has no such argument).
+
+        SQLite picks the arguments out of the stored JSON (``json_extract``, in C), so a fold over tens of
+        thousands of events does not decode every argument dict in Python. Integers beyond 2**53 are stored as
+        decimal strings (govchain.events) and come back as such; arrays and tuples come back as JSON text."""
+        picks = "".join(", json_extract(args, ?)" for _ in names)
+        where = f"event IN ({','.join('?' * len(event))})"
+        params: list = [f'$."{name}"' for name in names] + list(event)
+        if contract is not None:
+            where += " AND contract = ?"
+            params.append(contract)
+        return self.db.execute(
+            f"SELECT event, address, block_number, block_time, tx_hash, log_index{picks} FROM events "
+            f"WHERE {where} ORDER BY block_number, log_index", params).fetchall()
+
     def event(self, chain_id: int, tx_hash: str, log_index: int) -> EventRow | None:
         row = self.db.execute(
             f"SELECT {_COLUMNS} FROM events WHERE chain_id = ? AND tx_hash = ? AND log_index = ?",
@@ -250,4 +271,6 @@ class EventStore:
     @staticmethod
     def _row(row: tuple) -> EventRow:
         chain_id, tx_hash, log_index, contract, address, event, args, number, block_hash, time = row
-        return EventRow(chain_id, tx_hash, log_index, contract, address, event, json.loads(args), number, block_hash, time)
+        return EventRow(
+            chain_id, tx_hash, log_index, contract, address, event, json.loads(args), number, block_hash, time
+        )

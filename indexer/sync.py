@@ -72,12 +72,22 @@ def platform_contracts(chain: Chain) -> tuple[list[PlatformContract], list[str]]
         except ArtifactMissingError:
             skipped.append(f"{name} (no build artifact)")
             continue
-        address = Web3.to_checksum_address(deployment.address)
-        if not chain.web3.eth.get_code(address):
-            skipped.append(f"{name} (no code at {address})")
-            continue
-        found.append(PlatformContract(name, address, abi, deployment.block))
-    return found, skipped
+        found.append(PlatformContract(name, Web3.to_checksum_address(deployment.address), abi, deployment.block))
+    # One JSON-RPC batch asks every contract's code: a sync's round trips do not grow with the contracts.
+    codes = _codes(chain.web3, [c.address for c in found])
+    for contract in [c for c in found if not codes[c.address]]:
+        skipped.append(f"{contract.name} (no code at {contract.address})")
+    return [c for c in found if codes[c.address]], skipped
+
+
+def _codes(web3: Web3, addresses: list[str]) -> dict[str, bytes]:
+    if not addresses:
+        return {}
+    with web3.batch_requests() as batch:
+        for address in addresses:
+            batch.add(web3.eth.get_code(address))
+        codes = batch.execute()
+    return dict(zip(addresses, codes))
 
 
 def _block_hash(web3: Web3, number: int) -> str | None:
@@ -93,7 +103,8 @@ def _blocks(web3: Web3, numbers: set[int]) -> dict[int, tuple[str, int]]:
         for number in sorted(numbers):
             batch.add(web3.eth.get_block(number))
         blocks = batch.execute()
-    return {int(b["number"]): ("0x" + bytes(b["hash"]).hex(), int(b["timestamp"])) for b in blocks}
+    # A block the node does not have (above its head after a reset) answers null: it is left out.
+    return {int(b["number"]): ("0x" + bytes(b["hash"]).hex(), int(b["timestamp"])) for b in blocks if b}
 
 
 class ChainMovedError(Exception):
@@ -105,20 +116,23 @@ def _last_agreeing_block(web3: Web3, store: EventStore, chain_id: int, contract:
     stored = store.event_blocks(chain_id, contract.address, below)
     hashes = _blocks(web3, {number for number, _ in stored})
     for number, block_hash in stored:
-        if hashes[number][0] == block_hash:
+        if hashes.get(number, ("",))[0] == block_hash:
             return number + 1
     return contract.deployed_at
 
 
-def _window_mismatch(web3: Web3, store: EventStore, chain_id: int, contract: PlatformContract, cursor: Cursor,
-                     window: int) -> int | None:
-    """The re-scan window: the stored blocks of ``contract`` among the last ``window`` up to its cursor, checked
-    against the node's hashes; the first block that differs, or None."""
-    stored = [(n, h) for n, h in store.event_blocks(chain_id, contract.address, cursor.block, limit=window)
-              if n > cursor.block - window]
-    hashes = _blocks(web3, {n for n, _ in stored})
-    differing = [n for n, h in stored if hashes[n][0] != h]
-    return min(differing) if differing else None
+def _window_mismatches(web3: Web3, store: EventStore, chain_id: int, cursors: dict[str, Cursor],
+                       window: int) -> dict[str, int]:
+    """The re-scan window: per contract address, the stored blocks of its events among the last ``window`` up
+    to its cursor, checked against the node's hashes (all contracts' blocks in one batch); the first block that
+    differs, for the addresses where one does."""
+    stored = {address: [(n, h) for n, h in store.event_blocks(chain_id, address, cursor.block, limit=window)
+                        if n > cursor.block - window]
+              for address, cursor in cursors.items()}
+    hashes = _blocks(web3, {n for blocks in stored.values() for n, _ in blocks})
+    differing = {address: [n for n, h in blocks if n not in hashes or hashes[n][0] != h]
+                 for address, blocks in stored.items()}
+    return {address: min(numbers) for address, numbers in differing.items() if numbers}
 
 
 def sync_once(
@@ -150,19 +164,27 @@ def _sync(chain: Chain, store: EventStore, window: int, max_range: int,
     decoder = EventDecoder({c.name: (c.address, c.abi) for c in contracts})
     cursors = store.cursors(chain_id)
 
+    # The cursors' own blocks and the re-scan windows are checked in one batch each, for all contracts.
+    known = {c.address: cursors[c.address] for c in contracts if c.address in cursors}
+    node_hashes = _blocks(web3, {cursor.block for cursor in known.values() if cursor.block <= head})
+    standing = {address: cursor for address, cursor in known.items()
+                if cursor.block <= head and cursor.block in node_hashes
+                and node_hashes[cursor.block][0] == cursor.block_hash}
+    mismatches = _window_mismatches(web3, store, chain_id, standing, window) if window > 0 else {}
+
     next_block: dict[str, int] = {}
     for contract in contracts:
         cursor = cursors.get(contract.address)
         if cursor is None:
             next_block[contract.address] = contract.deployed_at
-        elif cursor.block > head or _block_hash(web3, cursor.block) != cursor.block_hash:
+        elif contract.address not in standing:
             report.rewound.append(contract.name)
             restart = _last_agreeing_block(web3, store, chain_id, contract, min(cursor.block, head))
             store.rewind(chain_id, contract.address, contract.name, restart - 1,
                          (_block_hash(web3, restart - 1) if restart > 0 else None) or "")
             next_block[contract.address] = restart
         else:
-            differs = _window_mismatch(web3, store, chain_id, contract, cursor, window) if window > 0 else None
+            differs = mismatches.get(contract.address)
             if differs is not None:
                 report.rescanned.append(contract.name)
             next_block[contract.address] = cursor.block + 1 if differs is None else differs
@@ -179,7 +201,8 @@ def _sync(chain: Chain, store: EventStore, window: int, max_range: int,
         for part in fetch_logs(web3, list(group), low, end, max_range):
             decoded = [decoder.decode(log) for log in part.logs]
             blocks = _blocks(web3, {d.block_number for d in decoded} | {part.last})
-            if blocks[part.last][0] != part.last_hash or any(blocks[d.block_number][0] != d.block_hash for d in decoded):
+            if blocks.get(part.last, ("",))[0] != part.last_hash or any(
+                    blocks.get(d.block_number, ("",))[0] != d.block_hash for d in decoded):
                 raise ChainMovedError(f"blocks {part.first}-{part.last} changed while they were read")
             times = {number: timestamp for number, (_, timestamp) in blocks.items()}
             report.events_written += store.write_range(chain_id, group, part.first, part.last, decoded, times,

@@ -6,8 +6,8 @@
     python -m oracle proof --cid CID [--card 0x..]               filing arguments for an intake clerk
     python -m oracle opening --cid CID --results FILE [--bit N]   a household's reasons, score and salt (offices)
 
-The card and opening commands, and the proof command without --card, read the head's ID number from a hidden prompt (on a
-terminal) or from the first line of standard input, never from the command line, where ``ps`` and the shell
+The card and opening commands, and the proof command without --card, read the head's ID number from a hidden
+prompt (on a terminal) or from the first line of standard input, never from the command line, where ``ps`` and the shell
 history would show it.
 
 Configuration comes from the environment (command-line options override): GOVCHAIN_RPC_URL,
@@ -22,19 +22,17 @@ import argparse
 import getpass
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
-from govchain.config import NetworkConfig
+from govchain.config import DEFAULT_IPFS_API, NetworkConfig, Settings, environment
 from govchain.errors import GovchainError, NodeUnreachableError
-
-DEFAULT_IPFS_API = "http://127.0.0.1:5001"
+from govchain.localnode import use_project_tools
 
 
 def _ipfs_api(args) -> str:
-    return args.ipfs_api or os.environ.get("GOVCHAIN_IPFS_API", DEFAULT_IPFS_API)
+    return args.ipfs_api or Settings.from_env().ipfs_api
 
 
 def cmd_run(args) -> None:
@@ -65,10 +63,11 @@ def cmd_run(args) -> None:
 def cmd_key_new(args) -> None:
     from oracle.pseudonym import PseudonymKey, write_key_file
 
-    passphrase_file = os.environ.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE")
+    env = environment()
+    passphrase_file = env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE")
     passphrase = (
         Path(passphrase_file).read_text(encoding="utf-8").strip() if passphrase_file
-        else os.environ.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE") or getpass.getpass("New key file passphrase: ")
+        else env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE") or getpass.getpass("New key file passphrase: ")
     )
     key = PseudonymKey.generate()
     write_key_file(args.out, key, passphrase)
@@ -190,6 +189,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     args = parser().parse_args(argv)
     try:

@@ -18,8 +18,9 @@ with the failed quality gates in ``govchain.quality``) is refused with :class:`R
 
 The file's data describe one moment, its as-of time (Parquet key-value metadata ``govchain.as_of``, ISO 8601,
 which the pipeline writes: when the source extract was taken; a date alone means midnight UTC). It dates every
-batch built from the file (seconds) and is part of the committed tuple, so the oracles agree on it and the EligibilityRegistry orders batches
-by it: a batch of older data finalized late never replaces one of newer data. A file without it is refused.
+batch built from the file (seconds) and is part of the committed tuple, so the oracles agree on it and the
+EligibilityRegistry orders batches by it: a batch of older data finalized late never replaces one of newer data.
+A file without it is refused.
 
 One batch per county (the pipeline works per county partition, and ORACLE roles are granted per region).
 Within a batch the leaves are ordered by pseudonymous id: the results table is sorted by raw ID number, and
@@ -105,7 +106,9 @@ def read_results(path: Path, content: bytes | None = None):
         metadata = pq.read_metadata(io.BytesIO(content)).metadata or {}
         table = pd.read_parquet(io.BytesIO(content))
     except Exception as exc:  # pyarrow raises several error types for unreadable files
-        raise ResultsUnreadableError(f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?") from exc
+        raise ResultsUnreadableError(
+            f"Cannot read the results file {path} ({exc}); is it a complete Parquet file?"
+        ) from exc
     if metadata.get(PUBLISH_KEY, b"").strip().lower() == b"false":
         gates = metadata.get(QUALITY_KEY, b"[]").decode("utf-8", "replace")
         raise ResultsNotPublishableError(
@@ -179,7 +182,9 @@ def _county_batch(path: Path, rows, scope: int, snapshot: bytes, as_of: int, key
     decision = as_uint_column("decision", rows["decision"].to_numpy(), len(rows))
     unknown = np.setdiff1d(decision, KNOWN_DECISIONS)
     if len(unknown):
-        raise ResultsError(f"{path}: county {scope} has decision {int(unknown[0])}, not one of {list(KNOWN_DECISIONS)}.")
+        raise ResultsError(
+            f"{path}: county {scope} has decision {int(unknown[0])}, not one of {list(KNOWN_DECISIONS)}."
+        )
     rows = rows[np.isin(decision, PUBLISHED_DECISIONS)]
     if rows.empty:
         return None

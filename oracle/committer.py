@@ -15,7 +15,6 @@ The account comes from ``GOVCHAIN_ORACLE_KEYSTORE`` (an encrypted eth-account ke
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,11 +22,13 @@ from pathlib import Path
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 from hexbytes import HexBytes
 from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from govchain.chain import Chain, load_artifact
+from govchain.config import environment
+from govchain.events import event_logs
+from govchain.reverts import RevertDecoder
 from govchain.roles import role_id
 from oracle.errors import OracleError
 from oracle.manifest import Manifest
@@ -78,21 +79,26 @@ class NonceTakenError(OracleError):
 
 def load_oracle_account(environ: Mapping[str, str] | None = None) -> LocalAccount:
     """This node's signing account from the environment (see the module docstring)."""
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     keystore = env.get("GOVCHAIN_ORACLE_KEYSTORE")
     if keystore:
         password = env.get("GOVCHAIN_ORACLE_KEYSTORE_PASSWORD")
         if password is None:
             raise OracleAccountError(
-                "GOVCHAIN_ORACLE_KEYSTORE is set but GOVCHAIN_ORACLE_KEYSTORE_PASSWORD is not; set the keystore's password."
+                "GOVCHAIN_ORACLE_KEYSTORE is set but GOVCHAIN_ORACLE_KEYSTORE_PASSWORD is not; "
+                "set the keystore's password."
             )
         try:
             encrypted = json.loads(Path(keystore).read_text(encoding="utf-8"))
             return Account.from_key(Account.decrypt(encrypted, password))
         except FileNotFoundError:
-            raise OracleAccountError(f"The oracle keystore {keystore} does not exist; check GOVCHAIN_ORACLE_KEYSTORE.") from None
+            raise OracleAccountError(
+                f"The oracle keystore {keystore} does not exist; check GOVCHAIN_ORACLE_KEYSTORE."
+            ) from None
         except (ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise OracleAccountError(f"Cannot unlock the oracle keystore {keystore} ({exc}); check the password.") from exc
+            raise OracleAccountError(
+                f"Cannot unlock the oracle keystore {keystore} ({exc}); check the password."
+            ) from exc
     if env.get("GOVCHAIN_ORACLE_PRIVATE_KEY"):
         try:
             return Account.from_key(env["GOVCHAIN_ORACLE_PRIVATE_KEY"].strip())
@@ -114,15 +120,6 @@ class SignedCommit:
     nonce: int
 
 
-def _error_selectors(abi: list[dict]) -> dict[bytes, str]:
-    selectors = {}
-    for item in abi:
-        if item.get("type") == "error":
-            signature = f"{item['name']}({','.join(i['type'] for i in item['inputs'])})"
-            selectors[keccak(text=signature)[:4]] = item["name"]
-    return selectors
-
-
 class Committer:
     """One oracle node's access to the EligibilityRegistry."""
 
@@ -136,7 +133,8 @@ class Committer:
         self.roles = self.web3.eth.contract(
             address=role_registry_address, abi=load_artifact(chain.config.build_dir, "RoleRegistry")["abi"]
         )
-        self._errors = _error_selectors(self.registry.abi)
+        # The registry's errors and those of the contracts it calls (a revert from the role registry bubbles up).
+        self._reverts = RevertDecoder.from_build(chain.config.build_dir)
 
     @property
     def address(self) -> str:
@@ -158,12 +156,7 @@ class Committer:
             raise OracleRoleMissingError(self.address, scope, self.roles.address)
 
     def _explain(self, exc: Exception) -> str:
-        data = getattr(exc, "data", None)
-        if isinstance(data, str) and data.startswith("0x") and len(data) >= 10:
-            name = self._errors.get(bytes.fromhex(data[2:10]))
-            if name:
-                return name
-        return str(exc)
+        return self._reverts.explain(exc)
 
     def sign_commit(self, manifest: Manifest, cid: str, nonce: int) -> SignedCommit:
         """Checks the role and the funds, then signs the commit with ``nonce``.
@@ -188,7 +181,9 @@ class Committer:
             {"from": self.address, "nonce": nonce, "gas": gas, "gasPrice": gas_price, "chainId": self.chain_id}
         )
         signed = self.account.sign_transaction(tx)
-        return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
+        return SignedCommit(
+            tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
+        )
 
     def sign_filler(self, nonce: int) -> SignedCommit:
         """A 0-value transfer to this account with ``nonce``: it changes nothing but uses the nonce of a commit
@@ -197,9 +192,18 @@ class Committer:
         balance = self.web3.eth.get_balance(self.address)
         if FILLER_GAS * gas_price > balance:
             raise UnfundedAccountError(self.address, balance, FILLER_GAS * gas_price)
-        tx = {"to": self.address, "value": 0, "nonce": nonce, "gas": FILLER_GAS, "gasPrice": gas_price, "chainId": self.chain_id}
+        tx = {
+            "to": self.address,
+            "value": 0,
+            "nonce": nonce,
+            "gas": FILLER_GAS,
+            "gasPrice": gas_price,
+            "chainId": self.chain_id,
+        }
         signed = self.account.sign_transaction(tx)
-        return SignedCommit(tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce)
+        return SignedCommit(
+            tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
+        )
 
     def next_nonce(self) -> int:
         return self.web3.eth.get_transaction_count(self.address, "pending")
@@ -254,9 +258,7 @@ class Committer:
         """BatchConflict events (the alarm) of one batch in a block range."""
         if to_block < from_block:
             return []
-        events = self.registry.events.BatchConflict().get_logs(
-            from_block=from_block, to_block=to_block, argument_filters={"batchId": batch_id}
-        )
+        events = event_logs(self.registry.events.BatchConflict, from_block, to_block, {"batchId": batch_id})
         return [
             {
                 "batchId": "0x" + bytes(e["args"]["batchId"]).hex(),

@@ -64,17 +64,22 @@ def as_uint_column(name: str, values: Any, count: int) -> np.ndarray:
         # numpy turns a list mixing small ints and ints >= 2**63 into float64; keep them exact instead.
         column = np.array(list(values), dtype=object)
     if column.shape != (count,):
-        raise LeafValueError(f"The {name} column has shape {column.shape}, expected ({count},): give one value per leaf.")
+        raise LeafValueError(
+            f"The {name} column has shape {column.shape}, expected ({count},): give one value per leaf."
+        )
     if column.dtype.kind not in "iu":
         if column.dtype.kind == "O":
             # Python ints beyond int64 (e.g. a region of 2**64) arrive as objects; check them one by one.
             if not all(isinstance(v, (int, np.integer)) and 0 <= v < _UINT_LIMITS[name] for v in column):
-                raise LeafValueError(f"A {name} value is not an integer in [0, {_UINT_LIMITS[name]}); fix the results table.")
+                raise LeafValueError(
+                    f"A {name} value is not an integer in [0, {_UINT_LIMITS[name]}); fix the results table."
+                )
             return column.astype(np.uint64)
         raise LeafValueError(f"The {name} column holds {column.dtype} values; it must hold integers.")
     if len(column) and (column.min() < 0 or column.max() >= _UINT_LIMITS[name]):
         raise LeafValueError(
-            f"A {name} value is outside [0, {_UINT_LIMITS[name]}) and does not fit the leaf encoding; fix the results table."
+            f"A {name} value is outside [0, {_UINT_LIMITS[name]}) and does not fit the leaf encoding; "
+            f"fix the results table."
         )
     return column.astype(np.uint64)
 
@@ -194,7 +199,9 @@ class StandardMerkleTree:
             start, end = 2**level - 1, min(2 ** (level + 1) - 1, count - 1)
             if start >= end:
                 continue
-            tree[start:end] = _hash_sorted_pairs(tree[2 * start + 1 : 2 * end + 1 : 2], tree[2 * start + 2 : 2 * end + 2 : 2])
+            tree[start:end] = _hash_sorted_pairs(
+                tree[2 * start + 1 : 2 * end + 1 : 2], tree[2 * start + 2 : 2 * end + 2 : 2]
+            )
         return cls(tree, tree_index)
 
     @property
@@ -367,7 +374,9 @@ class EligibilityTree(StandardMerkleTree):
             region, decision = ([int(v["value"][k]) for v in values] for k in (1, 2))
             details = [bytes.fromhex(v["value"][3].removeprefix("0x")) for v in values]
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
-            raise MerkleTreeError(f"A leaf value in the tree dump is malformed ({exc}); fetch the manifest again.") from exc
+            raise MerkleTreeError(
+                f"A leaf value in the tree dump is malformed ({exc}); fetch the manifest again."
+            ) from exc
         rebuilt = cls.from_columns(ids, region, decision, details)
         if rebuilt.hex_tree() != [node.lower() for node in dump["tree"]] or [
             int(v["treeIndex"]) for v in values

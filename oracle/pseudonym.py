@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 
+from govchain.config import environment
 from oracle.errors import OracleError
 
 log = logging.getLogger("oracle")
@@ -199,7 +200,9 @@ def read_key_file(path: Path, passphrase: str) -> PseudonymKey:
     except FileNotFoundError:
         raise PseudonymKeyError(f"The key file {path} does not exist; check GOVCHAIN_PSEUDONYM_KEY_FILE.") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise PseudonymKeyError(f"{path} is not a pseudonymisation key file ({exc}); restore it from the backup.") from exc
+        raise PseudonymKeyError(
+            f"{path} is not a pseudonymisation key file ({exc}); restore it from the backup."
+        ) from exc
     cipher.update(json.dumps(header, sort_keys=True).encode())
     try:
         secret = cipher.decrypt_and_verify(ciphertext, tag)
@@ -218,13 +221,13 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
     """The data authority's key from the environment (see the module docstring).
 
     Args:
-        environ: the environment to read (``os.environ`` by default).
+        environ: the variables to read (by default the environment over the project's ``.env``, govchain.config).
         prompt: ask for the key file passphrase on the terminal when the environment lacks it.
 
     Raises:
         PseudonymKeyError: when no key is configured or it cannot be read.
     """
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     if env.get("GOVCHAIN_PSEUDONYM_KEY_FILE"):
         passphrase = env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE")
         if env.get("GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"):
@@ -232,15 +235,15 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
                 passphrase = Path(env["GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE"]).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise PseudonymKeyError(
-                    f"Cannot read the passphrase file {env['GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE']} ({exc.strerror}); "
-                    f"check GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE."
+                    f"Cannot read the passphrase file {env['GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE']} "
+                    f"({exc.strerror}); check GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE."
                 ) from None
         if passphrase is None and prompt:
             passphrase = getpass.getpass("Passphrase of the pseudonymisation key file: ")
         if passphrase is None:
             raise PseudonymKeyError(
-                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but its passphrase is not: set GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE "
-                "to a file holding it (readable by this service's user only)."
+                "GOVCHAIN_PSEUDONYM_KEY_FILE is set but its passphrase is not: set "
+                "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE to a file holding it (readable by this service's user only)."
             )
         return read_key_file(Path(env["GOVCHAIN_PSEUDONYM_KEY_FILE"]), passphrase)
     if env.get("GOVCHAIN_PSEUDONYM_KEY"):
@@ -251,7 +254,9 @@ def load_key(environ: Mapping[str, str] | None = None, prompt: bool = False) -> 
         try:
             return PseudonymKey(bytes.fromhex(env["GOVCHAIN_PSEUDONYM_KEY"].strip().removeprefix("0x")))
         except ValueError:
-            raise PseudonymKeyError("GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits.") from None
+            raise PseudonymKeyError(
+                "GOVCHAIN_PSEUDONYM_KEY is not hex; set it to the key as 64 or more hex digits."
+            ) from None
     raise PseudonymKeyError(
         "No pseudonymisation key: set GOVCHAIN_PSEUDONYM_KEY_FILE (made with `python -m oracle key new --out FILE`) "
         "and GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE (a file holding its passphrase), or, for development only, "

@@ -51,7 +51,7 @@ import requests
 
 from govchain.errors import NodeUnreachableError
 from oracle.batches import ResultsError, ResultsUnreadableError, batch_id_for, build_batches, snapshot_hash
-from oracle.committer import Committer, CommitRejectedError, NonceTakenError, SignedCommit
+from oracle.committer import CommitRejectedError, Committer, NonceTakenError, SignedCommit
 from oracle.errors import OracleError
 from oracle.ipfs import IpfsClient, IpfsUnavailableError
 from oracle.manifest import Manifest
@@ -231,9 +231,14 @@ class OracleService:
             batch_id = bytes.fromhex(batch_hex[2:])
             label = f"batch {batch_hex[:14]}… (region {entry.get('scope')})"
             signed = SignedCommit(entry["tx"]["hash"], entry["tx"]["raw"], entry["tx"]["nonce"])
-            receipt = self.retry("reading a receipt", lambda: self.committer.receipt(signed.tx_hash))
+            receipt = self.retry("reading a receipt", lambda tx_hash=signed.tx_hash: self.committer.receipt(tx_hash))
             if receipt is None and entry["status"] == "signed" and self._still_built(batch_id, entry):
-                log.info("%s: sending the pending commit %s (nonce %d) before anything new", label, signed.tx_hash, signed.nonce)
+                log.info(
+                    "%s: sending the pending commit %s (nonce %d) before anything new",
+                    label,
+                    signed.tx_hash,
+                    signed.nonce,
+                )
                 receipt = self._send_until_mined(signed, label)
             if receipt is not None:
                 self._settle(entry, label, receipt, signed)
@@ -270,7 +275,12 @@ class OracleService:
         signed = SignedCommit(filler["hash"], filler["raw"], filler["nonce"])
         log.warning(
             "%s: its results file %s was replaced or removed, so the pending commit %s is not sent; nonce %d is "
-            "filled with the 0-value transfer %s", label, entry.get("file"), pending.tx_hash, pending.nonce, signed.tx_hash,
+            "filled with the 0-value transfer %s",
+            label,
+            entry.get("file"),
+            pending.tx_hash,
+            pending.nonce,
+            signed.tx_hash,
         )
         try:
             receipt = self._send_until_mined(signed, label)
@@ -290,7 +300,12 @@ class OracleService:
         entry["abandonedTx"] = entry.pop("tx")
         entry["filler"]["block"] = receipt["blockNumber"]
         self.checkpoint.save()
-        log.warning("%s: nonce %d filled in block %d; the batch will not be committed", label, signed.nonce, receipt["blockNumber"])
+        log.warning(
+            "%s: nonce %d filled in block %d; the batch will not be committed",
+            label,
+            signed.nonce,
+            receipt["blockNumber"],
+        )
 
     def _send_until_mined(self, signed: SignedCommit, label: str):
         """Sends ``signed`` and waits for its receipt, re-sending while the node does not mine it."""
@@ -303,7 +318,12 @@ class OracleService:
                 lambda: self.committer.wait_for_receipt(signed, timeout=self.config.receipt_timeout),
             )
             if receipt is None:
-                log.warning("%s: transaction %s not mined after %.0f s; re-sending", label, signed.tx_hash, self.config.receipt_timeout)
+                log.warning(
+                    "%s: transaction %s not mined after %.0f s; re-sending",
+                    label,
+                    signed.tx_hash,
+                    self.config.receipt_timeout,
+                )
                 self.retry("re-sending a transaction", lambda: self.committer.send(signed))
         return receipt
 
@@ -338,7 +358,9 @@ class OracleService:
             entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
             entry["status"] = "published"
             self.checkpoint.save()
-            log.warning("%s: commit %s reverted in block %d; signing it again", label, signed.tx_hash, receipt["blockNumber"])
+            log.warning(
+                "%s: commit %s reverted in block %d; signing it again", label, signed.tx_hash, receipt["blockNumber"]
+            )
             if self.retry("reading the registry", lambda: self.committer.commitment_of(batch_id)) is not None:
                 self._mark_committed(entry, label, receipt=None)
                 return
@@ -387,7 +409,8 @@ class OracleService:
             start = entry.get("alarmScanBlock", 0)
             new += self.retry(
                 "reading conflict events",
-                lambda: self.committer.conflicts_since(start, latest, bytes.fromhex(batch_hex[2:])),
+                lambda start=start, batch_hex=batch_hex: self.committer.conflicts_since(
+                    start, latest, bytes.fromhex(batch_hex[2:])),
             )
             entry["alarmScanBlock"] = latest + 1
         for alarm in new:
@@ -402,7 +425,10 @@ class OracleService:
 
     def run(self, once: bool = False) -> None:
         log.info(
-            "oracle %s on chain %d watching %s", self.committer.address, self.committer.chain_id, self.config.results_dir
+            "oracle %s on chain %d watching %s",
+            self.committer.address,
+            self.committer.chain_id,
+            self.config.results_dir,
         )
         while True:
             self.run_once()

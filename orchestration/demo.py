@@ -48,9 +48,10 @@ import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from govchain.brownie_session import connected, run_script
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.errors import GovchainError
-from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode
+from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode, use_project_tools
 from orchestration.progress import Progress, StepFailed
 from orchestration.services import Service, ServiceError, ServiceRunner
 
@@ -215,10 +216,9 @@ def wait_until_indexed(place: DemoPlace, timeout: float = 120.0) -> int:
 
 
 def deploy_with_brownie(rpc_port: int) -> dict:
-    """Runs scripts/deploy.py through brownie, attached to the node already listening on ``rpc_port``."""
+    """Runs scripts/deploy.py with brownie, attached to the node already listening on ``rpc_port``."""
     import brownie  # imported late: loading brownie takes seconds and prints its banner
 
-    from govchain.brownie_session import connected
 
     # brownie's own connect() calls its deprecated rpc helpers; the warnings are noise to a demo's reader.
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -232,7 +232,9 @@ def deploy_with_brownie(rpc_port: int) -> dict:
     # Attaches: brownie only launches a node when none listens, and the demo's node outlives the deploy.
     try:
         with connected("development", kill_rpc=False):
-            return brownie.run("scripts/deploy.py", project=project)
+            # Not brownie.run: it imports the script by a dotted name made of the checkout's folders, which
+            # fails under a folder whose name has a dot (~/src/govchain.v2).
+            return run_script(PROJECT_ROOT / "scripts" / "deploy.py", project)
     finally:
         # brownie remembers the node it attached to and, at exit, SIGKILLs it when it is a child of this
         # process, as our detached anvil is: anvil would lose the state it writes on a clean stop.
@@ -400,6 +402,7 @@ def place_from_args(argv: list[str] | None) -> DemoPlace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set by hand
     place = place_from_args(argv)
     started = time.perf_counter()
     progress = Progress(STEPS, place.logs / "demo.log")

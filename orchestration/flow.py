@@ -47,10 +47,13 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 from govchain import regions
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT, NetworkConfig
-from govchain.eligibility import Decision
+from govchain.enums import Decision, HouseholdStatus, SubjectState
 from govchain.errors import GovchainError
+from govchain.events import event_logs
 from govchain.localnode import stop_process
+from govchain.reverts import RevertDecoder
 from govchain.roles import role_id
+from govchain.structs import read
 from orchestration.keyring import Keyring, anvil_dev_keyring
 from orchestration.relay import ApprovalRelayError, approve_in_batches
 
@@ -59,10 +62,6 @@ ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 DEMO_PEOPLE = 2000
 DEMO_SEED = 7
 
-# IHouseholdRegistry.Status and IApprovalHub.SubjectState
-STATUS_NAMES = ("None", "Registered", "Exited", "Monitoring")
-REGISTERED = 1
-SUBJECT_NONE, SUBJECT_PENDING, SUBJECT_RETURNED, SUBJECT_APPROVED, SUBJECT_REJECTED = range(5)
 
 Log = Callable[[str], None]
 
@@ -214,22 +213,19 @@ class PseudonymKeyFile:
 # ---------------------------------------------------------------------------------------------- chain
 
 
-def _error_names(abi: list[dict]) -> dict[str, str]:
-    return {
-        "0x" + keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})")[:4].hex(): e["name"]
-        for e in abi if e.get("type") == "error"
-    }
+@functools.cache
+def _reverts() -> RevertDecoder:
+    """The errors of every contract of the build, read once."""
+    return RevertDecoder.from_build()
 
 
 def transact(web3: Web3, call, sender: str, what: str) -> str:
     """Sends a contract call from the unlocked ``sender``, waits for it and returns its hash; a revert raises
-    :class:`FlowError` naming the contract's custom error."""
+    :class:`FlowError` naming the contract's custom error and its arguments."""
     try:
         tx_hash = call.transact({"from": sender})
     except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
-        data = getattr(exc, "data", None)
-        name = _error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None
-        raise FlowError(f"{what} was rejected by the contract: {name or exc}") from exc
+        raise FlowError(f"{what} was rejected by the contract: {_reverts().explain(exc)}") from exc
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
     if receipt["status"] != 1:
         raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
@@ -337,13 +333,14 @@ def final_batch(registry, table: Path, county: int) -> FinalBatch:
     from oracle.batches import batch_id_for, snapshot_hash
 
     batch_id = batch_id_for(snapshot_hash(table), county)
-    # IEligibilityRegistry.Batch: root, scope, leafCount, finalizedAt, supersededAt, conflicts, asOf.
-    root, scope, leaf_count, finalized_at, superseded_at = registry.functions.batch(batch_id).call()[:5]
+    batch = read(registry.functions.batch(batch_id))
+    root, scope, leaf_count, finalized_at, superseded_at = (
+        batch.root, batch.scope, batch.leafCount, batch.finalizedAt, batch.supersededAt)
     if finalized_at == 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} of county {county} is not final after the oracles ran.")
     if superseded_at != 0:
         raise FlowError(f"Batch 0x{batch_id.hex()} was superseded by a newer batch of county {county}.")
-    events = registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": batch_id})
+    events = event_logs(registry.events.BatchCommitted, 0, "latest", {"batchId": batch_id})
     agreeing = [e for e in events if bytes(e["args"]["root"]) == bytes(root)]
     return FinalBatch(batch_id, scope, bytes(root), leaf_count, agreeing[0]["args"]["manifestCid"],
                       [e["args"]["oracle"] for e in agreeing])
@@ -374,6 +371,11 @@ def republish_manifest(ipfs, table: Path, batch: FinalBatch, key_env: dict[str, 
 # ---------------------------------------------------------------------------------------------- registration
 
 
+def _status_name(status: HouseholdStatus) -> str:
+    """The status as the contract spells it (IHouseholdRegistry.Status: "Registered"), as the summary shows it."""
+    return status.name.capitalize()
+
+
 @dataclass
 class Registration:
     household_id: bytes
@@ -389,7 +391,8 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 
     File (intake clerk, with the manifest's filing arguments, on the household registry) → one approval per level
     of the registration route on the approval hub, each by the official holding the level's role → the chain's
-    clock past the public notice → complete. Returns what was done; when every admitted household is registered already, the last one.
+    clock past the public notice → complete. Returns what was done; when every admitted household is registered
+    already, the last one.
     """
     from oracle.manifest import filing_arguments
 
@@ -398,23 +401,24 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
     if not admitted:
         raise FlowError(f"Batch 0x{manifest.header.batch_id.hex()} admits no household.")
     for leaf in admitted:
-        status = households.functions.household(leaf.household_id).call()[1]
-        if status == REGISTERED:
+        status = read(households.functions.household(leaf.household_id)).status
+        if status == HouseholdStatus.REGISTERED:
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        state = hub.functions.subjectOf(subject).call()[5]
-        if state in (SUBJECT_RETURNED, SUBJECT_REJECTED):
+        state = read(hub.functions.subjectOf(subject)).state
+        if state in (SubjectState.RETURNED, SubjectState.REJECTED):
             continue  # someone else's procedure to finish; the demo takes the next household
         break
     else:
         last = admitted[-1]
-        return Registration(last.household_id, last.region, "Registered",
+        return Registration(last.household_id, last.region, _status_name(HouseholdStatus.REGISTERED),
                             note="every admitted household of the batch is registered already")
 
-    done = Registration(leaf.household_id, leaf.region, STATUS_NAMES[status])
+    done = Registration(leaf.household_id, leaf.region, _status_name(status))
     hid = leaf.household_id
-    if state == SUBJECT_NONE:
-        args = filing_arguments(manifest, hid)
+    # The same proof files the procedure and completes it (eligibility is proven again at completion).
+    args = filing_arguments(manifest, hid)
+    if state == SubjectState.NONE:
         done.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(*args.contract_args()),
                                      actors.clerk, "filing the registration")
         subject = households.functions.procedureOf(hid, leaf.region).call()
@@ -424,8 +428,8 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
 
     done.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials(),
                                          keyring=actors.signers(), relayer=actors.admin))
-    state = hub.functions.subjectOf(subject).call()[5]
-    if state != SUBJECT_APPROVED:
+    state = read(hub.functions.subjectOf(subject)).state
+    if state != SubjectState.APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
 
     ends_at = households.functions.noticeEndsAt(subject).call()
@@ -434,9 +438,9 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         web3.provider.make_request("evm_increaseTime", [ends_at - now + 1])
         web3.provider.make_request("evm_mine", [])
         log(f"  public notice: the chain's clock moved {(ends_at - now + 1) / 86400:.1f} days to its end")
-    done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(hid, leaf.region),
+    done.txs["complete after notice"] = transact(web3, households.functions.completeProcedure(*args.contract_args()),
                                      actors.county_leader, "completing the procedure")
-    done.status = STATUS_NAMES[households.functions.household(hid).call()[1]]
+    done.status = _status_name(read(households.functions.household(hid)).status)
     return done
 
 
@@ -481,10 +485,9 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
     approvers = [actors.township_leader, actors.county_leader, actors.treasury]
     existing: dict[int, int] = {}
     for plan_id in range(1, plans.functions.planCount().call() + 1):
-        # IPlanRegistry.Plan: region, category, owner, supportType, status, ...
-        region, _, plan_owner, support_type = plans.functions.planOf(plan_id).call()[:4]
-        if region == township and plan_owner == owner:
-            existing[support_type] = plan_id
+        plan = read(plans.functions.planOf(plan_id))
+        if plan.region == township and plan.owner == owner:
+            existing[plan.supportType] = plan_id
     runs = []
     for name in DEMO_PLAN_TYPES:
         support_type = SupportType[name]
@@ -509,7 +512,7 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
                                                       f"submitting plan {run.plan_id}")
             status = "SUBMITTED"
         if status == "SUBMITTED":
-            latest = plans.functions.planOf(run.plan_id).call()[6]
+            latest = read(plans.functions.planOf(run.plan_id)).latestVersion
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
             run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers,
                                                 keyring=actors.signers(), relayer=actors.admin))
@@ -587,7 +590,9 @@ def run_flow(network: NetworkConfig, ipfs_api: str, table: Path, oracle_state: P
         # (several seconds of process start-up for nothing).
         log("  oracles: the batch of these results is already final on chain; nodes not started")
     seconds["oracles"] = time.perf_counter() - started
-    log(f"  batch 0x{batch.batch_id.hex()} final: {batch.leaf_count} households, votes from {len(batch.voters)} oracles")
+    log(
+        f"  batch 0x{batch.batch_id.hex()} final: {batch.leaf_count} households, votes from {len(batch.voters)} oracles"
+    )
 
     started = time.perf_counter()
     ipfs = IpfsClient(ipfs_api)

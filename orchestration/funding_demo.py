@@ -21,9 +21,9 @@ from web3 import Web3
 
 from govchain import regions
 from govchain.chain import Chain
-from orchestration.flow import Actors, FlowError, Log, _approve_along_route, grant_roles, transact
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
+from orchestration.flow import Actors, FlowError, Log, _approve_along_route, grant_roles, transact
 
 YUAN = 100
 BUDGET = 60_000 * YUAN
@@ -62,7 +62,9 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
     # bank; separation of duties still holds on every subject (no one approves what they submitted).
     treasury, department, handler, bank = actors.treasury, actors.department, actors.clerk, actors.township_reviewer
     if not (treasury and department and actors.township_leader):
-        raise FlowError("The funds step needs the plan step's officials (Actors.department, township_leader, treasury).")
+        raise FlowError(
+            "The funds step needs the plan step's officials (Actors.department, township_leader, treasury)."
+        )
     grant_roles(web3, roles, actors.admin, [
         ("TREASURY", treasury, county), ("DEPARTMENT", department, township), ("DEPARTMENT", department, county),
         ("HANDLER", handler, township), ("LEADER", actors.township_leader, township), ("BANK", bank, county),

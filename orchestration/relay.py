@@ -16,11 +16,12 @@ from web3.logs import DISCARD
 
 from govchain import regions
 from govchain.approvals import Approval, hub_domain, sign_approval, signed_approval
+from govchain.enums import SubjectState
 from govchain.errors import GovchainError
 from govchain.roles import ROLE_BY_ID
+from govchain.structs import read
 from orchestration.keyring import Keyring
 
-SUBJECT_PENDING = 1  # IApprovalHub.SubjectState.Pending
 # How long a signature stays valid: a relayer sends it at once; an hour covers a slow node, not a lost file.
 SIGNATURE_LIFETIME = 3600
 
@@ -45,13 +46,13 @@ def approve_in_batches(web3: Web3, hub, roles, subjects: Iterable[tuple[int, int
         nonces: dict[str, int] = {}
         batch, levels_signed = [], []
         for subject, region in subjects:
-            # IApprovalHub.Subject: submitter, since, routeId, level, approvals, state, frozen, escalations.
-            submitter, _, route_id, level, _, state = hub.functions.subjectOf(subject).call()[:6]
-            if state != SUBJECT_PENDING:
+            pending = read(hub.functions.subjectOf(subject))
+            submitter, route_id, level = pending.submitter, pending.routeId, pending.level
+            if pending.state != SubjectState.PENDING:
                 continue
             if route_id not in routes:
-                routes[route_id] = hub.functions.route(route_id).call()[1]
-            role, region_level = bytes(routes[route_id][level][0]), routes[route_id][level][1]
+                routes[route_id] = read(hub.functions.route(route_id)).levels
+            role, region_level = bytes(routes[route_id][level].role), routes[route_id][level].regionLevel
             level_region = regions.ancestor_at(region, regions.RegionLevel(region_level))
             approver = _approver(hub, roles, subject, submitter, role, level_region, officials, keyring)
             if approver not in nonces:

@@ -32,19 +32,18 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 
 from govchain.chain import Chain
 from govchain.eligibility import Decision
+from govchain.enums import HouseholdStatus, SubjectState
+from govchain.reverts import revert_data
+from govchain.structs import read
 from orchestration.flow import (
-    REGISTERED,
-    STATUS_NAMES,
-    SUBJECT_APPROVED,
-    SUBJECT_NONE,
-    SUBJECT_PENDING,
     Actors,
     FlowError,
     Log,
     PlanRun,
     Registration,
     _approve_along_route,
-    _error_names,
+    _reverts,
+    _status_name,
     anvil_account,
     grant_roles,
     transact,
@@ -77,9 +76,9 @@ _REJECTIONS = (ContractCustomError, ContractLogicError, Web3RPCError)
 
 
 def _error_name(call, exc: Exception) -> str:
-    """The custom error of ``call``'s contract that ``exc`` (a rejection) carries, or the exception's text."""
-    data = getattr(exc, "data", None)
-    return (_error_names(call.contract_abi).get(data[:10]) if isinstance(data, str) else None) or str(exc)
+    """The name of the custom error ``exc`` (a rejection) carries, or the exception's text."""
+    decoded = _reverts().decode(revert_data(exc))
+    return decoded.name if decoded is not None else str(exc)
 
 
 def transact_signed(web3: Web3, call, account: LocalAccount, what: str) -> str:
@@ -148,26 +147,31 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
     picked = []
     for index in range(len(manifest.tree)):
         leaf = manifest.tree.leaf(index)
-        if leaf.decision != Decision.ADMIT or households.functions.household(leaf.household_id).call()[1] == REGISTERED:
+        if (
+            leaf.decision != Decision.ADMIT
+            or read(households.functions.household(leaf.household_id)).status == HouseholdStatus.REGISTERED
+        ):
             continue
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        if hub.functions.subjectOf(subject).call()[5] in (SUBJECT_NONE, SUBJECT_PENDING, SUBJECT_APPROVED):
+        if read(hub.functions.subjectOf(subject)).state in (SubjectState.NONE, SubjectState.PENDING,
+                                                            SubjectState.APPROVED):
             picked.append(leaf)
         if len(picked) == count:
             break
-    grant_roles(web3, roles, actors.admin, [("REVIEWER", reviewer, v) for v in sorted({leaf.region for leaf in picked})],
-                log)
+    grant_roles(
+        web3, roles, actors.admin, [("REVIEWER", reviewer, v) for v in sorted({leaf.region for leaf in picked})], log
+    )
 
     done = Candidates([])
     for leaf in picked:
-        run = Registration(leaf.household_id, leaf.region, STATUS_NAMES[0])
+        run = Registration(leaf.household_id, leaf.region, _status_name(HouseholdStatus.NONE))
         subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-        if hub.functions.subjectOf(subject).call()[5] == SUBJECT_NONE:
+        if read(hub.functions.subjectOf(subject)).state == SubjectState.NONE:
             run.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(
                 *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing a candidate")
         run.subject = subject
         run.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials()))
-        if hub.functions.subjectOf(subject).call()[5] != SUBJECT_APPROVED:
+        if read(hub.functions.subjectOf(subject)).state != SubjectState.APPROVED:
             raise FlowError(f"Candidate procedure {subject} did not end approved.")
         done.registrations.append(run)
     log(f"  candidates: {len(picked)} filed and approved along their routes, in public notice")
@@ -185,9 +189,10 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
             log(f"  public notice: the chain's clock moved {days:.1f} days to its end")
     for run in done.registrations:
         run.txs["complete after notice"] = transact(
-            web3, households.functions.completeProcedure(run.household_id, run.region), actors.county_leader,
+            web3, households.functions.completeProcedure(*filing_arguments(manifest, run.household_id).contract_args()),
+            actors.county_leader,
             "completing a candidate's registration")
-        run.status = STATUS_NAMES[households.functions.household(run.household_id).call()[1]]
+        run.status = _status_name(read(households.functions.household(run.household_id)).status)
     log(f"  candidates: {sum(r.status == 'Registered' for r in done.registrations)} registered after the notice")
     return done
 
@@ -324,7 +329,11 @@ def _fund_to_first_milestone(web3: Web3, hub, roles, plans, ledger, run: PlanRun
     if PlanStatus(plans.functions.statusOf(plan_id).call()) == PlanStatus.APPROVED:
         send(plans.functions.start(plan_id), actors.department, "start (owner)")
     if ledger.functions.planFunds(plan_id).call()[0] == 0:
-        send(ledger.functions.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP), actors.treasury, "link to the appropriation")
+        send(
+            ledger.functions.linkPlan(plan_id, appropriation, HOUSEHOLD_CAP),
+            actors.treasury,
+            "link to the appropriation",
+        )
     if ledger.functions.planFunds(plan_id).call()[4] == 0:  # PlanFunds.funded
         send(ledger.functions.escrow(plan_id), handler, "escrow the budget")
     status, attempts = plans.functions.milestoneOf(plan_id, 0).call()[:2]

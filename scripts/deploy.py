@@ -27,14 +27,12 @@ clients, quorum and periods; it hands administration on the same two-step way.
 
 from __future__ import annotations
 
-import os
-
 from brownie import accounts, network, project, web3
 
 from govchain import deploy as platform_deploy
-from govchain.config import NetworkConfig
-from govchain.deployments import Deployment, DeploymentRegistry, code_hash
+from govchain.config import Settings
 from govchain.deploy import ANY_AMOUNT, DAY, DEFAULT_ROUTES, EXIT, REGISTRATION  # noqa: F401 (the script's vocabulary)
+from govchain.deployments import Deployment, DeploymentRegistry, code_hash
 
 
 class BrownieSender:
@@ -61,24 +59,25 @@ def deployer_account():
     """anvil's first unlocked account locally; an encrypted keystore (password prompted) elsewhere."""
     if network.show_active() in ("development", "anvil"):
         return accounts[0]
-    keystore = os.environ.get("GOVCHAIN_DEPLOYER_KEYSTORE")
+    keystore = Settings.from_env().deployer_keystore
     if not keystore:
         raise SystemExit("Set GOVCHAIN_DEPLOYER_KEYSTORE to the deployer's encrypted keystore file.")
-    return accounts.load(keystore)
+    return accounts.load(str(keystore))
 
 
 def main() -> dict:
     """Deploys (or reuses) every contract and wires them; returns them by name, as brownie contracts."""
+    settings = Settings.from_env()
     sender = BrownieSender(deployer_account())
-    registry = DeploymentRegistry(NetworkConfig.from_env().deployments_path)
+    registry = DeploymentRegistry(settings.network.deployments_path)
     try:
         deployed = platform_deploy.deploy_platform(
             web3, sender, platform_deploy.Settings.from_env(), registry=registry,
-            redeploy=os.environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print,
+            redeploy=settings.redeploy, log=print,
         )
     except platform_deploy.DeployError as exc:
         raise SystemExit(str(exc)) from None
-    new_admin = os.environ.get("GOVCHAIN_ADMIN")
+    new_admin = settings.admin
     if "RoleRegistry" in deployed.fresh and new_admin:
         if platform_deploy.hand_over_administration(deployed, sender, new_admin):
             print(f"RoleRegistry: administration transfer to {new_admin} scheduled; it must accept: "

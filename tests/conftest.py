@@ -15,8 +15,9 @@ import brownie
 import pytest
 from web3.exceptions import TransactionNotFound
 
-from govchain.localnode import free_port
+from govchain.localnode import free_port, use_project_tools
 
+use_project_tools()  # plain `.venv/bin/python -m pytest`: brownie launches anvil by name from PATH
 brownie._config.CONFIG.networks["development"]["cmd_settings"]["port"] = free_port()
 
 

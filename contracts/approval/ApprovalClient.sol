@@ -7,7 +7,7 @@ import {SubjectId} from "./SubjectId.sol";
 
 /// @title ApprovalClient
 /// @notice Base of every contract whose subjects are approved on the {IApprovalHub}: it opens subjects with
-/// {_openSubject} and hears the hub's final decision through {_onApproved} and {_onRejected}. Governance must
+/// {_openSubject} and hears the hub's final decision through {_onDecided}. Governance must
 /// register the client on the hub (`registerClient`) with the kinds it opens.
 abstract contract ApprovalClient is IApprovalClient {
     /// @inheritdoc IApprovalClient
@@ -26,8 +26,7 @@ abstract contract ApprovalClient is IApprovalClient {
     /// @inheritdoc IApprovalClient
     /// @dev Requirements: the caller is the hub (which calls only about this client's own subjects).
     function onApprovalDecided(uint256 subject, bool approved) external onlyApprovalHub {
-        if (approved) _onApproved(subject);
-        else _onRejected(subject);
+        _onDecided(subject, approved);
     }
 
     /// @inheritdoc IApprovalClient
@@ -84,9 +83,6 @@ abstract contract ApprovalClient is IApprovalClient {
     /// @dev The role the submitter of `subject` holds over its region (the one the client checks when opening it).
     function _submitterRole(uint256 subject) internal view virtual returns (bytes32);
 
-    /// @dev Called once when `subject` passes the last level of its route.
-    function _onApproved(uint256 subject) internal virtual;
-
-    /// @dev Called once when `subject` is rejected.
-    function _onRejected(uint256 subject) internal virtual;
+    /// @dev Called once when `subject` passes the last level of its route (`approved`) or is rejected.
+    function _onDecided(uint256 subject, bool approved) internal virtual;
 }

@@ -51,7 +51,7 @@ contract AssessmentRegistry is IAssessmentRegistry, KOfNAgreement, Governed {
 
         // The tuple in memory: the full argument list and the agreement's locals do not fit on the stack.
         Assessment memory tuple = Assessment(root, scope, periodStart, periodEnd, rowCount, 0, 0);
-        bytes32 commitment = commitmentHash(scope, periodStart, periodEnd, root, rowCount, methodCid, resultsCid);
+        bytes32 commitment = commitmentHash(tuple, methodCid, resultsCid);
         (uint256 votesNow, bytes32 expected) = _commit(id, msg.sender, commitment);
         emit AssessmentCommitted(id, msg.sender, commitment, tuple, methodCid, resultsCid, votesNow);
         _count(id, tuple, commitment, votesNow, expected);
@@ -92,18 +92,20 @@ contract AssessmentRegistry is IAssessmentRegistry, KOfNAgreement, Governed {
     }
 
     /// @inheritdoc IAssessmentRegistry
-    function commitmentHash(
-        uint64 scope,
-        uint32 periodStart,
-        uint32 periodEnd,
-        bytes32 root,
-        uint32 rowCount,
-        string calldata methodCid,
-        string calldata resultsCid
-    ) public pure returns (bytes32) {
+    function commitmentHash(Assessment memory tuple, string calldata methodCid, string calldata resultsCid)
+        public
+        pure
+        returns (bytes32)
+    {
         return keccak256(
             abi.encode(
-                scope, periodStart, periodEnd, root, rowCount, keccak256(bytes(methodCid)), keccak256(bytes(resultsCid))
+                tuple.scope,
+                tuple.periodStart,
+                tuple.periodEnd,
+                tuple.root,
+                tuple.rowCount,
+                keccak256(bytes(methodCid)),
+                keccak256(bytes(resultsCid))
             )
         );
     }

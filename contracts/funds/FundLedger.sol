@@ -10,7 +10,6 @@ import {IFundLedger} from "../interfaces/IFundLedger.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IPlanRegistry} from "../interfaces/IPlanRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
-import {ISupervisedClient} from "../interfaces/ISupervision.sol";
 import {SupervisedClient} from "../supervision/SupervisedClient.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
 
@@ -279,29 +278,8 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
 
     // ---------------------------------------------------------------- supervision and the hub
 
-    /// @inheritdoc ISupervisedClient
-    /// @dev The ledger's own targets are its appropriations' hub subjects.
-    function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
-        // Only the state tells whether the subject exists; the other fields are not needed here.
-        // slither-disable-next-line unused-return
-        (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
-        known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
-        subjects = new uint256[](known ? 1 : 0);
-        if (known) subjects[0] = target;
-    }
-
-    /// @dev The ledger applies no consequence: a wrong appropriation stays frozen until resolved.
-    function _applyConsequence(uint256 target, uint8 consequence) internal pure override {
-        revert IPlanRegistry.PlanUnknownConsequence(target, consequence);
-    }
-
-    function _onApproved(uint256 subject) internal override {
-        _decide(subject, true);
-    }
-
-    function _onRejected(uint256 subject) internal override {
-        _decide(subject, false);
-    }
+    // Supervision: the ledger's targets are its appropriations' hub subjects ({SupervisedClient-supervisedSubjects});
+    // it applies no consequence of its own: a wrong appropriation stays frozen until resolved.
 
     function _submitterRole(uint256) internal pure override returns (bytes32) {
         return Roles.TREASURY;
@@ -346,7 +324,7 @@ contract FundLedger is IFundLedger, Governed, SupervisedClient {
 
     // ---------------------------------------------------------------- internals
 
-    function _decide(uint256 subject, bool approved) private {
+    function _onDecided(uint256 subject, bool approved) internal override {
         // The key of an appropriation subject is its id.
         uint256 id = uint56(subject >> SubjectId.REGION_BITS);
         Appropriation storage appropriation = _appropriations[id];

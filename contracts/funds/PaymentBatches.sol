@@ -9,14 +9,16 @@ import {ApprovalClient} from "../approval/ApprovalClient.sol";
 import {SubjectId} from "../approval/SubjectId.sol";
 import {IApprovalHub} from "../interfaces/IApprovalHub.sol";
 import {IFundLedger} from "../interfaces/IFundLedger.sol";
+import {IFollowUpVisits} from "../interfaces/IFollowUpVisits.sol";
 import {IFundToken} from "../interfaces/IFundToken.sol";
 import {IHouseholdRegistry} from "../interfaces/IHouseholdRegistry.sol";
 import {IPaymentBatches} from "../interfaces/IPaymentBatches.sol";
 import {IPlanRegistry} from "../interfaces/IPlanRegistry.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
-import {ISupervisedClient, ISupervision} from "../interfaces/ISupervision.sol";
+import {ISupervision} from "../interfaces/ISupervision.sol";
 import {SupervisedClient} from "../supervision/SupervisedClient.sol";
 import {RegionCode} from "../utils/RegionCode.sol";
+import {PaymentEntryLeaf} from "./PaymentEntryLeaf.sol";
 
 /// @title PaymentBatches
 /// @notice Payment batches to households (see {IPaymentBatches}); a client of the approval hub for kind
@@ -40,6 +42,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     IFundToken public immutable token;
     IPlanRegistry public immutable plans;
     IHouseholdRegistry public immutable households;
+    /// @notice Where each batch's visit duty is noted (issue 11: a plan may require visits after payments).
+    IFollowUpVisits public immutable visits;
 
     /// @dev What one call works with, read once.
     struct Context {
@@ -68,12 +72,14 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         IApprovalHub hub,
         IFundLedger fundLedger,
         IPlanRegistry planRegistry,
-        IHouseholdRegistry householdRegistry
+        IHouseholdRegistry householdRegistry,
+        IFollowUpVisits followUpVisits
     ) Governed(roleRegistry) ApprovalClient(hub) {
         ledger = fundLedger;
         token = fundLedger.token();
         plans = planRegistry;
         households = householdRegistry;
+        visits = followUpVisits;
     }
 
     // ---------------------------------------------------------------- wallets (INTAKE_CLERK)
@@ -160,7 +166,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
     /// @dev Requirements: the batch is approved; the caller is HANDLER over its region; neither the batch, its
     /// plan nor its tranche is frozen; the tranche is released; each entry is in the batch, not settled before, of
     /// a household the plan admits, within the plan's per-household cap and (wallet) bound to a wallet; the batch
-    /// total and the plan's released funds cover the entries. Emits a {Payment} event per entry.
+    /// total and the plan's released funds cover the entries. Notes the batch's visit duty to the follow-up visits.
+    /// Emits a {Payment} event per entry.
     function settle(uint256 batchId, Entry[] calldata entries, Proof calldata proof, bytes32[][] calldata listProofs)
         external
     {
@@ -179,6 +186,9 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         }
         _spend(batch, batchId, toWallets + toBank);
         ledger.draw(ctx.planId, toWallets, toBank);
+        // One duty a batch, not one a household: a plan that requires visits after payments gets a visit duty for
+        // every household of the batch, due by one date (FollowUpVisits.noteBatchService; nothing without a window).
+        visits.noteBatchService(ctx.planId, batchId, ctx.root, batch.count);
     }
 
     /// @inheritdoc IPaymentBatches
@@ -227,29 +237,8 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     // ---------------------------------------------------------------- supervision and the hub
 
-    /// @inheritdoc ISupervisedClient
-    /// @dev A batch's target is its hub subject.
-    function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
-        // Only the state tells whether the subject exists; the other fields are not needed here.
-        // slither-disable-next-line unused-return
-        (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(target);
-        known = state != IApprovalHub.SubjectState.None && SubjectId.client(target) == address(this);
-        subjects = new uint256[](known ? 1 : 0);
-        if (known) subjects[0] = target;
-    }
-
-    /// @dev Payments apply no consequence of their own: recovery is an act of TREASURY ({recover}).
-    function _applyConsequence(uint256 target, uint8 consequence) internal pure override {
-        revert IPlanRegistry.PlanUnknownConsequence(target, consequence);
-    }
-
-    function _onApproved(uint256 subject) internal override {
-        _decide(subject, true);
-    }
-
-    function _onRejected(uint256 subject) internal override {
-        _decide(subject, false);
-    }
+    // Supervision: a batch's target is its hub subject ({SupervisedClient-supervisedSubjects}); payments apply no
+    // consequence of their own: recovery is an act of TREASURY citing the finding ({recover}).
 
     function _submitterRole(uint256) internal pure override returns (bytes32) {
         return Roles.HANDLER;
@@ -286,7 +275,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
 
     /// @inheritdoc IPaymentBatches
     function entryLeaf(uint32 index, bytes32 household, uint128 amount, Method method) public pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(index, household, amount, uint8(method)))));
+        return PaymentEntryLeaf.hash(index, household, amount, uint8(method));
     }
 
     /// @inheritdoc IPaymentBatches
@@ -479,7 +468,7 @@ contract PaymentBatches is IPaymentBatches, Governed, SupervisedClient {
         batch.spent = uint128(spent);
     }
 
-    function _decide(uint256 subject, bool approved) private {
+    function _onDecided(uint256 subject, bool approved) internal override {
         // The key of a batch subject is its id.
         uint256 batchId = uint56(subject >> SubjectId.REGION_BITS);
         Batch storage batch = _batches[batchId];

@@ -83,16 +83,12 @@ interface IAssessmentRegistry {
     /// @notice The final assessment `id` (zero while not final, except `conflicts`).
     function assessmentOf(bytes32 id) external view returns (Assessment memory);
 
-    /// @notice The commitment hash of a tuple, as {commitAssessment} computes it.
-    function commitmentHash(
-        uint64 scope,
-        uint32 periodStart,
-        uint32 periodEnd,
-        bytes32 root,
-        uint32 rowCount,
-        string calldata methodCid,
-        string calldata resultsCid
-    ) external pure returns (bytes32);
+    /// @notice The commitment hash of a tuple (scope, period, root and row count of `tuple`; the rest is ignored)
+    /// with its two documents, as {commitAssessment} computes it.
+    function commitmentHash(Assessment memory tuple, string calldata methodCid, string calldata resultsCid)
+        external
+        pure
+        returns (bytes32);
 
     /// @notice The commitment `assessor` made for `id` (0 if none).
     function commitmentOf(bytes32 id, address assessor) external view returns (bytes32);

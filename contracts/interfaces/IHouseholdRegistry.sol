@@ -189,8 +189,11 @@ interface IHouseholdRegistry {
     /// (`batchId`, proven by `proof`) no longer gives the decision the procedure needs.
     function lapseProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external;
 
-    /// @notice Completes the procedure of `householdId` in `region` after a clean public notice.
-    function completeProcedure(bytes32 householdId, uint64 region) external;
+    /// @notice Completes the open procedure of the leaf's household after a clean public notice, on eligibility
+    /// proven again now: the leaf proven by `proof` in `batchId`, the newest final batch covering its village.
+    /// When that leaf no longer gives the decision the procedure needs, the procedure lapses instead
+    /// ({ProcedureLapsed}); a household the newest batch leaves out has no leaf, so its procedure cannot complete.
+    function completeProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external;
 
     /// @notice Sets the public notice period (5 to 90 days) for notices starting from the next block on.
     function setNoticePeriod(uint32 period) external;

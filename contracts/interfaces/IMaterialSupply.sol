@@ -12,7 +12,10 @@ pragma solidity ^0.8.24;
 /// its bound wallet, or the grid worker's attestation with an evidence document (photo, signed form). Losses (in
 /// the warehouse or in transit) and returns to stock are recorded with a reason.
 /// Conservation, per plan and kind, at every moment: procured = inStock + inTransit + delivered + lost
-/// ({balanceOf}). Supervision freezes apply to the plan, the procurement (a hub subject) and each dispatch.
+/// ({balanceOf}). Supervision (合规监管, 物资监管): a procurement moves (approval, receipt, dispatch, loss from
+/// stock) only while neither it nor its plan is frozen; a dispatch moves (delivery, loss in transit) only while it
+/// is not frozen, and returns to stock only while neither it nor its procurement is. An upheld finding may cancel
+/// a procurement or a dispatch, writing off what of it is left as lost (see MaterialSupply.CONSEQUENCE_CANCEL).
 interface IMaterialSupply {
     /// @notice A procurement's progress.
     enum ProcurementStatus {
@@ -20,7 +23,8 @@ interface IMaterialSupply {
         Proposed,
         Approved,
         Rejected,
-        Received
+        Received,
+        Cancelled
     }
 
     /// @notice How a delivery's receipt was confirmed.
@@ -89,6 +93,10 @@ interface IMaterialSupply {
         address dispatcher
     );
 
+    /// @notice An upheld supervision finding cancelled procurement `procurementId`; `writtenOff` of it was still in
+    /// the warehouse and is recorded lost ({MaterialLost}).
+    event ProcurementCancelled(uint256 indexed procurementId, uint256 indexed planId, uint64 writtenOff);
+
     /// @notice `dispatcher` sent `quantity` of procurement `procurementId` to `village` as dispatch `dispatchId`.
     event MaterialDispatched(
         uint256 indexed dispatchId,
@@ -99,6 +107,10 @@ interface IMaterialSupply {
         uint64 quantity,
         address dispatcher
     );
+
+    /// @notice `dispatcher` listed `count` recipient households of dispatch `dispatchId` (plan `planId`, `village`),
+    /// writing their visit-duty records ahead of the deliveries.
+    event RecipientsListed(uint256 indexed dispatchId, uint256 indexed planId, uint64 indexed village, uint256 count);
 
     /// @notice `worker` delivered `quantity` of dispatch `dispatchId` (row `row`) to `household` of plan
     /// `planId`, its receipt confirmed by `method` (`evidenceCid`: the attestation's evidence, or empty).
@@ -192,9 +204,6 @@ interface IMaterialSupply {
     /// @notice An attestation (no signature) needs an evidence document; a reason needs its document.
     error MaterialEvidenceRequired();
 
-    /// @notice Supervision applies no consequence `consequence` to `target` here.
-    error MaterialUnknownConsequence(uint256 target, uint8 consequence);
-
     /// @notice Defines material kind counted in `unit` (governance); returns its id.
     function defineKind(bytes32 unit, string calldata descriptionCid) external returns (uint32 kindId);
 
@@ -214,6 +223,11 @@ interface IMaterialSupply {
 
     /// @notice Sends `quantity` of procurement `procurementId`'s stock to `village` (DISPATCHER).
     function dispatch(uint256 procurementId, uint64 village, uint64 quantity) external returns (uint256 dispatchId);
+
+    /// @notice Lists the recipient households of dispatch `dispatchId` (DISPATCHER of its warehouse): their visit
+    /// duties under its plan are prepared at the dispatcher's cost, so a delivery opening a household's first duty
+    /// stays within its gas budget.
+    function listRecipients(uint256 dispatchId, bytes32[] calldata recipients) external;
 
     /// @notice Records the delivery of `quantity` of dispatch `dispatchId`, row `row`, to `household` with its
     /// receipt: `signature` of its bound wallet, or (empty signature) the caller's attestation with `evidenceCid`.

@@ -121,6 +121,9 @@ interface ISupervisedClient {
     /// @notice Only the approval hub's supervision contract may apply consequences; `caller` is not it.
     error SupervisedNotSupervision(address caller);
 
+    /// @notice This contract applies no consequence `consequence` to `target`.
+    error SupervisedUnknownConsequence(uint256 target, uint8 consequence);
+
     /// @notice Whether `target` is one of this contract's (with the right region), and the approval hub subjects
     /// that freezing it must freeze on the hub too (those that exist and await a decision).
     function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects);

@@ -28,6 +28,13 @@ import {RegionCode} from "../utils/RegionCode.sol";
 contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
     /// @notice Subject kind of a procurement on the hub (govchain/deploy.py SUBJECT_KINDS).
     uint8 public constant PROCUREMENT_KIND = 7;
+    /// @notice Consequence of an upheld finding on a procurement or a dispatch: it is cancelled and what of it is
+    /// still in the warehouse (a procurement) or in transit (a dispatch) is written off as lost, with reason code
+    /// {SUPERVISION_LOSS}. The same code cancels a plan in the plan registry.
+    uint8 public constant CONSEQUENCE_CANCEL = 1;
+    /// @notice Reason code of a loss written off by a supervision finding (the case's CaseResolved event holds
+    /// its reason document).
+    uint8 public constant SUPERVISION_LOSS = 255;
     bytes32 private constant RECEIPT_TYPEHASH =
         keccak256("MaterialReceipt(uint256 dispatchId,uint8 row,bytes32 household,uint64 quantity)");
     // A dispatch's target key carries this bit, a procurement's does not (both are uint56 keys of this client).
@@ -219,6 +226,21 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         visits.noteService(planId, household);
     }
 
+    /// @inheritdoc IMaterialSupply
+    /// @dev Requirements: the dispatch exists and is not frozen; the caller DISPATCHER over its procurement's
+    /// warehouse. The dispatcher pays for what the deliveries would otherwise create: each recipient's visit-duty
+    /// record under the plan (a household listed in another village only wastes the dispatcher's gas).
+    /// Emits a {RecipientsListed} event.
+    function listRecipients(uint256 dispatchId, bytes32[] calldata recipients) external {
+        Dispatch storage sent = _dispatches[dispatchId];
+        (uint32 procurementId, uint32 planId, uint64 village) = (sent.procurementId, sent.planId, sent.village);
+        if (village == 0) revert MaterialUnknownDispatch(dispatchId);
+        _checkNotFrozen(dispatchTarget(dispatchId));
+        _official(Roles.DISPATCHER, _procurements[procurementId].warehouse);
+        emit RecipientsListed(dispatchId, planId, village, recipients.length);
+        visits.prepareDuties(planId, recipients);
+    }
+
     // ---------------------------------------------------------------- losses and returns
 
     /// @inheritdoc IMaterialSupply
@@ -231,6 +253,8 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         (uint32 planId, uint32 kindId, uint64 warehouse, ProcurementStatus status) =
             (procurement.planId, procurement.kindId, procurement.warehouse, procurement.status);
         if (status != ProcurementStatus.Received) revert MaterialWrongStatus(procurementId, status);
+        _checkNotFrozen(plans.planTarget(planId));
+        _checkNotFrozen(procurementSubject(procurementId));
         _official(Roles.DISPATCHER, warehouse);
         if (bytes(reasonCid).length == 0) revert MaterialEvidenceRequired();
         _takeFromStock(procurementId, procurement, quantity, procurement.stock);
@@ -248,6 +272,7 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         Dispatch storage sent = _dispatches[dispatchId];
         (uint32 planId, uint32 kindId, uint64 village) = (sent.planId, sent.kindId, sent.village);
         if (village == 0) revert MaterialUnknownDispatch(dispatchId);
+        _checkNotFrozen(dispatchTarget(dispatchId));
         if (!roles.hasRoleIn(Roles.GRID_WORKER, msg.sender, village)) {
             _official(Roles.DISPATCHER, _procurements[sent.procurementId].warehouse);
         }
@@ -268,7 +293,12 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         Dispatch storage sent = _dispatches[dispatchId];
         (uint32 procurementId, uint32 planId, uint32 kindId) = (sent.procurementId, sent.planId, sent.kindId);
         if (sent.village == 0) revert MaterialUnknownDispatch(dispatchId);
+        // Back into its procurement's stock: neither the dispatch nor the procurement may be frozen.
+        _checkNotFrozen(dispatchTarget(dispatchId));
+        _checkNotFrozen(procurementSubject(procurementId));
         Procurement storage procurement = _procurements[procurementId];
+        ProcurementStatus status = procurement.status;
+        if (status != ProcurementStatus.Received) revert MaterialWrongStatus(procurementId, status);
         uint64 warehouse = procurement.warehouse;
         _official(Roles.DISPATCHER, warehouse);
         if (bytes(reasonCid).length == 0) revert MaterialEvidenceRequired();
@@ -340,7 +370,12 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
 
     /// @notice Whether `target` is a procurement or dispatch of this contract, and the hub subject a freeze of it
     /// must freeze too (a procurement awaiting its approval).
-    function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
+    function supervisedSubjects(uint256 target)
+        external
+        view
+        override
+        returns (bool known, uint256[] memory subjects)
+    {
         uint56 key = uint56(target >> 40);
         if (key & DISPATCH_TAG != 0) {
             uint256 dispatchId = key & ~DISPATCH_TAG;
@@ -356,27 +391,59 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
 
     // ---------------------------------------------------------------- internals
 
-    function _onApproved(uint256 subject) internal override {
-        _decide(subject, true);
-    }
-
-    function _onRejected(uint256 subject) internal override {
-        _decide(subject, false);
-    }
-
     function _submitterRole(uint256) internal pure override returns (bytes32) {
         return Roles.HANDLER;
     }
 
-    /// @dev Supervision applies no consequence to materials yet: an upheld finding on a procurement or dispatch
-    /// leaves it frozen until the case is resolved; losses are then recorded with the finding as their reason.
-    function _applyConsequence(uint256 target, uint8 consequence) internal pure override {
-        revert MaterialUnknownConsequence(target, consequence);
+    /// @dev {CONSEQUENCE_CANCEL} on a procurement: cancelled at any status short of rejected or cancelled; nothing
+    /// was paid before the goods were received, and what of them is still in the warehouse is written off as lost
+    /// (dispatches already sent stay with their own targets). On a dispatch: what is still in transit is written
+    /// off as lost, so nothing more is delivered from it. Conservation holds throughout: stock and transit move to
+    /// lost. The supplier's payment is not clawed back here; a recovery is a matter for the finding's follow-up.
+    function _applyConsequence(uint256 target, uint8 consequence) internal override {
+        uint56 key = uint56(target >> 40);
+        bool known = consequence == CONSEQUENCE_CANCEL;
+        if (known && key & DISPATCH_TAG != 0) {
+            uint256 dispatchId = key & ~DISPATCH_TAG;
+            Dispatch storage sent = _dispatches[dispatchId];
+            known = sent.village != 0 && target == dispatchTarget(dispatchId);
+            if (known) {
+                (uint32 planId, uint32 kindId, uint64 inTransit) = (sent.planId, sent.kindId, sent.inTransit);
+                sent.inTransit = 0;
+                Balance storage balance = _balances[planId][kindId];
+                balance.inTransit -= inTransit;
+                balance.lost += inTransit;
+                emit MaterialLost(planId, kindId, dispatchId, false, inTransit, SUPERVISION_LOSS, "", msg.sender);
+                return;
+            }
+        } else if (known) {
+            Procurement storage procurement = _procurements[key];
+            ProcurementStatus status = procurement.status;
+            known = status != ProcurementStatus.None && target == procurementSubject(key);
+            if (known) {
+                if (status == ProcurementStatus.Rejected || status == ProcurementStatus.Cancelled) return;
+                (uint32 planId, uint32 kindId, uint64 stock) = (procurement.planId, procurement.kindId, procurement.stock);
+                procurement.status = ProcurementStatus.Cancelled;
+                procurement.stock = 0;
+                emit ProcurementCancelled(key, planId, stock);
+                if (stock != 0) {
+                    _stock[procurement.warehouse][kindId] -= stock;
+                    Balance storage balance = _balances[planId][kindId];
+                    balance.inStock -= stock;
+                    balance.lost += stock;
+                    emit MaterialLost(planId, kindId, key, true, stock, SUPERVISION_LOSS, "", msg.sender);
+                }
+                return;
+            }
+        }
+        revert SupervisedUnknownConsequence(target, consequence);
     }
 
-    function _decide(uint256 subject, bool approved) private {
+    /// @dev A decision on a procurement cancelled meanwhile changes nothing.
+    function _onDecided(uint256 subject, bool approved) internal override {
         uint256 procurementId = uint56(subject >> 40);
         Procurement storage procurement = _procurements[procurementId];
+        if (procurement.status != ProcurementStatus.Proposed) return;
         procurement.status = approved ? ProcurementStatus.Approved : ProcurementStatus.Rejected;
         emit ProcurementDecided(procurementId, procurement.planId, approved);
     }

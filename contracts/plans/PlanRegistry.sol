@@ -276,7 +276,12 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
     /// @inheritdoc ISupervisedClient
     /// @dev A plan: its version awaiting approval and its milestone reports awaiting approval; a milestone: its
     /// report awaiting approval.
-    function supervisedSubjects(uint256 target) external view returns (bool known, uint256[] memory subjects) {
+    function supervisedSubjects(uint256 target)
+        external
+        view
+        override
+        returns (bool known, uint256[] memory subjects)
+    {
         (uint8 tag, uint256 planId, uint16 low) = _decode(target);
         Plan storage plan = _plans[planId];
         known = plan.status != PlanStatus.None && target == _targetOf(target)
@@ -320,9 +325,14 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
 
     // ---------------------------------------------------------------- approval hooks
 
+    function _onDecided(uint256 subject, bool approved) internal override {
+        if (approved) _versionOrReportApproved(subject);
+        else _versionOrReportRejected(subject);
+    }
+
     /// @dev A version approved comes into force (the first approves the plan); a milestone report approved makes
     /// its tranche releasable. Decisions on a version withdrawn meanwhile change nothing.
-    function _onApproved(uint256 subject) internal override {
+    function _versionOrReportApproved(uint256 subject) private {
         (uint8 tag, uint256 planId, uint16 low) = _decode(subject);
         Plan storage plan = _plans[planId];
         if (tag == TAG_VERSION) {
@@ -339,7 +349,7 @@ contract PlanRegistry is IPlanRegistry, Governed, SupervisedClient {
 
     /// @dev A version rejected stays readable (the first rejects the plan); a milestone report rejected frees its
     /// committed amount and may be reported again.
-    function _onRejected(uint256 subject) internal override {
+    function _versionOrReportRejected(uint256 subject) private {
         (uint8 tag, uint256 planId, uint16 low) = _decode(subject);
         Plan storage plan = _plans[planId];
         if (tag == TAG_VERSION) {

@@ -185,29 +185,25 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         // Only the subject's state matters here.
         // slither-disable-next-line unused-return
         (IApprovalHub.SubjectState state,,,) = IApprovalHub(approvalHub).subjectStatus(subject);
-        Notice storage notice = _notices[subject];
         // States compared with their enum values, not balances or times.
         // slither-disable-next-line incorrect-equality
-        if (state == IApprovalHub.SubjectState.None || state == IApprovalHub.SubjectState.Rejected || notice.stopped) {
+        if (state == IApprovalHub.SubjectState.None || state == IApprovalHub.SubjectState.Rejected || _notices[subject].stopped) {
             revert HouseholdNoOpenProcedure(householdId, subject);
         }
-        bytes32 root = eligibility.provenRoot(batchId, leaf.region);
-        bytes32 hashed = leaf.hash();
-        if (_processProof(proof, hashed) != root) revert HouseholdInvalidProof(batchId, hashed);
-        // The status tells the procedure's kind (see {completeProcedure}).
-        // A status compared with its enum value, not a balance or a time.
-        // slither-disable-next-line incorrect-equality
-        uint8 needed = record.status == Status.Registered ? EligibilityDecision.EXIT : EligibilityDecision.ADMIT;
-        if (leaf.decision == needed) revert HouseholdStillEligible(householdId, batchId, needed);
-        notice.stopped = true;
-        emit ProcedureLapsed(subject, batchId, leaf.decision);
+        if (!_lapsesOnNewestBatch(batchId, leaf, proof, record.status, subject)) {
+            revert HouseholdStillEligible(householdId, batchId, leaf.decision);
+        }
     }
 
     /// @inheritdoc IHouseholdRegistry
-    /// @dev Requirements: the household's current procedure in `region` passed its approvals; its notice has
-    /// ended; supervision has not frozen it; no objection is open and none was upheld. Anyone may complete.
-    /// Emits a {HouseholdRegistered} or {HouseholdExited} event.
-    function completeProcedure(bytes32 householdId, uint64 region) external {
+    /// @dev Requirements: the household's current procedure in the leaf's region passed its approvals; its notice
+    /// has ended; supervision has not frozen it; no objection is open and none was upheld; the leaf is proven in
+    /// `batchId`, the newest final batch covering the village now (not only at filing: a batch finalized since,
+    /// of any scope, decides). Anyone may complete. Emits a {HouseholdRegistered} or {HouseholdExited} event, or a
+    /// {ProcedureLapsed} event (and completes nothing) when the leaf no longer supports the procedure.
+    function completeProcedure(bytes32 batchId, EligibilityLeaf calldata leaf, bytes32[] calldata proof) external {
+        bytes32 householdId = leaf.householdId;
+        uint64 region = leaf.region;
         Household memory record = _households[householdId];
         uint256 subject = _procedureId(householdId, record.procedures, region);
         (uint256 endsAt, bool frozen) = _notice(subject);
@@ -217,6 +213,9 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         Notice memory notice = _notices[subject];
         if (notice.stopped) revert HouseholdProcedureStopped(subject);
         if (notice.openObjections != 0) revert HouseholdObjectionsOpen(subject, notice.openObjections);
+        // Eligibility is proven again at completion: a household a newer batch no longer supports lapses here,
+        // and one it leaves out cannot be proven at all.
+        if (_lapsesOnNewestBatch(batchId, leaf, proof, record.status, subject)) return;
 
         record.region = region;
         record.since = uint32(block.timestamp);
@@ -303,13 +302,11 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
 
     // ---------------------------------------------------------------- approval hooks
 
-    /// @dev The public notice starts when the last level approves: now, with the period in force now.
-    function _onApproved(uint256 subject) internal override {
-        emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
+    /// @dev The public notice starts when the last level approves: now, with the period in force now. A rejected
+    /// procedure simply ends; the next filing opens a fresh one (see {_file}).
+    function _onDecided(uint256 subject, bool approved) internal override {
+        if (approved) emit NoticeStarted(subject, block.timestamp + _noticePeriodAt(block.timestamp));
     }
-
-    /// @dev A rejected procedure simply ends; the next filing opens a fresh one (see {_file}).
-    function _onRejected(uint256) internal override {}
 
     /// @dev Procedures are filed by intake clerks of their village.
     function _submitterRole(uint256) internal pure override returns (bytes32) {
@@ -384,6 +381,29 @@ contract HouseholdRegistry is IHouseholdRegistry, Governed, ApprovalClient {
         if (record.status != Status.None && record.region != region) {
             revert HouseholdRegionMismatch(householdId, record.region, region);
         }
+    }
+
+    /// @dev Whether the household's procedure `subject` lapsed on `leaf`, proven in `batchId`, the newest final batch
+    /// covering its village (reverting otherwise): it lapses when the leaf's decision is not the one the procedure
+    /// needs, which `status` tells (an exit for a registered household, an admission otherwise). Emits a
+    /// {ProcedureLapsed} event when it lapses.
+    function _lapsesOnNewestBatch(
+        bytes32 batchId,
+        EligibilityLeaf calldata leaf,
+        bytes32[] calldata proof,
+        Status status,
+        uint256 subject
+    ) private returns (bool lapsed) {
+        bytes32 root = eligibility.provenRoot(batchId, leaf.region);
+        bytes32 hashed = leaf.hash();
+        if (_processProof(proof, hashed) != root) revert HouseholdInvalidProof(batchId, hashed);
+        // A status compared with its enum value, not a balance or a time.
+        // slither-disable-next-line incorrect-equality
+        uint8 needed = status == Status.Registered ? EligibilityDecision.EXIT : EligibilityDecision.ADMIT;
+        if (leaf.decision == needed) return false;
+        _notices[subject].stopped = true;
+        emit ProcedureLapsed(subject, batchId, leaf.decision);
+        return true;
     }
 
     /// @dev When the public notice of `subject` ends and whether supervision froze it; reverts unless its approvals

@@ -33,12 +33,8 @@ contract ApprovalClientHarness is ApprovalClient {
         return _subjectId(key, region);
     }
 
-    function _onApproved(uint256 subject) internal override {
-        emit Decided(subject, true);
-    }
-
-    function _onRejected(uint256 subject) internal override {
-        emit Decided(subject, false);
+    function _onDecided(uint256 subject, bool approved) internal override {
+        emit Decided(subject, approved);
     }
 
     function _submitterRole(uint256) internal view override returns (bytes32) {

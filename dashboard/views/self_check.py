@@ -34,7 +34,9 @@ if st.button(ui.t("check"), key="check", type="primary") and (typed or upload):
         ui.table(history, "household_history")
         proof = check_household(cfg.index, cfg.network, cfg.ipfs_api, household_id)
         if proof.proven:
-            st.success(f"{ui.t('proof_ok')}: " + markdown_text(f"{proof.decision} · {proof.region} · batch {proof.batch_id}"))
+            st.success(
+                f"{ui.t('proof_ok')}: " + markdown_text(f"{proof.decision} · {proof.region} · batch {proof.batch_id}")
+            )
         else:
             st.error(f"{ui.t('proof_failed')}: {markdown_text(proof.detail)}")
         st.subheader(ui.t("support_received"))

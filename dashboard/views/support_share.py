@@ -8,8 +8,14 @@ from dashboard.i18n import value_label
 
 st.title(ui.t("support_share"))
 cfg = ui.config()
-measure = st.radio(ui.t("support_share"), ["budget", "plans"], horizontal=True, label_visibility="collapsed",
-                   key="share_measure", format_func=lambda value: ui.t("by_budget" if value == "budget" else "by_count"))
+measure = st.radio(
+    ui.t("support_share"),
+    ["budget", "plans"],
+    horizontal=True,
+    label_visibility="collapsed",
+    key="share_measure",
+    format_func=lambda value: ui.t("by_budget" if value == "budget" else "by_count"),
+)
 with ui.shown_errors():
     table = ui.data("support_type_share", cfg.index)
     chart = table.assign(support_type=[value_label(v, ui.language()) for v in table.support_type])

@@ -18,10 +18,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_pipeline.synth", description=__doc__)
     parser.add_argument("--people", type=int, required=True, help="number of people in the county (or all counties)")
     parser.add_argument("--seed", type=int, required=True, help="same seed, same bytes")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the sources; truth goes to OUT/ground_truth")
-    parser.add_argument("--counties", type=int, default=1, help="split the people over this many counties (one folder each)")
-    parser.add_argument("--county", type=int, default=DEFAULT_COUNTY, help="6-digit code of the (first) county, one of 楚雄州's (default 532326 大姚县)")
-    parser.add_argument("--noise-scale", type=float, default=1.0, help="multiply every formatting-noise rate (0 = clean)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for the sources; truth goes to OUT/ground_truth"
+    )
+    parser.add_argument(
+        "--counties", type=int, default=1, help="split the people over this many counties (one folder each)"
+    )
+    parser.add_argument(
+        "--county",
+        type=int,
+        default=DEFAULT_COUNTY,
+        help="6-digit code of the (first) county, one of 楚雄州's (default 532326 大姚县)",
+    )
+    parser.add_argument(
+        "--noise-scale", type=float, default=1.0, help="multiply every formatting-noise rate (0 = clean)"
+    )
     parser.add_argument("--admin-error-scale", type=float, default=1.0,
                         help="multiply every administrative-error rate (0 = registers that hold the truth)")
     parser.add_argument("--admin-rate", action="append", default=[], metavar="KIND=RATE",

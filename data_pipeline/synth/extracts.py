@@ -7,12 +7,12 @@ them) and every affected person or household is logged (``admin_log``, ground tr
 
 | kind | what the sources show | rate of |
 |---|---|---|
-| ``cash_wage`` | wages paid in cash: no tax row, no bank wage credit; only the census answer (under-reported) | wage earners |
-| ``tax_under_report`` | employer declares 30-70 % of the wage to the tax office; the bank credits show it all | wage earners |
-| ``wrong_household`` | the wage's tax and bank records filed under an adult without wages of another household in the same village | wage earners |
+| ``cash_wage`` | paid in cash: no tax row nor bank wage credit, only the census answer (under-stated) | wage earners |
+| ``tax_under_report`` | employer declares 30-70 % of the wage to the tax office; bank credits show all | wage earners |
+| ``wrong_household`` | tax and bank records under a wageless adult of another household of the village | wage earners |
 | ``outside_social_security`` | no social-security row (insurance and transfers only in the census) | persons |
 | ``stale_agriculture`` | the farm-income record is last period's | households |
-| ``estimated_farm_income`` | farm income estimated as land x the county's average yield (``income_basis`` = estimated) | households |
+| ``estimated_farm_income`` | land x the county's average yield (``income_basis`` = estimated) | households |
 | ``missing_consumption`` | no row in the consumption survey | households |
 
 The census (普调) is a survey: every income answer is under-reported (x lognormal(-0.2, 0.3)), and 2 % of
@@ -82,7 +82,9 @@ class _Log:
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame(columns=["kind", "source", "true_key", "household_key", "column", "true_value", "recorded_value"])
+            return pd.DataFrame(
+                columns=["kind", "source", "true_key", "household_key", "column", "true_value", "recorded_value"]
+            )
         return pd.concat(self.parts, ignore_index=True)
 
 

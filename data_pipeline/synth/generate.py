@@ -64,8 +64,16 @@ def generate_county(folder: Path, people: int, seed: int, county: int = DEFAULT_
     return {"households": households, "persons": persons, "noise_log": log, "admin_log": admin_log}
 
 
-def generate(out: Path, people: int, seed: int, counties: int = 1, first_county: int = DEFAULT_COUNTY,
-             noise_scale: float = 1.0, admin_error_scale: float = 1.0, admin_rates: dict[str, float] | None = None) -> Path:
+def generate(
+    out: Path,
+    people: int,
+    seed: int,
+    counties: int = 1,
+    first_county: int = DEFAULT_COUNTY,
+    noise_scale: float = 1.0,
+    admin_error_scale: float = 1.0,
+    admin_rates: dict[str, float] | None = None,
+) -> Path:
     """Writes the sources into ``out`` (one folder per county when ``counties`` > 1) and the truth into
     ``out/ground_truth``. ``admin_rates`` sets single administrative-error rates (after the scale).
     The same arguments give the same bytes."""

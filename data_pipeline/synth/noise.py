@@ -186,7 +186,9 @@ class _Injector:
         codes = self.frame["village_code"].iloc[rows]
         if kind == "region_format":
             style = self.rng.integers(0, 3, len(rows))
-            codes = np.where(style == 0, codes + ".0", np.where(style == 1, codes.str.translate(FULL_WIDTH), " " + codes + " "))
+            codes = np.where(
+                style == 0, codes + ".0", np.where(style == 1, codes.str.translate(FULL_WIDTH), " " + codes + " ")
+            )
         else:
             codes = codes.str.slice(0, 10)
         self.set(rows, "village_code", codes)

@@ -5,8 +5,9 @@ Every household has a latent earning capacity ``z`` (standard normal) and lives 
 effect; wages, employment, business, farm yields, schooling, housing, savings and durables all depend on
 them, so observable assets say something about income (which is what a proxy-means test relies on),
 and nothing is decided by a rule applied to a source's value. Incomes are drawn for PERIODS periods
-(0 = the registration assessment, 1 and 2 = the assessments the census records, 3 = the current one): jobs are lost, harvests vary, so exits and returns to
-poverty have a truth. The sources (extracts.py) observe this truth with administrative errors.
+(0 = the registration assessment, 1 and 2 = the assessments the census records, 3 = the current one): jobs are
+lost, harvests vary, so exits and returns to poverty have a truth. The sources (extracts.py) observe this truth
+with administrative errors.
 
 This module imports nothing from the pipeline (data_pipeline.* outside synth/): see idcodes.py and rules.py.
 Vectorised with numpy; every draw comes from one Generator, so a seed fixes the county.
@@ -22,7 +23,9 @@ import pandas as pd
 from data_pipeline.synth import idcodes
 from data_pipeline.synth.rules import line, reference_date
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红梅建林国文辉成荣志永春金海云德福生龙玲凤琴珍兴")
 HOUSEHOLD_SIZES = np.arange(1, 9)
 SIZE_WEIGHTS = np.array([0.12, 0.21, 0.23, 0.2, 0.12, 0.07, 0.03, 0.02])
@@ -125,7 +128,9 @@ def build(rng: np.random.Generator, n_people: int, county: int, rules: dict,
     school_age = (age >= 6) & (age <= 18)
     dropout_risk = np.clip(0.012 * np.exp(-0.6 * zp), 0, 0.2)
     in_school = np.where(
-        school_age, np.where(age <= 15, rng.random(n_people) > dropout_risk, rng.random(n_people) < _sigmoid(0.4 + 0.8 * zp)), np.nan
+        school_age,
+        np.where(age <= 15, rng.random(n_people) > dropout_risk, rng.random(n_people) < _sigmoid(0.4 + 0.8 * zp)),
+        np.nan,
     )
     # Years of schooling of adults: more for the young and the better off.
     schooling = np.clip(np.round(7.5 + 1.8 * zp - 0.06 * np.maximum(age - 30, 0) + rng.normal(0, 1.8, n_people)), 0, 16)
@@ -145,8 +150,16 @@ def build(rng: np.random.Generator, n_people: int, county: int, rules: dict,
 
     has_business = rng.random(n_households) < _sigmoid(-3.4 + 0.7 * z)
     business_base = np.exp(np.log(24000) + 0.3 * z + rng.normal(0, 0.6, n_households))
-    business_hh = np.stack([np.where(has_business, np.round(business_base * PERIOD_LEVEL[t] * np.exp(rng.normal(0, 0.15, n_households)), -1), 0.0)
-                            for t in range(PERIODS)])
+    business_hh = np.stack(
+        [
+            np.where(
+                has_business,
+                np.round(business_base * PERIOD_LEVEL[t] * np.exp(rng.normal(0, 0.15, n_households)), -1),
+                0.0,
+            )
+            for t in range(PERIODS)
+        ]
+    )
     head_of = np.cumsum(sizes) - sizes  # person index of each household's head
     business = np.zeros((PERIODS, n_people))
     business[:, head_of] = business_hh
@@ -162,7 +175,9 @@ def build(rng: np.random.Generator, n_people: int, county: int, rules: dict,
     farm = np.stack([np.round(land_mu * yield_per_mu * PERIOD_LEVEL[t] * np.exp(rng.normal(0, 0.12, n_households)), -1)
                      for t in range(PERIODS)])
     disaster = rng.random(n_households) < 0.02
-    disaster_loss = np.where(disaster, np.round(farm[-1] * rng.uniform(0.2, 1.0, n_households) + rng.uniform(0, 5000, n_households), -1), 0.0)
+    disaster_loss = np.where(
+        disaster, np.round(farm[-1] * rng.uniform(0.2, 1.0, n_households) + rng.uniform(0, 5000, n_households), -1), 0.0
+    )
 
     def per_household(values: np.ndarray) -> np.ndarray:
         return np.bincount(hh, weights=values, minlength=n_households)
@@ -172,7 +187,9 @@ def build(rng: np.random.Generator, n_people: int, county: int, rules: dict,
     permanent_pc = income_pc.mean(axis=0)
 
     # Consumption follows permanent income (people smooth), with the household's own taste and luck.
-    consumption_pc = 0.75 * np.maximum(permanent_pc, 300) ** 0.8 * 6000**0.2 * np.exp(0.08 * z + rng.normal(0, 0.3, n_households))
+    consumption_pc = (
+        0.75 * np.maximum(permanent_pc, 300) ** 0.8 * 6000**0.2 * np.exp(0.08 * z + rng.normal(0, 0.3, n_households))
+    )
     food_share = np.clip(0.42 - 0.08 * np.log(consumption_pc / 4500) + rng.normal(0, 0.04, n_households), 0.2, 0.75)
     food_spend = np.round(consumption_pc * food_share * sizes, -1)
     in_school_count = per_household((in_school == 1).astype(float))
@@ -230,7 +247,9 @@ def build(rng: np.random.Generator, n_people: int, county: int, rules: dict,
     persons["head_id_number"] = persons["id_number"].to_numpy()[head_of][hh]
     persons["household_key"] = persons["head_id_number"]
 
-    children = (age >= rules["admission"]["compulsory_school_age"][0]) & (age <= rules["admission"]["compulsory_school_age"][1])
+    children = (age >= rules["admission"]["compulsory_school_age"][0]) & (
+        age <= rules["admission"]["compulsory_school_age"][1]
+    )
     work_lo, work_hi = rules["root_causes"]["working_age"]
     households = pd.DataFrame(
         {

@@ -36,7 +36,9 @@ def judge(h: pd.DataFrame, rules: dict) -> pd.DataFrame:
     registered = h["registered_poor"].astype(bool)
     exit_ = registered & stable & ~guarantee_failed & ~hardship
     rigid = h["medical_spend"] + h["education_spend"]
-    at_risk = (h["income_pc"] < mon["income_line_multiple"] * poverty_line) | ((rigid > 0) & (rigid > h["income"])) | hardship
+    at_risk = (
+        (h["income_pc"] < mon["income_line_multiple"] * poverty_line) | ((rigid > 0) & (rigid > h["income"])) | hardship
+    )
     decision = np.select([registered & exit_, registered, eligible, at_risk], [EXIT, NONE, ADMIT, MONITOR], NONE)
 
     income = h["income"].clip(lower=0)

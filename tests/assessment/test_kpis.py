@@ -81,7 +81,7 @@ def test_bank_instructions_reach_households_only_when_confirmed():
 def test_visit_coverage_counts_served_households_visited_after_their_service():
     log = Log()
     log.add("MaterialSupply", "MaterialDispatched", T0, dispatchId=1, village=VILLAGE, planId=7)
-    for n, household in enumerate(("0x01", "0x02")):
+    for household in ("0x01", "0x02"):
         log.add("MaterialSupply", "MaterialDelivered", T0 + DAY, dispatchId=1, household=household, planId=7)
     log.add("FollowUpVisits", "VisitRecorded", T0 + 2 * DAY, household="0x01", planId=7, region=VILLAGE,
             date=T0 + 2 * DAY, satisfaction=4)
@@ -109,7 +109,10 @@ def test_objections_and_findings_are_counted_by_region():
     log.add("Supervision", "CaseOpened", T0, caseId=1, region=COUNTY)
     log.add("Supervision", "CaseResolved", T0 + DAY, caseId=1, upheld=True)
     table = kpis(log)
-    assert (table[("region", VILLAGE, "objections_resolved")], table[("region", VILLAGE, "objections_upheld")]) == (2, 1)
+    assert (table[("region", VILLAGE, "objections_resolved")], table[("region", VILLAGE, "objections_upheld")]) == (
+        2,
+        1,
+    )
     assert table[("region", COUNTY, "supervision_findings")] == 1
 
 
@@ -140,6 +143,11 @@ def test_a_document_that_is_not_a_results_document_is_refused():
 
     from assessment.kpis import rows_from_document
 
-    for content in (b"\xff\xfe", b"[]", b'{"format": "something else", "rows": []}', b'{"format": "govchain-kpi-results/1"}'):
+    for content in (
+        b"\xff\xfe",
+        b"[]",
+        b'{"format": "something else", "rows": []}',
+        b'{"format": "govchain-kpi-results/1"}',
+    ):
         with pytest.raises(ValueError):
             rows_from_document(content)

@@ -55,6 +55,7 @@ from brownie.network.account import Account as _BrownieAccount  # noqa: E402
 from eth_utils import keccak  # noqa: E402
 
 from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
+from govchain.enums import HouseholdStatus, Outcome, ProcedureKind, SubjectState  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
 
 DAY = 86400
@@ -66,7 +67,7 @@ COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL = 3, 4, 5
 # Batches of the tests are scoped at these levels (a deployment's own default: counties only).
 TEST_SCOPE_LEVELS = (COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL)
 # Route kinds of the household registry (IHouseholdRegistry.ProcedureKind).
-REGISTRATION, EXIT = 1, 2
+REGISTRATION, EXIT = ProcedureKind.REGISTRATION, ProcedureKind.EXIT
 # Registration: village LEADER 1, township LEADER 2 of 2, county LEADER 1; exit: township REVIEWER 1, county
 # LEADER 1 (no timeout). Route ids 1 and 2 on the hub.
 TEST_ROUTES = {
@@ -74,10 +75,10 @@ TEST_ROUTES = {
                    ("LEADER", COUNTY_LEVEL, 1, LEVEL_TIMEOUT)],
     EXIT: [("REVIEWER", TOWNSHIP_LEVEL, 1, LEVEL_TIMEOUT), ("LEADER", COUNTY_LEVEL, 1, 0)],
 }
-# IApprovalHub.SubjectState and Outcome; IHouseholdRegistry.Status.
-NONE, PENDING, RETURNED, APPROVED, REJECTED = range(5)
-SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED = range(8)
-H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = range(4)
+# IApprovalHub.SubjectState and Outcome; IHouseholdRegistry.Status (govchain.enums, checked against the contracts).
+NONE, PENDING, RETURNED, APPROVED, REJECTED = SubjectState
+SUBMITTED, O_APPROVED, ADVANCED, COMPLETED, O_RETURNED, RESUBMITTED, O_REJECTED, ESCALATED, O_CLOSED = Outcome
+H_NONE, H_REGISTERED, H_EXITED, H_MONITORING = HouseholdStatus
 
 
 def err(name: str, *args) -> str:
@@ -192,7 +193,9 @@ OUTSIDE_BATCH = {"elsewhere": (OTHER_COUNTY_VILLAGE, Decision.ADMIT)}
 
 def make_leaves(households: dict) -> list[EligibilityLeaf]:
     return [
-        EligibilityLeaf(household_id(name), region, decision, LeafDetails(0b101, 4200 + i, keccak(text=f"salt:{name}")).commitment())
+        EligibilityLeaf(
+            household_id(name), region, decision, LeafDetails(0b101, 4200 + i, keccak(text=f"salt:{name}")).commitment()
+        )
         for i, (name, (region, decision)) in enumerate(households.items())
     ]
 
@@ -456,7 +459,9 @@ def payment_batches(PaymentBatches, platform, fund_ledger):
 
 def approve_appropriation(ledger, hub, treasury, route_approvers, cap=APPROPRIATION_CAP, region=COUNTY, year=2026):
     """Proposes an appropriation and walks its route; returns its id."""
-    appropriation = ledger.propose(region, year, BUDGET_LINE, cap, "bafkreiappropriation", {"from": treasury}).return_value
+    appropriation = ledger.propose(
+        region, year, BUDGET_LINE, cap, "bafkreiappropriation", {"from": treasury}
+    ).return_value
     walk_route(hub, ledger.appropriationSubject(appropriation), route_approvers)
     return appropriation
 
@@ -489,7 +494,9 @@ def register(registry, hub, batch, names, officials, chain):
         hub.approve(subject, 2, {"from": officials.county_leader})
     chain.sleep(NOTICE_PERIOD + 1)
     for name in names:
-        registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
+        # Eligibility is proven again at completion, on the batch that is still the newest.
+        leaf, proof = batch.proof(name)
+        registry.completeProcedure(batch.id, leaf, proof, {"from": officials.outsider})
 
 
 @pytest.fixture(scope="module")
@@ -499,14 +506,16 @@ def fund_households(household_registry, approval_hub, first_batch, eligibility, 
     register(household_registry, approval_hub, first_batch, ["admitted", "admitted-2"], officials, chain)
     leaf, proof = first_batch.proof("watched")
     household_registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
-    exits = CommittedBatch(keccak(text="batch-funds-exit"), COUNTY, make_leaves({"admitted-2": (VILLAGE, Decision.EXIT)}))
+    exits = CommittedBatch(
+        keccak(text="batch-funds-exit"), COUNTY, make_leaves({"admitted-2": (VILLAGE, Decision.EXIT)})
+    )
     exits.commit(eligibility, officials.oracles[:2])
     leaf, proof = exits.proof("admitted-2")
     subject = household_registry.fileExit(exits.id, leaf, proof, {"from": officials.clerk}).return_value
     approval_hub.approve(subject, 0, {"from": officials.reviewer})
     approval_hub.approve(subject, 1, {"from": officials.county_leader})
     chain.sleep(NOTICE_PERIOD + 1)
-    household_registry.completeProcedure(household_id("admitted-2"), VILLAGE, {"from": officials.outsider})
+    household_registry.completeProcedure(exits.id, leaf, proof, {"from": officials.outsider})
     return household_registry
 
 
@@ -616,9 +625,20 @@ def receipt_signature(wallet, supply, dispatch_id: int, row: int, household: byt
     """The EIP-712 MaterialReceipt signature of a household's bound `wallet` (a brownie LocalAccount)."""
     signed = _EthAccount.sign_typed_data(
         wallet.private_key,
-        {"name": "GovChain MaterialSupply", "version": "1", "chainId": _chain_id(), "verifyingContract": supply.address},
-        {"MaterialReceipt": [{"name": "dispatchId", "type": "uint256"}, {"name": "row", "type": "uint8"},
-                             {"name": "household", "type": "bytes32"}, {"name": "quantity", "type": "uint64"}]},
+        {
+            "name": "GovChain MaterialSupply",
+            "version": "1",
+            "chainId": _chain_id(),
+            "verifyingContract": supply.address,
+        },
+        {
+            "MaterialReceipt": [
+                {"name": "dispatchId", "type": "uint256"},
+                {"name": "row", "type": "uint8"},
+                {"name": "household", "type": "bytes32"},
+                {"name": "quantity", "type": "uint64"},
+            ]
+        },
         {"dispatchId": dispatch_id, "row": row, "household": household, "quantity": quantity},
     )
     return bytes(signed.signature)

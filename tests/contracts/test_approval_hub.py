@@ -6,6 +6,7 @@ import brownie
 import pytest
 from eth_utils import keccak
 
+from govchain.enums import Outcome
 from tests.contracts.conftest import (
     ADVANCED,
     APPROVED,
@@ -365,7 +366,16 @@ def test_resubmission_resumes_at_the_returning_level_keeping_its_approvals(hub, 
     tx = hub.resubmit(at_township, "bafkreirevision", {"from": officials.clerk})
     assert transitions(tx) == [(at_township, 1, officials.clerk, RESUBMITTED)]
     assert comment(tx) == (at_township, officials.clerk, RESUBMITTED, "bafkreirevision")
-    assert tuple(hub.subjectOf(at_township)) == (officials.clerk, chain[-1].timestamp, LARGE_ROUTE, 1, 1, PENDING, False, 0)
+    assert tuple(hub.subjectOf(at_township)) == (
+        officials.clerk,
+        chain[-1].timestamp,
+        LARGE_ROUTE,
+        1,
+        1,
+        PENDING,
+        False,
+        0,
+    )
 
 
 def test_after_resubmission_an_earlier_approver_still_cannot_approve_again(hub, officials, at_township):
@@ -739,7 +749,9 @@ def test_one_officials_batch_over_several_subjects_counts_each(hub, client, offi
     assert hub.nonces(signer) == 2
 
 
-def test_a_role_checked_earlier_in_a_batch_does_not_cover_another_region(hub, client, officials, at_township, sign, role):
+def test_a_role_checked_earlier_in_a_batch_does_not_cover_another_region(
+    hub, client, officials, at_township, sign, role
+):
     # Same signer, same role, but the second subject needs a LEADER of another township.
     elsewhere = client.open(key("elsewhere"), 530102002001, PLAN, FUND, 50_000,
                             {"from": officials.clerk}).return_value
@@ -1020,7 +1032,7 @@ def test_an_unfrozen_subject_moves_again(hub, officials, frozen, supervision):
 
 # --- closing a subject left returned (issue 15 #3) -----------------------------------------------------------
 
-CLOSED = 8  # IApprovalHub.Outcome.Closed
+CLOSED = Outcome.CLOSED
 RETURN_TIMEOUT = 30 * 86400
 
 

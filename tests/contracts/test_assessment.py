@@ -1,7 +1,6 @@
 """Assessment (考核): ASSESSORs commit a period's KPI root k of n, with the agreement eligibility batches use."""
 
 import brownie
-import pytest
 from eth_utils import keccak
 
 from .conftest import COUNTY, DAY, VILLAGE, err

@@ -5,7 +5,14 @@ import brownie
 import pytest
 
 from .conftest import (
-    COUNTY, DAY, GOAL, approve_milestone, crowdfunding_plan, donate, err, household_id,
+    COUNTY,
+    DAY,
+    GOAL,
+    approve_milestone,
+    crowdfunding_plan,
+    donate,
+    err,
+    household_id,
 )
 
 HOUSEHOLD = household_id("admitted")  # registered in VILLAGE, wallet bound to fund_officials.wallets[0]

@@ -11,7 +11,7 @@ from brownie.exceptions import VirtualMachineError
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
-from tests.contracts.conftest import DAY, GOAL, approve_milestone, crowdfunding_plan, donate, household_id
+from tests.contracts.conftest import DAY, GOAL, approve_milestone, crowdfunding_plan, household_id
 
 SETTINGS = {"max_examples": 20, "stateful_step_count": 15, "deadline": None,
             "suppress_health_check": list(HealthCheck), "database": None}

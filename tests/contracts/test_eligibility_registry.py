@@ -387,7 +387,9 @@ def test_proven_root_refuses_a_region_outside_the_scope(eligibility, first_batch
 def newer_batch(eligibility, officials, chain, name, scope, households, oracles=2):
     """A batch whose data are a second newer than everything before it (batches are ordered by their as-of time)."""
     chain.sleep(1)
-    return CommittedBatch(keccak(text=name), scope, make_leaves(households)).commit(eligibility, officials.oracles[:oracles])
+    return CommittedBatch(keccak(text=name), scope, make_leaves(households)).commit(
+        eligibility, officials.oracles[:oracles]
+    )
 
 
 def test_a_newer_batch_of_a_narrower_scope_takes_over_its_villages(eligibility, officials, first_batch, chain):
@@ -452,8 +454,12 @@ def test_older_data_first_committed_after_newer_data_is_outdated(eligibility, of
     december = newer_batch(eligibility, officials, chain, "batch-dec-first", COUNTY,
                            {"admitted": (VILLAGE, Decision.NONE)})
     chain.sleep(5)
-    november = CommittedBatch(keccak(text="batch-nov-late"), COUNTY, make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}),
-                              as_of=december.as_of - 30 * 86400)
+    november = CommittedBatch(
+        keccak(text="batch-nov-late"),
+        COUNTY,
+        make_leaves({"admitted": (VILLAGE, Decision.ADMIT)}),
+        as_of=december.as_of - 30 * 86400,
+    )
     november.commit(eligibility, officials.oracles[:2])
     assert eligibility.currentBatch(COUNTY) == "0x" + december.id.hex()
     with brownie.reverts(err("EligibilityBatchSuperseded", november.id, december.id)):

@@ -7,19 +7,16 @@ import pytest
 
 from govchain.deploy import YUAN
 from govchain.funds import MINTER, PLATFORM, Movement
-from govchain.plans import REGISTERED
 from tests.contracts.conftest import (
     APPROPRIATION_CAP,
     BUDGET_LINE,
     COUNTY,
     HOUSEHOLD_CAP,
-    OTHER_COUNTY_VILLAGE,
     VILLAGE,
     approve_appropriation,
     approve_milestone,
     err,
     executing_plan,
-    walk_route,
 )
 
 PROPOSED, APPROVED, REJECTED = 1, 2, 3

@@ -24,7 +24,6 @@ from tests.contracts.conftest import (
     COUNTY,
     VILLAGE,
     PaymentBatchTree,
-    approve_appropriation,
     err,
     household_id,
     open_approved_batch,
@@ -56,7 +55,9 @@ def small_plan(fund_ledger, plan_registry, approval_hub, plan_officials, fund_of
     plan_registry.start(plan_id, {"from": plan_officials.department})
     fund_ledger.linkPlan(plan_id, funded.appropriation, CAP, {"from": fund_officials.treasury})
     fund_ledger.escrow(plan_id, {"from": fund_officials.handler})
-    subject = plan_registry.reportMilestone(plan_id, 0, "bafkreievidence", {"from": fund_officials.handler}).return_value
+    subject = plan_registry.reportMilestone(
+        plan_id, 0, "bafkreievidence", {"from": fund_officials.handler}
+    ).return_value
     walk_route(approval_hub, subject, route_approvers)
     fund_ledger.releaseTranche(plan_id, 0, {"from": fund_officials.handler})
     return plan_id

@@ -11,8 +11,8 @@ from tests.contracts.conftest import (
     APPROVED,
     COMPLETED,
     COUNTY,
-    ESCALATED,
     DAY,
+    ESCALATED,
     H_EXITED,
     H_MONITORING,
     H_NONE,
@@ -65,6 +65,20 @@ def file_registration(registry, batch, name, clerk):
     return registry.fileRegistration(batch.id, leaf, proof, {"from": clerk})
 
 
+def complete_on(registry, batch, name, sender):
+    """Completes the procedure of `name` on its leaf in `batch` (the newest final batch covering the village)."""
+    leaf, proof = batch.proof(name)
+    return registry.completeProcedure(batch.id, leaf, proof, {"from": sender})
+
+
+@pytest.fixture
+def complete(registry, first_batch, officials):
+    """complete(name="admitted", batch=first_batch): an outsider completes the procedure of `name` on `batch`."""
+    def _complete(name="admitted", batch=None):
+        return complete_on(registry, batch or first_batch, name, officials.outsider)
+    return _complete
+
+
 def approve_registration(hub, subject, officials):
     hub.approve(subject, 0, {"from": officials.village_leader})
     for leader in officials.township_leaders:
@@ -91,10 +105,10 @@ def in_notice(registry, hub, filed, officials):
 
 
 @pytest.fixture
-def registered(registry, in_notice, officials, chain):
+def registered(registry, in_notice, first_batch, officials, chain):
     """"admitted" registered after a clean notice."""
     chain.sleep(NOTICE_PERIOD)
-    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    complete_on(registry, first_batch, "admitted", officials.outsider)
     return in_notice
 
 
@@ -109,7 +123,7 @@ def exit_household(registry, hub, next_batch, officials, chain, name="admitted")
     subject = registry.fileExit(batch.id, leaf, proof, {"from": officials.clerk}).return_value
     approve_exit(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
-    return subject, registry.completeProcedure(household_id(name), VILLAGE, {"from": officials.outsider})
+    return subject, complete_on(registry, batch, name, officials.outsider)
 
 
 # --- construction and governance ---------------------------------------------------------------------------
@@ -122,7 +136,9 @@ def test_constructor_sets_the_periods_and_links(registry, eligibility, role_regi
     assert registry.roles() == role_registry
 
 
-def test_constructor_refuses_a_notice_shorter_than_five_days(HouseholdRegistry, role_registry, eligibility, admin, approval_hub):
+def test_constructor_refuses_a_notice_shorter_than_five_days(
+    HouseholdRegistry, role_registry, eligibility, admin, approval_hub
+):
     with brownie.reverts(err("HouseholdNoticeTooShort", 5 * DAY - 1, 5 * DAY)):
         HouseholdRegistry.deploy(role_registry, eligibility, approval_hub, 5 * DAY - 1, 0, {"from": admin})
 
@@ -448,9 +464,9 @@ def test_an_unknown_objection_cannot_be_resolved(registry, officials):
 # --- completion: registered ---------------------------------------------------------------------------------
 
 
-def test_after_a_clean_notice_anyone_completes_the_registration(registry, in_notice, officials, chain):
+def test_after_a_clean_notice_anyone_completes_the_registration(complete, registry, in_notice, officials, chain):
     chain.sleep(NOTICE_PERIOD)
-    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    tx = complete()
     event = tx.events["HouseholdRegistered"]
     assert (event["householdId"], event["region"], event["subject"]) == ("0x" + HID.hex(), VILLAGE, in_notice)
     assert tuple(registry.household(HID)) == (VILLAGE, H_REGISTERED, chain[-1].timestamp, 0, 1)
@@ -465,49 +481,51 @@ def supervision(hub, accounts, admin):
     return account
 
 
-def test_a_procedure_frozen_by_supervision_does_not_complete(registry, hub, in_notice, officials, chain, supervision):
+def test_a_procedure_frozen_by_supervision_does_not_complete(
+    complete, registry, hub, in_notice, officials, chain, supervision
+):
     hub.setSubjectFrozen(in_notice, True, {"from": supervision})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("ApprovalSubjectFrozen", in_notice)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
     assert tuple(registry.household(HID))[1] == H_NONE
 
 
-def test_an_unfrozen_procedure_completes(registry, hub, in_notice, officials, chain, supervision):
+def test_an_unfrozen_procedure_completes(complete, registry, hub, in_notice, officials, chain, supervision):
     hub.setSubjectFrozen(in_notice, True, {"from": supervision})
     hub.setSubjectFrozen(in_notice, False, {"from": supervision})
     chain.sleep(NOTICE_PERIOD)
-    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    complete()
     assert tuple(registry.household(HID))[1] == H_REGISTERED
 
 
-def test_the_registration_cannot_complete_before_the_notice_ends(registry, in_notice, officials):
+def test_the_registration_cannot_complete_before_the_notice_ends(complete, registry, in_notice, officials):
     ends = registry.noticeEndsAt(in_notice)
     with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
-def test_an_open_objection_holds_the_registration(registry, in_notice, officials, chain):
+def test_an_open_objection_holds_the_registration(complete, registry, in_notice, officials, chain):
     raise_objection(registry, in_notice, officials.outsider)
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdObjectionsOpen", in_notice, 1)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
-def test_a_dismissed_objection_lets_the_registration_complete(registry, in_notice, officials, chain):
+def test_a_dismissed_objection_lets_the_registration_complete(complete, registry, in_notice, officials, chain):
     raise_objection(registry, in_notice, officials.outsider)
     registry.resolveObjection(1, False, "r", {"from": officials.reviewer})
     chain.sleep(NOTICE_PERIOD)
-    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    tx = complete()
     assert "HouseholdRegistered" in tx.events
 
 
-def test_an_upheld_objection_prevents_registration(registry, in_notice, officials, chain):
+def test_an_upheld_objection_prevents_registration(complete, registry, in_notice, officials, chain):
     raise_objection(registry, in_notice, officials.outsider)
     registry.resolveObjection(1, True, "r", {"from": officials.reviewer})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
 def test_after_an_upheld_objection_a_new_filing_opens_a_fresh_procedure(registry, first_batch, in_notice,
@@ -519,23 +537,23 @@ def test_after_an_upheld_objection_a_new_filing_opens_a_fresh_procedure(registry
     assert registry.household(HID)["procedures"] == 1
 
 
-def test_a_pending_filing_cannot_be_completed(registry, filed, officials):
+def test_a_pending_filing_cannot_be_completed(complete, registry, filed, officials):
     with brownie.reverts(err("HouseholdNotApproved", filed)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
-def test_a_rejected_filing_cannot_be_completed(registry, hub, filed, officials, chain):
+def test_a_rejected_filing_cannot_be_completed(complete, registry, hub, filed, officials, chain):
     hub.reject(filed, "r", {"from": officials.village_leader})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdNotApproved", filed)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
-def test_a_procedure_completes_once(registry, registered, officials):
+def test_a_procedure_completes_once(complete, registry, registered, officials):
     next_procedure = registry.procedureOf(HID, VILLAGE)
     assert next_procedure != registered
     with brownie.reverts(err("HouseholdNotApproved", next_procedure)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
 
 
 def test_no_objection_after_registration(registry, registered, officials):
@@ -588,7 +606,7 @@ def test_a_household_exits_after_approvals_and_a_clean_notice(registry, hub, reg
         VILLAGE, H_EXITED, chain[-1].timestamp, chain[-1].timestamp + TRANSITION_PERIOD, 2)
 
 
-def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_batch, officials, chain,
+def test_an_exit_can_be_objected_to_and_stopped(complete, registry, hub, registered, next_batch, officials, chain,
                                                role_registry, role, admin):
     batch = next_batch({"admitted": (VILLAGE, Decision.EXIT)})
     leaf, proof = batch.proof("admitted")
@@ -600,7 +618,7 @@ def test_an_exit_can_be_objected_to_and_stopped(registry, hub, registered, next_
     registry.resolveObjection(1, True, "r", {"from": officials.other_clerk})
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdProcedureStopped", subject)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete(batch=batch)
     assert registry.household(HID)["status"] == H_REGISTERED
 
 
@@ -639,13 +657,13 @@ def test_undesignating_a_policy_ends_it_for_exited_households(registry, hub, reg
     assert not registry.isCovered(HID, POLICY)
 
 
-def test_an_exited_household_can_be_readmitted(registry, hub, registered, next_batch, officials, chain):
+def test_an_exited_household_can_be_readmitted(complete, registry, hub, registered, next_batch, officials, chain):
     exit_household(registry, hub, next_batch, officials, chain)
     batch = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
     subject = file_registration(registry, batch, "admitted", officials.clerk).return_value
     approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
-    tx = registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    tx = complete(batch=batch)
     assert "HouseholdRegistered" in tx.events
     assert tuple(registry.household(HID))[1:] == (H_REGISTERED, chain[-1].timestamp, 0, 3)
 
@@ -702,8 +720,9 @@ def test_an_exited_household_moves_into_monitoring_keeping_its_transition(regist
     assert registry.isCovered(HID, POLICY)
 
 
-def test_a_monitored_household_is_readmitted_through_registration(registry, hub, first_batch, next_batch, officials,
-                                                                  chain):
+def test_a_monitored_household_is_readmitted_through_registration(
+    complete, registry, hub, first_batch, next_batch, officials, chain
+):
     watched = household_id("watched")
     leaf, proof = first_batch.proof("watched")
     registry.enterMonitoring(first_batch.id, leaf, proof, {"from": officials.clerk})
@@ -711,7 +730,7 @@ def test_a_monitored_household_is_readmitted_through_registration(registry, hub,
     subject = file_registration(registry, batch, "watched", officials.clerk).return_value
     approve_registration(hub, subject, officials)
     chain.sleep(NOTICE_PERIOD)
-    tx = registry.completeProcedure(watched, VILLAGE, {"from": officials.outsider})
+    tx = complete("watched", batch)
     assert tx.events["HouseholdRegistered"]["subject"] == subject
     assert registry.household(watched)["status"] == H_REGISTERED
 
@@ -758,12 +777,12 @@ def test_lengthening_the_notice_period_does_not_reopen_a_completed_registration(
     assert registry.household(HID)["status"] == H_REGISTERED
 
 
-def test_a_running_notice_keeps_the_period_it_started_with(registry, in_notice, officials, admin, chain):
+def test_a_running_notice_keeps_the_period_it_started_with(complete, registry, in_notice, officials, admin, chain):
     ends = registry.noticeEndsAt(in_notice)
     registry.setNoticePeriod(30 * DAY, {"from": admin})
     assert registry.noticeEndsAt(in_notice) == ends
     chain.sleep(NOTICE_PERIOD)
-    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    complete()
     assert registry.household(HID)["status"] == H_REGISTERED
 
 
@@ -792,18 +811,20 @@ def test_a_transition_period_of_ten_years_is_accepted(registry, admin):
     assert registry.transitionPeriod() == 3650 * DAY
 
 
-def test_a_registration_cannot_complete_one_second_before_its_notice_ends(registry, in_notice, officials, web3):
+def test_a_registration_cannot_complete_one_second_before_its_notice_ends(
+    complete, registry, in_notice, officials, web3
+):
     ends = registry.noticeEndsAt(in_notice)
     mine_next_at(web3, ends - 1)
     with brownie.reverts(err("HouseholdNoticeRunning", in_notice, ends)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete()
     assert registry.household(HID)["status"] == H_NONE
 
 
-def test_a_registration_completes_at_the_second_its_notice_ends(registry, in_notice, officials, web3, chain):
+def test_a_registration_completes_at_the_second_its_notice_ends(complete, registry, in_notice, officials, web3, chain):
     ends = registry.noticeEndsAt(in_notice)
     mine_next_at(web3, ends)
-    registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+    complete()
     assert chain[-1].timestamp == ends
     assert registry.household(HID)["status"] == H_REGISTERED
 
@@ -852,7 +873,9 @@ def test_the_open_objection_count_at_its_limit_is_refused_by_name(registry, in_n
     raise_objection(registry, in_notice, officials.outsider)
     slot = notice_slot(in_notice)
     assert int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big") == 1
-    web3.provider.make_request("anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()])
+    web3.provider.make_request(
+        "anvil_setStorageAt", [registry.address, hex(slot), "0x" + (0xFFFF).to_bytes(32, "big").hex()]
+    )
     assert tuple(registry.noticeOf(in_notice)) == (0xFFFF, False)
     with brownie.reverts(err("HouseholdTooManyObjections", in_notice, 0xFFFF)):
         raise_objection(registry, in_notice, officials.other_clerk)
@@ -915,7 +938,7 @@ def test_a_filing_on_an_older_batch_of_another_scope_is_refused(registry, hub, f
 # --- eligibility lapsing before completion (issue 15) --------------------------------------------------------
 
 
-def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(
+def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_does_not_complete(complete,
         registry, in_notice, next_batch, officials, chain):
     chain.sleep(1)
     newer = next_batch({"admitted": (VILLAGE, Decision.MONITOR)})
@@ -926,7 +949,46 @@ def test_a_procedure_whose_household_a_newer_batch_no_longer_admits_lapses_and_d
                                                                         int(Decision.MONITOR))
     chain.sleep(NOTICE_PERIOD)
     with brownie.reverts(err("HouseholdProcedureStopped", in_notice)):
-        registry.completeProcedure(HID, VILLAGE, {"from": officials.outsider})
+        complete(batch=newer)
+    assert registry.household(HID)["status"] == H_NONE
+
+
+@pytest.mark.parametrize("decision", [Decision.NONE, Decision.EXIT])
+def test_completion_on_a_newer_batch_that_no_longer_admits_lapses_the_procedure(
+        complete, registry, in_notice, next_batch, officials, chain, decision):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, decision)})
+    chain.sleep(NOTICE_PERIOD)
+    tx = complete(batch=newer)
+    event = tx.events["ProcedureLapsed"]
+    assert (event["subject"], event["batchId"], event["decision"]) == (in_notice, "0x" + newer.id.hex(),
+                                                                        int(decision))
+    assert "HouseholdRegistered" not in tx.events
+    assert registry.household(HID)["status"] == H_NONE
+    assert tuple(registry.noticeOf(in_notice)) == (0, True)
+
+
+def test_completion_on_the_filing_batch_is_refused_once_a_newer_batch_covers_the_village(
+        complete, registry, in_notice, first_batch, next_batch, officials, chain):
+    chain.sleep(1)
+    newer = next_batch({"admitted": (VILLAGE, Decision.ADMIT)})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, newer.id)):
+        complete()
+    assert "HouseholdRegistered" in complete(batch=newer).events
+
+
+def test_a_household_a_newer_batch_leaves_out_cannot_complete(complete, registry, in_notice, first_batch, next_batch,
+                                                              officials, chain):
+    # Absence cannot be proven by an inclusion proof: completion needs a leaf of the newest batch, which has none.
+    chain.sleep(1)
+    newer = next_batch({"unchanged": (VILLAGE, Decision.ADMIT)})
+    chain.sleep(NOTICE_PERIOD)
+    with brownie.reverts(err("EligibilityBatchSuperseded", first_batch.id, newer.id)):
+        complete()
+    leaf, proof = first_batch.proof("admitted")
+    with brownie.reverts(err("HouseholdInvalidProof", newer.id, leaf_hash(*leaf))):
+        registry.completeProcedure(newer.id, leaf, proof, {"from": officials.outsider})
     assert registry.household(HID)["status"] == H_NONE
 
 

@@ -5,14 +5,26 @@ import brownie
 import pytest
 
 from .conftest import (
-    INVOICE_CID, OTHER_TOWNSHIP, OTHER_VILLAGE_SAME_TOWNSHIP, TOWNSHIP, UNIT_PRICE, VILLAGE, YUAN, approved_procurement,
-    err, household_id, plain, receipt_signature, walk_route,
+    INVOICE_CID,
+    OTHER_TOWNSHIP,
+    OTHER_VILLAGE_SAME_TOWNSHIP,
+    TOWNSHIP,
+    UNIT_PRICE,
+    VILLAGE,
+    approved_procurement,
+    err,
+    household_id,
+    plain,
+    receipt_signature,
+    walk_route,
 )
 
 HOUSEHOLD = household_id("admitted")  # registered in VILLAGE, wallet bound to fund_officials.wallets[0]
 UNBOUND = household_id("watched")  # under monitoring in VILLAGE, no wallet
 KIND = 1
-PROPOSED, APPROVED, REJECTED, RECEIVED = 1, 2, 3, 4
+PROPOSED, APPROVED, REJECTED, RECEIVED, CANCELLED = 1, 2, 3, 4, 5
+CONSEQUENCE_CANCEL = 1  # MaterialSupply.CONSEQUENCE_CANCEL
+SUPERVISION_LOSS = 255  # MaterialSupply.SUPERVISION_LOSS
 SIGNATURE, ATTESTATION = 0, 1
 
 
@@ -323,7 +335,7 @@ def test_delivery_of_nothing_is_refused(material_supply, dispatched, people):
         material_supply.deliver(dispatched, 0, UNBOUND, 0, b"", "bafkreisignedform", {"from": people.grid_worker})
 
 
-def test_supervision_applies_no_consequence_to_materials(material_supply, dispatched, accounts):
+def test_only_supervision_applies_a_consequence_to_materials(material_supply, dispatched, accounts):
     with brownie.reverts(err("SupervisedNotSupervision", accounts[9])):
         material_supply.applyConsequence(material_supply.dispatchTarget(dispatched), 1, {"from": accounts[9]})
 
@@ -332,3 +344,159 @@ def test_only_the_hub_decides_a_procurement(material_supply, procured, accounts)
     subject = material_supply.procurementSubject(procured)
     with brownie.reverts(err("ApprovalClientNotHub", accounts[9])):
         material_supply.onApprovalDecided(subject, True, {"from": accounts[9]})
+
+
+# ---------------------------------------------------------------- supervision: every state change, consequences
+
+
+def freeze(supervision, target, plan_officials):
+    return supervision.freeze(
+        target, TOWNSHIP, "bafkreicase", {"from": plan_officials.township_supervisor}
+    ).return_value
+
+
+def uphold(supervision, case, plan_officials, consequence=CONSEQUENCE_CANCEL):
+    return supervision.resolve(case, TOWNSHIP, True, consequence, "bafkreifinding",
+                               {"from": plan_officials.township_supervisor})
+
+
+def test_procurement_under_a_frozen_plan_is_not_proposed(material_supply, plan_registry, supervision, plan_officials,
+                                                         people, plan_id):
+    target = plan_registry.planTarget(plan_id)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.propose(plan_id, KIND, TOWNSHIP, people.supplier, 10, UNIT_PRICE, INVOICE_CID,
+                                {"from": people.handler})
+
+
+def test_frozen_approved_procurement_is_not_received(material_supply, approval_hub, supervision, plan_officials,
+                                                     people, route_approvers, plan_id):
+    procurement = approved_procurement(material_supply, approval_hub, people.handler, people.supplier,
+                                       route_approvers, plan_id)
+    target = material_supply.procurementSubject(procurement)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.receiveGoods(procurement, "bafkreigoodsreceipt", {"from": people.dispatcher})
+
+
+@pytest.mark.parametrize("frozen", ["plan", "procurement"])
+def test_nothing_is_dispatched_from_a_frozen_procurement_or_plan(material_supply, plan_registry, supervision,
+                                                                 plan_officials, procured, people, plan_id, frozen):
+    target = plan_registry.planTarget(plan_id) if frozen == "plan" else material_supply.procurementSubject(procured)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.dispatch(procured, VILLAGE, 10, {"from": people.dispatcher})
+
+
+@pytest.mark.parametrize("frozen", ["plan", "procurement"])
+def test_no_loss_is_recorded_from_the_stock_of_a_frozen_procurement_or_plan(material_supply, plan_registry,
+                                                                            supervision, plan_officials, procured,
+                                                                            people, plan_id, frozen):
+    target = plan_registry.planTarget(plan_id) if frozen == "plan" else material_supply.procurementSubject(procured)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.loseFromStock(procured, 7, 1, "bafkreiflood", {"from": people.dispatcher})
+
+
+def test_no_loss_in_transit_is_recorded_on_a_frozen_dispatch(material_supply, supervision, plan_officials,
+                                                              dispatched, people):
+    target = material_supply.dispatchTarget(dispatched)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.loseInTransit(dispatched, 5, 2, "bafkreidamaged", {"from": people.grid_worker})
+
+
+@pytest.mark.parametrize("frozen", ["dispatch", "procurement"])
+def test_nothing_returns_to_stock_while_the_dispatch_or_its_procurement_is_frozen(material_supply, supervision,
+                                                                                  plan_officials, procured,
+                                                                                  dispatched, people, frozen):
+    target = (material_supply.dispatchTarget(dispatched) if frozen == "dispatch"
+              else material_supply.procurementSubject(procured))
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.returnToStock(dispatched, 40, 3, "bafkreireturn", {"from": people.dispatcher})
+
+
+def test_no_recipients_are_listed_on_a_frozen_dispatch(material_supply, supervision, plan_officials, dispatched,
+                                                        people):
+    target = material_supply.dispatchTarget(dispatched)
+    freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisionTargetFrozen", target)):
+        material_supply.listRecipients(dispatched, [UNBOUND], {"from": people.dispatcher})
+
+
+def test_an_upheld_finding_cancels_a_received_procurement_and_writes_off_its_stock(material_supply, supervision,
+                                                                                   plan_officials, procured,
+                                                                                   people, plan_id):
+    case = freeze(supervision, material_supply.procurementSubject(procured), plan_officials)
+    tx = uphold(supervision, case, plan_officials)
+    assert tx.events["ProcurementCancelled"]["writtenOff"] == 900
+    assert tx.events["MaterialLost"]["reasonCode"] == SUPERVISION_LOSS
+    assert material_supply.procurementOf(procured)["status"] == CANCELLED
+    assert material_supply.stockIn(TOWNSHIP, KIND) == 0
+    assert balance(material_supply, plan_id) == dict(inTransit=100, delivered=0, inStock=0, procured=1000, lost=900)
+    assert material_supply.isConserved(plan_id, KIND)
+    with brownie.reverts(err("MaterialWrongStatus", procured, CANCELLED)):
+        material_supply.dispatch(procured, VILLAGE, 10, {"from": people.dispatcher})
+
+
+def test_a_procurement_cancelled_before_its_approval_stays_cancelled(material_supply, approval_hub, supervision,
+                                                                     plan_officials, people, route_approvers,
+                                                                     plan_id):
+    procurement = material_supply.propose(plan_id, KIND, TOWNSHIP, people.supplier, 10, UNIT_PRICE, INVOICE_CID,
+                                          {"from": people.handler}).return_value
+    subject = material_supply.procurementSubject(procurement)
+    uphold(supervision, freeze(supervision, subject, plan_officials), plan_officials)
+    walk_route(approval_hub, subject, route_approvers)
+    assert material_supply.procurementOf(procurement)["status"] == CANCELLED
+    with brownie.reverts(err("MaterialWrongStatus", procurement, CANCELLED)):
+        material_supply.receiveGoods(procurement, "bafkreigoodsreceipt", {"from": people.dispatcher})
+
+
+def test_an_upheld_finding_on_a_dispatch_writes_off_what_is_in_transit(material_supply, supervision, plan_officials,
+                                                                       dispatched, people, plan_id):
+    material_supply.deliver(dispatched, 0, UNBOUND, 10, b"", "bafkreisignedform", {"from": people.grid_worker})
+    uphold(supervision, freeze(supervision, material_supply.dispatchTarget(dispatched), plan_officials),
+           plan_officials)
+    assert balance(material_supply, plan_id) == dict(inTransit=0, delivered=10, inStock=900, procured=1000, lost=90)
+    assert material_supply.isConserved(plan_id, KIND)
+    with brownie.reverts(err("MaterialBeyondDispatch", dispatched, 1, 0)):
+        material_supply.deliver(dispatched, 1, UNBOUND, 1, b"", "bafkreisignedform", {"from": people.grid_worker})
+
+
+def test_an_unknown_consequence_on_materials_is_refused(material_supply, supervision, plan_officials, dispatched):
+    target = material_supply.dispatchTarget(dispatched)
+    case = freeze(supervision, target, plan_officials)
+    with brownie.reverts(err("SupervisedUnknownConsequence", target, 9)):
+        uphold(supervision, case, plan_officials, consequence=9)
+
+
+# ---------------------------------------------------------------- recipients and visit duties
+
+
+def test_listing_recipients_prepares_their_visit_duties(material_supply, follow_up_visits, dispatched, people,
+                                                        plan_id):
+    tx = material_supply.listRecipients(dispatched, [UNBOUND, HOUSEHOLD], {"from": people.dispatcher})
+    assert tx.events["RecipientsListed"]["count"] == 2
+    assert plain(follow_up_visits.obligationOf(plan_id, UNBOUND)) == (0, 0, 0, False, True)
+    assert not follow_up_visits.isOverdue(plan_id, UNBOUND)
+
+
+def test_a_listed_recipients_delivery_opens_its_duty_in_the_prepared_record(material_supply, follow_up_visits,
+                                                                            plan_officials, dispatched, people,
+                                                                            plan_id):
+    follow_up_visits.setVisitWindow(plan_id, 14, {"from": plan_officials.department})
+    material_supply.listRecipients(dispatched, [UNBOUND], {"from": people.dispatcher})
+    tx = material_supply.deliver(dispatched, 1, UNBOUND, 3, b"", "bafkreisignedform", {"from": people.grid_worker})
+    assert plain(follow_up_visits.obligationOf(plan_id, UNBOUND)) == (
+        tx.timestamp, tx.timestamp + 14 * 86400, 0, False, True)
+
+
+def test_recipients_are_listed_only_by_a_dispatcher_of_the_warehouse(material_supply, dispatched, people, role):
+    with brownie.reverts(err("MaterialUnauthorized", people.grid_worker, role["DISPATCHER"], TOWNSHIP)):
+        material_supply.listRecipients(dispatched, [UNBOUND], {"from": people.grid_worker})
+
+
+def test_only_a_service_recorder_prepares_visit_duties(follow_up_visits, people, plan_id):
+    with brownie.reverts(err("VisitNotRecorder", people.dispatcher)):
+        follow_up_visits.prepareDuties(plan_id, [UNBOUND], {"from": people.dispatcher})

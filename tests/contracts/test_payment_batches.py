@@ -13,8 +13,8 @@ from tests.contracts.conftest import (
     COUNTY,
     HOUSEHOLD_CAP,
     OTHER_VILLAGE_SAME_TOWNSHIP,
-    VILLAGE,
     TRANSITION_PERIOD,
+    VILLAGE,
     ExplicitList,
     PaymentBatchTree,
     approve_milestone,
@@ -43,7 +43,11 @@ def pay(payment_batches, approval_hub, people, route_approvers, funded):
         tree = PaymentBatchTree.of(payments)
         batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers,
                                     plan_id or funded.plan, tree)
-        return batch, tree, payment_batches.settle(batch, *tree.settle_args(list_tree=list_tree), {"from": people.handler})
+        return (
+            batch,
+            tree,
+            payment_batches.settle(batch, *tree.settle_args(list_tree=list_tree), {"from": people.handler}),
+        )
 
     return _pay
 
@@ -126,12 +130,17 @@ def test_a_revoked_wallet_is_paid_nothing(payment_batches, approval_hub, people,
 
 def test_the_contract_and_govchain_encode_an_entry_alike(payment_batches):
     household = household_id("admitted")
-    assert payment_batches.entryLeaf(7, household, 12_345, BANK) == "0x" + entry_leaf_hash(7, household, 12_345, BANK).hex()
+    assert (
+        payment_batches.entryLeaf(7, household, 12_345, BANK)
+        == "0x" + entry_leaf_hash(7, household, 12_345, BANK).hex()
+    )
 
 
 def test_a_handler_opens_a_batch_as_an_approval_subject(payment_batches, approval_hub, people, funded, fund_routes):
     tree = PaymentBatchTree.of([("admitted", 100 * YUAN, WALLET)])
-    tx = payment_batches.openBatch(funded.plan, 0, tree.root, 1, tree.total, "bafkreimanifest", {"from": people.handler})
+    tx = payment_batches.openBatch(
+        funded.plan, 0, tree.root, 1, tree.total, "bafkreimanifest", {"from": people.handler}
+    )
     event = tx.events["BatchOpened"]
     assert (event["planId"], event["total"], event["count"]) == (funded.plan, tree.total, 1)
     assert approval_hub.subjectOf(event["subject"])["routeId"] == fund_routes[6]
@@ -374,7 +383,9 @@ def upheld(supervision, plan_registry, plan_officials, funded):
 
     def _upheld(target=None):
         target = target or plan_registry.planTarget(funded.plan)
-        case = supervision.flag(target, COUNTY, "bafkreireason", {"from": plan_officials.county_supervisor}).return_value
+        case = supervision.flag(
+            target, COUNTY, "bafkreireason", {"from": plan_officials.county_supervisor}
+        ).return_value
         supervision.resolve(case, COUNTY, True, 0, "bafkreifinding", {"from": plan_officials.county_supervisor})
         return case
 
@@ -386,7 +397,9 @@ def test_a_wrong_payment_is_recovered_after_an_upheld_finding(pay, payment_batch
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     released = fund_ledger.planFunds(funded.plan)["released"]
     case = upheld()
-    tx = payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+    tx = payment_batches.recover(
+        batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury}
+    )
     assert tx.events["Payment"]["kind"] == PaymentKind.RECOVERED
     assert fund_token.balanceOf(people.wallets[0]) == 0
     funds = fund_ledger.planFunds(funded.plan)
@@ -400,7 +413,9 @@ def test_a_recovery_without_an_upheld_finding_reverts(pay, payment_batches, supe
     case = supervision.flag(plan_registry.planTarget(funded.plan), COUNTY, "bafkreireason",
                             {"from": plan_officials.county_supervisor}).return_value
     with brownie.reverts(err("PaymentNoUpheldFinding", batch, case)):
-        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(
+            batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury}
+        )
 
 
 def test_a_finding_upheld_on_another_target_recovers_nothing(pay, payment_batches, plan_registry, people, funded,
@@ -408,12 +423,107 @@ def test_a_finding_upheld_on_another_target_recovers_nothing(pay, payment_batche
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     case = upheld(plan_registry.milestoneTarget(funded.plan, 2))
     with brownie.reverts(err("PaymentNoUpheldFinding", batch, case)):
-        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(
+            batch, tree.entry(0), tree.proof(0), 300 * YUAN, case, "bafkreirecovery", {"from": people.treasury}
+        )
 
 
 def test_no_more_is_recovered_than_was_paid(pay, payment_batches, people, upheld):
     batch, tree, _ = pay([("admitted", 300 * YUAN, WALLET)])
     case = upheld()
-    payment_batches.recover(batch, tree.entry(0), tree.proof(0), 200 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+    payment_batches.recover(
+        batch, tree.entry(0), tree.proof(0), 200 * YUAN, case, "bafkreirecovery", {"from": people.treasury}
+    )
     with brownie.reverts(err("PaymentRecoveryExceeds", batch, 0, 101 * YUAN, 100 * YUAN)):
-        payment_batches.recover(batch, tree.entry(0), tree.proof(0), 101 * YUAN, case, "bafkreirecovery", {"from": people.treasury})
+        payment_batches.recover(
+            batch, tree.entry(0), tree.proof(0), 101 * YUAN, case, "bafkreirecovery", {"from": people.treasury}
+        )
+
+
+# --- visit duties after payments (issue 11: a plan may require a visit within N days of a payment) -------------
+
+WINDOW_DAYS = 14
+DAY = 86_400
+
+
+@pytest.fixture
+def visited_plan(follow_up_visits, plan_officials, funded):
+    """The funded plan, requiring a visit within WINDOW_DAYS days of each payment."""
+    follow_up_visits.setVisitWindow(funded.plan, WINDOW_DAYS, {"from": plan_officials.department})
+    return funded.plan
+
+
+def test_a_paid_batch_opens_a_visit_duty_for_its_households(pay, payment_batches, follow_up_visits, visited_plan):
+    batch, tree, tx = pay([("admitted", 100 * YUAN, WALLET), ("admitted-2", 50 * YUAN, WALLET)])
+    event = tx.events["BatchVisitsRequired"]
+    assert (event["recorder"], event["batchId"], event["planId"], event["root"], event["count"], event["dueBy"]) == (
+        payment_batches, batch, visited_plan, "0x" + tree.root.hex(), 2, tx.timestamp + WINDOW_DAYS * DAY)
+    assert tuple(follow_up_visits.batchDutyOf(payment_batches, batch)) == (
+        "0x" + tree.root.hex(), visited_plan, tx.timestamp, tx.timestamp + WINDOW_DAYS * DAY)
+
+
+def test_a_batch_under_a_plan_without_visit_window_opens_no_duty(pay, payment_batches, follow_up_visits, funded):
+    batch, _, tx = pay([("admitted", 100 * YUAN, WALLET)])
+    assert "BatchVisitsRequired" not in tx.events
+    assert follow_up_visits.batchDutyOf(payment_batches, batch)["servedAt"] == 0
+
+
+def test_a_visit_proving_its_entry_fulfils_the_households_part(pay, payment_batches, follow_up_visits,
+                                                               followup_officials, visited_plan, chain):
+    batch, tree, tx = pay([("admitted", 100 * YUAN, WALLET), ("admitted-2", 50 * YUAN, WALLET)])
+    chain.sleep(60)
+    visit = follow_up_visits.recordPaymentVisit(payment_batches, batch, tree.entry(1), tree.proof(1), chain.time() - 10,
+                                                4, 0, "bafkreivisitphoto", {"from": followup_officials.grid_worker})
+    assert visit.events["VisitRecorded"]["fulfilled"] is True
+    assert visit.events["VisitRecorded"]["household"] == "0x" + household_id("admitted-2").hex()
+    assert tuple(follow_up_visits.paymentVisitState(payment_batches, batch, 1)) == (True, False)
+    assert tuple(follow_up_visits.paymentVisitState(payment_batches, batch, 0)) == (False, False)
+
+
+def test_a_visit_naming_another_households_entry_is_refused(pay, payment_batches, follow_up_visits,
+                                                            followup_officials, visited_plan, chain):
+    batch, tree, _ = pay([("admitted", 100 * YUAN, WALLET), ("admitted-2", 50 * YUAN, WALLET)])
+    forged = (1, household_id("admitted"), 50 * YUAN, int(WALLET))  # entry 1 is admitted-2's
+    with brownie.reverts(err("VisitNotInBatchDuty", batch, 1, False)):
+        follow_up_visits.recordPaymentVisit(payment_batches, batch, forged, tree.proof(1), chain.time() - 1, 4, 0,
+                                            "bafkreivisitphoto", {"from": followup_officials.grid_worker})
+
+
+def test_an_unvisited_paid_household_is_marked_overdue_after_the_due_date(pay, payment_batches, follow_up_visits,
+                                                                         people, visited_plan, chain):
+    batch, tree, tx = pay([("admitted", 100 * YUAN, WALLET)])
+    due = tx.timestamp + WINDOW_DAYS * DAY
+    with brownie.reverts(err("VisitBatchEntryNotOverdue", batch, 0, due)):
+        follow_up_visits.markPaymentOverdue(payment_batches, batch, tree.entry(0), tree.proof(0), {"from": people.bank})
+    chain.sleep(WINDOW_DAYS * DAY + 1)
+    marked = follow_up_visits.markPaymentOverdue(payment_batches, batch, tree.entry(0), tree.proof(0),
+                                                 {"from": people.bank})
+    event = marked.events["VisitOverdue"]
+    assert (event["planId"], event["household"], event["dueBy"]) == (
+        visited_plan,
+        "0x" + household_id("admitted").hex(),
+        due,
+    )
+    with brownie.reverts(err("VisitBatchEntryNotOverdue", batch, 0, due)):
+        follow_up_visits.markPaymentOverdue(payment_batches, batch, tree.entry(0), tree.proof(0), {"from": people.bank})
+
+
+def test_a_visited_household_is_not_overdue(pay, payment_batches, follow_up_visits, followup_officials, people,
+                                            visited_plan, chain):
+    batch, tree, tx = pay([("admitted", 100 * YUAN, WALLET)])
+    chain.sleep(60)
+    follow_up_visits.recordPaymentVisit(payment_batches, batch, tree.entry(0), tree.proof(0), chain.time() - 10, 5, 0,
+                                        "bafkreivisitphoto", {"from": followup_officials.grid_worker})
+    chain.sleep(WINDOW_DAYS * DAY + 1)
+    with brownie.reverts(err("VisitBatchEntryNotOverdue", batch, 0, tx.timestamp + WINDOW_DAYS * DAY)):
+        follow_up_visits.markPaymentOverdue(payment_batches, batch, tree.entry(0), tree.proof(0), {"from": people.bank})
+
+
+def test_an_entry_never_paid_owes_no_visit(payment_batches, approval_hub, follow_up_visits, people, route_approvers,
+                                          visited_plan, chain):
+    tree = PaymentBatchTree.of([("admitted", 100 * YUAN, WALLET), ("admitted-2", 50 * YUAN, WALLET)])
+    batch = open_approved_batch(payment_batches, approval_hub, people.handler, route_approvers, visited_plan, tree)
+    payment_batches.settle(batch, *tree.settle_args(indices=[0]), {"from": people.handler})
+    chain.sleep(WINDOW_DAYS * DAY + 1)
+    with brownie.reverts(err("VisitNotInBatchDuty", batch, 1, False)):
+        follow_up_visits.markPaymentOverdue(payment_batches, batch, tree.entry(1), tree.proof(1), {"from": people.bank})

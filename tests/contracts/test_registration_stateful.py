@@ -1,10 +1,10 @@
-"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility
-batches published at county, township or village scope (final at once, or started by one oracle and finalized
-late, after newer ones), registration and exit filings (with proofs from the newest final batch covering the
-village, forged, from an older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed, relays replayed),
-returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant of the
-clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions
-and the passing of days (past notice periods and to either side of the end of a transition period),
+"""Stateful properties of the household register (brownie + hypothesis): over random sequences of eligibility batches
+published at county, township or village scope (final at once, or started by one oracle and finalized late, after newer
+ones), registration and exit filings (with proofs from the newest final batch covering the village, forged, from an
+older batch of any scope, or non-final), entries into monitoring, approvals by anyone at any level (direct and relayed,
+relays replayed), returns, resubmissions, rejections, escalations of overdue levels by anyone, revocation and re-grant
+of the clerk's and a township leader's roles mid-route, objections and their resolution, completions, re-admissions and
+the passing of days (past notice periods and to either side of the end of a transition period),
 
 - no household is admitted (or exited, or monitored) on a proof that a newer final batch covering its village
   contradicts: a filing counts only on the newest final batch covering the village, whatever its scope, and a
@@ -47,6 +47,7 @@ from tests.contracts.conftest import (
     LEVEL_TIMEOUT,
     NOTICE_PERIOD,
     O_APPROVED,
+    OTHER_VILLAGE_SAME_TOWNSHIP,
     TOWNSHIP,
     TRANSITION_PERIOD,
     VILLAGE,
@@ -72,7 +73,8 @@ NOTICE_DAYS = NOTICE_PERIOD // DAY
 # with a forged leaf, an older final batch (of any scope), or a batch that is not final.
 PROOFS = ["current", "current", "current", "forged", "older", "not final"]
 SCOPES = [COUNTY, TOWNSHIP, VILLAGE]
-DECISIONS = [Decision.ADMIT, Decision.EXIT, Decision.MONITOR, Decision.NONE]
+# None: the batch has no leaf for the household (absence cannot be proven; it must still stop a completion).
+DECISIONS = [Decision.ADMIT, Decision.EXIT, Decision.MONITOR, Decision.NONE, None]
 DESIGNATED_POLICY = keccak(text="policy:medical-insurance")
 OTHER_POLICY = keccak(text="policy:housing-grant")
 SETTINGS = {
@@ -85,8 +87,10 @@ SETTINGS = {
 
 
 def _batch(eligibility, officials, name, scope, decisions, oracles=2):
-    """A batch of `decisions` (one per household, all of VILLAGE) committed by `oracles` oracles."""
-    leaves = make_leaves({h: (VILLAGE, decision) for h, decision in zip(HOUSEHOLDS, decisions)})
+    """A batch of `decisions` (one per household, all of VILLAGE; None leaves the household out) committed by
+    `oracles` oracles; a household of another village keeps a batch that leaves out every household non-empty."""
+    leaves = make_leaves({h: (VILLAGE, decision) for h, decision in zip(HOUSEHOLDS, decisions) if decision is not None}
+                         | {"elsewhere": (OTHER_VILLAGE_SAME_TOWNSHIP, Decision.NONE)})
     return CommittedBatch(keccak(text=name), scope, leaves).commit(eligibility, officials.oracles[:oracles])
 
 
@@ -203,6 +207,7 @@ class Registration:
         self.completed_at = {}  # subject -> timestamp the last level passed (from events)
         self.upheld = set()  # subjects with an upheld objection (from events)
         self.filed_with = {}  # subject -> batch id of its filing (from events)
+        self.completed_on = {}  # subject -> (batch id, decision) of the leaf its completion proved
         self.monitored_with = {}  # household id -> batch id of its last entry into monitoring (from events)
         self.objections = []  # (objection id, procedure, objector)
         self.revoked = set()  # indexes into `toggled` currently revoked
@@ -310,6 +315,8 @@ class Registration:
         elif source == "not final":
             published = Published(self.batches.not_final, [Decision.EXIT] * len(HOUSEHOLDS), 0, False)
         batch = published.batch
+        if published.decisions[name] is None:
+            return None  # the batch has no leaf for the household: nothing to file
         leaf, proof = batch.proof(name)
         if source == "forged":
             leaf = leaf[:3] + (bytes(32),)  # forged details: the proof no longer holds
@@ -328,7 +335,10 @@ class Registration:
             "registration": (Decision.ADMIT, self.registry.fileRegistration, lambda status: status != H_REGISTERED),
             "exit": (Decision.EXIT, self.registry.fileExit, lambda status: status == H_REGISTERED),
         }[kind]
-        batch_id, leaf, proof, error, newest = self._proof(name, decision, source)
+        found = self._proof(name, decision, source)
+        if found is None:
+            return
+        batch_id, leaf, proof, error, newest = found
         current = self.procedures.get(name)
         if error is None and not needs(self.status[name]):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
@@ -399,7 +409,10 @@ class Registration:
 
     def rule_enter_monitoring(self, st_household, st_proof):
         name = HOUSEHOLDS[st_household]
-        batch_id, leaf, proof, error, newest = self._proof(name, Decision.MONITOR, st_proof)
+        found = self._proof(name, Decision.MONITOR, st_proof)
+        if found is None:
+            return
+        batch_id, leaf, proof, error, newest = found
         if error is None and self.status[name] not in (H_NONE, H_EXITED):
             error = err("HouseholdWrongStatus", household_id(name), self.status[name])
         if not self._holds(self.clerk, "INTAKE_CLERK", 5) and not _wrong_decision(error):
@@ -585,8 +598,26 @@ class Registration:
             return
         allowed = (proc.state == "approved" and not proc.stopped and proc.open_objections == 0
                    and self.day - proc.approved_day >= NOTICE_DAYS)
-        tx = self._send(allowed, self.registry.completeProcedure, household_id(name), VILLAGE, {"from": self.relayer})
+        # Eligibility is proven again at completion, on the newest final batch covering the village now.
+        newest = self._newest()
+        decision = newest.decisions[name]
+        if decision is None:
+            # The newest batch leaves the household out: the filing's own proof no longer counts (unless the
+            # filing's batch is still the newest, which cannot leave out a household it proved).
+            filing = next(p for p in self.published if p.batch.id == self.filed_with[proc.subject])
+            self._send(False, self.registry.completeProcedure, filing.batch.id, *filing.batch.proof(name),
+                       {"from": self.relayer})
+            return
+        needed = Decision.ADMIT if proc.kind == "registration" else Decision.EXIT
+        leaf, proof = newest.batch.proof(name)
+        tx = self._send(allowed, self.registry.completeProcedure, newest.batch.id, leaf, proof, {"from": self.relayer})
+        if tx and decision != needed:
+            # The newest batch no longer supports the procedure: it lapses, nothing completes.
+            assert tx.events["ProcedureLapsed"]["decision"] == int(decision)
+            proc.stopped = True
+            return
         if tx:
+            self.completed_on[proc.subject] = (newest.batch.id, decision)
             self.completed[name] = (proc, tx.timestamp)
             del self.procedures[name]
             if proc.kind == "registration":
@@ -655,6 +686,10 @@ class Registration:
             assert [len(by_level[level]) for level in range(len(proc.thresholds))] == proc.thresholds
             assert completed_at >= self.completed_at[proc.subject] + NOTICE_PERIOD
             assert proc.subject not in self.upheld
+            # And completed on a leaf with the needed decision, proven again at completion on the newest final
+            # batch covering the village then: no newer batch contradicted it, none left the household out.
+            batch_id, decision = self.completed_on[proc.subject]
+            assert decision == (Decision.ADMIT if proc.kind == "registration" else Decision.EXIT)
 
     def invariant_monitored_only_on_a_current_monitor_proof(self):
         for name in HOUSEHOLDS:

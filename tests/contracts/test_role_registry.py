@@ -3,7 +3,8 @@
 import brownie
 import pytest
 from brownie import ZERO_ADDRESS
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govchain import regions
 from govchain.roles import DEFAULT_ADMIN_ROLE, ROLE_IDS, ROLE_NAMES
@@ -193,7 +194,12 @@ def test_revoke_removes_the_grant_and_emits_regional_role_revoked(role_registry,
     role_registry.grantRoleIn(CLERK, official, VILLAGE, {"from": admin})
     tx = role_registry.revokeRoleIn(CLERK, official, VILLAGE, {"from": admin})
     event = tx.events["RegionalRoleRevoked"]
-    assert (event["role"], event["account"], event["region"], event["sender"]) == ("0x" + CLERK.hex(), official, VILLAGE, admin)
+    assert (event["role"], event["account"], event["region"], event["sender"]) == (
+        "0x" + CLERK.hex(),
+        official,
+        VILLAGE,
+        admin,
+    )
     assert not role_registry.hasRoleIn(CLERK, official, VILLAGE)
     assert list(role_registry.regionsOf(CLERK, official)) == []
     assert list(role_registry.holdersIn(CLERK, VILLAGE)) == []

@@ -13,8 +13,8 @@ from tests.contracts.conftest import (
     TOWNSHIP,
     VILLAGE,
     err,
-    plan_terms,
     plain,
+    plan_terms,
     walk_route,
 )
 

@@ -21,7 +21,9 @@ def now(chain):
 
 def test_grid_worker_of_the_village_records_a_visit(follow_up_visits, followup_officials, plan_id, chain):
     date = now(chain) - 60
-    tx = follow_up_visits.recordVisit(HOUSEHOLD, plan_id, date, 4, 7, EVIDENCE, {"from": followup_officials.grid_worker})
+    tx = follow_up_visits.recordVisit(
+        HOUSEHOLD, plan_id, date, 4, 7, EVIDENCE, {"from": followup_officials.grid_worker}
+    )
     event = tx.events["VisitRecorded"]
     assert (event["household"], event["planId"], event["region"], event["worker"], event["date"],
             event["satisfaction"], event["findings"], event["evidenceCid"], event["fulfilled"]) == (
@@ -75,7 +77,7 @@ def test_only_a_service_recorder_notes_a_service(follow_up_visits, followup_offi
 def test_service_under_a_plan_without_window_opens_no_obligation(follow_up_visits, followup_officials, plan_id):
     tx = follow_up_visits.noteService(plan_id, HOUSEHOLD, {"from": followup_officials.recorder})
     assert "VisitRequired" not in tx.events
-    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (0, 0, 0, 0)
+    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (0, 0, 0, 0, False)
 
 
 def test_service_under_a_plan_with_window_opens_an_obligation(follow_up_visits, followup_officials, plan_officials,
@@ -84,7 +86,7 @@ def test_service_under_a_plan_with_window_opens_an_obligation(follow_up_visits, 
     tx = follow_up_visits.noteService(plan_id, HOUSEHOLD, {"from": followup_officials.recorder})
     served = tx.timestamp
     assert tx.events["VisitRequired"]["dueBy"] == served + 7 * DAY
-    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (served, served + 7 * DAY, 0, 0)
+    assert plain(follow_up_visits.obligationOf(plan_id, HOUSEHOLD)) == (served, served + 7 * DAY, 0, 0, False)
 
 
 def test_visit_after_the_service_fulfils_the_obligation(follow_up_visits, followup_officials, plan_officials,
@@ -94,7 +96,9 @@ def test_visit_after_the_service_fulfils_the_obligation(follow_up_visits, follow
     chain.sleep(2 * DAY)
     chain.mine()
     date = now(chain) - 10
-    tx = follow_up_visits.recordVisit(HOUSEHOLD, plan_id, date, 5, 0, EVIDENCE, {"from": followup_officials.grid_worker})
+    tx = follow_up_visits.recordVisit(
+        HOUSEHOLD, plan_id, date, 5, 0, EVIDENCE, {"from": followup_officials.grid_worker}
+    )
     assert tx.events["VisitRecorded"]["fulfilled"] is True
     assert follow_up_visits.obligationOf(plan_id, HOUSEHOLD)["visitedOn"] == date
     chain.sleep(10 * DAY)

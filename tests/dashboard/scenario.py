@@ -160,7 +160,8 @@ def build_county(workdir: Path, ipfs_api: str, node: AnvilNode) -> County:
     approve_all(registered)
     pass_notice(registered.subject)
     registered.txs["complete"] = transact(
-        web3, households.functions.completeProcedure(registered.household_id, registered.region),
+        web3, households.functions.completeProcedure(
+            *filing_arguments(manifest, registered.household_id).contract_args()),
         actors.county_leader, "completing")
 
     execution = execute(chain, actors, ipfs, registered, county, villages)
@@ -260,7 +261,7 @@ def execute(local: LocalChain, actors: Actors, ipfs, household: Household, count
     terms = (10_000 * 100, HOSTILE_CID, (1, b"\x00" * 32, ""), [(b"kpi:jobs".ljust(32, b"\x00"), 5)],
              [(10_000 * 100, 2_000_000_000, "bafkreidemosocial")])
     send("social plan drafted", plans.functions.create(done.township, 7, SOCIAL_CATEGORY, terms), department)
-    done.plans["social"] = plans.functions.planCount().call()
+    done.plans["drafted_social"] = plans.functions.planCount().call()
 
     # A second assessment (the last week) whose full results are on IPFS, committed by the same two assessors.
     web3.provider.make_request("evm_increaseTime", [1])

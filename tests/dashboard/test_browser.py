@@ -27,9 +27,14 @@ def site_url(synced_index, county, network, tmp_path_factory):
     """``streamlit run dashboard/app.py`` on a free loopback port, stopped by PID afterwards."""
     port = free_port()
     env = dict(
-        os.environ, PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_INDEX=str(synced_index), GOVCHAIN_REPORTS=str(county.reports),
-        GOVCHAIN_RPC_URL=network.rpc_url, GOVCHAIN_CHAIN_ID=str(network.chain_id),
-        GOVCHAIN_DEPLOYMENTS=str(network.deployments_path), GOVCHAIN_IPFS_API=county.ipfs_api,
+        os.environ,
+        PYTHONPATH=str(PROJECT_ROOT),
+        GOVCHAIN_INDEX=str(synced_index),
+        GOVCHAIN_REPORTS=str(county.reports),
+        GOVCHAIN_RPC_URL=network.rpc_url,
+        GOVCHAIN_CHAIN_ID=str(network.chain_id),
+        GOVCHAIN_DEPLOYMENTS=str(network.deployments_path),
+        GOVCHAIN_IPFS_API=county.ipfs_api,
     )
     log = open(tmp_path_factory.mktemp("site") / "streamlit.log", "wb")
     process = subprocess.Popen(

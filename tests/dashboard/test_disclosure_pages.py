@@ -11,9 +11,16 @@ import pandas as pd
 import pytest
 
 from orchestration import funding_demo
+from orchestration.flow import DEMO_PLAN_TYPES
 from tests.dashboard.apptest import chart_data, frames, metrics
-from tests.dashboard.scenario import (HOSTILE_CID, LOST_IN_TRANSIT, MAJOR_EVENT, OUTCOMES, SECOND_DELIVERY,
-                                      SOCIAL_CATEGORY)
+from tests.dashboard.scenario import (
+    HOSTILE_CID,
+    LOST_IN_TRANSIT,
+    MAJOR_EVENT,
+    OUTCOMES,
+    SECOND_DELIVERY,
+    SOCIAL_CATEGORY,
+)
 
 YUAN = 100
 # orchestration.flow.demo_plan_terms: the project, fund and industry plans of the township, three milestones each.
@@ -36,7 +43,8 @@ def _by_plan(table: pd.DataFrame) -> pd.DataFrame:
 
 def test_overview_adds_the_plans_payments_materials_freezes_and_disclosures(site):
     figures = metrics(site())
-    assert figures["扶持计划"] == "7" and figures["实施中计划"] == "3"
+    # The demo's township plans, the village fund plan, the material and crowdfunding plans, the drafted social one.
+    assert figures["扶持计划"] == str(len(DEMO_PLAN_TYPES) + 4) and figures["实施中计划"] == "3"
     assert figures["已支付（元）"] == f"{FUND_PLAN_PAID + PROCURED * UNIT_PRICE + CROWDFUNDED_PAYMENT:,.2f}"
     assert figures["已发放物资（件）"] == str(FIRST_DELIVERY + SECOND_DELIVERY)
     assert figures["监督冻结中"] == "1" and figures["重大事件与报告"] == "2"
@@ -53,7 +61,10 @@ def test_plans_page_lists_every_plan_with_its_type_budget_status_and_document(si
     assert row.loc[ids["village_fund"], "region"] == county.registered.region
     assert row.loc[ids["material"], "status"] == "executing"
     assert row.loc[ids["project"], "status"] == "approved" and row.loc[ids["project"], "budget"] == DEMO_PLAN_BUDGET
-    assert row.loc[ids["social"], "status"] == "draft" and row.loc[ids["social"], "category"] == SOCIAL_CATEGORY
+    assert (
+        row.loc[ids["drafted_social"], "status"] == "draft"
+        and row.loc[ids["drafted_social"], "category"] == SOCIAL_CATEGORY
+    )
 
 
 def test_plans_page_shows_the_frozen_plan_and_the_milestones_approved(site, county):
@@ -74,7 +85,8 @@ def test_plans_page_names_each_plans_document_with_a_verify_link(site, county):
 
 def test_plans_page_lists_each_milestone_of_the_version_shown(site, county):
     _, milestones = frames(site("plans.py"))
-    assert len(milestones) == 6 * 3 + 1  # six plans of three milestones, the social plan's one
+    # the approved plans of three milestones each, the drafted social plan's one
+    assert len(milestones) == (len(DEMO_PLAN_TYPES) + 3) * 3 + 1
     approved = milestones[milestones.milestone_status == "approved"]
     ids = county.execution.plans
     assert sorted(approved.plan_id) == sorted(ids[p] for p in ("village_fund", "material", "crowdfunding"))
@@ -83,7 +95,7 @@ def test_plans_page_lists_each_milestone_of_the_version_shown(site, county):
 
 def test_a_hostile_plan_document_cid_is_shown_inert(site, county):
     plans, _ = frames(site("plans.py"))
-    shown = _by_plan(plans).loc[county.execution.plans["social"], "document_cid"]
+    shown = _by_plan(plans).loc[county.execution.plans["drafted_social"], "document_cid"]
     assert shown == HOSTILE_CID.replace("\x07", "\\x07").replace("\u202e", "\\u202e")
 
 
@@ -191,8 +203,10 @@ def test_a_hostile_disclosure_cid_is_shown_inert_and_not_fetched(site):
 def test_support_type_share_pie_sums_the_budgets_per_type(site):
     at = site("support_share.py")
     (pie,) = chart_data(at)
+    assert DEMO_PLAN_TYPES == ("PROJECT", "FUND", "INDUSTRY", "SOCIAL", "ENTERPRISE")  # one township plan each
     expected = {"项目": DEMO_PLAN_BUDGET, "资金": DEMO_PLAN_BUDGET + FUND_PLAN_BUDGET, "产业": DEMO_PLAN_BUDGET,
-                "物资": EXECUTION_PLAN_BUDGET, "众筹": EXECUTION_PLAN_BUDGET, "社会": SOCIAL_BUDGET}
+                "物资": EXECUTION_PLAN_BUDGET, "众筹": EXECUTION_PLAN_BUDGET, "社会": DEMO_PLAN_BUDGET + SOCIAL_BUDGET,
+                "企业": DEMO_PLAN_BUDGET}
     assert dict(zip(pie["labels"], pie["values"])) == expected
     at.radio(key="share_measure").set_value("plans").run()
     (pie,) = chart_data(at)
@@ -210,7 +224,7 @@ def test_category_share_counts_plans_and_budget_per_category(site):
     at = site("category_share.py")
     (table,) = frames(at)
     row = table.set_index("category")
-    assert row.loc[101, "plans"] == 6 and row.loc[SOCIAL_CATEGORY, "plans"] == 1
+    assert row.loc[101, "plans"] == len(DEMO_PLAN_TYPES) + 3 and row.loc[SOCIAL_CATEGORY, "plans"] == 1
     assert row.loc[SOCIAL_CATEGORY, "budget"] == SOCIAL_BUDGET
     (bar,) = chart_data(at)
     assert dict(zip(bar["x"], bar["y"]))[str(SOCIAL_CATEGORY)] == SOCIAL_BUDGET

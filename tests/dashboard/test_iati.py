@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from dashboard import iati
@@ -118,7 +117,8 @@ def write_index(rows: Rows, path: Path) -> Path:
     return path
 
 
-def build(rows: Rows, publisher=iati.Publisher()) -> etree._ElementTree:
+def build(rows: Rows, publisher: iati.Publisher | None = None) -> etree._ElementTree:
+    publisher = publisher or iati.Publisher()
     with tempfile.TemporaryDirectory() as folder:
         plans, transactions = iati.fund_records(write_index(rows, Path(folder) / "index.sqlite"))
     return iati.iati_document(plans, transactions, publisher, GENERATED)
@@ -315,7 +315,10 @@ def test_a_real_cid_is_linked_as_an_ipfs_url():
 
 
 def test_xml_text_replaces_only_what_xml_forbids():
-    assert iati.xml_text("a\tb\nc\rd\x00e\x1ff\ud800g\ufffeh\u202ei😀") == "a\tb\nc\rd\ufffde\ufffdf\ufffdg\ufffdh\u202ei😀"
+    assert (
+        iati.xml_text("a\tb\nc\rd\x00e\x1ff\ud800g\ufffeh\u202ei😀")
+        == "a\tb\nc\rd\ufffde\ufffdf\ufffdg\ufffdh\u202ei😀"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the command

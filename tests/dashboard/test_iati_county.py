@@ -92,7 +92,7 @@ def test_fund_use_page_offers_the_iati_download(site):
 def test_the_plan_with_a_hostile_document_cid_is_exported_as_inert_text(exported, county):
     from tests.dashboard.scenario import HOSTILE_CID
 
-    social = activity(exported, county.execution.plans["social"])
+    social = activity(exported, county.execution.plans["drafted_social"])
     description = social.findtext("description/narrative")
     assert HOSTILE_CID.replace("\x07", "\ufffd") in description  # BEL is not XML; markup stays text
     assert social.find("document-link") is None  # not a CID: no link

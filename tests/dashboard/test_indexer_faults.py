@@ -19,8 +19,8 @@ from eth_account import Account
 
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
-from govchain.events import LogRangeError
 from govchain.deployments import DeploymentRegistry
+from govchain.events import LogRangeError
 from govchain.localnode import AnvilNode, free_port
 from govchain.roles import role_id
 from indexer.store import EventStore, IndexNotReadyError
@@ -135,8 +135,11 @@ def test_a_reorg_replaces_the_orphaned_events(tmp_path):
         web3 = chain.web3
         snapshot = web3.provider.make_request("evm_snapshot", [])["result"]
         orphan, survivor = Account.create().address, Account.create().address
-        grant = lambda who: web3.eth.wait_for_transaction_receipt(
-            chain.roles.functions.grantRoleIn(role_id("GRID_WORKER"), who, VILLAGE).transact({"from": chain.admin}))
+
+        def grant(who):
+            return web3.eth.wait_for_transaction_receipt(
+                chain.roles.functions.grantRoleIn(role_id("GRID_WORKER"), who, VILLAGE).transact({"from": chain.admin}))
+
         grant(orphan)
         store = EventStore(tmp_path / "index.sqlite")
         sync_once(Chain(chain.network_config()), store)

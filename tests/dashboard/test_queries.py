@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard import queries
-from tests.dashboard.scenario import DAY, ROUTES, REGISTRATION
+from tests.dashboard.scenario import DAY, REGISTRATION, ROUTES
 
 
 def test_a_pending_approval_becomes_overdue_after_its_levels_timeout(synced_index):

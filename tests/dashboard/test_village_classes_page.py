@@ -97,7 +97,12 @@ def test_map_colours_each_village_by_its_class(page, classified):
         assert trace["marker"]["symbol"] == "square"
         for text in trace["text"]:
             shown[text] = trace["name"]
-    names = {"agglomeration": "集聚提升", "suburban": "城郊融合", "characteristic": "特色保护", "relocation": "搬迁撤并"}
+    names = {
+        "agglomeration": "集聚提升",
+        "suburban": "城郊融合",
+        "characteristic": "特色保护",
+        "relocation": "搬迁撤并",
+    }
     assert shown == {str(v)[-6:]: names[c] for v, c in expected.items()}
     assert len({t["marker"]["color"] for t in tiles}) == 4
 

@@ -12,7 +12,9 @@ import pytest
 
 from assessment.demo import run_execution
 from govchain.chain import Chain
+from govchain.enums import HouseholdStatus
 from govchain.localnode import AnvilNode
+from govchain.structs import read
 from network.besu.genesis import CHAIN_ID, HARDFORK
 from oracle.ipfs import JsIpfsNode
 from oracle.merkle import StandardMerkleTree
@@ -68,7 +70,8 @@ def test_every_transaction_is_a_legacy_one_at_gas_price_zero(besu_like):
 def test_the_household_ends_registered_and_the_plans_approved(besu_like):
     registration = besu_like.result.registration
     assert registration.status == "Registered"
-    assert besu_like.chain.households.functions.household(registration.household_id).call()[1] == flow.REGISTERED
+    record = read(besu_like.chain.households.functions.household(registration.household_id))
+    assert record.status == HouseholdStatus.REGISTERED
     assert [run.status for run in besu_like.result.plans] == ["APPROVED"] * len(flow.DEMO_PLAN_TYPES)
 
 

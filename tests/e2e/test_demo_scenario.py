@@ -118,7 +118,7 @@ def test_every_registration_passed_each_level_of_its_route(run):
     outcomes = defaultdict(list)
     for e in _events(run, "ApprovalHub", "ApprovalTransition"):
         if int(e.args["subject"]) in subjects:
-            outcomes[int(e.args["subject"])].append(queries.OUTCOMES[e.args["outcome"]])
+            outcomes[int(e.args["subject"])].append(queries.outcome_name(e.args["outcome"]))
     # Submitted, then the village leader's and township reviewer's levels advance and the county leader's completes.
     assert all(o == ["Submitted", "Advanced", "Advanced", "Completed"] for o in outcomes.values())
     assert len(outcomes) == 1 + CANDIDATES
@@ -343,7 +343,7 @@ def test_no_personal_data_in_the_event_index_the_public_site_reads(run, needles)
     assert privacy.describe(privacy.scan(index, needles), run.persons) == []
 
 
-# ---------------------------------------------------------------------------------------------- running again (last: it adds to the chain)
+# ------------------------------------------------------------------------ running again (last: it adds to the chain)
 
 
 def test_oversight_runs_again_on_the_same_chain_with_a_new_case_and_disclosure(run):

@@ -7,18 +7,19 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from eth_utils import keccak
 from web3.logs import DISCARD
 
-from orchestration import flow
 from govchain.chain import Chain
-from govchain.localnode import AnvilNode
-from oracle.ipfs import IpfsClient, JsIpfsNode
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
+from govchain.enums import HouseholdStatus, SubjectState
+from govchain.localnode import AnvilNode
+from govchain.structs import read
+from oracle.ipfs import IpfsClient, JsIpfsNode
+from orchestration import flow
 from tests.e2e import privacy
 from tests.oracle.chain import LocalChain
 
-REGISTERED = 1  # IHouseholdRegistry.Status.Registered
+REGISTERED = HouseholdStatus.REGISTERED
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +55,15 @@ def test_the_household_ends_registered(platform):
 def test_the_batch_is_final_with_the_votes_of_both_oracles(platform):
     batch, registry = platform.first.batch, platform.chain.registry
     oracles = {account.address for account in flow.Actors.anvil_defaults().oracles}
-    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()[:6]
+    root, scope, leaf_count, finalized_at, superseded_at, conflicts = registry.functions.batch(batch.batch_id).call()[
+        :6
+    ]
     commitments = {registry.functions.commitmentOf(batch.batch_id, o).call() for o in oracles}
     assert finalized_at > 0 and superseded_at == 0 and conflicts == 0 and root == batch.root
     assert len(commitments) == 1 and registry.functions.votes(batch.batch_id, commitments.pop()).call() == 2
-    published = pd.read_parquet(platform.table, columns=["decision"])["decision"].isin([1, 2, 3]).sum()  # 0 and 4 get no leaf
+    published = (
+        pd.read_parquet(platform.table, columns=["decision"])["decision"].isin([1, 2, 3]).sum()
+    )  # 0 and 4 get no leaf
     assert set(batch.voters) == oracles and leaf_count == published
 
 
@@ -126,8 +131,8 @@ def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_
         return chain.households.functions.procedureOf(leaf.household_id, leaf.region).call()
 
     waiting = [leaf for leaf in leaves if leaf.decision == flow.Decision.ADMIT
-               and chain.households.functions.household(leaf.household_id).call()[1] != REGISTERED
-               and chain.hub.functions.subjectOf(subject_of(leaf)).call()[5] == flow.SUBJECT_NONE][:2]
+               and read(chain.households.functions.household(leaf.household_id)).status != HouseholdStatus.REGISTERED
+               and read(chain.hub.functions.subjectOf(subject_of(leaf))).state == SubjectState.NONE][:2]
     for leaf in waiting:
         flow.transact(chain.web3, chain.households.functions.fileRegistration(
             *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
@@ -135,7 +140,7 @@ def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_
     txs = flow.approve_subjects(chain.web3, chain.hub, chain.roles, subjects, actors.officials(),
                                 relayer=actors.admin)
     assert len(subjects) == 2 and len(txs) == len(DEFAULT_ROUTES[REGISTRATION])
-    assert [chain.hub.functions.subjectOf(s).call()[5] for s, _ in subjects] == [flow.SUBJECT_APPROVED] * 2
+    assert [read(chain.hub.functions.subjectOf(s)).state for s, _ in subjects] == [SubjectState.APPROVED] * 2
     for tx in txs.values():  # sent by the relayer, each approval by the official who signed it
         receipt = chain.web3.eth.get_transaction_receipt(tx)
         transitions = chain.hub.events.ApprovalTransition().process_receipt(receipt, errors=DISCARD)

@@ -63,13 +63,13 @@ def test_unreachable_node_raises_node_unreachable_with_the_url(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
     chain = Chain(NetworkConfig(rpc_url=url, deployments_path=tmp_path / "d.json"), request_timeout=2)
     with pytest.raises(NodeUnreachableError, match=url):
-        chain.chain_id
+        _ = chain.chain_id
 
 
 def test_node_on_another_chain_raises_wrong_chain_naming_both_ids(config):
     chain = Chain(NetworkConfig(rpc_url=config.rpc_url, chain_id=1337, deployments_path=config.deployments_path))
     with pytest.raises(WrongChainError, match="chain id 31337, but chain id 1337 was expected"):
-        chain.chain_id
+        _ = chain.chain_id
 
 
 def test_contract_missing_from_the_registry_raises_not_deployed(config):

@@ -55,7 +55,10 @@ def test_a_contract_built_from_other_sources_stops_the_deploy_on_another_chain(r
     monkeypatch.setattr(platform_deploy, "LOCAL_CHAIN_ID", web3.eth.chain_id + 1)
     with pytest.raises(SystemExit, match="built from other sources"):
         deploy.main()
-    assert DeploymentRegistry(registry_path).get(web3.eth.chain_id, "RoleRegistry").address == first["RoleRegistry"].address
+    assert (
+        DeploymentRegistry(registry_path).get(web3.eth.chain_id, "RoleRegistry").address
+        == first["RoleRegistry"].address
+    )
 
 
 def test_redeploy_flag_deploys_new_contracts(registry_path, monkeypatch):

@@ -9,7 +9,6 @@ from eth_utils import event_abi_to_log_topic, keccak
 from govchain.events import UNKNOWN_EVENT, EventDecoder
 
 
-
 @pytest.fixture(autouse=True)
 def isolation():
     """Pure decoding, no chain: overrides the root conftest's snapshot fixture."""
@@ -22,9 +21,17 @@ LEVEL = {"type": "tuple[]", "name": "levels", "indexed": False, "components": [
     {"type": "uint8", "name": "threshold"}, {"type": "uint32", "name": "timeout"}]}
 ROUTE_DEFINED = {"type": "event", "name": "RouteDefined", "anonymous": False, "inputs": [
     {"type": "uint16", "name": "routeId", "indexed": True}, {"type": "uint8", "name": "kind", "indexed": True}, LEVEL]}
-OBJECTION = {"type": "event", "name": "ObjectionRaised", "anonymous": False, "inputs": [
-    {"type": "uint256", "name": "subject", "indexed": True}, {"type": "string", "name": "tag", "indexed": True},
-    {"type": "address", "name": "objector", "indexed": False}, {"type": "string", "name": "evidenceCid", "indexed": False}]}
+OBJECTION = {
+    "type": "event",
+    "name": "ObjectionRaised",
+    "anonymous": False,
+    "inputs": [
+        {"type": "uint256", "name": "subject", "indexed": True},
+        {"type": "string", "name": "tag", "indexed": True},
+        {"type": "address", "name": "objector", "indexed": False},
+        {"type": "string", "name": "evidenceCid", "indexed": False},
+    ],
+}
 
 
 def log(topics: list[bytes], data: bytes, index: int = 0) -> dict:
@@ -63,3 +70,30 @@ def test_a_log_no_abi_event_matches_is_kept_raw():
     decoded = decoder().decode(log([b"\x09" * 32], b"\x00\x01"))
     assert decoded.event == UNKNOWN_EVENT
     assert decoded.args == {"topics": ["0x" + "09" * 32], "data": "0x0001"}
+
+
+# --- event_logs: one event's logs in ranges, filtered by indexed arguments (against a real anvil) ---------------
+
+
+def test_event_logs_reads_one_event_in_ranges_filtered_by_its_indexed_arguments(hub_chain):
+    from govchain.events import event_logs
+    from govchain.roles import role_id
+
+    web3, roles, _ = hub_chain
+    admin, official, other = web3.eth.accounts[0], web3.eth.accounts[5], web3.eth.accounts[6]
+    first = web3.eth.block_number + 1
+    for account, region in ((official, 530102001001), (other, 530102001002), (official, 530102001003)):
+        web3.eth.wait_for_transaction_receipt(
+            roles.functions.grantRoleIn(role_id("LEADER"), account, region).transact({"from": admin}))
+    # One block per range: the reading spans several eth_getLogs calls, as on a node that limits ranges.
+    granted = event_logs(roles.events.RegionalRoleGranted, first, "latest", {"account": official}, max_range=1)
+    assert [(e["args"]["account"], e["args"]["region"]) for e in granted] == [
+        (official, 530102001001), (official, 530102001003)]
+
+
+def test_event_logs_refuses_a_filter_on_an_argument_that_is_not_indexed(hub_chain):
+    from govchain.events import event_logs
+
+    _, roles, _ = hub_chain
+    with pytest.raises(ValueError, match="no indexed argument sender"):
+        event_logs(roles.events.RegionalRoleGranted, 0, "latest", {"sender": "0x" + "00" * 20})

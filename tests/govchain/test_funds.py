@@ -1,5 +1,6 @@
-"""govchain.funds mirrors the fund contracts: enums, subject kinds and token flags checked against the Solidity
-source, and the batch multiproof checked the way OpenZeppelin's MerkleProof.processMultiProof reads it."""
+"""govchain.funds mirrors the fund contracts: subject kinds and token flags checked against the Solidity source
+(the enums in test_enums.py), and the batch multiproof checked the way OpenZeppelin's MerkleProof.processMultiProof
+reads it."""
 
 import re
 
@@ -9,36 +10,19 @@ import pytest
 from govchain.config import PROJECT_ROOT
 from govchain.deploy import APPROPRIATION, DEFAULT_ROUTES, PAYMENT_BATCH, SUBJECT_KINDS
 from govchain.eligibility import hash_pair
+from govchain.enums import Method
 from govchain.funds import (
     APPROPRIATION_KIND,
     MINTER,
     PAYMENT_BATCH_KIND,
     PLATFORM,
     RECOVERER,
-    Method,
-    Movement,
     PaymentEntry,
-    PaymentKind,
     multiproof,
 )
 from oracle.merkle import StandardMerkleTree
 
 CONTRACTS = PROJECT_ROOT / "contracts"
-
-
-def solidity_enum(path, name: str) -> list[str]:
-    body = re.search(rf"enum {name} \{{(.*?)\}}", path.read_text(encoding="utf-8"), re.S).group(1)
-    return [re.sub(r"(?<!^)(?=[A-Z])", "_", m.strip()).upper() for m in re.sub(r"//[^\n]*", "", body).split(",")
-            if m.strip()]
-
-
-@pytest.mark.parametrize("enum, path", [
-    (Method, "interfaces/IPaymentBatches.sol"),
-    (PaymentKind, "interfaces/IPaymentBatches.sol"),
-    (Movement, "interfaces/IFundLedger.sol"),
-])
-def test_each_python_enum_lists_the_solidity_members_in_order(enum, path):
-    assert [member.name for member in enum] == solidity_enum(CONTRACTS / path, enum.__name__)
 
 
 @pytest.mark.parametrize("path, constant, value", [

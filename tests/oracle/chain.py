@@ -16,9 +16,9 @@ from govchain.chain import connect
 from govchain.config import PROJECT_ROOT, NetworkConfig
 from govchain.deploy import DAY, DEFAULT_ROUTES, NodeAccountSender, Settings, deploy_platform
 from govchain.deployments import DeploymentRegistry
-from orchestration.flow import oracle_run_command
 from govchain.localnode import AnvilNode
 from govchain.roles import role_id
+from orchestration.flow import oracle_run_command
 
 PROVINCE = 530000000000  # covers the counties 530102 and 530103 of the test results
 
@@ -55,18 +55,24 @@ class LocalChain:
         """A fresh account, granted ORACLE over ``region`` (none if None) and funded."""
         account = Account.create()
         if region is not None:
-            tx = self.roles.functions.grantRoleIn(role_id("ORACLE"), account.address, region).transact({"from": self.admin})
+            tx = self.roles.functions.grantRoleIn(role_id("ORACLE"), account.address, region).transact(
+                {"from": self.admin}
+            )
             self.web3.eth.wait_for_transaction_receipt(tx)
         if fund:
             self.web3.provider.make_request("anvil_setBalance", [account.address, hex(10**18)])
         return account
 
     def network_config(self) -> NetworkConfig:
-        return NetworkConfig(rpc_url=self.node.rpc_url, chain_id=self.web3.eth.chain_id, deployments_path=self.deployments)
+        return NetworkConfig(
+            rpc_url=self.node.rpc_url, chain_id=self.web3.eth.chain_id, deployments_path=self.deployments
+        )
 
 
 def oracle_command(chain: LocalChain, results: Path, state: Path, ipfs_api: str, *extra: str) -> list[str]:
-    return oracle_run_command(chain.network_config(), results, state, ipfs_api, "--poll", "0.3", "--max-backoff", "1", *extra)
+    return oracle_run_command(
+        chain.network_config(), results, state, ipfs_api, "--poll", "0.3", "--max-backoff", "1", *extra
+    )
 
 
 def oracle_env(account, pseudonym_key: bytes, **extra: str) -> dict[str, str]:

@@ -31,7 +31,8 @@ def random_leaves(count: int, seed: int) -> list[EligibilityLeaf]:
 
 def oz_values(leaves: list[EligibilityLeaf]) -> list[list]:
     """Leaf values as the JS library takes them (uint64 as a decimal string)."""
-    return [["0x" + l.household_id.hex(), str(l.region), int(l.decision), "0x" + l.details.hex()] for l in leaves]
+    return [["0x" + leaf.household_id.hex(), str(leaf.region), int(leaf.decision), "0x" + leaf.details.hex()]
+            for leaf in leaves]
 
 
 def run_oz_reference(leaves: list[EligibilityLeaf], workdir: Path) -> dict:
@@ -52,7 +53,8 @@ def make_id_number(rng: random.Random, county_prefix: str = "530102") -> str:
     """A valid 18-digit ID number (correct GB 11643 check digit) of someone born 1940-2005."""
     from oracle.pseudonym import id_check_digit
 
-    first17 = f"{county_prefix}{rng.randrange(1940, 2006)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
+    birth = f"{rng.randrange(1940, 2006)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+    first17 = f"{county_prefix}{birth}{rng.randrange(1000):03d}"
     return first17 + id_check_digit(first17)
 
 
@@ -75,8 +77,6 @@ def write_results(
     results file carries (``govchain.as_of``, AS_OF unless ``metadata`` gives another).
     """
     import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from data_pipeline.schemas import Results
 

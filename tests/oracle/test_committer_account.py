@@ -13,7 +13,10 @@ from oracle.committer import OracleAccountError, load_oracle_account
 def test_the_account_is_unlocked_from_an_encrypted_keystore(tmp_path):
     account = Account.create()
     (tmp_path / "oracle.json").write_text(json.dumps(Account.encrypt(account.key, "s3cret passphrase", iterations=2)))
-    env = {"GOVCHAIN_ORACLE_KEYSTORE": str(tmp_path / "oracle.json"), "GOVCHAIN_ORACLE_KEYSTORE_PASSWORD": "s3cret passphrase"}
+    env = {
+        "GOVCHAIN_ORACLE_KEYSTORE": str(tmp_path / "oracle.json"),
+        "GOVCHAIN_ORACLE_KEYSTORE_PASSWORD": "s3cret passphrase",
+    }
     assert load_oracle_account(env).address == account.address
 
 

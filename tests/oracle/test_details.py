@@ -63,7 +63,14 @@ def test_salts_differ_between_batches_of_the_same_household():
 
 def _contract_args(details: LeafDetails, bit: int, **changes):
     opening = replace(details.reason_bit_opening(bit), **changes)
-    return (details.commitment(), opening.index, opening.is_set, opening.salt, list(opening.path), opening.score_commitment)
+    return (
+        details.commitment(),
+        opening.index,
+        opening.is_set,
+        opening.salt,
+        list(opening.path),
+        opening.score_commitment,
+    )
 
 
 def test_a_contract_checks_an_opened_reason_bit_as_the_python_definition_does(EligibilityDetailsHarness, accounts):

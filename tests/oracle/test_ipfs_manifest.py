@@ -42,7 +42,9 @@ def test_content_larger_than_one_chunk_reads_back(ipfs):
 
 
 def test_the_node_listens_on_loopback_only(ipfs_node):
-    listening = [c.laddr.ip for c in psutil.Process(ipfs_node.process.pid).connections() if c.status == psutil.CONN_LISTEN]
+    listening = [
+        c.laddr.ip for c in psutil.Process(ipfs_node.process.pid).connections() if c.status == psutil.CONN_LISTEN
+    ]
     assert listening and all(ip == "127.0.0.1" for ip in listening)
 
 
@@ -183,7 +185,9 @@ def test_a_county_without_any_published_decision_gets_no_batch(tmp_path):
 
 def test_a_results_file_marked_not_for_publication_is_refused_with_its_failed_gates(tmp_path):
     gates = '[{"file": "census", "figure": "match_rate", "limit": 0.95}]'
-    write_results(tmp_path / "results.parquet", 10, seed=15, metadata={"govchain.publish": "false", "govchain.quality": gates})
+    write_results(
+        tmp_path / "results.parquet", 10, seed=15, metadata={"govchain.publish": "false", "govchain.quality": gates}
+    )
     with pytest.raises(ResultsNotPublishableError, match="match_rate"):
         build_batches(tmp_path / "results.parquet", KEY)
 
@@ -220,7 +224,9 @@ def test_the_as_of_time_travels_in_the_manifest(tmp_path):
 def test_a_bad_head_id_number_is_a_results_error_naming_the_county(tmp_path):
     write_results(tmp_path / "results.parquet", 10, seed=16, villages=(530102001001,), decisions=(1,))
     table = pd.read_parquet(tmp_path / "results.parquet")
-    table.loc[3, "household_key"] = table.loc[3, "household_key"][:17] + ("0" if table.loc[3, "household_key"][17] != "0" else "1")
+    table.loc[3, "household_key"] = table.loc[3, "household_key"][:17] + (
+        "0" if table.loc[3, "household_key"][17] != "0" else "1"
+    )
     save_results(table, tmp_path / "results.parquet")
     with pytest.raises(ResultsError, match="county 530102000000: .*check digit"):
         build_batches(tmp_path / "results.parquet", KEY)
@@ -247,7 +253,10 @@ def test_an_ipfs_client_of_a_node_that_hangs_times_out_as_unavailable():
 
 @pytest.mark.parametrize(
     "url, expected",
-    [("http://127.0.0.1:5001", "/ip4/127.0.0.1/tcp/5001/http"), ("https://ipfs.gov.example:443/", "/dns/ipfs.gov.example/tcp/443/https")],
+    [
+        ("http://127.0.0.1:5001", "/ip4/127.0.0.1/tcp/5001/http"),
+        ("https://ipfs.gov.example:443/", "/dns/ipfs.gov.example/tcp/443/https"),
+    ],
 )
 def test_an_api_url_becomes_the_multiaddr_ipfshttpclient_takes(url, expected):
     assert api_multiaddr(url) == expected
@@ -274,8 +283,13 @@ def test_the_opening_command_prints_the_households_reasons_and_a_bit_a_contract_
     )
     printed = json.loads(done.stdout)
     bit = printed["reasonBit"]
-    opening = ReasonBitOpening(16, bit["isSet"], bytes.fromhex(bit["salt"][2:]), tuple(bytes.fromhex(n[2:]) for n in bit["path"]),
-                               bytes.fromhex(bit["scoreCommitment"][2:]))
+    opening = ReasonBitOpening(
+        16,
+        bit["isSet"],
+        bytes.fromhex(bit["salt"][2:]),
+        tuple(bytes.fromhex(n[2:]) for n in bit["path"]),
+        bytes.fromhex(bit["scoreCommitment"][2:]),
+    )
     leaf, _ = manifest.proof_for(KEY.household_id(ids[4]))
     assert (printed["reasons"], printed["score"]) == (table.loc[4, "reasons"], table.loc[4, "score"])
     assert bit["isSet"] == bool(table.loc[4, "reasons"] >> 16 & 1) and verify_reason_bit(leaf.details, opening)

@@ -24,12 +24,12 @@ def test_batch_leaf_hashes_equal_the_shared_leaf_hash():
         EligibilityLeaf(b"\xff" * 32, 2**64 - 1, Decision.MONITOR, b"\xff" * 32),
     ]
     batch = leaf_hashes(
-        [l.household_id for l in leaves],
-        [l.region for l in leaves],
-        [int(l.decision) for l in leaves],
-        [l.details for l in leaves],
+        [leaf.household_id for leaf in leaves],
+        [leaf.region for leaf in leaves],
+        [int(leaf.decision) for leaf in leaves],
+        [leaf.details for leaf in leaves],
     )
-    assert [row.tobytes() for row in batch] == [leaf_hash(*l.values()) for l in leaves]
+    assert [row.tobytes() for row in batch] == [leaf_hash(*leaf.values()) for leaf in leaves]
 
 
 @pytest.mark.parametrize("size", RANDOM_SET_SIZES)
@@ -87,7 +87,9 @@ def test_the_dump_loads_in_the_js_library_with_the_same_root(tmp_path):
         "const t=StandardMerkleTree.load(JSON.parse(require('fs').readFileSync(process.argv[1],'utf8')));"
         "console.log(JSON.stringify({root:t.root,proof:t.getProof(5)}));"
     )
-    out = subprocess.run(["node", "-e", script, str(dump_file)], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["node", "-e", script, str(dump_file)], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True
+    )
     loaded = json.loads(out.stdout)
     assert loaded == {"root": "0x" + tree.root.hex(), "proof": ["0x" + n.hex() for n in tree.proof(5)]}
 

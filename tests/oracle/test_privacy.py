@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from eth_utils import keccak
 
-from orchestration import flow
+from data_pipeline.synth.generate import TRUTH_FOLDER
 from govchain.eligibility import LeafDetails
 from govchain.localnode import AnvilNode
-from data_pipeline.synth.generate import TRUTH_FOLDER
 from oracle.batches import build_batches
 from oracle.details import opening_for
 from oracle.ipfs import IpfsClient, JsIpfsNode
 from oracle.pseudonym import PseudonymKey, read_key_file
+from orchestration import flow
 from tests.oracle.chain import LocalChain
 from tests.oracle.conftest import save_results, write_results
 
@@ -72,7 +72,9 @@ def test_the_same_circumstances_give_unrelated_commitments_in_two_batches(tmp_pa
     table.loc[0, "score"] += 1  # the next month's results: one other household changed
     save_results(table, tmp_path / "b.parquet")
     first, second = (build_batches(tmp_path / f"{name}.parquet", KEY)[0] for name in ("a", "b"))
-    details = [{m.tree.leaf(v).household_id: m.tree.leaf(v).details for v in range(len(m.tree))} for m in (first, second)]
+    details = [
+        {m.tree.leaf(v).household_id: m.tree.leaf(v).details for v in range(len(m.tree))} for m in (first, second)
+    ]
     assert details[0].keys() == details[1].keys() and not set(details[0].values()) & set(details[1].values())
 
 
@@ -86,8 +88,14 @@ def test_households_with_the_same_reasons_and_score_have_different_commitments(t
 def keyless_salts(household_id: bytes, manifest_json: dict) -> list[bytes]:
     """Salts an attacker without the data authority's key could try: everything public about the leaf."""
     batch_id = bytes.fromhex(manifest_json["batchId"][2:])
-    public = [bytes(32), household_id, batch_id, bytes.fromhex(manifest_json["root"][2:]),
-              bytes.fromhex(manifest_json["snapshotHash"][2:]), bytes.fromhex(manifest_json["pseudonymKeyId"]).rjust(32, b"\0")]
+    public = [
+        bytes(32),
+        household_id,
+        batch_id,
+        bytes.fromhex(manifest_json["root"][2:]),
+        bytes.fromhex(manifest_json["snapshotHash"][2:]),
+        bytes.fromhex(manifest_json["pseudonymKeyId"]).rjust(32, b"\0"),
+    ]
     return public + [keccak(batch_id + household_id), keccak(household_id + batch_id),
                      hashlib.sha256(batch_id + household_id).digest()]
 
@@ -104,7 +112,9 @@ def county(tmp_path_factory):
     with node, ipfs_node:
         chain = LocalChain(node, work)
         chain.deploy_platform(quorum=2)
-        table = flow.prepare_data(work / "sources", work / "results", people=COUNTY_PEOPLE, seed=11, log=lambda *_: None)
+        table = flow.prepare_data(
+            work / "sources", work / "results", people=COUNTY_PEOPLE, seed=11, log=lambda *_: None
+        )
         key_file = flow.PseudonymKeyFile.ensure(work / "key")
         oracle_log = []
         result = flow.run_flow(chain.network_config(), ipfs_node.api_url, table, work / "oracle-state", key_file.env(),
@@ -160,7 +170,9 @@ def test_no_leaf_of_the_county_singles_out_a_household_by_its_village_score_and_
     manifest = json.loads(county.manifests[0])
     decided = county.table[county.table["decision"].isin([1, 2, 3])]
     village_sizes = decided.groupby("region").size()
-    found = [len(candidates(manifest, int(row.region), int(row.score), int(row.reasons))) for row in decided.itertuples()]
+    found = [
+        len(candidates(manifest, int(row.region), int(row.score), int(row.reasons))) for row in decided.itertuples()
+    ]
     assert found == [village_sizes[row.region] for row in decided.itertuples()]
 
 
@@ -176,6 +188,8 @@ def test_no_guess_of_reasons_and_score_is_confirmed_against_a_leaf_without_the_k
         row = by_id.loc[household_id.hex()]
         for salt in keyless_salts(household_id, manifest):
             confirmed_without_key += LeafDetails(int(row["reasons"]), int(row["score"]), salt).commitment() == details
-        opening = opening_for(county.key, bytes.fromhex(manifest["batchId"][2:]), household_id, row["reasons"], row["score"])
+        opening = opening_for(
+            county.key, bytes.fromhex(manifest["batchId"][2:]), household_id, row["reasons"], row["score"]
+        )
         confirmed_with_key += opening.commitment() == details
     assert (confirmed_without_key, confirmed_with_key) == (0, min(200, len(leaf_records(manifest))))

@@ -65,7 +65,9 @@ def test_a_plain_hash_of_an_id_number_is_reversed_by_enumerating_one_birth_year(
 def test_the_same_enumeration_finds_nothing_against_a_keyed_id():
     published = PseudonymKey.generate().household_id(SECRET_ID)
     # Without the key the attacker can only try unkeyed hashes (or guess keys, 2**256 of them).
-    assert not any(hashlib.sha256(c.encode()).digest() == published for c in enumerate_ids_born_in(VILLAGE_PREFIX, 1987))
+    assert not any(
+        hashlib.sha256(c.encode()).digest() == published for c in enumerate_ids_born_in(VILLAGE_PREFIX, 1987)
+    )
 
 
 def test_a_household_id_is_32_bytes_and_stable_under_one_key():
@@ -130,7 +132,10 @@ def test_an_existing_key_file_is_never_overwritten(tmp_path):
 def test_the_key_is_loaded_from_the_key_file_named_in_the_environment(tmp_path):
     key = PseudonymKey.generate()
     write_key_file(tmp_path / "authority.key", key, PASSPHRASE)
-    env = {"GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"), "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE": PASSPHRASE}
+    env = {
+        "GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"),
+        "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE": PASSPHRASE,
+    }
     assert load_key(env).key_id == key.key_id
 
 
@@ -182,7 +187,9 @@ def test_the_card_command_uses_a_key_file_made_by_the_key_command(tmp_path):
     env.update(PYTHONPATH=str(PROJECT_ROOT), GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE=PASSPHRASE,
                GOVCHAIN_PSEUDONYM_KEY_FILE=str(tmp_path / "authority.key"))
     oracle = [sys.executable, "-m", "oracle"]
-    subprocess.run(oracle + ["key", "new", "--out", str(tmp_path / "authority.key")], env=env, check=True, capture_output=True)
+    subprocess.run(
+        oracle + ["key", "new", "--out", str(tmp_path / "authority.key")], env=env, check=True, capture_output=True
+    )
     card = subprocess.run(
         oracle + ["card", "--out", str(tmp_path / "card.png")],
         env=env, check=True, capture_output=True, text=True, input=SECRET_ID + "\n",
@@ -224,7 +231,10 @@ def test_the_passphrase_is_read_from_the_passphrase_file(tmp_path):
     key = PseudonymKey.generate()
     write_key_file(tmp_path / "authority.key", key, PASSPHRASE)
     (tmp_path / "passphrase").write_text(PASSPHRASE + "\n")
-    env = {"GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"), "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE": str(tmp_path / "passphrase")}
+    env = {
+        "GOVCHAIN_PSEUDONYM_KEY_FILE": str(tmp_path / "authority.key"),
+        "GOVCHAIN_PSEUDONYM_KEY_PASSPHRASE_FILE": str(tmp_path / "passphrase"),
+    }
     assert load_key(env).key_id == key.key_id
 
 

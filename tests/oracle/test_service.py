@@ -19,8 +19,8 @@ from eth_utils import keccak
 from govchain.chain import Chain
 from govchain.config import PROJECT_ROOT
 from govchain.eligibility import Decision
-from govchain.localnode import stop_process
-from govchain.localnode import AnvilNode, free_port
+from govchain.enums import HouseholdStatus
+from govchain.localnode import AnvilNode, free_port, stop_process
 from govchain.roles import role_id
 from oracle.batches import build_batches
 from oracle.committer import Committer, NonceTakenError, SignedCommit, UnfundedAccountError
@@ -35,7 +35,7 @@ HONEST_KEY = b"\x11" * 32
 OTHER_KEY = b"\x22" * 32  # an oracle node configured with another pseudonymisation key computes other roots
 
 
-MONITORING_STATUS = 3  # IHouseholdRegistry.Status.Monitoring
+MONITORING_STATUS = HouseholdStatus.MONITORING
 
 
 
@@ -106,7 +106,9 @@ def quorum_run(anvil, ipfs_node, tmp_path_factory):
     finally:
         for process in processes:
             stop_process(process)
-    yield SimpleNamespace(chain=chain, manifests=manifests, oracles=oracles, ids=ids, work=work, alarm_files=alarm_files)
+    yield SimpleNamespace(
+        chain=chain, manifests=manifests, oracles=oracles, ids=ids, work=work, alarm_files=alarm_files
+    )
 
 
 def test_two_of_three_oracles_finalize_each_batch_with_the_honest_root(quorum_run):
@@ -136,7 +138,9 @@ def test_the_committed_manifest_cid_gives_a_proof_the_registry_accepts(quorum_ru
     chain, manifest = quorum_run.chain, quorum_run.manifests[0]
     honest = quorum_run.oracles[0].address
     event = [e for e in commits_by(chain, honest) if e["args"]["batchId"] == manifest.header.batch_id][0]
-    fetched = Manifest.from_bytes(IpfsClient(ipfs_node.api_url).cat(event["args"]["manifestCid"]), expected_root=event["args"]["root"])
+    fetched = Manifest.from_bytes(
+        IpfsClient(ipfs_node.api_url).cat(event["args"]["manifestCid"]), expected_root=event["args"]["root"]
+    )
     household = next(i for i in quorum_run.ids if PseudonymKey(HONEST_KEY).household_id(i) in {
         fetched.tree.leaf(v).household_id for v in range(len(fetched.tree))
     })
@@ -174,7 +178,10 @@ def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, 
     write_results(tmp_path / "results" / "2026-11" / "results.parquet", 30, seed=31)
     manifests = build_batches(tmp_path / "results" / "2026-11" / "results.parquet", PseudonymKey(HONEST_KEY))
     oracle = chain.new_oracle()
-    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    def run(**env):
+        return run_oracle_once(
+            chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env
+        )
     killed = run(GOVCHAIN_ORACLE_KILL_AT=point)
     restarted = run()
     committed = sorted(bytes(e["args"]["batchId"]) for e in commits_by(chain, oracle.address))
@@ -185,7 +192,9 @@ def test_an_oracle_killed_and_restarted_commits_every_batch_exactly_once(point, 
 
 def all_mined_without_gap(chain: LocalChain, account: str) -> bool:
     """Every transaction of ``account`` is mined: nothing waits in the node behind a missing nonce."""
-    return chain.web3.eth.get_transaction_count(account, "pending") == chain.web3.eth.get_transaction_count(account, "latest")
+    return chain.web3.eth.get_transaction_count(account, "pending") == chain.web3.eth.get_transaction_count(
+        account, "latest"
+    )
 
 
 def final(chain: LocalChain, batch_id: bytes) -> bool:
@@ -201,7 +210,10 @@ def killed_after_signing(anvil, ipfs_node, tmp_path):
     write_results(pending_file, 30, seed=33, decisions=(1, 2, 3))
     pending_batches = build_batches(pending_file, PseudonymKey(HONEST_KEY))
     oracle = chain.new_oracle()
-    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    def run(**env):
+        return run_oracle_once(
+            chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env
+        )
     killed = run(GOVCHAIN_ORACLE_KILL_AT="after_sign")
     checkpoint = json.loads((tmp_path / "state" / "checkpoint.json").read_text())
     signed = [b for b, e in checkpoint["batches"].items() if e["status"] == "signed"]
@@ -220,7 +232,9 @@ def test_a_pending_commit_is_sent_before_a_batch_that_sorts_before_it(killed_aft
     committed = [bytes(e["args"]["batchId"]) for e in commits_by(k.chain, k.oracle.address)]
     assert restarted.returncode == 0, restarted.stderr
     assert sorted(committed) == sorted(batches) and all(final(k.chain, b) for b in batches)
-    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) and all_mined_without_gap(k.chain, k.oracle.address)
+    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) and all_mined_without_gap(
+        k.chain, k.oracle.address
+    )
 
 
 def test_a_pending_commit_of_a_replaced_results_file_is_not_sent_and_its_nonce_is_filled(killed_after_signing):
@@ -232,8 +246,10 @@ def test_a_pending_commit_of_a_replaced_results_file_is_not_sent_and_its_nonce_i
     assert restarted.returncode == 0, restarted.stderr
     assert sorted(committed) == sorted(batches) and all(final(k.chain, b) for b in batches)
     # One transaction per batch of the new file, plus the filler of the abandoned nonce; none waits.
-    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) + 1 and all_mined_without_gap(k.chain, k.oracle.address)
-    assert f"nonce 0 is filled with the 0-value transfer" in restarted.stderr and not final(k.chain, k.pending_batch)
+    assert k.chain.web3.eth.get_transaction_count(k.oracle.address) == len(batches) + 1 and all_mined_without_gap(
+        k.chain, k.oracle.address
+    )
+    assert "nonce 0 is filled with the 0-value transfer" in restarted.stderr and not final(k.chain, k.pending_batch)
 
 
 def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil, ipfs_node, tmp_path):
@@ -243,7 +259,10 @@ def test_a_commit_sent_before_its_file_was_replaced_is_recorded_not_filled(anvil
     write_results(path, 20, seed=36, decisions=(1, 2, 3), villages=(530102001001,))
     sent = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
     oracle = chain.new_oracle()
-    run = lambda **env: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env)
+    def run(**env):
+        return run_oracle_once(
+            chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY, **env
+        )
     killed = run(GOVCHAIN_ORACLE_KILL_AT="after_send")
     write_results(path, 20, seed=37, decisions=(1, 2, 3), villages=(530102001001,))
     replacing = build_batches(path, PseudonymKey(HONEST_KEY))[0].header.batch_id
@@ -283,7 +302,12 @@ def test_a_second_run_over_the_same_results_sends_nothing(anvil, ipfs_node, tmp_
     write_results(tmp_path / "results" / "a.results.parquet", 10, seed=41, decisions=(1, 2, 3))
     oracle = chain.new_oracle()
     for _ in range(2):
-        assert run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY).returncode == 0
+        assert (
+            run_oracle_once(
+                chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY
+            ).returncode
+            == 0
+        )
     assert chain.web3.eth.get_transaction_count(oracle.address) == 2
 
 
@@ -292,8 +316,12 @@ def test_a_wrong_chain_id_stops_the_service_with_a_clear_error(anvil, ipfs_node,
     chain.deploy_platform(quorum=1)
     oracle = chain.new_oracle()
     (tmp_path / "results").mkdir()
-    cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once", "--chain-id", "999")
-    done = subprocess.run(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    cmd = oracle_command(
+        chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once", "--chain-id", "999"
+    )
+    done = subprocess.run(
+        cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "chain id 999 was expected" in done.stderr
 
 
@@ -318,7 +346,9 @@ def late_ipfs_run(anvil, tmp_path_factory):
     cmd = oracle_command(chain, work / "results", work / "state", f"http://127.0.0.1:{port}", "--once")
     log = work / "oracle.log"
     with open(log, "w") as stderr_file:
-        service = subprocess.Popen(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=stderr_file)
+        service = subprocess.Popen(
+            cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=stderr_file
+        )
     node = JsIpfsNode(repo_dir=work / "ipfs", api_port=port)
     try:
         wait_for_text(log, "retrying in")
@@ -375,7 +405,10 @@ def test_an_unreadable_results_file_is_skipped_and_committed_once_complete(anvil
     target.parent.mkdir(parents=True)
     target.write_bytes((tmp_path / "complete.parquet").read_bytes()[:500])  # as if the pipeline were mid-write
     oracle = chain.new_oracle()
-    run = lambda: run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
+    def run():
+        return run_oracle_once(
+            chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY
+        )
     first = run()
     target.write_bytes((tmp_path / "complete.parquet").read_bytes())
     second = run()
@@ -402,11 +435,28 @@ def test_an_unreadable_results_file_that_stays_so_is_set_aside_with_an_alarm(anv
 
 def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_run, ipfs_node):
     chain, manifest = quorum_run.chain, quorum_run.manifests[0]
-    event = [e for e in commits_by(chain, quorum_run.oracles[0].address) if e["args"]["batchId"] == manifest.header.batch_id][0]
+    event = [
+        e for e in commits_by(chain, quorum_run.oracles[0].address) if e["args"]["batchId"] == manifest.header.batch_id
+    ][0]
     card = "0x" + manifest.tree.leaf(0).household_id.hex()
     done = subprocess.run(
-        [sys.executable, "-m", "oracle", "proof", "--cid", event["args"]["manifestCid"], "--card", card, "--ipfs-api", ipfs_node.api_url],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True,
+        [
+            sys.executable,
+            "-m",
+            "oracle",
+            "proof",
+            "--cid",
+            event["args"]["manifestCid"],
+            "--card",
+            card,
+            "--ipfs-api",
+            ipfs_node.api_url,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     printed = json.loads(done.stdout)
     leaf = printed["leaf"]
@@ -421,7 +471,9 @@ def test_the_proof_command_prints_filing_arguments_the_registry_accepts(quorum_r
 def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_node, tmp_path):
     chain = LocalChain(anvil, tmp_path)
     chain.deploy_platform(quorum=1)
-    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,), decisions=(1, 2, 3))
+    write_results(
+        tmp_path / "results" / "a.results.parquet", 10, seed=91, villages=(530102001001,), decisions=(1, 2, 3)
+    )
     manifest = build_batches(tmp_path / "results" / "a.results.parquet", PseudonymKey(HONEST_KEY))[0]
     oracle = chain.new_oracle()
     committer = Committer(Chain(chain.network_config()), oracle)
@@ -434,11 +486,17 @@ def test_a_pending_commit_that_reverts_is_recorded_and_signed_again(anvil, ipfs_
     checkpoint = Checkpoint(tmp_path / "state" / "checkpoint.json", committer.chain_id, oracle.address)
     checkpoint.data["nextNonce"] = 1
     checkpoint.batch(manifest.header.batch_id).update(
-        status="signed", cid=cid, file="a.results.parquet", scope=manifest.header.scope, tx={"hash": "0x" + bytes(signed.hash).hex(), "raw": "0x" + bytes(signed.raw_transaction).hex(), "nonce": 0}
+        status="signed",
+        cid=cid,
+        file="a.results.parquet",
+        scope=manifest.header.scope,
+        tx={"hash": "0x" + bytes(signed.hash).hex(), "raw": "0x" + bytes(signed.raw_transaction).hex(), "nonce": 0},
     )
     checkpoint.save()
     done = run_oracle_once(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, oracle, HONEST_KEY)
-    entry = json.loads((tmp_path / "state" / "checkpoint.json").read_text())["batches"]["0x" + manifest.header.batch_id.hex()]
+    entry = json.loads((tmp_path / "state" / "checkpoint.json").read_text())["batches"][
+        "0x" + manifest.header.batch_id.hex()
+    ]
     assert done.returncode == 0, done.stderr
     assert entry["status"] == "committed" and [r["nonce"] for r in entry["reverted"]] == [0]
     assert len(commits_by(chain, oracle.address)) == 1 and chain.web3.eth.get_transaction_count(oracle.address) == 2
@@ -450,12 +508,16 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
     chain = LocalChain(node, tmp_path)
     chain.deploy_platform(quorum=1)
     oracle = chain.new_oracle()
-    write_results(tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,), decisions=(1, 2, 3))
+    write_results(
+        tmp_path / "results" / "a.results.parquet", 10, seed=95, villages=(530102001001,), decisions=(1, 2, 3)
+    )
     cmd = oracle_command(chain, tmp_path / "results", tmp_path / "state", ipfs_node.api_url, "--once")
     node.stop()  # saves the chain to its state file
     log = tmp_path / "oracle.log"
     with open(log, "w") as stderr_file:
-        service = subprocess.Popen(cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=stderr_file)
+        service = subprocess.Popen(
+            cmd, env=oracle_env(oracle, HONEST_KEY), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=stderr_file
+        )
     try:
         wait_for_text(log, "Retrying in")
         node.start()  # same port, same state
@@ -470,8 +532,12 @@ def test_the_service_waits_for_the_chain_node_and_commits_once_it_is_back(ipfs_n
 def test_an_intake_clerk_files_a_monitoring_entry_with_the_filing_arguments(quorum_run, ipfs_node):
     chain = quorum_run.chain
     households = chain.households
-    manifest = next(m for m in quorum_run.manifests if any(m.tree.leaf(v).decision == Decision.MONITOR for v in range(len(m.tree))))
-    leaf = next(manifest.tree.leaf(v) for v in range(len(manifest.tree)) if manifest.tree.leaf(v).decision == Decision.MONITOR)
+    manifest = next(
+        m for m in quorum_run.manifests if any(m.tree.leaf(v).decision == Decision.MONITOR for v in range(len(m.tree)))
+    )
+    leaf = next(
+        manifest.tree.leaf(v) for v in range(len(manifest.tree)) if manifest.tree.leaf(v).decision == Decision.MONITOR
+    )
     clerk = chain.web3.eth.accounts[1]
     chain.web3.eth.wait_for_transaction_receipt(
         chain.roles.functions.grantRoleIn(role_id("INTAKE_CLERK"), clerk, leaf.region).transact({"from": chain.admin})
@@ -486,7 +552,9 @@ def test_an_intake_clerk_files_a_monitoring_entry_with_the_filing_arguments(quor
 
 def ipfs_cid_of(chain: LocalChain, manifest) -> str:
     """The manifest CID the honest oracles committed for a batch, read from the BatchCommitted events."""
-    events = chain.registry.events.BatchCommitted().get_logs(from_block=0, argument_filters={"batchId": manifest.header.batch_id})
+    events = chain.registry.events.BatchCommitted().get_logs(
+        from_block=0, argument_filters={"batchId": manifest.header.batch_id}
+    )
     return next(e["args"]["manifestCid"] for e in events if e["args"]["root"] == manifest.root)
 
 
@@ -512,10 +580,16 @@ def test_sending_an_already_mined_commit_again_is_harmless(committed_once):
 
 
 def test_a_commit_whose_nonce_another_transaction_took_raises_nonce_taken(committed_once):
-    committer, chain = committed_once.committer, committed_once.chain
+    committer, _chain = committed_once.committer, committed_once.chain
     # A second commit signed for the same nonce (as if another sender had used the account) can never be mined.
     other = committer._commit_call(committed_once.manifest, committed_once.cid + "x").build_transaction(
-        {"from": committed_once.oracle.address, "nonce": 0, "gas": 300_000, "gasPrice": 0, "chainId": committer.chain_id}
+        {
+            "from": committed_once.oracle.address,
+            "nonce": 0,
+            "gas": 300_000,
+            "gasPrice": 0,
+            "chainId": committer.chain_id,
+        }
     )
     raw = committed_once.oracle.sign_transaction(other)
     stale = SignedCommit("0x" + bytes(raw.hash).hex(), "0x" + bytes(raw.raw_transaction).hex(), 0)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_pipeline import households, policy as policy_mod
+from data_pipeline import households
+from data_pipeline import policy as policy_mod
 from data_pipeline.run import clean, ingest_all, link_households, run
 from data_pipeline.synth.generate import generate
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from data_pipeline import accuracy, baseline, policy as policy_mod
+from data_pipeline import accuracy, baseline
+from data_pipeline import policy as policy_mod
 from data_pipeline.run import run
 from data_pipeline.synth.generate import generate
 
@@ -35,7 +36,9 @@ def test_at_most_three_percent_of_households_are_sent_to_verification(measured):
 
 def test_a_verified_household_is_neither_admitted_nor_excluded():
     truth = pd.Series({"a": True, "b": False, "c": True})
-    result = accuracy.errors(pd.Series({"a": False, "b": True, "c": True}), truth, pd.Series({"a": True, "b": True, "c": False}))
+    result = accuracy.errors(
+        pd.Series({"a": False, "b": True, "c": True}), truth, pd.Series({"a": True, "b": True, "c": False})
+    )
     assert (result["excluded"], result["included"], result["eligible"], result["admitted"]) == (0, 0, 1, 1)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_pipeline.reasons import Decision, Reason
+from data_pipeline.reasons import Reason
 from data_pipeline.synth.extracts import AdminErrorRates
 from data_pipeline.triangulate import WAGE_TOLERANCE, WAGE_TOLERANCE_YUAN
 
@@ -75,7 +75,9 @@ def test_a_wage_under_reported_to_the_tax_office_is_taken_from_the_bank(world):
     # Adults only (minors have no bank account) and gaps beyond the tolerance (within it, tax and bank agree).
     adult = true_persons.loc[entries["true_key"], "age"].to_numpy() >= 18
     gap = (entries["true_value"] - entries["recorded_value"]).to_numpy()
-    entries = entries[adult & (gap > np.maximum(WAGE_TOLERANCE * entries["true_value"], WAGE_TOLERANCE_YUAN).to_numpy())]
+    entries = entries[
+        adult & (gap > np.maximum(WAGE_TOLERANCE * entries["true_value"], WAGE_TOLERANCE_YUAN).to_numpy())
+    ]
     assert len(entries) > 0
     wrong = [e.true_key for e in entries.itertuples()
              if persons.loc[e.true_key, "wage_source"] != "bank" or persons.loc[e.true_key, "wage"] != e.true_value

@@ -32,7 +32,9 @@ def test_parquet_bytes_in_a_csv_file_fail_naming_the_real_format(delivery):
     frame = pd.read_csv(delivery / "tax.csv", dtype=str)
     (delivery / "tax.csv").unlink()
     frame.to_parquet(delivery / "tax.csv")
-    with pytest.raises(WrongFormatError, match=r"tax\.csv: named as CSV but its bytes are Parquet \(magic bytes PAR1\)"):
+    with pytest.raises(
+        WrongFormatError, match=r"tax\.csv: named as CSV but its bytes are Parquet \(magic bytes PAR1\)"
+    ):
         ingest(delivery, SOURCES["tax"])
 
 

@@ -57,7 +57,9 @@ def test_a_key_column_all_null_fails_naming_the_column_and_the_share(delivery, t
     table["medical_insured"] = None
     table.to_parquet(path)
     error = _failure(delivery, tmp_path)
-    assert [(f["gate"], f["file"], f["figure"]) for f in error.failures] == [("KEY_COLUMN_NULL", "social_security.parquet", 1.0)]
+    assert [(f["gate"], f["file"], f["figure"]) for f in error.failures] == [
+        ("KEY_COLUMN_NULL", "social_security.parquet", 1.0)
+    ]
     assert "key column 'medical_insured' is empty in 100.0%" in str(error)
 
 
@@ -99,7 +101,11 @@ def test_a_source_far_smaller_than_in_the_previous_run_fails(delivery, tmp_path,
     pq.write_table(table.slice(0, len(table) // 2), path)
     error = _failure(delivery, tmp_path, previous=county_run)
     failure = error.failures[0]
-    assert (failure["gate"], failure["file"], failure["figure"]) == ("ROW_COUNT_DROP", "credit.parquet", len(table) // 2)
+    assert (failure["gate"], failure["file"], failure["figure"]) == (
+        "ROW_COUNT_DROP",
+        "credit.parquet",
+        len(table) // 2,
+    )
     assert "in the previous run" in failure["message"]
 
 

@@ -5,7 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from data_pipeline import models, policy as policy_mod
+from data_pipeline import models
+from data_pipeline import policy as policy_mod
 from data_pipeline.errors import PolicyError
 from data_pipeline.reasons import Decision, Reason
 
@@ -174,7 +175,9 @@ def test_root_causes_are_not_set_for_households_that_are_not_poor_or_at_risk():
 def test_pmt_score_is_lower_for_a_household_with_fewer_assets_and_more_dependants():
     policy = policy_mod.load()
     better = models.pmt_score(household(), policy)[0]
-    worse = models.pmt_score(household(dependants=3, disabled=1, land_mu=0.5, balance=0.0, total_spend=8000.0), policy)[0]
+    worse = models.pmt_score(household(dependants=3, disabled=1, land_mu=0.5, balance=0.0, total_spend=8000.0), policy)[
+        0
+    ]
     assert worse < better
 
 
@@ -189,9 +192,13 @@ def test_policy_hash_changes_when_one_character_of_the_file_changes(tmp_path):
 def test_a_released_version_with_edited_thresholds_is_refused(tmp_path):
     text = policy_mod.DEFAULT_POLICY.read_text(encoding="utf-8")
     path = tmp_path / "policy.json"
-    path.write_text(text.replace('"poverty_line_per_capita": 4300', '"poverty_line_per_capita": 4301'), encoding="utf-8")
+    path.write_text(
+        text.replace('"poverty_line_per_capita": 4300', '"poverty_line_per_capita": 4301'), encoding="utf-8"
+    )
     assert '"version": "2026.2"' in text
-    with pytest.raises(PolicyError, match="claims version 2026.2, released with content hash .* edited without a new version"):
+    with pytest.raises(
+        PolicyError, match="claims version 2026.2, released with content hash .* edited without a new version"
+    ):
         policy_mod.load(path)
 
 

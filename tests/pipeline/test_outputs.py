@@ -4,14 +4,23 @@ import re
 
 import pandas as pd
 
-from data_pipeline import db, policy as policy_mod
+from data_pipeline import db
+from data_pipeline import policy as policy_mod
 from data_pipeline.outputs import REPORTS, load_results
 from data_pipeline.reasons import Decision, Reason, describe
 
 
 def test_results_load_with_the_documented_columns_and_types(county_run):
     results = load_results(county_run)
-    assert list(results.columns) == ["household_key", "region", "decision", "reasons", "score", "policy_version", "policy_hash"]
+    assert list(results.columns) == [
+        "household_key",
+        "region",
+        "decision",
+        "reasons",
+        "score",
+        "policy_version",
+        "policy_hash",
+    ]
     assert [str(t) for t in results.dtypes] == ["str", "UInt64", "UInt8", "UInt32", "UInt32", "str", "str"]
 
 

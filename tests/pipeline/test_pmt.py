@@ -5,7 +5,8 @@ import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
-from data_pipeline import pmt, policy as policy_mod
+from data_pipeline import pmt
+from data_pipeline import policy as policy_mod
 
 
 def test_the_released_policy_carries_the_fitted_coefficients_their_fit_and_the_training_seed():
@@ -25,7 +26,9 @@ def test_fitting_on_a_county_gives_a_weight_per_proxy_and_a_positive_fit(cleaned
 def test_out_of_sample_the_score_finds_households_below_the_line(county, county_run, policy):
     # The session county (seed 11) is not the training county (seed 101).
     truth = pd.read_parquet(county / "ground_truth" / "households.parquet").set_index("household_key")
-    scored = truth.join(pd.read_parquet(county_run / "households.parquet").set_index("household_key")[["score"]], how="inner")
+    scored = truth.join(
+        pd.read_parquet(county_run / "households.parquet").set_index("household_key")[["score"]], how="inner"
+    )
     below = scored["income_pc"] < policy.line
     assert roc_auc_score(below, -scored["score"].astype(float)) >= 0.85
     assert spearmanr(scored["score"].astype(float), scored["income_pc"]).statistic > 0.7

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_pipeline import households as households_mod, models, policy as policy_mod
+from data_pipeline import households as households_mod
+from data_pipeline import models
+from data_pipeline import policy as policy_mod
 from data_pipeline.idnumbers import from_number
 from data_pipeline.ingest import read
 from data_pipeline.reasons import Decision, Reason
@@ -169,7 +171,10 @@ def test_the_name_comes_from_the_household_register_not_the_census(delivery, qui
     person, _ = quiet
     delivery.set("census", person.id_number, name="某某某")
     persons, _ = delivery.run(tmp_path)
-    assert persons.loc[person.id_number, "name"] == person["name"] and persons.loc[person.id_number, "name_source"] == "household_registration"
+    assert (
+        persons.loc[person.id_number, "name"] == person["name"]
+        and persons.loc[person.id_number, "name_source"] == "household_registration"
+    )
 
 
 def test_medical_insurance_comes_from_social_security_not_the_census(delivery, quiet, tmp_path):
@@ -177,7 +182,10 @@ def test_medical_insurance_comes_from_social_security_not_the_census(delivery, q
     delivery.set("social_security", person.id_number, medical_insured=1)
     delivery.set("census", person.id_number, medical_insured=0)
     persons, households = delivery.run(tmp_path)
-    assert tuple(persons.loc[person.id_number, ["medical_insured", "medical_insured_source"]]) == (1.0, "social_security")
+    assert tuple(persons.loc[person.id_number, ["medical_insured", "medical_insured_source"]]) == (
+        1.0,
+        "social_security",
+    )
     assert not _has(households, person.household_key, Reason.BASIC_MEDICAL_NOT_INSURED)
 
 
@@ -236,7 +244,10 @@ def test_drinking_water_comes_from_agriculture_not_the_census(delivery, quiet, t
     for member in _members(delivery, person.household_key):
         delivery.set("census", member, drinking_water_safe=0)
     _, households = delivery.run(tmp_path)
-    assert tuple(households.loc[person.household_key, ["drinking_water_safe", "drinking_water_source"]]) == (1.0, "agriculture")
+    assert tuple(households.loc[person.household_key, ["drinking_water_safe", "drinking_water_source"]]) == (
+        1.0,
+        "agriculture",
+    )
     assert not _has(households, person.household_key, Reason.DRINKING_WATER_UNSAFE)
 
 

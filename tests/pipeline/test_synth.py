@@ -30,8 +30,12 @@ def test_the_cli_writes_ten_sources_the_designation_list_and_the_truth_apart(tmp
     assert sources == {n for s in SOURCES.values() for n in s.file_names if (tmp_path / n).exists()}
     assert len(sources) == len(SOURCES)
     assert (tmp_path / "village_designations.csv").exists()
-    assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {"households.parquet", "persons.parquet", "noise_log.parquet",
-                                                                       "admin_log.parquet"}
+    assert {p.name for p in (tmp_path / "ground_truth").iterdir()} == {
+        "households.parquet",
+        "persons.parquet",
+        "noise_log.parquet",
+        "admin_log.parquet",
+    }
     assert "wrote 300 people" in capsys.readouterr().out
 
 

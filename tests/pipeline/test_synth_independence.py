@@ -18,7 +18,8 @@ def test_generating_a_county_loads_no_pipeline_or_govchain_module(tmp_path):
         "import sys\n"
         "from data_pipeline.synth.generate import generate\n"
         f"generate({str(tmp_path)!r}, 300, 1)\n"
-        "print(sorted(m for m in sys.modules if (m.startswith('data_pipeline') and not m.startswith('data_pipeline.synth'))"
+        "print(sorted(m for m in sys.modules if (m.startswith('data_pipeline')"
+        " and not m.startswith('data_pipeline.synth'))"
         " or m.split('.')[0] in ('govchain', 'oracle', 'dashboard')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout

@@ -52,7 +52,10 @@ def test_a_village_in_a_hazard_zone_is_relocation():
 
 
 def test_disaster_share_at_the_threshold_is_relocation():
-    assert decided(village(disaster_household_share=T.disaster_household_share)) == ("relocation", "disaster_households")
+    assert decided(village(disaster_household_share=T.disaster_household_share)) == (
+        "relocation",
+        "disaster_households",
+    )
 
 
 def test_disaster_share_just_below_the_threshold_is_not_relocation():
@@ -173,9 +176,12 @@ def test_no_designation_list_reads_as_none(tmp_path):
 def test_designation_list_is_read_with_codes_normalised(tmp_path):
     frame = vc.read_designations(write_list(tmp_path, f"region,traditional_village,hazard_zone,distance_to_county_km\n"
                                                       f" {V1}.0 ,1,0,\n{V2},0,1,3.5\n"))
-    assert frame.to_dict("list") == {"region": [V1, V2], "traditional_village": [True, False],
-                                     "hazard_zone": [False, True], "distance_to_county_km": [pytest.approx(np.nan,
-                                                                                                          nan_ok=True), 3.5]}
+    assert frame.to_dict("list") == {
+        "region": [V1, V2],
+        "traditional_village": [True, False],
+        "hazard_zone": [False, True],
+        "distance_to_county_km": [pytest.approx(np.nan, nan_ok=True), 3.5],
+    }
 
 
 @pytest.mark.parametrize("text, problem", [
