@@ -22,9 +22,16 @@ BATCH_ID = keccak(text="batch-test")
 
 
 @pytest.fixture(scope="module")
-def batch():
-    """A batch of FIRST_BATCH households, not committed yet."""
-    return CommittedBatch(BATCH_ID, COUNTY, make_leaves(FIRST_BATCH))
+def batch(first_batch, chain):
+    """A batch of FIRST_BATCH households with data newer than the first batch's, not committed yet."""
+    newer = CommittedBatch(BATCH_ID, COUNTY, make_leaves(FIRST_BATCH))
+    if newer.as_of <= first_batch.as_of:
+        # After earlier modules moved the clock and a snapshot was reverted, the node's clock can stand behind the
+        # time the module's first batch was built at; move it past, so this batch's data are the newer.
+        chain.sleep(first_batch.as_of - newer.as_of + 1)
+        chain.mine()
+        newer.as_of = first_batch.as_of + 1
+    return newer
 
 
 def commitment(eligibility, batch, **changes):
