@@ -34,3 +34,15 @@ def test_does_not_wait_for_threads_running_before_the_connection():
     assert time.perf_counter() - started < 1
     assert earlier.is_alive()
     release.set()
+
+
+def test_the_late_receipt_wait_wraps_brownies_wait_only_once():
+    import brownie
+
+    from govchain.brownie_session import wait_for_receipts_a_loaded_node_shows_late
+
+    wait_for_receipts_a_loaded_node_shows_late()
+    installed = brownie.network.transaction.TransactionReceipt.wait
+    wait_for_receipts_a_loaded_node_shows_late()
+    assert brownie.network.transaction.TransactionReceipt.wait is installed
+    assert installed.waits_for_late_receipts
