@@ -42,13 +42,13 @@ use_project_tools()  # this checkout's anvil and solc wrapper, with no PATH set 
 
 from brownie import project  # noqa: E402
 from brownie._config import CONFIG  # noqa: E402
-from eth_account import Account  # noqa: E402
 from eth_utils import keccak  # noqa: E402
 
 from govchain.brownie_session import connected  # noqa: E402
 from govchain.deploy import NodeAccountSender, Settings, deploy_platform  # noqa: E402
 from govchain.eligibility import Decision, EligibilityLeaf, LeafDetails  # noqa: E402
 from govchain.localnode import free_port  # noqa: E402
+from govchain.materials import sign_receipt, supply_domain  # noqa: E402
 from govchain.plans import REGISTERED, SupportType  # noqa: E402
 from govchain.roles import ROLE_IDS  # noqa: E402
 from oracle.merkle import EligibilityTree  # noqa: E402
@@ -84,16 +84,6 @@ def main() -> None:
         "details": figures,
     }
     progress(json.dumps(summary))
-
-
-def receipt_signature(wallet, supply, chain_id: int, dispatch_id: int, row: int, household: bytes, quantity: int):
-    return bytes(Account.sign_typed_data(
-        wallet.private_key,
-        {"name": "GovChain MaterialSupply", "version": "1", "chainId": chain_id, "verifyingContract": supply.address},
-        {"MaterialReceipt": [{"name": "dispatchId", "type": "uint256"}, {"name": "row", "type": "uint8"},
-                             {"name": "household", "type": "bytes32"}, {"name": "quantity", "type": "uint64"}]},
-        {"dispatchId": dispatch_id, "row": row, "household": household, "quantity": quantity},
-    ).signature)
 
 
 def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
@@ -207,10 +197,10 @@ def measure(proj) -> tuple[dict[str, int], dict[str, int]]:
     supply.receiveGoods(procurement, "bafkreigoodsreceipt", {"from": people["dispatcher"]})
     dispatches = [supply.dispatch(procurement, VILLAGE, 100, {"from": people["dispatcher"]}).return_value
                   for _ in range(2)]
-    chain_id = web3.eth.chain_id
+    domain = supply_domain(web3.eth.chain_id, supply.address)
 
     def deliver(dispatch, row, quantity=2):
-        signature = receipt_signature(wallet, supply, chain_id, dispatch, row, household, quantity)
+        signature = sign_receipt(wallet.private_key, domain, dispatch, row, household, quantity)
         return supply.deliver(dispatch, row, household, quantity, signature, "", {"from": people["grid_worker"]})
 
     record("delivery_signed_first_of_dispatch", deliver(dispatches[0], 0).gas_used, "(row 0, signed receipt)")

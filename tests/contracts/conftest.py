@@ -582,9 +582,8 @@ def assessment_registry(AssessmentRegistry, platform, followup_officials):
 
 # --- materials (issue 11) -------------------------------------------------------------------------------------
 
-from eth_account import Account as _EthAccount  # noqa: E402
-
 from govchain.deploy import PROCUREMENT  # noqa: E402
+from govchain.materials import sign_receipt, supply_domain  # noqa: E402
 
 BAG = b"bag".ljust(32, b"\x00")
 UNIT_PRICE = 50 * YUAN
@@ -623,25 +622,8 @@ def _chain_id() -> int:
 
 def receipt_signature(wallet, supply, dispatch_id: int, row: int, household: bytes, quantity: int) -> bytes:
     """The EIP-712 MaterialReceipt signature of a household's bound `wallet` (a brownie LocalAccount)."""
-    signed = _EthAccount.sign_typed_data(
-        wallet.private_key,
-        {
-            "name": "GovChain MaterialSupply",
-            "version": "1",
-            "chainId": _chain_id(),
-            "verifyingContract": supply.address,
-        },
-        {
-            "MaterialReceipt": [
-                {"name": "dispatchId", "type": "uint256"},
-                {"name": "row", "type": "uint8"},
-                {"name": "household", "type": "bytes32"},
-                {"name": "quantity", "type": "uint64"},
-            ]
-        },
-        {"dispatchId": dispatch_id, "row": row, "household": household, "quantity": quantity},
-    )
-    return bytes(signed.signature)
+    domain = supply_domain(_chain_id(), supply.address)
+    return sign_receipt(wallet.private_key, domain, dispatch_id, row, household, quantity)
 
 
 def approved_procurement(supply, hub, handler, supplier, route_approvers, plan_id, quantity=1000,
