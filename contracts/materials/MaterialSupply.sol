@@ -259,10 +259,7 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         if (bytes(reasonCid).length == 0) revert MaterialEvidenceRequired();
         _takeFromStock(procurementId, procurement, quantity, procurement.stock);
         _stock[warehouse][kindId] -= quantity;
-        Balance storage balance = _balances[planId][kindId];
-        balance.inStock -= quantity;
-        balance.lost += quantity;
-        emit MaterialLost(planId, kindId, procurementId, true, quantity, reasonCode, reasonCid, msg.sender);
+        _writeOff(planId, kindId, procurementId, true, quantity, reasonCode, reasonCid);
     }
 
     /// @inheritdoc IMaterialSupply
@@ -278,10 +275,7 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         }
         if (bytes(reasonCid).length == 0) revert MaterialEvidenceRequired();
         _takeInTransit(dispatchId, sent, quantity);
-        Balance storage balance = _balances[planId][kindId];
-        balance.inTransit -= quantity;
-        balance.lost += quantity;
-        emit MaterialLost(planId, kindId, dispatchId, false, quantity, reasonCode, reasonCid, msg.sender);
+        _writeOff(planId, kindId, dispatchId, false, quantity, reasonCode, reasonCid);
     }
 
     /// @inheritdoc IMaterialSupply
@@ -410,10 +404,7 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
             if (known) {
                 (uint32 planId, uint32 kindId, uint64 inTransit) = (sent.planId, sent.kindId, sent.inTransit);
                 sent.inTransit = 0;
-                Balance storage balance = _balances[planId][kindId];
-                balance.inTransit -= inTransit;
-                balance.lost += inTransit;
-                emit MaterialLost(planId, kindId, dispatchId, false, inTransit, SUPERVISION_LOSS, "", msg.sender);
+                _writeOff(planId, kindId, dispatchId, false, inTransit, SUPERVISION_LOSS, "");
                 return;
             }
         } else if (known) {
@@ -428,10 +419,7 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
                 emit ProcurementCancelled(key, planId, stock);
                 if (stock != 0) {
                     _stock[procurement.warehouse][kindId] -= stock;
-                    Balance storage balance = _balances[planId][kindId];
-                    balance.inStock -= stock;
-                    balance.lost += stock;
-                    emit MaterialLost(planId, kindId, key, true, stock, SUPERVISION_LOSS, "", msg.sender);
+                    _writeOff(planId, kindId, key, true, stock, SUPERVISION_LOSS, "");
                 }
                 return;
             }
@@ -454,6 +442,26 @@ contract MaterialSupply is IMaterialSupply, SupervisedClient, EIP712, Governed {
         if (quantity == 0) revert MaterialZeroQuantity();
         if (quantity > stock) revert MaterialShortStock(procurementId, quantity, stock);
         procurement.stock = stock - quantity;
+    }
+
+    /// @dev Moves `quantity` of plan `planId`'s kind `kindId` to lost in the plan's balance, from stock (`fromStock`:
+    /// `source` is a procurement, whose stock and warehouse the caller lowered) or from transit (`source` is a
+    /// dispatch, whose in-transit quantity the caller lowered), and emits {MaterialLost}: the one write-off of a
+    /// loss recorded by an official and of a supervision finding's cancellation.
+    function _writeOff(
+        uint32 planId,
+        uint32 kindId,
+        uint256 source,
+        bool fromStock,
+        uint64 quantity,
+        uint8 reasonCode,
+        string memory reasonCid
+    ) private {
+        Balance storage balance = _balances[planId][kindId];
+        if (fromStock) balance.inStock -= quantity;
+        else balance.inTransit -= quantity;
+        balance.lost += quantity;
+        emit MaterialLost(planId, kindId, source, fromStock, quantity, reasonCode, reasonCid, msg.sender);
     }
 
     /// @dev Moves `quantity` from in transit to delivered in the plan's balance and emits {MaterialDelivered}.
