@@ -5,8 +5,9 @@ Steps (one line each on the terminal; the details go to data/logs/demo.log):
 1. a synthetic county (2,000 people, fixed seed) in data/demo/sources and the pipeline's results in
    data/demo/results, each made only if missing;
 2. encrypted keystores (V3) of the approving officials in data/demo/keystores, made on first run with a
-   password kept in data/demo/keystores.password: every approval of steps 7 and 8 is an EIP-712 signature from
-   them, relayed in batches through the hub's approveBySig (orchestration.relay);
+   password kept in data/demo/keystores.password: every approval of steps 7, 8 and 10 is an EIP-712 signature
+   from them, relayed in batches through the hub's approveBySig (orchestration.relay; step 9 relays the same way
+   with anvil's development keys);
 3. a loopback js-ipfs node (repo in data/demo/ipfs) and 4. anvil on loopback (state in data/anvil/state.json),
    both started detached or reused when they run already (orchestration.services, pid files in data/run);
 5. the contracts deployed through govchain.deploy (reusing the deployments recorded for this chain): with

@@ -126,6 +126,11 @@ class Actors:
         """Whose keys sign the approvals: the keyring given, or anvil's development keys."""
         return self.keyring or anvil_dev_keyring()
 
+    def approve(self, web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str]) -> dict[str, str]:
+        """Approves ``subjects`` to the end of their routes (:func:`approve_subjects`) with these actors' keys
+        (:meth:`signers`), relayed by the administrator; returns the transactions."""
+        return approve_subjects(web3, hub, roles, subjects, officials, keyring=self.signers(), relayer=self.admin)
+
 
 # ---------------------------------------------------------------------------------------------- data
 
@@ -426,8 +431,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    done.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials(),
-                                         keyring=actors.signers(), relayer=actors.admin))
+    done.txs.update(actors.approve(web3, hub, roles, [(subject, leaf.region)], actors.officials()))
     state = read(hub.functions.subjectOf(subject)).state
     if state != SubjectState.APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
@@ -514,31 +518,22 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
         if status == "SUBMITTED":
             latest = read(plans.functions.planOf(run.plan_id)).latestVersion
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
-            run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers,
-                                                keyring=actors.signers(), relayer=actors.admin))
+            run.txs.update(actors.approve(web3, hub, roles, [(subject, township)], approvers))
         run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
         log(f"  plan {run.plan_id} ({name.lower()}): {run.status}" + (f" ({run.note})" if run.note else ""))
         runs.append(run)
     return runs
 
 
-def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, officials: list[str],
-                         keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
-    """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
-    the level's role, did not submit and has not approved it; returns the transactions, one per level.
-    See :func:`approve_subjects`."""
-    return approve_subjects(web3, hub, roles, [(subject, region)], officials, keyring, relayer)
-
-
-def approve_subjects(web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str],
-                     keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
+def approve_subjects(web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str], *,
+                     keyring: Keyring, relayer: str) -> dict[str, str]:
     """Approves every pending (subject, region) of ``subjects`` to the end of its route: each level by an
-    EIP-712 signature of the first of ``officials`` who may approve it, with the official's key from ``keyring``
-    (default: anvil's development keys), all subjects' signatures of a round relayed in one ``approveBySig``
-    transaction by ``relayer`` (default: the node's first account). Returns the transactions."""
+    EIP-712 signature of the first of ``officials`` who may approve it, with the official's key from ``keyring``,
+    all subjects' signatures of a round relayed in one ``approveBySig`` transaction by ``relayer``. Returns the
+    transactions. The one way the demo approves (orchestration.relay); :meth:`Actors.approve` gives it the
+    actors' keyring and relayer."""
     try:
-        return approve_in_batches(web3, hub, roles, subjects, officials, keyring or anvil_dev_keyring(),
-                                  relayer or web3.eth.accounts[0],
+        return approve_in_batches(web3, hub, roles, subjects, officials, keyring, relayer,
                                   lambda call, sender, what: transact(web3, call, sender, what))
     except ApprovalRelayError as exc:
         raise FlowError(str(exc)) from exc

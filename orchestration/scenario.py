@@ -1,10 +1,11 @@
 """The demo scenario's public-notice and oversight steps (issue 13), beside orchestration.flow's steps.
 
 - :func:`file_candidates` (called by :func:`orchestration.flow.run_flow` after its first registration): the intake
-  clerk files several more admitted candidates of the batch, each approved along its route by flow's approval
-  helper; in public notice (公示) a member of the public raises an objection with an evidence document, a village
-  REVIEWER who neither filed nor approved the procedure dismisses it with a reasoned document; the chain's clock
-  is moved past the notice and every candidate's registration is completed.
+  clerk files several more admitted candidates of the batch, all approved together along their routes
+  (:meth:`orchestration.flow.Actors.approve`: one relayed transaction per level); in public notice (公示) a
+  member of the public raises an objection with an evidence document, a village REVIEWER who neither filed nor
+  approved the procedure dismisses it with a reasoned document; the chain's clock is moved past the notice and
+  every candidate's registration is completed.
 - :func:`oversee` (called by ``make demo`` after the execution step): the township plans of flow's plan step
   (five support types) are funded — an appropriation approved and minted, each plan started, linked, escrowed,
   its first milestone reported and accepted; a SUPERVISOR freezes one plan with a reason document while its
@@ -41,7 +42,6 @@ from orchestration.flow import (
     Log,
     PlanRun,
     Registration,
-    _approve_along_route,
     _reverts,
     _status_name,
     anvil_account,
@@ -170,10 +170,14 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
             run.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(
                 *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing a candidate")
         run.subject = subject
-        run.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials()))
-        if read(hub.functions.subjectOf(subject)).state != SubjectState.APPROVED:
-            raise FlowError(f"Candidate procedure {subject} did not end approved.")
         done.registrations.append(run)
+    # Filed together, approved together: one relayed transaction per level of the route for all candidates.
+    approvals = actors.approve(web3, hub, roles, [(r.subject, r.region) for r in done.registrations],
+                               actors.officials())
+    for run in done.registrations:
+        run.txs.update(approvals)
+        if read(hub.functions.subjectOf(run.subject)).state != SubjectState.APPROVED:
+            raise FlowError(f"Candidate procedure {run.subject} did not end approved.")
     log(f"  candidates: {len(picked)} filed and approved along their routes, in public notice")
 
     # An objection an interrupted run left open is judged first (it holds its procedure); else one is raised.
@@ -290,8 +294,8 @@ def oversee(chain: Chain, actors: Actors, plan_runs: list[PlanRun], county: int,
                                                 purpose="乡村振兴衔接资金：乡镇五类帮扶计划")),
              actors.treasury, "propose appropriation (treasury)")
         done.appropriation = ledger.functions.appropriationCount().call()
-        done.txs.update(_approve_along_route(web3, hub, roles, ledger.functions.appropriationSubject(
-            done.appropriation).call(), county, officials))
+        done.txs.update(actors.approve(web3, hub, roles, [(ledger.functions.appropriationSubject(
+            done.appropriation).call(), county)], officials))
         send(ledger.functions.mint(done.appropriation, APPROPRIATION_CAP), actors.treasury, "mint the appropriation")
 
     for run in plan_runs:
@@ -343,7 +347,7 @@ def _fund_to_first_milestone(web3: Web3, hub, roles, plans, ledger, run: PlanRun
         status, attempts = plans.functions.milestoneOf(plan_id, 0).call()[:2]
     if MilestoneStatus(status) == MilestoneStatus.REPORTED:
         subject = plans.functions.milestoneSubject(plan_id, 0, attempts).call()
-        funded.txs.update(_approve_along_route(web3, hub, roles, subject, region, officials))
+        funded.txs.update(actors.approve(web3, hub, roles, [(subject, region)], officials))
     return funded
 
 

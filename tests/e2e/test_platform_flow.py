@@ -137,8 +137,7 @@ def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_
         flow.transact(chain.web3, chain.households.functions.fileRegistration(
             *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
     subjects = [(subject_of(leaf), leaf.region) for leaf in waiting]
-    txs = flow.approve_subjects(chain.web3, chain.hub, chain.roles, subjects, actors.officials(),
-                                relayer=actors.admin)
+    txs = actors.approve(chain.web3, chain.hub, chain.roles, subjects, actors.officials())
     assert len(subjects) == 2 and len(txs) == len(DEFAULT_ROUTES[REGISTRATION])
     assert [read(chain.hub.functions.subjectOf(s)).state for s, _ in subjects] == [SubjectState.APPROVED] * 2
     for tx in txs.values():  # sent by the relayer, each approval by the official who signed it
@@ -164,7 +163,7 @@ def test_an_objection_an_interrupted_run_left_open_is_judged_and_the_candidate_r
     flow.transact(web3, households.functions.fileRegistration(
         *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
     subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-    flow._approve_along_route(web3, chain.hub, chain.roles, subject, leaf.region, actors.officials())
+    actors.approve(web3, chain.hub, chain.roles, [(subject, leaf.region)], actors.officials())
     scenario.transact_signed(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
                              flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
     raised = scenario.open_objection(households, subject)
