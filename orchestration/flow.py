@@ -224,11 +224,20 @@ def _reverts() -> RevertDecoder:
     return RevertDecoder.from_build()
 
 
-def transact(web3: Web3, call, sender: str, what: str) -> str:
-    """Sends a contract call from the unlocked ``sender``, waits for it and returns its hash; a revert raises
-    :class:`FlowError` naming the contract's custom error and its arguments."""
+def transact(web3: Web3, call, sender: str | LocalAccount, what: str) -> str:
+    """Sends a contract call from ``sender``, waits for it and returns its hash; a revert raises
+    :class:`FlowError` naming the contract's custom error and its arguments.
+
+    ``sender`` is an address the node unlocks, or an account whose key signs here (a member of the public, not
+    one of the node's accounts): then a legacy transaction at gas price 0, as the platform's free-gas networks
+    take."""
     try:
-        tx_hash = call.transact({"from": sender})
+        if isinstance(sender, str):
+            tx_hash = call.transact({"from": sender})
+        else:
+            tx = call.build_transaction({"from": sender.address, "gasPrice": 0, "chainId": web3.eth.chain_id,
+                                         "nonce": web3.eth.get_transaction_count(sender.address)})
+            tx_hash = web3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
     except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
         raise FlowError(f"{what} was rejected by the contract: {_reverts().explain(exc)}") from exc
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
@@ -75,24 +74,10 @@ def _document(add: AddDocument, name: str, **content) -> str:
 _REJECTIONS = (ContractCustomError, ContractLogicError, Web3RPCError)
 
 
-def _error_name(call, exc: Exception) -> str:
+def _error_name(exc: Exception) -> str:
     """The name of the custom error ``exc`` (a rejection) carries, or the exception's text."""
     decoded = _reverts().decode(revert_data(exc))
     return decoded.name if decoded is not None else str(exc)
-
-
-def transact_signed(web3: Web3, call, account: LocalAccount, what: str) -> str:
-    """Like :func:`orchestration.flow.transact`, for an account whose key signs here (not one the node unlocks):
-    a legacy transaction at gas price 0, as the platform's free-gas networks take."""
-    try:
-        tx = call.build_transaction({"from": account.address, "gasPrice": 0, "chainId": web3.eth.chain_id,
-                                     "nonce": web3.eth.get_transaction_count(account.address)})
-    except _REJECTIONS as exc:
-        raise FlowError(f"{what} was rejected by the contract: {_error_name(call, exc)}") from exc
-    tx_hash = web3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
-    if web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)["status"] != 1:
-        raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
-    return "0x" + bytes(tx_hash).hex()
 
 
 def refusal(call, sender: str) -> str:
@@ -101,7 +86,7 @@ def refusal(call, sender: str) -> str:
     try:
         call.estimate_gas({"from": sender})
     except _REJECTIONS as exc:
-        return _error_name(call, exc)
+        return _error_name(exc)
     return ""
 
 
@@ -220,7 +205,7 @@ def raise_and_dismiss_objection(web3: Web3, households, subject: int, reviewer: 
     if found is None:
         evidence = _document(add_document, "objection-evidence.json", kind="objection evidence",
                              subject=str(subject), statement="反映该户登记的家庭收入与实际不符，请求入户核查。")
-        txs["objection (public)"] = tx = transact_signed(
+        txs["objection (public)"] = tx = transact(
             web3, households.functions.raiseObjection(subject, evidence), anvil_account(PUBLIC_ACCOUNT_INDEX),
             "raising an objection")
         receipt = web3.eth.get_transaction_receipt(tx)

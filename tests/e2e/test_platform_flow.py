@@ -164,8 +164,8 @@ def test_an_objection_an_interrupted_run_left_open_is_judged_and_the_candidate_r
         *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
     subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
     actors.approve(web3, chain.hub, chain.roles, [(subject, leaf.region)], actors.officials())
-    scenario.transact_signed(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
-                             flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
+    flow.transact(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
+                  flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
     raised = scenario.open_objection(households, subject)
 
     # Earlier tests of this module may have left approved procedures in notice; the run carries those on too.
