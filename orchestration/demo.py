@@ -50,7 +50,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govchain.brownie_session import connected, run_script
-from govchain.config import PROJECT_ROOT, NetworkConfig
+from govchain.config import PROJECT_ROOT, NetworkConfig, environment
+from govchain.config import Settings as PlatformSettings
 from govchain.errors import GovchainError
 from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode, use_project_tools
 from orchestration.progress import Progress, StepFailed
@@ -274,11 +275,8 @@ def mark_build_current(root: Path = PROJECT_ROOT) -> None:
 
 def deploy_environment(env_file: Path = PROJECT_ROOT / "network" / "deploy.env") -> dict[str, str]:
     """The deploy settings as brownie gives them to scripts/deploy.py: network/deploy.env (brownie-config.yaml's
-    ``dotenv``) under the process's environment, which wins."""
-    from dotenv import dotenv_values
-
-    from_file = dotenv_values(env_file)
-    return {**{k: v for k, v in from_file.items() if v is not None}, **os.environ}
+    ``dotenv``) under the process's environment, which wins (govchain.config.environment)."""
+    return environment(env_file=env_file)
 
 
 def deploy_with_web3(place: DemoPlace, deployer: str, environ: dict[str, str]) -> dict[str, str]:
@@ -292,7 +290,7 @@ def deploy_with_web3(place: DemoPlace, deployer: str, environ: dict[str, str]) -
     web3 = connect(place.rpc_url)
     platform = deploy_platform(web3, NodeAccountSender(web3, deployer), Settings.from_env(environ),
                                registry=DeploymentRegistry(place.deployments),
-                               redeploy=environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print)
+                               redeploy=PlatformSettings.from_env(environ).redeploy, log=print)
     return platform.addresses
 
 
@@ -337,7 +335,7 @@ def run(place: DemoPlace, progress: Progress) -> None:
         # brownie is needed only to compile: with a current build the deploy needs web3.py alone (unless an
         # administrator hand-over is asked for, which scripts/deploy.py schedules).
         environ = deploy_environment()
-        if build_is_current() and not environ.get("GOVCHAIN_ADMIN"):
+        if build_is_current() and not PlatformSettings.from_env(environ).admin:
             deployed = deploy_with_web3(place, actors.admin, environ)
             step.note = f"{len(deployed)} contracts (build current, web3.py)"
         else:
@@ -386,12 +384,14 @@ def run(place: DemoPlace, progress: Progress) -> None:
 
 
 def place_from_args(argv: list[str] | None) -> DemoPlace:
-    env = os.environ.get
+    # The process environment over .env, as every setting of the platform (govchain.config); GOVCHAIN_DEMO_PORT is
+    # one of govchain.config.Settings (a clear error when it is not a number).
+    env = environment().get
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path(env("GOVCHAIN_DEMO_DATA", PROJECT_ROOT / "data")),
                         help="where the demo keeps its files (env GOVCHAIN_DEMO_DATA, default data/)")
     parser.add_argument("--port", "--rpc-port", dest="rpc_port", type=int,
-                        default=int(env("GOVCHAIN_DEMO_PORT", "8545")), help="anvil's port (env GOVCHAIN_DEMO_PORT)")
+                        default=PlatformSettings.from_env().demo_port, help="anvil's port (env GOVCHAIN_DEMO_PORT)")
     parser.add_argument("--ipfs-port", type=int, default=int(env("GOVCHAIN_DEMO_IPFS_PORT", "5001")),
                         help="the IPFS node's API port (env GOVCHAIN_DEMO_IPFS_PORT)")
     parser.add_argument("--site-port", type=int, default=int(env("GOVCHAIN_DEMO_SITE_PORT", "8501")),
