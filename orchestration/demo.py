@@ -55,7 +55,7 @@ from govchain.config import Settings as PlatformSettings
 from govchain.errors import GovchainError
 from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode, use_project_tools
 from orchestration.progress import Progress, StepFailed
-from orchestration.services import Service, ServiceError, ServiceRunner
+from orchestration.services import Service, ServiceError, ServiceRunner, project_python_path
 
 STEPS = {
     "data": "synthetic county and the pipeline's results (数据)",
@@ -163,14 +163,10 @@ def ipfs_service(place: DemoPlace) -> Service:
                    env={"IPFS_PATH": str(node.repo_dir)}, cwd=PROJECT_ROOT, ports=(place.ipfs_port,), prepare=prepare)
 
 
-def _python_env() -> dict[str, str]:
-    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-
-
 def indexer_service(place: DemoPlace) -> Service:
     command = [sys.executable, "-m", "indexer", "sync", "--follow", "--poll", "1", "--rpc-url", place.rpc_url,
                "--chain-id", str(LOCAL_CHAIN_ID), "--deployments", str(place.deployments), "--db", str(place.index)]
-    return Service("indexer", command, place.logs / "indexer.log", ready=lambda: True, env=_python_env(),
+    return Service("indexer", command, place.logs / "indexer.log", ready=lambda: True, env=project_python_path(),
                    cwd=PROJECT_ROOT)
 
 
@@ -183,7 +179,7 @@ def site_service(place: DemoPlace) -> Service:
                 "GOVCHAIN_CHAIN_ID": str(LOCAL_CHAIN_ID), "GOVCHAIN_DEPLOYMENTS": str(place.deployments),
                 "GOVCHAIN_IPFS_API": place.ipfs_api, "GOVCHAIN_REPORTS": str(place.demo / "results" / "reports")}
     return Service("site", command, place.logs / "site.log", ready=lambda: _answers(f"{place.site_url}/_stcore/health"),
-                   env={**_python_env(), **settings}, cwd=PROJECT_ROOT, ports=(place.site_port,))
+                   env={**project_python_path(), **settings}, cwd=PROJECT_ROOT, ports=(place.site_port,))
 
 
 def wait_until_indexed(place: DemoPlace, timeout: float = 120.0) -> int:

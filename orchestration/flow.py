@@ -56,6 +56,7 @@ from govchain.roles import role_id
 from govchain.structs import read
 from orchestration.keyring import Keyring, anvil_dev_keyring
 from orchestration.relay import ApprovalRelayError, approve_in_batches
+from orchestration.services import project_python_path
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
@@ -279,8 +280,7 @@ def run_oracles(network: NetworkConfig, results: Path, state_root: Path, ipfs_ap
     Each node has its own state folder under ``state_root`` (its checkpoint makes a second run a no-op). A
     process that fails or outlives ``timeout`` is stopped by PID and raises :class:`FlowError` with its log.
     """
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
-    base_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")} | project_python_path()
     started = time.perf_counter()
     processes: list[tuple[subprocess.Popen, Path]] = []
     try:
