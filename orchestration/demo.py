@@ -340,35 +340,19 @@ def run(place: DemoPlace, progress: Progress) -> None:
     # Started now, it indexes the steps' events as they happen, so the site below waits for little.
     with progress.step("indexer") as step:
         service(step, indexer_service)
-    network = place.network()
-    with progress.step("flow") as step:
-        result = flow.run_flow(network, place.ipfs_api, table, place.demo / "oracle-state", key.env(), actors=actors)
-        registration = result.registration
-        step.note = f"household 0x{registration.household_id.hex()[:12]}… {registration.status}"
-    from govchain.chain import Chain
+    from orchestration.scenario import run_scenario
 
-    with progress.step("funds") as step:
-        from oracle.merkle import StandardMerkleTree
-        from orchestration.funding_demo import fund_and_pay, funding_lines
-
-        funding = fund_and_pay(Chain(network), actors, registration.household_id, registration.region,
-                               result.county, StandardMerkleTree.from_leaf_hashes)
-        step.note = f"plan {funding.plan_id}, payment batch {funding.batch_id}"
-    with progress.step("execution"):
-        from assessment.demo import run_execution
-
-        run_execution(Chain(network), registration.household_id, registration.region, result.county)
-    with progress.step("oversight"):
-        from oracle.ipfs import IpfsClient
-        from orchestration.scenario import oversee
-
-        oversee(Chain(network), actors, result.plans, result.county, IpfsClient(place.ipfs_api).add)
+    scenario = run_scenario(place.network(), place.ipfs_api, table, place.demo / "oracle-state", key.env(),
+                            actors=actors, step=progress.step)
+    result, funding, registration = scenario.flow, scenario.funding, scenario.flow.registration
     with progress.step("site") as step:
         events = wait_until_indexed(place)
         service(step, site_service)
         step.note += f", {events:,} events indexed"
 
     progress.detail(f"\nSummary (chain {LOCAL_CHAIN_ID}, deployment registry {place.deployments}):")
+    from orchestration.funding_demo import funding_lines
+
     for line in flow.summary_lines(result) + funding_lines(funding):
         progress.detail(line)
     progress.line()

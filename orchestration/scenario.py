@@ -11,8 +11,8 @@
   its first milestone reported and accepted; a SUPERVISOR freezes one plan with a reason document while its
   tranche awaits release, the release is refused, the supervisor clears the case, and every first tranche is
   released; then the county LEADER publishes the case as a major-event disclosure (重大事件披露).
-- :func:`run_scenario`: the whole demo scenario on a deployed platform, in ``make demo``'s order (flow, funds,
-  execution, oversight), for the end-to-end test.
+- :func:`run_scenario`: the whole demo scenario on a deployed platform (flow, funds, execution, oversight), as
+  ``make demo`` runs it between its services and the site, and as the end-to-end test runs it.
 
 Every document added to IPFS here is about procedures and plans only: no name, ID number or circumstance of a
 person. Running a step again on the same chain carries on what an earlier run left and adds one more round
@@ -22,9 +22,11 @@ person. Running a step again on the same chain carries on what an earlier run le
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from eth_utils import keccak
 from web3 import Web3
@@ -385,20 +387,36 @@ class ScenarioResult:
     oversight: Oversight
 
 
+@contextmanager
+def _quiet_step(_key: str) -> Iterator[SimpleNamespace]:
+    yield SimpleNamespace(note="")
+
+
 def run_scenario(network, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
-                 log: Log = print) -> ScenarioResult:
-    """The demo scenario on a deployed platform, in ``make demo``'s order: flow (roles, oracles, registrations
-    with an objection, plans), funds paid to a household both ways, execution and assessment, oversight."""
+                 actors: Actors | None = None, log: Log = print,
+                 step: Callable[[str], AbstractContextManager] = _quiet_step) -> ScenarioResult:
+    """The demo scenario on a deployed platform, the one order ``make demo`` and the end-to-end test share: flow
+    (roles, oracles, registrations with an objection, plans), funds paid to a household both ways, execution and
+    assessment, oversight. ``step(key)`` wraps each (``make demo``'s Progress.step: its line and timing; the keys
+    are orchestration.demo.STEPS'), and may take a short note."""
     from assessment.demo import run_execution
     from oracle.ipfs import IpfsClient
     from oracle.merkle import StandardMerkleTree
     from orchestration import flow
     from orchestration.funding_demo import fund_and_pay
 
-    result = flow.run_flow(network, ipfs_api, table, oracle_state, key_env, log=log)
-    chain, actors, registration = Chain(network), Actors.anvil_defaults(), result.registration
-    funding = fund_and_pay(chain, actors, registration.household_id, registration.region, result.county,
-                           StandardMerkleTree.from_leaf_hashes, log)
-    execution = run_execution(chain, registration.household_id, registration.region, result.county, log)
-    oversight = oversee(chain, actors, result.plans, result.county, IpfsClient(ipfs_api).add, log)
+    actors = actors or Actors.anvil_defaults()
+    chain = Chain(network)
+    with step("flow") as note:
+        result = flow.run_flow(network, ipfs_api, table, oracle_state, key_env, actors=actors, log=log)
+        registration = result.registration
+        note.note = f"household 0x{registration.household_id.hex()[:12]}… {registration.status}"
+    with step("funds") as note:
+        funding = fund_and_pay(chain, actors, registration.household_id, registration.region, result.county,
+                               StandardMerkleTree.from_leaf_hashes, log)
+        note.note = f"plan {funding.plan_id}, payment batch {funding.batch_id}"
+    with step("execution"):
+        execution = run_execution(chain, registration.household_id, registration.region, result.county, log)
+    with step("oversight"):
+        oversight = oversee(chain, actors, result.plans, result.county, IpfsClient(ipfs_api).add, log)
     return ScenarioResult(result, funding, execution, oversight)
