@@ -316,8 +316,6 @@ def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> N
     addresses: the node would otherwise skip the batch as done. A checkpoint is only ever trusted together
     with the chain it describes (oracle/README.md, Crash safety).
     """
-    import json
-
     for checkpoint in sorted(Path(state_root).glob("oracle-*/checkpoint.json")):
         data = json.loads(checkpoint.read_text(encoding="utf-8"))
         committed = [b for b, entry in data.get("batches", {}).items() if entry.get("status") == "committed"]
@@ -328,8 +326,6 @@ def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> N
             checkpoint.parent.rename(aside)
             log(f"  oracles: {checkpoint.parent.name}'s checkpoint records commits this chain lacks (reset chain); "
                 f"moved to {aside.name}")
-
-
 
 
 @dataclass

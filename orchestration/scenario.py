@@ -35,6 +35,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 from govchain.chain import Chain
 from govchain.eligibility import Decision
 from govchain.enums import HouseholdStatus, SubjectState
+from govchain.events import event_logs
 from govchain.reverts import revert_data
 from govchain.structs import read
 from orchestration.flow import (
@@ -190,7 +191,8 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
 
 def open_objection(households, subject: int) -> tuple[int, str] | None:
     """The (id, evidence CID) of an objection against ``subject`` still open, or None."""
-    for event in households.events.ObjectionRaised().get_logs(from_block=0, argument_filters={"subject": subject}):
+    # govchain.events.event_logs: read in ranges a node with a log-range limit (Besu) accepts.
+    for event in event_logs(households.events.ObjectionRaised, argument_filters={"subject": subject}):
         objection_id = event["args"]["objectionId"]
         if households.functions.objection(objection_id).call()[1] == OBJECTION_OPEN:
             return objection_id, event["args"]["evidenceCid"]
