@@ -12,12 +12,11 @@ from web3.logs import DISCARD
 from govchain.chain import Chain
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
 from govchain.enums import HouseholdStatus, SubjectState
-from govchain.localnode import AnvilNode
 from govchain.structs import read
-from oracle.ipfs import IpfsClient, JsIpfsNode
+from oracle.ipfs import IpfsClient
 from orchestration import flow
 from tests.e2e import privacy
-from tests.oracle.chain import LocalChain
+from tests.e2e.conftest import deployed_platform
 
 REGISTERED = HouseholdStatus.REGISTERED
 
@@ -26,22 +25,16 @@ REGISTERED = HouseholdStatus.REGISTERED
 def platform(tmp_path_factory):
     """The flow run once on a fresh chain (state file in tmp), then stopped by PID."""
     work = tmp_path_factory.mktemp("platform")
-    node = AnvilNode(state_file=work / "anvil" / "state.json", log_file=work / "anvil.log")
-    ipfs = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
-    with node, ipfs:
-        chain = LocalChain(node, work)
-        chain.deploy_platform(quorum=2)
-        table = flow.prepare_data(work / "sources", work / "results")
-        key = flow.PseudonymKeyFile.ensure(work / "key")
+    with deployed_platform(work) as platform:
         logs: list[list[str]] = []  # each run's log lines
 
         def run():
             logs.append([])
-            return flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env(),
-                                 log=logs[-1].append)
+            return flow.run_flow(platform.network, platform.ipfs_node.api_url, platform.table, work / "oracle-state",
+                                 platform.key.env(), log=logs[-1].append)
 
-        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
-                              run=run, first=run(), logs=logs)
+        yield SimpleNamespace(chain=platform.chain, ipfs=IpfsClient(platform.ipfs_node.api_url), table=platform.table,
+                              sources=platform.sources, run=run, first=run(), logs=logs)
 
 
 def test_the_household_ends_registered(platform):
