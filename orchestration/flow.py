@@ -71,8 +71,8 @@ class FlowError(GovchainError):
     """Raised when a step of the platform flow fails; the message says which and why."""
 
 
-# Cached: deriving one HD key costs tens of milliseconds of elliptic-curve work (44 ms each, measured over ten on
-# 2 shared cores at load 4), and the demo's steps ask for the same ten accounts hundreds of times.
+# Cached: deriving one HD key costs 10-45 ms of elliptic-curve work (measured over ten keys, twice, on 2 shared
+# cores), and the demo's steps ask for the same ten accounts hundreds of times.
 @functools.lru_cache(maxsize=None)
 def anvil_account(index: int) -> LocalAccount:
     """anvil's default account ``index`` with its key (a local development key, never a real one)."""
