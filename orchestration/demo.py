@@ -5,8 +5,9 @@ Steps (one line each on the terminal; the details go to data/logs/demo.log):
 1. a synthetic county (2,000 people, fixed seed) in data/demo/sources and the pipeline's results in
    data/demo/results, each made only if missing;
 2. encrypted keystores (V3) of the approving officials in data/demo/keystores, made on first run with a
-   password kept in data/demo/keystores.password: every approval of steps 7 and 8 is an EIP-712 signature from
-   them, relayed in batches through the hub's approveBySig (orchestration.relay);
+   password kept in data/demo/keystores.password: every approval of steps 7, 8 and 10 is an EIP-712 signature
+   from them, relayed in batches through the hub's approveBySig (orchestration.relay; step 9 relays the same way
+   with anvil's development keys);
 3. a loopback js-ipfs node (repo in data/demo/ipfs) and 4. anvil on loopback (state in data/anvil/state.json),
    both started detached or reused when they run already (orchestration.services, pid files in data/run);
 5. the contracts deployed through govchain.deploy (reusing the deployments recorded for this chain): with
@@ -49,11 +50,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govchain.brownie_session import connected, run_script
-from govchain.config import PROJECT_ROOT, NetworkConfig
+from govchain.config import PROJECT_ROOT, NetworkConfig, environment
+from govchain.config import Settings as PlatformSettings
 from govchain.errors import GovchainError
 from govchain.localnode import LOCAL_CHAIN_ID, AnvilNode, use_project_tools
 from orchestration.progress import Progress, StepFailed
-from orchestration.services import Service, ServiceError, ServiceRunner
+from orchestration.services import Service, ServiceError, ServiceRunner, project_python_path
 
 STEPS = {
     "data": "synthetic county and the pipeline's results (数据)",
@@ -161,14 +163,10 @@ def ipfs_service(place: DemoPlace) -> Service:
                    env={"IPFS_PATH": str(node.repo_dir)}, cwd=PROJECT_ROOT, ports=(place.ipfs_port,), prepare=prepare)
 
 
-def _python_env() -> dict[str, str]:
-    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-
-
 def indexer_service(place: DemoPlace) -> Service:
     command = [sys.executable, "-m", "indexer", "sync", "--follow", "--poll", "1", "--rpc-url", place.rpc_url,
                "--chain-id", str(LOCAL_CHAIN_ID), "--deployments", str(place.deployments), "--db", str(place.index)]
-    return Service("indexer", command, place.logs / "indexer.log", ready=lambda: True, env=_python_env(),
+    return Service("indexer", command, place.logs / "indexer.log", ready=lambda: True, env=project_python_path(),
                    cwd=PROJECT_ROOT)
 
 
@@ -181,7 +179,7 @@ def site_service(place: DemoPlace) -> Service:
                 "GOVCHAIN_CHAIN_ID": str(LOCAL_CHAIN_ID), "GOVCHAIN_DEPLOYMENTS": str(place.deployments),
                 "GOVCHAIN_IPFS_API": place.ipfs_api, "GOVCHAIN_REPORTS": str(place.demo / "results" / "reports")}
     return Service("site", command, place.logs / "site.log", ready=lambda: _answers(f"{place.site_url}/_stcore/health"),
-                   env={**_python_env(), **settings}, cwd=PROJECT_ROOT, ports=(place.site_port,))
+                   env={**project_python_path(), **settings}, cwd=PROJECT_ROOT, ports=(place.site_port,))
 
 
 def wait_until_indexed(place: DemoPlace, timeout: float = 120.0) -> int:
@@ -273,11 +271,8 @@ def mark_build_current(root: Path = PROJECT_ROOT) -> None:
 
 def deploy_environment(env_file: Path = PROJECT_ROOT / "network" / "deploy.env") -> dict[str, str]:
     """The deploy settings as brownie gives them to scripts/deploy.py: network/deploy.env (brownie-config.yaml's
-    ``dotenv``) under the process's environment, which wins."""
-    from dotenv import dotenv_values
-
-    from_file = dotenv_values(env_file)
-    return {**{k: v for k, v in from_file.items() if v is not None}, **os.environ}
+    ``dotenv``) under the process's environment, which wins (govchain.config.environment)."""
+    return environment(env_file=env_file)
 
 
 def deploy_with_web3(place: DemoPlace, deployer: str, environ: dict[str, str]) -> dict[str, str]:
@@ -291,7 +286,7 @@ def deploy_with_web3(place: DemoPlace, deployer: str, environ: dict[str, str]) -
     web3 = connect(place.rpc_url)
     platform = deploy_platform(web3, NodeAccountSender(web3, deployer), Settings.from_env(environ),
                                registry=DeploymentRegistry(place.deployments),
-                               redeploy=environ.get("GOVCHAIN_REDEPLOY", "") not in ("", "0"), log=print)
+                               redeploy=PlatformSettings.from_env(environ).redeploy, log=print)
     return platform.addresses
 
 
@@ -336,7 +331,7 @@ def run(place: DemoPlace, progress: Progress) -> None:
         # brownie is needed only to compile: with a current build the deploy needs web3.py alone (unless an
         # administrator hand-over is asked for, which scripts/deploy.py schedules).
         environ = deploy_environment()
-        if build_is_current() and not environ.get("GOVCHAIN_ADMIN"):
+        if build_is_current() and not PlatformSettings.from_env(environ).admin:
             deployed = deploy_with_web3(place, actors.admin, environ)
             step.note = f"{len(deployed)} contracts (build current, web3.py)"
         else:
@@ -345,35 +340,19 @@ def run(place: DemoPlace, progress: Progress) -> None:
     # Started now, it indexes the steps' events as they happen, so the site below waits for little.
     with progress.step("indexer") as step:
         service(step, indexer_service)
-    network = place.network()
-    with progress.step("flow") as step:
-        result = flow.run_flow(network, place.ipfs_api, table, place.demo / "oracle-state", key.env(), actors=actors)
-        registration = result.registration
-        step.note = f"household 0x{registration.household_id.hex()[:12]}… {registration.status}"
-    from govchain.chain import Chain
+    from orchestration.scenario import run_scenario
 
-    with progress.step("funds") as step:
-        from oracle.merkle import StandardMerkleTree
-        from orchestration.funding_demo import fund_and_pay, funding_lines
-
-        funding = fund_and_pay(Chain(network), actors, registration.household_id, registration.region,
-                               result.county, StandardMerkleTree.from_leaf_hashes)
-        step.note = f"plan {funding.plan_id}, payment batch {funding.batch_id}"
-    with progress.step("execution"):
-        from assessment.demo import run_execution
-
-        run_execution(Chain(network), registration.household_id, registration.region, result.county)
-    with progress.step("oversight"):
-        from oracle.ipfs import IpfsClient
-        from orchestration.scenario import oversee
-
-        oversee(Chain(network), actors, result.plans, result.county, IpfsClient(place.ipfs_api).add)
+    scenario = run_scenario(place.network(), place.ipfs_api, table, place.demo / "oracle-state", key.env(),
+                            actors=actors, step=progress.step)
+    result, funding, registration = scenario.flow, scenario.funding, scenario.flow.registration
     with progress.step("site") as step:
         events = wait_until_indexed(place)
         service(step, site_service)
         step.note += f", {events:,} events indexed"
 
     progress.detail(f"\nSummary (chain {LOCAL_CHAIN_ID}, deployment registry {place.deployments}):")
+    from orchestration.funding_demo import funding_lines
+
     for line in flow.summary_lines(result) + funding_lines(funding):
         progress.detail(line)
     progress.line()
@@ -385,12 +364,14 @@ def run(place: DemoPlace, progress: Progress) -> None:
 
 
 def place_from_args(argv: list[str] | None) -> DemoPlace:
-    env = os.environ.get
+    # The process environment over .env, as every setting of the platform (govchain.config); GOVCHAIN_DEMO_PORT is
+    # one of govchain.config.Settings (a clear error when it is not a number).
+    env = environment().get
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=Path(env("GOVCHAIN_DEMO_DATA", PROJECT_ROOT / "data")),
                         help="where the demo keeps its files (env GOVCHAIN_DEMO_DATA, default data/)")
     parser.add_argument("--port", "--rpc-port", dest="rpc_port", type=int,
-                        default=int(env("GOVCHAIN_DEMO_PORT", "8545")), help="anvil's port (env GOVCHAIN_DEMO_PORT)")
+                        default=PlatformSettings.from_env().demo_port, help="anvil's port (env GOVCHAIN_DEMO_PORT)")
     parser.add_argument("--ipfs-port", type=int, default=int(env("GOVCHAIN_DEMO_IPFS_PORT", "5001")),
                         help="the IPFS node's API port (env GOVCHAIN_DEMO_IPFS_PORT)")
     parser.add_argument("--site-port", type=int, default=int(env("GOVCHAIN_DEMO_SITE_PORT", "8501")),

@@ -56,6 +56,7 @@ from govchain.roles import role_id
 from govchain.structs import read
 from orchestration.keyring import Keyring, anvil_dev_keyring
 from orchestration.relay import ApprovalRelayError, approve_in_batches
+from orchestration.services import project_python_path
 
 # anvil's (and hardhat's) development mnemonic: its default accounts are unlocked and funded on every local node.
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
@@ -70,8 +71,8 @@ class FlowError(GovchainError):
     """Raised when a step of the platform flow fails; the message says which and why."""
 
 
-# Cached: deriving one HD key costs ~20 ms of elliptic-curve work, and the demo's steps ask for the same ten
-# accounts hundreds of times (a second `make demo` spent 5 s of its execution step here).
+# Cached: deriving one HD key costs 10-45 ms of elliptic-curve work (measured over ten keys, twice, on 2 shared
+# cores), and the demo's steps ask for the same ten accounts hundreds of times.
 @functools.lru_cache(maxsize=None)
 def anvil_account(index: int) -> LocalAccount:
     """anvil's default account ``index`` with its key (a local development key, never a real one)."""
@@ -125,6 +126,11 @@ class Actors:
     def signers(self) -> Keyring:
         """Whose keys sign the approvals: the keyring given, or anvil's development keys."""
         return self.keyring or anvil_dev_keyring()
+
+    def approve(self, web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str]) -> dict[str, str]:
+        """Approves ``subjects`` to the end of their routes (:func:`approve_subjects`) with these actors' keys
+        (:meth:`signers`), relayed by the administrator; returns the transactions."""
+        return approve_subjects(web3, hub, roles, subjects, officials, keyring=self.signers(), relayer=self.admin)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -219,11 +225,20 @@ def _reverts() -> RevertDecoder:
     return RevertDecoder.from_build()
 
 
-def transact(web3: Web3, call, sender: str, what: str) -> str:
-    """Sends a contract call from the unlocked ``sender``, waits for it and returns its hash; a revert raises
-    :class:`FlowError` naming the contract's custom error and its arguments."""
+def transact(web3: Web3, call, sender: str | LocalAccount, what: str) -> str:
+    """Sends a contract call from ``sender``, waits for it and returns its hash; a revert raises
+    :class:`FlowError` naming the contract's custom error and its arguments.
+
+    ``sender`` is an address the node unlocks, or an account whose key signs here (a member of the public, not
+    one of the node's accounts): then a legacy transaction at gas price 0, as the platform's free-gas networks
+    take."""
     try:
-        tx_hash = call.transact({"from": sender})
+        if isinstance(sender, str):
+            tx_hash = call.transact({"from": sender})
+        else:
+            tx = call.build_transaction({"from": sender.address, "gasPrice": 0, "chainId": web3.eth.chain_id,
+                                         "nonce": web3.eth.get_transaction_count(sender.address)})
+            tx_hash = web3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction)
     except (ContractCustomError, ContractLogicError, Web3RPCError) as exc:
         raise FlowError(f"{what} was rejected by the contract: {_reverts().explain(exc)}") from exc
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
@@ -265,8 +280,7 @@ def run_oracles(network: NetworkConfig, results: Path, state_root: Path, ipfs_ap
     Each node has its own state folder under ``state_root`` (its checkpoint makes a second run a no-op). A
     process that fails or outlives ``timeout`` is stopped by PID and raises :class:`FlowError` with its log.
     """
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")}
-    base_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHAIN_")} | project_python_path()
     started = time.perf_counter()
     processes: list[tuple[subprocess.Popen, Path]] = []
     try:
@@ -302,8 +316,6 @@ def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> N
     addresses: the node would otherwise skip the batch as done. A checkpoint is only ever trusted together
     with the chain it describes (oracle/README.md, Crash safety).
     """
-    import json
-
     for checkpoint in sorted(Path(state_root).glob("oracle-*/checkpoint.json")):
         data = json.loads(checkpoint.read_text(encoding="utf-8"))
         committed = [b for b, entry in data.get("batches", {}).items() if entry.get("status") == "committed"]
@@ -314,8 +326,6 @@ def discard_stale_checkpoints(registry, state_root: Path, log: Log = print) -> N
             checkpoint.parent.rename(aside)
             log(f"  oracles: {checkpoint.parent.name}'s checkpoint records commits this chain lacks (reset chain); "
                 f"moved to {aside.name}")
-
-
 
 
 @dataclass
@@ -426,8 +436,7 @@ def register_household(web3: Web3, households, hub, roles, manifest, actors: Act
         done.note = "carried on the procedure an earlier run left open"
     done.subject = subject
 
-    done.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials(),
-                                         keyring=actors.signers(), relayer=actors.admin))
+    done.txs.update(actors.approve(web3, hub, roles, [(subject, leaf.region)], actors.officials()))
     state = read(hub.functions.subjectOf(subject)).state
     if state != SubjectState.APPROVED:
         raise FlowError(f"Procedure {subject} ended in approval state {state}, not Approved.")
@@ -514,31 +523,22 @@ def approve_demo_plans(web3: Web3, plans, hub, roles, actors: Actors, township: 
         if status == "SUBMITTED":
             latest = read(plans.functions.planOf(run.plan_id)).latestVersion
             subject = plans.functions.versionSubject(run.plan_id, latest).call()
-            run.txs.update(_approve_along_route(web3, hub, roles, subject, township, approvers,
-                                                keyring=actors.signers(), relayer=actors.admin))
+            run.txs.update(actors.approve(web3, hub, roles, [(subject, township)], approvers))
         run.status = PlanStatus(plans.functions.statusOf(run.plan_id).call()).name
         log(f"  plan {run.plan_id} ({name.lower()}): {run.status}" + (f" ({run.note})" if run.note else ""))
         runs.append(run)
     return runs
 
 
-def _approve_along_route(web3: Web3, hub, roles, subject: int, region: int, officials: list[str],
-                         keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
-    """Approves pending ``subject`` (of ``region``) level by level, each by the first of ``officials`` that holds
-    the level's role, did not submit and has not approved it; returns the transactions, one per level.
-    See :func:`approve_subjects`."""
-    return approve_subjects(web3, hub, roles, [(subject, region)], officials, keyring, relayer)
-
-
-def approve_subjects(web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str],
-                     keyring: Keyring | None = None, relayer: str | None = None) -> dict[str, str]:
+def approve_subjects(web3: Web3, hub, roles, subjects: list[tuple[int, int]], officials: list[str], *,
+                     keyring: Keyring, relayer: str) -> dict[str, str]:
     """Approves every pending (subject, region) of ``subjects`` to the end of its route: each level by an
-    EIP-712 signature of the first of ``officials`` who may approve it, with the official's key from ``keyring``
-    (default: anvil's development keys), all subjects' signatures of a round relayed in one ``approveBySig``
-    transaction by ``relayer`` (default: the node's first account). Returns the transactions."""
+    EIP-712 signature of the first of ``officials`` who may approve it, with the official's key from ``keyring``,
+    all subjects' signatures of a round relayed in one ``approveBySig`` transaction by ``relayer``. Returns the
+    transactions. The one way the demo approves (orchestration.relay); :meth:`Actors.approve` gives it the
+    actors' keyring and relayer."""
     try:
-        return approve_in_batches(web3, hub, roles, subjects, officials, keyring or anvil_dev_keyring(),
-                                  relayer or web3.eth.accounts[0],
+        return approve_in_batches(web3, hub, roles, subjects, officials, keyring, relayer,
                                   lambda call, sender, what: transact(web3, call, sender, what))
     except ApprovalRelayError as exc:
         raise FlowError(str(exc)) from exc

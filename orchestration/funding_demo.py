@@ -23,7 +23,7 @@ from govchain import regions
 from govchain.chain import Chain
 from govchain.funds import Method, PaymentEntry, multiproof
 from govchain.plans import REGISTERED, SupportType
-from orchestration.flow import Actors, FlowError, Log, _approve_along_route, grant_roles, transact
+from orchestration.flow import Actors, FlowError, Log, grant_roles, transact
 
 YUAN = 100
 BUDGET = 60_000 * YUAN
@@ -76,8 +76,7 @@ def fund_and_pay(chain: Chain, actors: Actors, household_id: bytes, village: int
         done.txs[what] = transact(web3, call, sender, what)
 
     def walk(subject: int, region: int, what: str) -> None:
-        for label, tx in _approve_along_route(web3, hub, roles, subject, region, officials,
-                                              keyring=actors.signers(), relayer=actors.admin).items():
+        for label, tx in actors.approve(web3, hub, roles, [(subject, region)], officials).items():
             done.txs[f"{what}: {label}"] = tx
 
     send(ledger.functions.propose(county, 2026, keccak(text="budget-line:2130505"), BUDGET, "bafkreidemoappropriation"),

@@ -1,17 +1,18 @@
 """The demo scenario's public-notice and oversight steps (issue 13), beside orchestration.flow's steps.
 
 - :func:`file_candidates` (called by :func:`orchestration.flow.run_flow` after its first registration): the intake
-  clerk files several more admitted candidates of the batch, each approved along its route by flow's approval
-  helper; in public notice (公示) a member of the public raises an objection with an evidence document, a village
-  REVIEWER who neither filed nor approved the procedure dismisses it with a reasoned document; the chain's clock
-  is moved past the notice and every candidate's registration is completed.
+  clerk files several more admitted candidates of the batch, all approved together along their routes
+  (:meth:`orchestration.flow.Actors.approve`: one relayed transaction per level); in public notice (公示) a
+  member of the public raises an objection with an evidence document, a village REVIEWER who neither filed nor
+  approved the procedure dismisses it with a reasoned document; the chain's clock is moved past the notice and
+  every candidate's registration is completed.
 - :func:`oversee` (called by ``make demo`` after the execution step): the township plans of flow's plan step
   (five support types) are funded — an appropriation approved and minted, each plan started, linked, escrowed,
   its first milestone reported and accepted; a SUPERVISOR freezes one plan with a reason document while its
   tranche awaits release, the release is refused, the supervisor clears the case, and every first tranche is
   released; then the county LEADER publishes the case as a major-event disclosure (重大事件披露).
-- :func:`run_scenario`: the whole demo scenario on a deployed platform, in ``make demo``'s order (flow, funds,
-  execution, oversight), for the end-to-end test.
+- :func:`run_scenario`: the whole demo scenario on a deployed platform (flow, funds, execution, oversight), as
+  ``make demo`` runs it between its services and the site, and as the end-to-end test runs it.
 
 Every document added to IPFS here is about procedures and plans only: no name, ID number or circumstance of a
 person. Running a step again on the same chain carries on what an earlier run left and adds one more round
@@ -21,11 +22,12 @@ person. Running a step again on the same chain carries on what an earlier run le
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
-from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
@@ -33,6 +35,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 from govchain.chain import Chain
 from govchain.eligibility import Decision
 from govchain.enums import HouseholdStatus, SubjectState
+from govchain.events import event_logs
 from govchain.reverts import revert_data
 from govchain.structs import read
 from orchestration.flow import (
@@ -41,7 +44,6 @@ from orchestration.flow import (
     Log,
     PlanRun,
     Registration,
-    _approve_along_route,
     _reverts,
     _status_name,
     anvil_account,
@@ -75,24 +77,10 @@ def _document(add: AddDocument, name: str, **content) -> str:
 _REJECTIONS = (ContractCustomError, ContractLogicError, Web3RPCError)
 
 
-def _error_name(call, exc: Exception) -> str:
+def _error_name(exc: Exception) -> str:
     """The name of the custom error ``exc`` (a rejection) carries, or the exception's text."""
     decoded = _reverts().decode(revert_data(exc))
     return decoded.name if decoded is not None else str(exc)
-
-
-def transact_signed(web3: Web3, call, account: LocalAccount, what: str) -> str:
-    """Like :func:`orchestration.flow.transact`, for an account whose key signs here (not one the node unlocks):
-    a legacy transaction at gas price 0, as the platform's free-gas networks take."""
-    try:
-        tx = call.build_transaction({"from": account.address, "gasPrice": 0, "chainId": web3.eth.chain_id,
-                                     "nonce": web3.eth.get_transaction_count(account.address)})
-    except _REJECTIONS as exc:
-        raise FlowError(f"{what} was rejected by the contract: {_error_name(call, exc)}") from exc
-    tx_hash = web3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
-    if web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)["status"] != 1:
-        raise FlowError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
-    return "0x" + bytes(tx_hash).hex()
 
 
 def refusal(call, sender: str) -> str:
@@ -101,7 +89,7 @@ def refusal(call, sender: str) -> str:
     try:
         call.estimate_gas({"from": sender})
     except _REJECTIONS as exc:
-        return _error_name(call, exc)
+        return _error_name(exc)
     return ""
 
 
@@ -170,10 +158,14 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
             run.txs["file (intake clerk)"] = transact(web3, households.functions.fileRegistration(
                 *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing a candidate")
         run.subject = subject
-        run.txs.update(_approve_along_route(web3, hub, roles, subject, leaf.region, actors.officials()))
-        if read(hub.functions.subjectOf(subject)).state != SubjectState.APPROVED:
-            raise FlowError(f"Candidate procedure {subject} did not end approved.")
         done.registrations.append(run)
+    # Filed together, approved together: one relayed transaction per level of the route for all candidates.
+    approvals = actors.approve(web3, hub, roles, [(r.subject, r.region) for r in done.registrations],
+                               actors.officials())
+    for run in done.registrations:
+        run.txs.update(approvals)
+        if read(hub.functions.subjectOf(run.subject)).state != SubjectState.APPROVED:
+            raise FlowError(f"Candidate procedure {run.subject} did not end approved.")
     log(f"  candidates: {len(picked)} filed and approved along their routes, in public notice")
 
     # An objection an interrupted run left open is judged first (it holds its procedure); else one is raised.
@@ -199,7 +191,8 @@ def file_candidates(web3: Web3, households, hub, roles, manifest, actors: Actors
 
 def open_objection(households, subject: int) -> tuple[int, str] | None:
     """The (id, evidence CID) of an objection against ``subject`` still open, or None."""
-    for event in households.events.ObjectionRaised().get_logs(from_block=0, argument_filters={"subject": subject}):
+    # govchain.events.event_logs: read in ranges a node with a log-range limit (Besu) accepts.
+    for event in event_logs(households.events.ObjectionRaised, argument_filters={"subject": subject}):
         objection_id = event["args"]["objectionId"]
         if households.functions.objection(objection_id).call()[1] == OBJECTION_OPEN:
             return objection_id, event["args"]["evidenceCid"]
@@ -216,7 +209,7 @@ def raise_and_dismiss_objection(web3: Web3, households, subject: int, reviewer: 
     if found is None:
         evidence = _document(add_document, "objection-evidence.json", kind="objection evidence",
                              subject=str(subject), statement="反映该户登记的家庭收入与实际不符，请求入户核查。")
-        txs["objection (public)"] = tx = transact_signed(
+        txs["objection (public)"] = tx = transact(
             web3, households.functions.raiseObjection(subject, evidence), anvil_account(PUBLIC_ACCOUNT_INDEX),
             "raising an objection")
         receipt = web3.eth.get_transaction_receipt(tx)
@@ -290,8 +283,8 @@ def oversee(chain: Chain, actors: Actors, plan_runs: list[PlanRun], county: int,
                                                 purpose="乡村振兴衔接资金：乡镇五类帮扶计划")),
              actors.treasury, "propose appropriation (treasury)")
         done.appropriation = ledger.functions.appropriationCount().call()
-        done.txs.update(_approve_along_route(web3, hub, roles, ledger.functions.appropriationSubject(
-            done.appropriation).call(), county, officials))
+        done.txs.update(actors.approve(web3, hub, roles, [(ledger.functions.appropriationSubject(
+            done.appropriation).call(), county)], officials))
         send(ledger.functions.mint(done.appropriation, APPROPRIATION_CAP), actors.treasury, "mint the appropriation")
 
     for run in plan_runs:
@@ -343,7 +336,7 @@ def _fund_to_first_milestone(web3: Web3, hub, roles, plans, ledger, run: PlanRun
         status, attempts = plans.functions.milestoneOf(plan_id, 0).call()[:2]
     if MilestoneStatus(status) == MilestoneStatus.REPORTED:
         subject = plans.functions.milestoneSubject(plan_id, 0, attempts).call()
-        funded.txs.update(_approve_along_route(web3, hub, roles, subject, region, officials))
+        funded.txs.update(actors.approve(web3, hub, roles, [(subject, region)], officials))
     return funded
 
 
@@ -396,20 +389,36 @@ class ScenarioResult:
     oversight: Oversight
 
 
+@contextmanager
+def _quiet_step(_key: str) -> Iterator[SimpleNamespace]:
+    yield SimpleNamespace(note="")
+
+
 def run_scenario(network, ipfs_api: str, table: Path, oracle_state: Path, key_env: dict[str, str],
-                 log: Log = print) -> ScenarioResult:
-    """The demo scenario on a deployed platform, in ``make demo``'s order: flow (roles, oracles, registrations
-    with an objection, plans), funds paid to a household both ways, execution and assessment, oversight."""
+                 actors: Actors | None = None, log: Log = print,
+                 step: Callable[[str], AbstractContextManager] = _quiet_step) -> ScenarioResult:
+    """The demo scenario on a deployed platform, the one order ``make demo`` and the end-to-end test share: flow
+    (roles, oracles, registrations with an objection, plans), funds paid to a household both ways, execution and
+    assessment, oversight. ``step(key)`` wraps each (``make demo``'s Progress.step: its line and timing; the keys
+    are orchestration.demo.STEPS'), and may take a short note."""
     from assessment.demo import run_execution
     from oracle.ipfs import IpfsClient
     from oracle.merkle import StandardMerkleTree
     from orchestration import flow
     from orchestration.funding_demo import fund_and_pay
 
-    result = flow.run_flow(network, ipfs_api, table, oracle_state, key_env, log=log)
-    chain, actors, registration = Chain(network), Actors.anvil_defaults(), result.registration
-    funding = fund_and_pay(chain, actors, registration.household_id, registration.region, result.county,
-                           StandardMerkleTree.from_leaf_hashes, log)
-    execution = run_execution(chain, registration.household_id, registration.region, result.county, log)
-    oversight = oversee(chain, actors, result.plans, result.county, IpfsClient(ipfs_api).add, log)
+    actors = actors or Actors.anvil_defaults()
+    chain = Chain(network)
+    with step("flow") as note:
+        result = flow.run_flow(network, ipfs_api, table, oracle_state, key_env, actors=actors, log=log)
+        registration = result.registration
+        note.note = f"household 0x{registration.household_id.hex()[:12]}… {registration.status}"
+    with step("funds") as note:
+        funding = fund_and_pay(chain, actors, registration.household_id, registration.region, result.county,
+                               StandardMerkleTree.from_leaf_hashes, log)
+        note.note = f"plan {funding.plan_id}, payment batch {funding.batch_id}"
+    with step("execution"):
+        execution = run_execution(chain, registration.household_id, registration.region, result.county, log)
+    with step("oversight"):
+        oversight = oversee(chain, actors, result.plans, result.county, IpfsClient(ipfs_api).add, log)
     return ScenarioResult(result, funding, execution, oversight)

@@ -22,10 +22,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govchain.config import PROJECT_ROOT
 from govchain.errors import GovchainError
 from govchain.localnode import port_in_use
 
 RUN_MARKER = "GOVCHAIN_DEMO_RUN"
+
+
+def project_python_path() -> dict[str, str]:
+    """``PYTHONPATH`` for a ``python -m <package of this project>`` child process: the project root first, so the
+    child finds its packages from any working folder, then whatever the caller's path held."""
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
 
 
 class ServiceError(GovchainError):

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from govchain.config import PROJECT_ROOT
+from govchain.config import PROJECT_ROOT, environment
 from orchestration.services import ServiceRunner, processes_marked, terminate
 
 # Stopping order: readers before what they read.
@@ -40,7 +40,7 @@ def stop_all(run_dir: Path, say=print) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path,
-                        default=Path(os.environ.get("GOVCHAIN_DEMO_DATA", PROJECT_ROOT / "data")),
+                        default=Path(environment().get("GOVCHAIN_DEMO_DATA", PROJECT_ROOT / "data")),
                         help="the demo's data folder (env GOVCHAIN_DEMO_DATA, default data/)")
     args = parser.parse_args(argv)
     run_dir = args.data_dir.resolve() / "run"

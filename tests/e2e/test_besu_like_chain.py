@@ -1,8 +1,8 @@
 """The platform on a chain configured like the production network (network/besu): the network's chain id, the
 London fork of its genesis, a zero base fee, and a node that suggests a gas price of 0 (Besu with
 --min-gas-price=0). The deploy (govchain/deploy.py), the oracles and the steps of `make demo` (registration,
-plans, funds, materials, visits, crowdfunding, pledges, assessment) run on it once; every transaction must be a
-legacy (type 0) one at gas price 0, as on that network, where accounts hold no ether."""
+plans, funds, materials, visits, crowdfunding, pledges, assessment, oversight) run on it once; every transaction
+must be a legacy (type 0) one at gas price 0, as on that network, where accounts hold no ether."""
 
 from __future__ import annotations
 
@@ -10,41 +10,28 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessment.demo import run_execution
-from govchain.chain import Chain
 from govchain.enums import HouseholdStatus
-from govchain.localnode import AnvilNode
 from govchain.structs import read
 from network.besu.genesis import CHAIN_ID, HARDFORK
-from oracle.ipfs import JsIpfsNode
-from oracle.merkle import StandardMerkleTree
 from orchestration import flow
-from orchestration.funding_demo import fund_and_pay
-from tests.oracle.chain import LocalChain
+from orchestration.scenario import run_scenario
+from tests.e2e.conftest import deployed_platform
 
 LEGACY = 0
 
 
 @pytest.fixture(scope="module")
 def besu_like(tmp_path_factory):
-    """The platform deployed and the flow run once on the Besu-like anvil; every block's transactions and receipts
-    read while the node still runs."""
+    """The platform deployed and the demo scenario run once on the Besu-like anvil; every block's transactions and
+    receipts read while the node still runs."""
     work = tmp_path_factory.mktemp("besu-like")
-    node = AnvilNode(chain_id=CHAIN_ID, hardfork=HARDFORK, free_gas=True, log_file=work / "anvil.log")
-    ipfs = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
-    with node, ipfs:
-        chain = LocalChain(node, work)
-        chain.deploy_platform(quorum=2)
-        table = flow.prepare_data(work / "sources", work / "results")
-        key = flow.PseudonymKeyFile.ensure(work / "key")
-        network = chain.network_config()
-        result = flow.run_flow(network, ipfs.api_url, table, work / "oracle-state", key.env())
-        # The rest of `make demo` (orchestration/demo.py): funds paid by wallet and by bank, then materials, a
-        # visit, crowdfunding, a pledge and an assessment.
-        household, region = result.registration.household_id, result.registration.region
-        funding = fund_and_pay(Chain(network), flow.Actors.anvil_defaults(), household, region, result.county,
-                               StandardMerkleTree.from_leaf_hashes)
-        execution = run_execution(Chain(network), household, region, result.county)
+    with deployed_platform(work, chain_id=CHAIN_ID, hardfork=HARDFORK, free_gas=True) as platform:
+        chain = platform.chain
+        # The demo scenario as `make demo` runs it (orchestration.scenario.run_scenario): the flow, funds paid by
+        # wallet and by bank, materials, a visit, crowdfunding, a pledge, an assessment and oversight.
+        scenario = run_scenario(platform.network, platform.ipfs_node.api_url, platform.table, work / "oracle-state",
+                                platform.key.env(), log=lambda _: None)
+        result, funding, execution = scenario.flow, scenario.funding, scenario.execution
         web3 = chain.web3
         blocks = [web3.eth.get_block(n, full_transactions=True) for n in range(web3.eth.block_number + 1)]
         transactions = [tx for block in blocks for tx in block["transactions"]]
@@ -61,7 +48,7 @@ def test_the_node_runs_the_networks_chain_id_with_a_zero_base_fee(besu_like):
 def test_every_transaction_is_a_legacy_one_at_gas_price_zero(besu_like):
     # Deploy and wiring (govchain/deploy.py), role grants and the officials' approvals (orchestration/flow.py),
     # the oracles' commits (oracle/committer.py, separate processes), funds and execution (funding_demo.py,
-    # assessment/demo.py).
+    # assessment/demo.py), the public's objection and oversight (scenario.py).
     assert len(besu_like.transactions) > 50
     assert {(tx["type"], tx["gasPrice"]) for tx in besu_like.transactions} == {(LEGACY, 0)}
     assert {(r["type"], r["effectiveGasPrice"], r["status"]) for r in besu_like.receipts} == {(LEGACY, 0, 1)}

@@ -21,17 +21,16 @@ from assessment import demo as execution_demo
 from dashboard import queries
 from govchain.chain import Chain
 from govchain.funds import Movement, PaymentKind
-from govchain.localnode import AnvilNode
 from govchain.plans import MilestoneStatus, PlanStatus, SupportType
 from indexer.documents import fetch_document, fetch_referenced
 from indexer.store import EventStore
 from indexer.sync import sync_once
-from oracle.ipfs import IpfsClient, JsIpfsNode, normalize_cid
+from oracle.ipfs import IpfsClient, normalize_cid
 from orchestration import flow, funding_demo
 from orchestration import scenario as scenario_mod
 from orchestration.scenario import CANDIDATES, run_scenario
 from tests.e2e import privacy
-from tests.oracle.chain import LocalChain
+from tests.e2e.conftest import deployed_platform
 
 PEOPLE = 800  # a small county: 230 households, 14 admitted (seed 7)
 YUAN = 100
@@ -58,15 +57,10 @@ def _pinned_documents(ipfs: IpfsClient) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     work = tmp_path_factory.mktemp("scenario")
-    node = AnvilNode(state_file=work / "anvil" / "state.json", log_file=work / "anvil.log")
-    ipfs_node = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
-    with node, ipfs_node:
-        chain = LocalChain(node, work)
-        chain.deploy_platform(quorum=2)
-        table = flow.prepare_data(work / "sources", work / "results", people=PEOPLE, log=lambda _: None)
-        key = flow.PseudonymKeyFile.ensure(work / "key")
-        network = chain.network_config()
-        result = run_scenario(network, ipfs_node.api_url, table, work / "oracle-state", key.env(), log=lambda _: None)
+    with deployed_platform(work, people=PEOPLE) as platform:
+        chain, network, ipfs_node = platform.chain, platform.network, platform.ipfs_node
+        result = run_scenario(network, ipfs_node.api_url, platform.table, work / "oracle-state", platform.key.env(),
+                              log=lambda _: None)
 
         # The index as the public site reads it: the events, and the documents they name (fetched, CIDs checked).
         index = work / "index.sqlite"

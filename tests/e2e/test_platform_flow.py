@@ -12,12 +12,11 @@ from web3.logs import DISCARD
 from govchain.chain import Chain
 from govchain.deploy import DEFAULT_ROUTES, REGISTRATION
 from govchain.enums import HouseholdStatus, SubjectState
-from govchain.localnode import AnvilNode
 from govchain.structs import read
-from oracle.ipfs import IpfsClient, JsIpfsNode
+from oracle.ipfs import IpfsClient
 from orchestration import flow
 from tests.e2e import privacy
-from tests.oracle.chain import LocalChain
+from tests.e2e.conftest import deployed_platform
 
 REGISTERED = HouseholdStatus.REGISTERED
 
@@ -26,22 +25,16 @@ REGISTERED = HouseholdStatus.REGISTERED
 def platform(tmp_path_factory):
     """The flow run once on a fresh chain (state file in tmp), then stopped by PID."""
     work = tmp_path_factory.mktemp("platform")
-    node = AnvilNode(state_file=work / "anvil" / "state.json", log_file=work / "anvil.log")
-    ipfs = JsIpfsNode(repo_dir=work / "ipfs" / "repo")
-    with node, ipfs:
-        chain = LocalChain(node, work)
-        chain.deploy_platform(quorum=2)
-        table = flow.prepare_data(work / "sources", work / "results")
-        key = flow.PseudonymKeyFile.ensure(work / "key")
+    with deployed_platform(work) as platform:
         logs: list[list[str]] = []  # each run's log lines
 
         def run():
             logs.append([])
-            return flow.run_flow(chain.network_config(), ipfs.api_url, table, work / "oracle-state", key.env(),
-                                 log=logs[-1].append)
+            return flow.run_flow(platform.network, platform.ipfs_node.api_url, platform.table, work / "oracle-state",
+                                 platform.key.env(), log=logs[-1].append)
 
-        yield SimpleNamespace(chain=chain, ipfs=IpfsClient(ipfs.api_url), table=table, sources=work / "sources",
-                              run=run, first=run(), logs=logs)
+        yield SimpleNamespace(chain=platform.chain, ipfs=IpfsClient(platform.ipfs_node.api_url), table=platform.table,
+                              sources=platform.sources, run=run, first=run(), logs=logs)
 
 
 def test_the_household_ends_registered(platform):
@@ -137,8 +130,7 @@ def test_households_filed_together_are_approved_by_signatures_relayed_one_batch_
         flow.transact(chain.web3, chain.households.functions.fileRegistration(
             *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
     subjects = [(subject_of(leaf), leaf.region) for leaf in waiting]
-    txs = flow.approve_subjects(chain.web3, chain.hub, chain.roles, subjects, actors.officials(),
-                                relayer=actors.admin)
+    txs = actors.approve(chain.web3, chain.hub, chain.roles, subjects, actors.officials())
     assert len(subjects) == 2 and len(txs) == len(DEFAULT_ROUTES[REGISTRATION])
     assert [read(chain.hub.functions.subjectOf(s)).state for s, _ in subjects] == [SubjectState.APPROVED] * 2
     for tx in txs.values():  # sent by the relayer, each approval by the official who signed it
@@ -164,9 +156,9 @@ def test_an_objection_an_interrupted_run_left_open_is_judged_and_the_candidate_r
     flow.transact(web3, households.functions.fileRegistration(
         *filing_arguments(manifest, leaf.household_id).contract_args()), actors.clerk, "filing")
     subject = households.functions.procedureOf(leaf.household_id, leaf.region).call()
-    flow._approve_along_route(web3, chain.hub, chain.roles, subject, leaf.region, actors.officials())
-    scenario.transact_signed(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
-                             flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
+    actors.approve(web3, chain.hub, chain.roles, [(subject, leaf.region)], actors.officials())
+    flow.transact(web3, households.functions.raiseObjection(subject, "bafkreiinterruptedevidence"),
+                  flow.anvil_account(scenario.PUBLIC_ACCOUNT_INDEX), "objection")
     raised = scenario.open_objection(households, subject)
 
     # Earlier tests of this module may have left approved procedures in notice; the run carries those on too.
