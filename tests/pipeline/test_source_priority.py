@@ -1,8 +1,6 @@
 """For every field two sources can give, a case where they disagree: which source wins, and that the
 result records it (``<field>_source`` in persons.parquet / households.parquet, reason bits in results)."""
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,8 +36,7 @@ def quiet(county):
 class Delivery:
     """A writable copy of the county whose raw rows can be edited, then run through the pipeline."""
 
-    def __init__(self, county, folder):
-        shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
+    def __init__(self, folder):
         self.folder = folder
 
     def _frame(self, source):
@@ -83,8 +80,9 @@ class Delivery:
 
 
 @pytest.fixture
-def delivery(county, tmp_path):
-    return Delivery(county, tmp_path / "sources")
+def delivery(delivery):
+    """The conftest's writable copy, with the means to edit a row and run the pipeline on it."""
+    return Delivery(delivery)
 
 
 def _has(households, key, flag):
