@@ -258,11 +258,16 @@ class OracleService:
         if receipt["status"] == 1:
             self._mark_committed(entry, label, receipt)
             return
-        # Reverted: it used its nonce and changed nothing; the batch is signed again when its file is processed.
+        # The batch is signed again when its file is processed.
+        self._record_reverted(entry, receipt)
+        log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
+
+    def _record_reverted(self, entry: dict, receipt) -> None:
+        """Moves a reverted commit from ``tx`` to the batch's ``reverted`` list: it used its nonce and changed
+        nothing on chain, so the batch goes back to 'published' and is signed anew."""
         entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
         entry["status"] = "published"
         self.checkpoint.save()
-        log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
 
     def _fill_nonce(self, entry: dict, label: str, pending: SignedCommit) -> None:
         """Uses the nonce of a commit that must not be sent any more for a 0-value transfer to this account."""
@@ -355,9 +360,7 @@ class OracleService:
             if receipt["status"] == 1:
                 self._mark_committed(entry, label, receipt)
                 return
-            entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
-            entry["status"] = "published"
-            self.checkpoint.save()
+            self._record_reverted(entry, receipt)
             log.warning(
                 "%s: commit %s reverted in block %d; signing it again", label, signed.tx_hash, receipt["blockNumber"]
             )
