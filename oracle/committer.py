@@ -245,11 +245,11 @@ class Committer:
             time.sleep(poll)
         return None
 
-    def conflicts_since(self, from_block: int, to_block: int, batch_id: bytes) -> list[dict]:
-        """BatchConflict events (the alarm) of one batch in a block range."""
+    def conflicts_since(self, from_block: int, to_block: int) -> list[dict]:
+        """BatchConflict events (the alarm) of every batch in a block range."""
         if to_block < from_block:
             return []
-        events = event_logs(self.registry.events.BatchConflict, from_block, to_block, {"batchId": batch_id})
+        events = event_logs(self.registry.events.BatchConflict, from_block, to_block)
         return [
             {
                 "batchId": "0x" + bytes(e["args"]["batchId"]).hex(),

@@ -404,17 +404,19 @@ class OracleService:
         """Records BatchConflict events on batches this node works on; returns the new ones.
 
         Each batch keeps its own scan position, starting at block 0, so a conflict committed before this node
-        first saw the batch is found too.
+        first saw the batch is found too. One read of the registry's conflicts from the lowest position serves
+        every batch (conflicts are rare, so reading other batches' too costs little), rather than one per batch
+        on every pass.
         """
         latest = self.retry("reading the block number", lambda: self.committer.web3.eth.block_number)
-        new = []
-        for batch_hex, entry in self.checkpoint.data["batches"].items():
-            start = entry.get("alarmScanBlock", 0)
-            new += self.retry(
-                "reading conflict events",
-                lambda start=start, batch_hex=batch_hex: self.committer.conflicts_since(
-                    start, latest, bytes.fromhex(batch_hex[2:])),
-            )
+        batches = self.checkpoint.data["batches"]
+        start = min((entry.get("alarmScanBlock", 0) for entry in batches.values()), default=latest + 1)
+        found = self.retry("reading conflict events", lambda: self.committer.conflicts_since(start, latest))
+        new = [
+            alarm for alarm in found
+            if alarm["batchId"] in batches and alarm["block"] >= batches[alarm["batchId"]].get("alarmScanBlock", 0)
+        ]
+        for entry in batches.values():
             entry["alarmScanBlock"] = latest + 1
         for alarm in new:
             log.error(
