@@ -147,6 +147,9 @@ class OracleService:
         self.key = key
         self.checkpoint = Checkpoint(config.state_dir / "checkpoint.json", committer.chain_id, committer.address)
         self.alarms_path = config.state_dir / "alarms.jsonl"
+        # path -> (size, mtime, inode) when hashed, and the hash: a pass re-reads only files that changed since,
+        # not every results file of every earlier run every poll_interval seconds.
+        self._snapshots: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
 
     # -- retries -------------------------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class OracleService:
         self.recover_pending()
         for path in self.results_files():
             name = str(path.relative_to(self.config.results_dir))
-            snapshot = "0x" + snapshot_hash(path).hex()
+            snapshot = "0x" + self._snapshot(path).hex()
             if self.checkpoint.file_done(name, snapshot) or self._set_aside_already(name, snapshot):
                 continue
             try:
@@ -250,7 +253,17 @@ class OracleService:
         path = self.config.results_dir / entry.get("file", "")
         if not entry.get("file") or not path.is_file():
             return False
-        return batch_id_for(snapshot_hash(path), int(entry["scope"])) == batch_id
+        return batch_id_for(self._snapshot(path), int(entry["scope"])) == batch_id
+
+    def _snapshot(self, path: Path) -> bytes:
+        """The file's content hash, computed again only when its size, modification time or inode changed (the
+        pipeline writes a results file anew or renames one over it, and either changes them)."""
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._snapshots.get(path)
+        if known is None or known[0] != stamp:
+            known = self._snapshots[path] = (stamp, snapshot_hash(path))
+        return known[1]
 
     def _settle(self, entry: dict, label: str, receipt, signed: SignedCommit) -> None:
         """Records the receipt of a pending commit found or sent by :meth:`recover_pending`."""
