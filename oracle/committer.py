@@ -173,33 +173,24 @@ class Committer:
                 f"The registry rejects the commit of batch 0x{manifest.header.batch_id.hex()}: {self._explain(exc)}."
             ) from exc
         gas = int(gas_estimate * GAS_MARGIN) + GAS_HEADROOM
-        gas_price = self.web3.eth.gas_price
-        balance = self.web3.eth.get_balance(self.address)
-        if gas * gas_price > balance:
-            raise UnfundedAccountError(self.address, balance, gas * gas_price)
-        tx = call.build_transaction(
-            {"from": self.address, "nonce": nonce, "gas": gas, "gasPrice": gas_price, "chainId": self.chain_id}
-        )
-        signed = self.account.sign_transaction(tx)
-        return SignedCommit(
-            tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
-        )
+        return self._sign(nonce, gas, lambda fields: call.build_transaction({"from": self.address, **fields}))
 
     def sign_filler(self, nonce: int) -> SignedCommit:
         """A 0-value transfer to this account with ``nonce``: it changes nothing but uses the nonce of a commit
         that must not be sent any more, so the transactions after it can be mined."""
+        return self._sign(nonce, FILLER_GAS, lambda fields: {"to": self.address, "value": 0, **fields})
+
+    def _sign(self, nonce: int, gas: int, build) -> SignedCommit:
+        """Signs ``build(fields)`` at this node's gas price, after checking the account can pay for ``gas``.
+
+        Raises:
+            UnfundedAccountError: the balance is below gas x gas price.
+        """
         gas_price = self.web3.eth.gas_price
         balance = self.web3.eth.get_balance(self.address)
-        if FILLER_GAS * gas_price > balance:
-            raise UnfundedAccountError(self.address, balance, FILLER_GAS * gas_price)
-        tx = {
-            "to": self.address,
-            "value": 0,
-            "nonce": nonce,
-            "gas": FILLER_GAS,
-            "gasPrice": gas_price,
-            "chainId": self.chain_id,
-        }
+        if gas * gas_price > balance:
+            raise UnfundedAccountError(self.address, balance, gas * gas_price)
+        tx = build({"nonce": nonce, "gas": gas, "gasPrice": gas_price, "chainId": self.chain_id})
         signed = self.account.sign_transaction(tx)
         return SignedCommit(
             tx_hash="0x" + bytes(signed.hash).hex(), raw="0x" + bytes(signed.raw_transaction).hex(), nonce=nonce
@@ -254,11 +245,11 @@ class Committer:
             time.sleep(poll)
         return None
 
-    def conflicts_since(self, from_block: int, to_block: int, batch_id: bytes) -> list[dict]:
-        """BatchConflict events (the alarm) of one batch in a block range."""
+    def conflicts_since(self, from_block: int, to_block: int) -> list[dict]:
+        """BatchConflict events (the alarm) of every batch in a block range."""
         if to_block < from_block:
             return []
-        events = event_logs(self.registry.events.BatchConflict, from_block, to_block, {"batchId": batch_id})
+        events = event_logs(self.registry.events.BatchConflict, from_block, to_block)
         return [
             {
                 "batchId": "0x" + bytes(e["args"]["batchId"]).hex(),

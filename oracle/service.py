@@ -147,6 +147,9 @@ class OracleService:
         self.key = key
         self.checkpoint = Checkpoint(config.state_dir / "checkpoint.json", committer.chain_id, committer.address)
         self.alarms_path = config.state_dir / "alarms.jsonl"
+        # path -> (size, mtime, inode) when hashed, and the hash: a pass re-reads only files that changed since,
+        # not every results file of every earlier run every poll_interval seconds.
+        self._snapshots: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
 
     # -- retries -------------------------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class OracleService:
         self.recover_pending()
         for path in self.results_files():
             name = str(path.relative_to(self.config.results_dir))
-            snapshot = "0x" + snapshot_hash(path).hex()
+            snapshot = "0x" + self._snapshot(path).hex()
             if self.checkpoint.file_done(name, snapshot) or self._set_aside_already(name, snapshot):
                 continue
             try:
@@ -250,7 +253,17 @@ class OracleService:
         path = self.config.results_dir / entry.get("file", "")
         if not entry.get("file") or not path.is_file():
             return False
-        return batch_id_for(snapshot_hash(path), int(entry["scope"])) == batch_id
+        return batch_id_for(self._snapshot(path), int(entry["scope"])) == batch_id
+
+    def _snapshot(self, path: Path) -> bytes:
+        """The file's content hash, computed again only when its size, modification time or inode changed (the
+        pipeline writes a results file anew or renames one over it, and either changes them)."""
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._snapshots.get(path)
+        if known is None or known[0] != stamp:
+            known = self._snapshots[path] = (stamp, snapshot_hash(path))
+        return known[1]
 
     def _settle(self, entry: dict, label: str, receipt, signed: SignedCommit) -> None:
         """Records the receipt of a pending commit found or sent by :meth:`recover_pending`."""
@@ -258,11 +271,16 @@ class OracleService:
         if receipt["status"] == 1:
             self._mark_committed(entry, label, receipt)
             return
-        # Reverted: it used its nonce and changed nothing; the batch is signed again when its file is processed.
+        # The batch is signed again when its file is processed.
+        self._record_reverted(entry, receipt)
+        log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
+
+    def _record_reverted(self, entry: dict, receipt) -> None:
+        """Moves a reverted commit from ``tx`` to the batch's ``reverted`` list: it used its nonce and changed
+        nothing on chain, so the batch goes back to 'published' and is signed anew."""
         entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
         entry["status"] = "published"
         self.checkpoint.save()
-        log.warning("%s: pending commit %s reverted in block %d", label, signed.tx_hash, receipt["blockNumber"])
 
     def _fill_nonce(self, entry: dict, label: str, pending: SignedCommit) -> None:
         """Uses the nonce of a commit that must not be sent any more for a 0-value transfer to this account."""
@@ -355,9 +373,7 @@ class OracleService:
             if receipt["status"] == 1:
                 self._mark_committed(entry, label, receipt)
                 return
-            entry.setdefault("reverted", []).append({**entry.pop("tx"), "block": receipt["blockNumber"]})
-            entry["status"] = "published"
-            self.checkpoint.save()
+            self._record_reverted(entry, receipt)
             log.warning(
                 "%s: commit %s reverted in block %d; signing it again", label, signed.tx_hash, receipt["blockNumber"]
             )
@@ -401,17 +417,19 @@ class OracleService:
         """Records BatchConflict events on batches this node works on; returns the new ones.
 
         Each batch keeps its own scan position, starting at block 0, so a conflict committed before this node
-        first saw the batch is found too.
+        first saw the batch is found too. One read of the registry's conflicts from the lowest position serves
+        every batch (conflicts are rare, so reading other batches' too costs little), rather than one per batch
+        on every pass.
         """
         latest = self.retry("reading the block number", lambda: self.committer.web3.eth.block_number)
-        new = []
-        for batch_hex, entry in self.checkpoint.data["batches"].items():
-            start = entry.get("alarmScanBlock", 0)
-            new += self.retry(
-                "reading conflict events",
-                lambda start=start, batch_hex=batch_hex: self.committer.conflicts_since(
-                    start, latest, bytes.fromhex(batch_hex[2:])),
-            )
+        batches = self.checkpoint.data["batches"]
+        start = min((entry.get("alarmScanBlock", 0) for entry in batches.values()), default=latest + 1)
+        found = self.retry("reading conflict events", lambda: self.committer.conflicts_since(start, latest))
+        new = [
+            alarm for alarm in found
+            if alarm["batchId"] in batches and alarm["block"] >= batches[alarm["batchId"]].get("alarmScanBlock", 0)
+        ]
+        for entry in batches.values():
             entry["alarmScanBlock"] = latest + 1
         for alarm in new:
             log.error(

@@ -6,6 +6,7 @@ here: these tests run the same with or without brownie's pytest plugin.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,14 @@ def policy():
 @pytest.fixture(scope="session")
 def county(tmp_path_factory) -> Path:
     return generate(tmp_path_factory.mktemp("county"), COUNTY_PEOPLE, COUNTY_SEED)
+
+
+@pytest.fixture
+def delivery(county, tmp_path) -> Path:
+    """A writable copy of the county's ten source files (no ground truth), for a test to damage or edit."""
+    folder = tmp_path / "sources"
+    shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
+    return folder
 
 
 @pytest.fixture(scope="session")

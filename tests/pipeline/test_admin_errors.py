@@ -63,9 +63,11 @@ def test_a_cash_wage_is_taken_from_the_census_scaled_and_marked_as_survey_data(w
     assert wrong == []
 
 
-def test_a_cash_wage_household_is_judged_right_or_sent_to_verification(world):
-    _, _, persons, households, truth, _ = world
-    keys = _clean(world, "cash_wage", ["tax", "bank"])["household_key"].unique()
+# A household paid in cash, and one that receives another household's misfiled wage.
+@pytest.mark.parametrize("kind", ["cash_wage", "wrong_household_receiver"])
+def test_a_household_with_a_wage_error_is_judged_right_or_sent_to_verification(world, kind):
+    _, _, _, households, truth, _ = world
+    keys = _clean(world, kind, ["tax", "bank"])["household_key"].unique()
     assert _right_or_verified(households, truth, keys) == []
 
 
@@ -92,12 +94,6 @@ def test_a_wage_filed_under_another_household_is_flagged_there_and_recovered_fro
     wrong = [k for k in movers["true_key"] if persons.loc[k, "wage_source"] != "census"]
     wrong += [k for k in receivers["household_key"] if not _has(households, k, Reason.WAGE_NOT_REPORTED)]
     assert wrong == []
-
-
-def test_a_household_receiving_a_misfiled_wage_is_judged_right_or_sent_to_verification(world):
-    _, _, _, households, truth, _ = world
-    keys = _clean(world, "wrong_household_receiver", ["tax", "bank"])["household_key"].unique()
-    assert _right_or_verified(households, truth, keys) == []
 
 
 def test_a_person_outside_social_security_gets_insurance_and_transfers_from_the_census(world):

@@ -2,7 +2,6 @@
 Each case ends in a clear message or a correct read, never a raw traceback."""
 
 import codecs
-import shutil
 
 import pandas as pd
 import pytest
@@ -13,13 +12,6 @@ from data_pipeline.ingest import ingest
 from data_pipeline.sources import SOURCES
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-@pytest.fixture
-def delivery(county, tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
-    return folder
 
 
 def test_two_files_for_one_source_fail_naming_both(delivery):

@@ -1,7 +1,6 @@
 """Data-quality gates: each failure names the file and the figure, stops the run (exit code 2), or with
 --on-gate-failure mark completes it with results marked not for publication."""
 
-import shutil
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -11,13 +10,6 @@ from data_pipeline.__main__ import main
 from data_pipeline.errors import QualityGateError
 from data_pipeline.outputs import RESULTS_FILE, read_quality
 from data_pipeline.run import run
-
-
-@pytest.fixture
-def delivery(county, tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
-    return folder
 
 
 def _header_only(path):

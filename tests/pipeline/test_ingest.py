@@ -1,7 +1,6 @@
 """Ingestion failures with their messages, encodings, and the ledger arithmetic."""
 
 import json
-import shutil
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -11,14 +10,6 @@ from data_pipeline.__main__ import main
 from data_pipeline.errors import MissingColumnError, SourceFileMissingError, UndecodableFileError
 from data_pipeline.ingest import ingest
 from data_pipeline.sources import SOURCES
-
-
-@pytest.fixture
-def delivery(county, tmp_path):
-    """A writable copy of the county's ten files."""
-    folder = tmp_path / "sources"
-    shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
-    return folder
 
 
 def test_a_renamed_column_fails_naming_the_file_and_the_column(delivery):

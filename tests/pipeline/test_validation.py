@@ -1,7 +1,6 @@
 """Calendar and region checks at ingestion: impossible IDs and unknown counties are quarantined with
 their own reasons, and every code the generator uses is in the shipped GB/T 2260 list."""
 
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -10,13 +9,6 @@ import pytest
 from data_pipeline import divisions, idnumbers
 from data_pipeline.ingest import ingest
 from data_pipeline.sources import SOURCES
-
-
-@pytest.fixture
-def delivery(county, tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(county, folder, ignore=shutil.ignore_patterns("ground_truth"))
-    return folder
 
 
 def _replace_first_id(path, new_id):

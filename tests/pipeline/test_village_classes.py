@@ -208,23 +208,17 @@ def test_a_run_classifies_every_village_of_the_synthetic_county_into_all_four_cl
     assert sorted(report["village_class"]) == sorted(vc.CLASSES)
 
 
-def test_a_run_without_a_designation_list_judges_on_indicators_alone(county, tmp_path):
-    import shutil
-
-    sources = tmp_path / "sources"
-    shutil.copytree(county, sources, ignore=shutil.ignore_patterns("ground_truth", vc.DESIGNATIONS_FILE))
-    run(sources, tmp_path / "out", show=False)
+def test_a_run_without_a_designation_list_judges_on_indicators_alone(delivery, tmp_path):
+    (delivery / vc.DESIGNATIONS_FILE).unlink()
+    run(delivery, tmp_path / "out", show=False)
     report = pd.read_parquet(tmp_path / "out" / "reports" / "village_classes.parquet")
     assert not report["traditional_village"].any() and report["distance_to_county_km"].isna().all()
     # The synthetic villages are alike (about 80 % non-farm income, few disasters): all agglomeration.
     assert set(report["rule"]) == {"default"}
 
 
-def test_a_run_reads_the_county_designation_list_beside_the_sources(county, county_run, tmp_path):
-    import shutil
-
-    sources = tmp_path / "sources"
-    shutil.copytree(county, sources, ignore=shutil.ignore_patterns("ground_truth"))
+def test_a_run_reads_the_county_designation_list_beside_the_sources(delivery, county_run, tmp_path):
+    sources = delivery
     first, second = pd.read_parquet(county_run / "reports" / "village_portraits.parquet")["region"].iloc[:2]
     write_list(sources, f"region,traditional_village,hazard_zone,distance_to_county_km\n{first},1,0,\n{second},0,0,2\n")
     run(sources, tmp_path / "out", show=False)
@@ -233,11 +227,8 @@ def test_a_run_reads_the_county_designation_list_beside_the_sources(county, coun
     assert report.loc[second, ["village_class", "rule"]].tolist() == ["suburban", "near_county_seat"]
 
 
-def test_a_bad_designation_list_stops_the_run_before_any_output(county, tmp_path):
-    import shutil
-
-    sources = tmp_path / "sources"
-    shutil.copytree(county, sources, ignore=shutil.ignore_patterns("ground_truth"))
+def test_a_bad_designation_list_stops_the_run_before_any_output(delivery, tmp_path):
+    sources = delivery
     write_list(sources, "region,traditional_village,hazard_zone\n1,0,0\n")
     with pytest.raises(vc.DesignationsError):
         run(sources, tmp_path / "out", show=False)
